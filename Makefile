@@ -1,0 +1,70 @@
+# kzscam developer entry points. Every install step lives here so a fresh clone works with
+# `make demo` and `make test` alone (see README.md).
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+STAMP  := $(VENV)/.installed
+SHARED ?= ../shared
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+export OMP_THREAD_LIMIT=1
+
+.PHONY: help venv sysdeps demo test lint eval bench docs clean
+
+help:
+	@echo "make demo    - create .venv, install kzscam, check the bundled sample messages"
+	@echo "make test    - install test dependencies (and system packages when root) and run the suite"
+	@echo "make lint    - ruff + mypy --strict"
+	@echo "make eval    - accuracy on ../shared/corpus (texts, URLs, QR images)"
+	@echo "make bench   - speed and memory, written to docs/benchmarks.md"
+	@echo "make docs    - regenerate docs/rules.md from the rule files"
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Optional system packages: libzbar (QR fallback decoder), Tesseract with Kazakh and Russian data
+# (screenshots), x11vnc/xrdp/Xvfb (real remote-access server for the audit-host integration test),
+# a Cyrillic font (screenshot fixtures). Installed only where we are root and apt exists;
+# elsewhere the tests that need them skip with a visible reason.
+SYSPKGS := libzbar0 tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus x11vnc xvfb fonts-dejavu-core iproute2 util-linux
+sysdeps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  missing=""; for p in $(SYSPKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing system packages:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null) \
+	      || echo "warning: apt-get failed; tests needing$$missing will skip"; \
+	  fi; \
+	else echo "sysdeps: not root or no apt-get; tests needing system packages will skip"; fi
+
+demo: $(STAMP)
+	@echo "== kzscam check-text --lines examples/messages.txt"
+	-$(VENV)/bin/kzscam check-text --lines --file examples/messages.txt
+	@echo
+	@echo "== kzscam check-text (one dangerous message, in Russian)"
+	-$(VENV)/bin/kzscam check-text --lang ru "Здравствуйте, это служба безопасности Национального банка. На вас оформлен кредит, срочно переведите деньги на безопасный счет и назовите код из SMS."
+
+test: $(STAMP) sysdeps
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check kzscam tests scripts
+	$(VENV)/bin/mypy
+
+eval: $(STAMP)
+	@for s in scripts/eval_*.py; do echo "== $$s"; $(PY) $$s --shared $(SHARED) || exit 1; done
+
+bench: $(STAMP)
+	$(PY) scripts/bench.py --shared $(SHARED) --out docs/benchmarks.md
+
+docs: $(STAMP)
+	$(PY) -m kzscam.rules.docgen > docs/rules.md
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

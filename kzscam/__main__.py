@@ -1,0 +1,8 @@
+"""`python -m kzscam` runs the CLI."""
+
+from __future__ import annotations
+
+from kzscam.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Root command: registers subcommands lazily so `kzscam check-text` imports only what it needs."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from kzscam.exitcodes import ExitCode
+
+# name -> (module, help). Each module defines `app`, a typer.Typer with one command (or a group).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check-text": ("kzscam.commands.check_text", "Check message text for scam indicators."),
+    "check-url": ("kzscam.commands.check_url", "Check links: which brand they imitate, tricks."),
+    "scan-qr": ("kzscam.commands.scan_qr", "Decode QR codes in images and say what they do."),
+    "audit-host": ("kzscam.commands.audit_host", "List remote-access tools on this computer."),
+    "check-chat": ("kzscam.commands.check_chat", "Check Telegram/WhatsApp chat exports."),
+    "rules": ("kzscam.commands.rules", "List and show the detection rules."),
+}
+
+
+class LazyGroup(TyperGroup):
+    """Imports a subcommand's module only when that subcommand runs (start-up time matters)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [n for n, (mod, _) in COMMANDS.items() if importlib.util.find_spec(mod) is not None]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module = importlib.import_module(entry[0])
+        command = typer.main.get_command(module.app)
+        command.name = cmd_name
+        if not command.help:
+            command.help = entry[1]
+        return command
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        # Help for the root lists commands from the table above, without importing them all.
+        rows = [(n, COMMANDS[n][1]) for n in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+app = typer.Typer(
+    cls=LazyGroup,
+    help="kzscam: offline scam checker for Kazakhstan (messages, links, QR codes, remote access).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        from kzscam import __version__
+
+        print(f"kzscam {__version__}")
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    """Console entry point; maps Ctrl-C and broken pipes to stable exit codes."""
+    try:
+        app(standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.stderr.write("kzscam: interrupted\n")
+        sys.exit(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # A pipeline consumer (head, grep -q) went away; that is not an error of ours.
+        sys.stderr.close()
+        sys.exit(ExitCode.OK)

@@ -1,0 +1,32 @@
+"""Process exit codes: one enum, documented in docs/output.md and the README, the same for every command."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import IntEnum
+
+from kzscam.model import Report, Verdict
+
+
+class ExitCode(IntEnum):
+    """Stable exit codes that shell pipelines rely on."""
+
+    OK = 0  # nothing at or above --fail-on
+    FLAGGED = 1  # at least one input at or above --fail-on
+    USAGE = 2  # bad options or configuration
+    INPUT_ERROR = 3  # some input could not be read; the rest was still processed
+    INTERRUPTED = 130  # Ctrl-C
+
+
+def exit_code_for(reports: Iterable[Report], fail_on: Verdict) -> ExitCode:
+    """Input errors win over verdicts: a pipeline must learn that part of its batch was unread."""
+    flagged = False
+    errored = False
+    for report in reports:
+        if report.error is not None:
+            errored = True
+        if report.worst >= fail_on:
+            flagged = True
+    if errored:
+        return ExitCode.INPUT_ERROR
+    return ExitCode.FLAGGED if flagged else ExitCode.OK
