@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,6 @@ class Config:
     allow_tools: frozenset[str] = frozenset()
     rules_dir: Path | None = None
     source: str = "defaults"
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 _KEYS = {

@@ -1,0 +1,1 @@
+"""One thin module per subcommand; shared options and plumbing in `common`."""

@@ -1,0 +1,153 @@
+"""`kzscam check-text`: scan message text from arguments, files or stdin."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kzscam.commands.common import (
+    ConfigOpt,
+    Ctx,
+    FailOnOpt,
+    FormatOpt,
+    LangOpt,
+    VerboseOpt,
+    emit,
+    fail_usage,
+    make_ctx,
+    warn,
+)
+from kzscam.config import Config
+from kzscam.model import Report, Verdict
+from kzscam.output import OutputFormat
+from kzscam.text.inputs import Message, from_jsonl, iter_lines, read_whole
+
+app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+
+
+def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | None,
+           stdin_is_tty: bool) -> Iterator[Message]:
+    """Arguments first, then files, then stdin (when piped, or asked for with `-`)."""
+    read_stdin = False
+    for i, text in enumerate(texts, 1):
+        if text == "-":
+            read_stdin = True
+        elif lines:
+            for n, line in enumerate(text.splitlines(), 1):
+                if line.strip():
+                    yield Message(f"arg{i}:{n}", line)
+        elif not text.strip():
+            yield Message(f"arg{i}", error="empty input")
+        else:
+            yield Message(f"arg{i}" if len(texts) > 1 else "message", text)
+    sources: list[tuple[Path, str]] = [(p, str(p)) for p in files]
+    if read_stdin or (not texts and not files and not stdin_is_tty):
+        sources.append((Path("-"), "<stdin>"))
+    for path, name in sources:
+        if lines or jsonl_field:
+            stream = iter_lines(path, name)
+            yield from (from_jsonl(stream, jsonl_field) if jsonl_field else stream)
+        else:
+            yield read_whole(path, name)
+
+
+def check_message(args: tuple[Message, str, Config]) -> Report:
+    """Top-level (picklable) worker: one message -> one report."""
+    from kzscam.engine import get_engine
+
+    msg, lang, config = args
+    if msg.error is not None:
+        return Report(input=msg.name, verdict=Verdict.CAUTION, score=0, error=msg.error)
+    report = get_engine(config).check_text(msg.text, name=msg.name, lang=lang)
+    return replace(report, details=msg.extra) if msg.extra else report
+
+
+def _reports(messages: Iterator[Message], ctx: Ctx, jobs: int) -> Iterator[Report]:
+    def tasks() -> Iterator[tuple[Message, str, Config]]:
+        for msg in messages:
+            if msg.error is not None:
+                warn(ctx, f"{msg.name}: {msg.error}")
+            elif msg.note:
+                warn(ctx, f"{msg.name}: {msg.note}")
+            yield (msg, ctx.lang, ctx.config)
+
+    if jobs > 1:
+        from kzscam.batch import ordered_map
+
+        yield from ordered_map(check_message, tasks(), jobs)
+    else:
+        for task in tasks():
+            yield check_message(task)
+
+
+@app.command("check-text")
+def check_text(
+    texts: Annotated[list[str] | None, typer.Argument(
+        help="Message text(s); '-' reads stdin. Without arguments, piped stdin is read.",
+        show_default=False)] = None,
+    file: Annotated[list[Path] | None, typer.Option(
+        "--file", help="Read a message from this file (repeatable).", show_default=False)] = None,
+    lines: Annotated[bool, typer.Option(
+        "--lines", help="Each line of the input is one message (streamed).")] = False,
+    jsonl_field: Annotated[str | None, typer.Option(
+        "--jsonl-field", help="Input lines are JSON objects; check this field, pass the rest "
+        "through.", show_default=False)] = None,
+    image: Annotated[list[Path] | None, typer.Option(
+        "--image", help="OCR this screenshot and check its text (repeatable).",
+        show_default=False)] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
+                                      help="Parallel worker processes.")] = 1,
+    lang: LangOpt = None,
+    fmt: FormatOpt = OutputFormat.AUTO,
+    fail_on: FailOnOpt = None,
+    config: ConfigOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Check message text for scam indicators; exit 1 when any message is flagged."""
+    ctx = make_ctx(lang=lang, fmt=fmt, fail_on=fail_on, config_path=config, verbose=verbose)
+    try:
+        from kzscam.engine import get_engine
+
+        get_engine(ctx.config)
+    except Exception as exc:  # RuleError from a user's rules directory
+        raise fail_usage(str(exc)) from None
+    texts, files, images = texts or [], file or [], image or []
+    stdin_tty = sys.stdin is None or sys.stdin.isatty()
+    messages = gather(texts, files, lines, jsonl_field, stdin_tty or bool(images))
+    if images:
+        messages = _chain(messages, _ocr_messages(images))
+    elif not texts and not files and stdin_tty:
+        raise fail_usage("no input: give message text, --file PATH, --image PATH, or pipe stdin")
+    raise typer.Exit(emit(_reports(messages, ctx, jobs), ctx, command="check-text"))
+
+
+def _ocr_messages(images: list[Path]) -> Iterator[Message]:
+    """Screenshots -> recognised text (Tesseract, kaz+rus+eng); each failure is one input error."""
+    from kzscam.ocr import OcrError, ocr_image, tesseract_status
+
+    status = tesseract_status()
+    for path in images:
+        if status is not None:
+            yield Message(str(path), error=status)
+            continue
+        try:
+            text = ocr_image(path)
+        except OcrError as exc:
+            yield Message(str(path), error=str(exc))
+            continue
+        if text.strip():
+            yield Message(str(path), text)
+        else:
+            yield Message(str(path), error="no text recognised in the image")
+
+
+def _chain(first: Iterator[Message], second: Iterator[Message]) -> Iterator[Message]:
+    yield from first
+    yield from second
+
+

@@ -1,0 +1,135 @@
+"""Options and plumbing shared by every subcommand: context, rendering, exit codes, errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+
+from kzscam.config import Config, ConfigError, load_config
+from kzscam.exitcodes import ExitCode
+from kzscam.i18n import choose_lang
+from kzscam.model import Report, Verdict
+from kzscam.output import RENDERERS, OutputFormat
+from kzscam.output.safe import clean
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option("--lang", "-l", help="Advisory language: kk, ru or en (default: KZSCAM_LANG, "
+                 "config, locale, en).", show_default=False),
+]
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="auto (rich on a terminal, else plain), rich, plain, json, "
+                 "jsonl.", case_sensitive=False),
+]
+FailOnOpt = Annotated[
+    str | None,
+    typer.Option("--fail-on", help="Exit 1 when any input is at or above this verdict: caution, "
+                 "suspicious (default), dangerous.", show_default=False),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", help="Config file (default ~/.config/kzscam/config.toml).",
+                 show_default=False),
+]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Say more on stderr.")]
+
+
+@dataclass
+class Ctx:
+    """Everything a command needs after option parsing."""
+
+    config: Config
+    lang: str
+    fmt: OutputFormat
+    fail_on: Verdict
+    verbose: bool = False
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+
+
+def fail_usage(message: str) -> typer.Exit:
+    """A usage/config problem: one line on stderr, exit code 2."""
+    sys.stderr.write(f"kzscam: {clean(message, one_line=True)}\n")
+    return typer.Exit(ExitCode.USAGE)
+
+
+def _resolve_format(fmt: OutputFormat, out: TextIO) -> OutputFormat:
+    if fmt is not OutputFormat.AUTO:
+        return fmt
+    if os.environ.get("FORCE_COLOR"):
+        return OutputFormat.RICH
+    if os.environ.get("NO_COLOR") or not out.isatty():
+        return OutputFormat.PLAIN
+    return OutputFormat.RICH
+
+
+def make_ctx(*, lang: str | None, fmt: OutputFormat, fail_on: str | None,
+             config_path: Path | None, verbose: bool = False) -> Ctx:
+    """Layer flags over env over config file over defaults; bad values exit with code 2."""
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise fail_usage(str(exc)) from None
+    if lang is not None and lang.lower() not in ("kk", "ru", "en"):
+        raise fail_usage(f"--lang: unknown language {lang!r} (use kk, ru or en)")
+    try:
+        threshold = Verdict.parse(fail_on) if fail_on else config.fail_on
+    except ValueError as exc:
+        raise fail_usage(f"--fail-on: {exc}") from None
+    chosen = choose_lang(lang, config.lang)
+    return Ctx(config=config, lang=chosen, fmt=_resolve_format(fmt, sys.stdout),
+               fail_on=threshold, verbose=verbose)
+
+
+def warn(ctx: Ctx | None, message: str) -> None:
+    """One line on stderr (never stdout: stdout is the report)."""
+    sys.stderr.write(f"kzscam: {clean(message, one_line=True)}\n")
+
+
+def input_error_report(name: str, problem: str, ctx: Ctx | None = None) -> Report:
+    """An unreadable input: reported in the output (verdict caution) and on stderr, exit code 3."""
+    warn(ctx, f"{name}: {problem}")
+    return Report(input=name, verdict=Verdict.CAUTION, score=0, error=problem)
+
+
+class Tally:
+    """Counts what passed through the renderer so the exit code needs no list of reports."""
+
+    def __init__(self, fail_on: Verdict) -> None:
+        self.fail_on = fail_on
+        self.flagged = 0
+        self.errors = 0
+        self.total = 0
+
+    def watch(self, reports: Iterable[Report]) -> Iterator[Report]:
+        for r in reports:
+            self.total += 1
+            if r.error is not None:
+                self.errors += 1
+            if r.worst >= self.fail_on:
+                self.flagged += 1
+            yield r
+
+    @property
+    def code(self) -> ExitCode:
+        if self.errors:
+            return ExitCode.INPUT_ERROR
+        return ExitCode.FLAGGED if self.flagged else ExitCode.OK
+
+
+def emit(reports: Iterable[Report], ctx: Ctx, command: str) -> ExitCode:
+    """Render every report to stdout as it arrives; return the exit code for the batch."""
+    tally = Tally(ctx.fail_on)
+    RENDERERS[ctx.fmt](tally.watch(reports), command, ctx.lang, ctx.out)
+    ctx.out.flush()
+    if ctx.verbose:
+        warn(ctx, f"{tally.total} input(s), {tally.flagged} at or above {ctx.fail_on.label}, "
+                  f"{tally.errors} unreadable")
+    return tally.code

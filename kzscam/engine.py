@@ -1,0 +1,222 @@
+"""The one rules engine: stamps rule metadata onto detector hits, scores findings, checks text.
+
+No I/O here. Every command (text, URL, QR, host, chat) ends in `Engine.stamp` and `Engine.score`,
+so a finding means the same thing and weighs the same wherever it comes from.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from kzscam.config import Config
+from kzscam.model import Evidence, Finding, Hit, Report, Severity, Verdict
+from kzscam.rules.loader import Catalog, load_catalog
+from kzscam.rules.matchers import PatternTable, Scan, TextMatcher, compile_text_rule
+from kzscam.rules.schema import Rule
+from kzscam.text.extract import APP_EXTENSIONS, Entity, extract_all
+from kzscam.text.normalize import INVISIBLE, Normalized, normalize
+
+
+class _SafeParams(dict[str, str]):
+    """Leaves unknown `{placeholders}` visible instead of failing (a rule typo must not crash)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fmt(template: str, params: Mapping[str, str]) -> str:
+    if not params or "{" not in template:
+        return template
+    try:
+        return template.format_map(_SafeParams(params))
+    except (ValueError, IndexError):
+        return template
+
+
+@dataclass(frozen=True)
+class TextOutcome:
+    """What the text pipeline found: stamped-ready hits and extracted entities."""
+
+    hits: list[Hit]
+    entities: list[Entity]
+
+
+class Engine:
+    """Compiled rules for one configuration. Thread-safe after construction (read-only state)."""
+
+    def __init__(self, catalog: Catalog, config: Config) -> None:
+        self.catalog = catalog
+        self.config = config
+        self.by_check: dict[str, list[Rule]] = {}
+        for rule in catalog.rules:
+            if rule.check:
+                self.by_check.setdefault(rule.check, []).append(rule)
+        self.table = PatternTable()
+        self.text_matchers: list[TextMatcher] = [
+            compile_text_rule(r, self.table, catalog.lexicon)
+            for r in catalog.rules if r.subject == "text" and not r.check
+        ]
+        self.table.freeze()
+        self._by_trigger: dict[int, list[int]] = {}
+        self._always: list[int] = []
+        for i, tm in enumerate(self.text_matchers):
+            trig = tm.trigger
+            if trig is None:
+                self._always.append(i)
+            else:
+                self._by_trigger.setdefault(trig, []).append(i)
+
+    # -- stamping and scoring -------------------------------------------------------------------
+    def _finding(self, rule: Rule, hit: Hit, lang: str) -> Finding:
+        return Finding(
+            rule_id=rule.id, severity=rule.severity,
+            title=_fmt(rule.texts.title[lang], hit.params),
+            advice=_fmt(rule.texts.advice[lang], hit.params),
+            evidence=hit.evidence, category=rule.category, tags=rule.tags, params=hit.params,
+        )
+
+    def stamp(self, hits: Iterable[Hit], lang: str) -> list[Finding]:
+        """Detector hits -> localised findings; a hit's check is a rule id or a detector check name."""
+        out: list[Finding] = []
+        seen: set[tuple[str, tuple[str, ...]]] = set()
+        for hit in hits:
+            rule = self.catalog.by_id.get(hit.check)
+            rules = [rule] if rule is not None else self.by_check.get(hit.check, [])
+            for r in rules:
+                f = self._finding(r, hit, lang)
+                key = (f.rule_id, tuple(sorted(f"{e.start}:{e.text}" for e in f.evidence)))
+                if key not in seen:
+                    seen.add(key)
+                    out.append(f)
+        out.sort(key=lambda f: (-f.severity, f.rule_id))
+        return out
+
+    def score(self, findings: Iterable[Finding]) -> tuple[int, Verdict]:
+        """Severity points, plus combination bonuses, then thresholds and per-severity floors."""
+        sc = self.catalog.scoring
+        findings = list(findings)
+        if not findings:
+            return 0, Verdict.SAFE
+        per_rule: dict[str, int] = {}
+        tags: set[str] = set()
+        worst = Severity.INFO
+        for f in findings:
+            per_rule[f.rule_id] = max(per_rule.get(f.rule_id, 0), sc.points[f.severity])
+            tags.update(f.tags)
+            worst = max(worst, f.severity)
+        total = sum(per_rule.values())
+        total += sum(c.bonus for c in sc.combos if c.tags <= tags)
+        if total >= sc.dangerous:
+            verdict = Verdict.DANGEROUS
+        elif total >= sc.suspicious:
+            verdict = Verdict.SUSPICIOUS
+        elif total >= sc.caution:
+            verdict = Verdict.CAUTION
+        else:
+            verdict = Verdict.SAFE
+        floor = sc.floors.get(worst)
+        if floor is not None:
+            verdict = max(verdict, Verdict.parse(floor))
+        return total, verdict
+
+    # -- text --------------------------------------------------------------------------------------
+    def text_hits(self, text: str) -> TextOutcome:
+        """Run the text rules (and the URL inspector on extracted links) over one message."""
+        norm = normalize(text)
+        entities = extract_all(text)
+        kinds = {e.kind for e in entities}
+        if norm.invisible_chars:
+            kinds.add("invisible")
+        if norm.mixed_script_words:
+            kinds.add("mixed_script")
+        if any(e.kind == "url" and e.value.lower().split("?")[0].endswith(APP_EXTENSIONS)
+               for e in entities):
+            kinds.add("app_download")
+        scan = Scan(self.table, norm)
+        candidates = set(self._always)
+        for pid in scan.where:
+            candidates.update(self._by_trigger.get(pid, ()))
+        fired: set[str] = set()
+        hits: list[Hit] = []
+        for i in sorted(candidates):  # matcher order is signal order
+            tm = self.text_matchers[i]
+            spans = tm.evaluate(scan, fired, kinds)
+            if spans is None:
+                continue
+            fired.add(tm.rule.id)
+            evidence = self._entity_evidence(text, tm.has, entities, norm)
+            for view, s, e in spans:
+                o_s, o_e = view.span(s, e)
+                ev = Evidence(text[o_s:o_e], o_s, o_e)
+                if ev not in evidence:
+                    evidence.append(ev)
+            evidence.sort(key=lambda ev: ev.start)
+            hits.append(Hit(tm.rule.id, tuple(evidence[:6])))
+        hits.extend(self._url_hits(entities))
+        return TextOutcome(hits, entities)
+
+    @staticmethod
+    def _entity_evidence(text: str, kinds: tuple[str, ...], entities: list[Entity],
+                         norm: Normalized) -> list[Evidence]:
+        """Quote what a `has` matcher relied on: the link, card number, hidden character, ..."""
+        out: list[Evidence] = []
+        for kind in kinds:
+            if kind == "invisible":
+                pos = [i for i, c in enumerate(text) if c in INVISIBLE][:3]
+                out.extend(Evidence(text[max(0, i - 8) : i + 9], max(0, i - 8), min(len(text), i + 9))
+                           for i in pos)
+            elif kind == "mixed_script":
+                out.extend(Evidence(text[s:e], s, e) for s, e in norm.mixed_spans()[:3])
+            else:
+                want = "url" if kind in ("app_download", "short_url") else kind
+                out.extend(Evidence(text[e.start : e.end], e.start, e.end)
+                           for e in entities if e.kind == want)
+        return out
+
+    def _url_hits(self, entities: list[Entity]) -> list[Hit]:
+        urls = [e for e in entities if e.kind == "url"]
+        if not urls:
+            return []
+        try:
+            from kzscam.url.inspect import inspect_url
+        except ImportError:  # the inspector is optional until installed
+            return []
+        out: list[Hit] = []
+        for ent in urls:
+            for hit in inspect_url(ent.value, allow_domains=self.config.allow_domains):
+                # Evidence offsets of the inspector are relative to the URL; quote the link itself.
+                out.append(Hit(hit.check, (Evidence(ent.value, ent.start, ent.end),), hit.params))
+        return out
+
+    def check_text(self, text: str, *, name: str, lang: str) -> Report:
+        """The full text pipeline for one message."""
+        outcome = self.text_hits(text)
+        findings = self.stamp(outcome.hits, lang)
+        score, verdict = self.score(findings)
+        urls = tuple(dict.fromkeys(e.value for e in outcome.entities if e.kind == "url"))
+        phones = tuple(dict.fromkeys(
+            e.value for e in outcome.entities
+            if e.kind == "phone" and e.value not in self.config.allow_phones
+        ))
+        return Report(input=name, verdict=verdict, score=score, findings=tuple(findings),
+                      urls=urls, phones=phones, text=text)
+
+
+_ENGINES: dict[Config, Engine] = {}
+_LOCK = threading.Lock()
+
+
+def get_engine(config: Config | None = None) -> Engine:
+    """The engine for `config`, built once per process (rules compiled once)."""
+    config = config or Config()
+    engine = _ENGINES.get(config)
+    if engine is None:
+        with _LOCK:
+            engine = _ENGINES.get(config)
+            if engine is None:
+                catalog = load_catalog(config.rules_dir, config.disabled_rules)
+                engine = Engine(catalog, config)
+                _ENGINES[config] = engine
+    return engine

@@ -1,0 +1,59 @@
+"""Plain, colourless, fixed-layout text: for pipes, logs and NO_COLOR terminals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from kzscam.i18n import ui
+from kzscam.model import Report, Verdict
+from kzscam.output.safe import clean
+
+EVIDENCE_LIMIT = 120
+
+
+def _detail_lines(details: dict[str, Any] | Any, indent: str) -> list[str]:
+    lines: list[str] = []
+    for key, value in details.items():
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(clean(str(v), one_line=True, limit=200) for v in value[:20])
+        elif isinstance(value, dict):
+            value = "; ".join(f"{k}={clean(str(v), one_line=True, limit=80)}"
+                              for k, v in list(value.items())[:20])
+        lines.append(f"{indent}{key}: {clean(str(value), one_line=True, limit=300)}")
+    return lines
+
+
+def report_lines(r: Report, lang: str, indent: str = "") -> list[str]:
+    """The plain layout of one report (also used for golden-file tests)."""
+    head = f"{indent}[{ui(r.verdict.label, lang)}] {clean(r.input, one_line=True)}"
+    lines = [head + (f"  (score {r.score})" if r.score else "")]
+    sub = indent + "  "
+    if r.error:
+        lines.append(f"{sub}{ui('error', lang)}: {clean(r.error, one_line=True)}")
+    lines.extend(_detail_lines(r.details, sub))
+    for f in r.findings:
+        lines.append(f"{sub}- {f.severity.label:<8} {f.rule_id}: {clean(f.title, one_line=True)}")
+        for ev in f.evidence[:3]:
+            quoted = clean(ev.text, one_line=True, limit=EVIDENCE_LIMIT)
+            lines.append(f"{sub}    «{quoted}» [{ev.start}:{ev.end}]")
+        lines.append(f"{sub}    {ui('what_to_do', lang)}: {clean(f.advice, one_line=True)}")
+    if r.urls:
+        lines.append(f"{sub}urls: " + ", ".join(clean(u, one_line=True, limit=200) for u in r.urls))
+    if r.phones:
+        lines.append(f"{sub}phones: " + ", ".join(clean(p, one_line=True) for p in r.phones))
+    for part in r.parts:
+        lines.extend(report_lines(part, lang, sub))
+    if not indent and r.error is None:
+        if r.worst >= Verdict.SUSPICIOUS:
+            lines.append(f"{sub}{ui('what_to_do', lang)}: {ui('general_advice', lang)}")
+        elif not r.findings and not r.parts:
+            lines.append(f"{sub}{ui('no_findings', lang)}")
+    return lines
+
+
+def render_plain(reports: Iterable[Report], lang: str, out: TextIO) -> None:
+    for r in reports:
+        out.write("\n".join(report_lines(r, lang)) + "\n\n")

@@ -1,0 +1,105 @@
+"""Coloured advisories for people at a terminal.
+
+Untrusted strings are only ever placed in `rich.text.Text` objects (never parsed as markup) after
+`clean()` made control characters visible, so `[red]` or `\\x1b]8;;` in a message stays inert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TextIO
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+from kzscam.i18n import ui
+from kzscam.model import Report, Severity, Verdict
+from kzscam.output.plain import _detail_lines
+from kzscam.output.safe import clean
+
+VERDICT_STYLE = {
+    Verdict.SAFE: "bold white on green",
+    Verdict.CAUTION: "bold black on yellow",
+    Verdict.SUSPICIOUS: "bold white on dark_orange3",
+    Verdict.DANGEROUS: "bold white on red",
+}
+SEVERITY_STYLE = {
+    Severity.INFO: "dim",
+    Severity.LOW: "cyan",
+    Severity.MEDIUM: "yellow",
+    Severity.HIGH: "dark_orange3",
+    Severity.CRITICAL: "bold red",
+}
+MESSAGE_LIMIT = 600
+
+
+def _message(r: Report) -> Text | None:
+    """The message itself with every evidence span highlighted."""
+    if not r.text:
+        return None
+    text = r.text[:MESSAGE_LIMIT]
+    shown = Text(clean(text))
+    if len(shown.plain) != len(text):  # cleaning changed offsets: highlight by search instead
+        for f in r.findings:
+            for ev in f.evidence:
+                shown.highlight_words([clean(ev.text)], style="bold reverse")
+        return shown
+    for f in r.findings:
+        for ev in f.evidence:
+            if ev.end <= len(text):
+                shown.stylize("bold reverse " + SEVERITY_STYLE[f.severity], ev.start, ev.end)
+    if len(r.text) > MESSAGE_LIMIT:
+        shown.append(" …", style="dim")
+    return shown
+
+
+def _body(r: Report, lang: str) -> Group:
+    items: list[Text | Panel | Group] = []
+    msg = _message(r)
+    if msg is not None:
+        items.append(msg)
+    if r.error:
+        items.append(Text(f"{ui('error', lang)}: {clean(r.error, one_line=True)}", style="bold red"))
+    for line in _detail_lines(r.details, ""):
+        items.append(Text(line, style="dim"))
+    for f in r.findings:
+        head = Text("● ", style=SEVERITY_STYLE[f.severity])
+        head.append(clean(f.title, one_line=True), style="bold")
+        head.append(f"  {f.severity.label} · {f.rule_id}", style="dim")
+        items.append(head)
+        for ev in f.evidence[:3]:
+            items.append(Text("    «" + clean(ev.text, one_line=True, limit=120) + "»", style="italic"))
+        advice = Text(f"    {ui('what_to_do', lang)}: ", style="bold")
+        advice.append(clean(f.advice, one_line=True), style="")
+        items.append(advice)
+    if r.urls:
+        items.append(Text("urls: " + ", ".join(clean(u, one_line=True, limit=200) for u in r.urls),
+                          style="dim"))
+    if r.phones:
+        items.append(Text("phones: " + ", ".join(clean(p, one_line=True) for p in r.phones),
+                          style="dim"))
+    for part in r.parts:
+        items.append(_panel(part, lang, nested=True))
+    return Group(*items)
+
+
+def _panel(r: Report, lang: str, nested: bool = False) -> Panel:
+    verdict = r.worst
+    title = Text(f" {ui(verdict.label, lang)} ", style=VERDICT_STYLE[verdict])
+    title.append("  " + clean(r.input, one_line=True, limit=80), style="bold")
+    body = _body(r, lang)
+    if not nested and r.error is None:
+        if verdict >= Verdict.SUSPICIOUS:
+            tip = Text(f"{ui('what_to_do', lang)}: ", style="bold")
+            tip.append(ui("general_advice", lang))
+            body = Group(body, Text(""), tip)
+        elif not r.findings and not r.parts:
+            body = Group(body, Text(ui("no_findings", lang), style="green"))
+    return Panel(body, title=title, title_align="left", border_style=VERDICT_STYLE[verdict].split()[-1])
+
+
+def render_rich(reports: Iterable[Report], lang: str, out: TextIO) -> None:
+    console = Console(file=out, highlight=False, emoji=False, markup=False)
+    for r in reports:
+        console.print(_panel(r, lang))

@@ -1,0 +1,34 @@
+"""Make untrusted text (messages, payloads, file names) inert before it reaches a terminal.
+
+Escape sequences could recolour the screen, retitle the window or plant OSC-8 hyperlinks; bidi
+controls reorder what a link looks like. They are shown as visible `<U+XXXX>` marks instead.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+_KEEP = {"\n", "\t"}
+
+
+@lru_cache(maxsize=4096)
+def _mark(ch: str) -> str:
+    if ch in _KEEP:
+        return ch
+    cat = unicodedata.category(ch)
+    if cat in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+        return f"<U+{ord(ch):04X}>"
+    return ch
+
+
+def clean(text: str, *, one_line: bool = False, limit: int | None = None) -> str:
+    """Printable form of `text`: control and format characters made visible, optionally cut."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    if text.isascii() and text.isprintable():
+        return text
+    out = "".join(_mark(c) if not c.isprintable() or ord(c) > 127 else c for c in text)
+    if one_line:
+        out = out.replace("\n", " ⏎ ").replace("\t", " ")
+    return out

@@ -1,0 +1,13 @@
+"""Rule data and the code that loads, validates and compiles it.
+
+Rule files are listed here explicitly (no package walking); a test checks that every .toml file under
+this package is either listed or is a support file (lexicon, scoring).
+"""
+
+from __future__ import annotations
+
+RULE_FILES: tuple[str, ...] = (
+    "text/entities.toml",
+)
+
+SUPPORT_FILES: tuple[str, ...] = ("lexicon.toml", "scoring.toml")

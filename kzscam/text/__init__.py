@@ -1,0 +1,1 @@
+"""Text understanding: normalisation, entity extraction and the text example runner."""

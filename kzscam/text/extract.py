@@ -1,0 +1,157 @@
+"""Find links, phone numbers, payment card numbers and IINs in the ORIGINAL message text.
+
+Scam messages defang or disguise links (`hxxp://`, `kaspi[.]kz`, `bit(.)ly`) and write numbers with
+odd spacing; each entity keeps its span in the original text so findings can quote it. All patterns
+are RE2 (linear time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import re2
+
+# TLDs accepted for links written without a scheme: enough for real messages, strict enough that
+# "т.д." or "1.5" are not links. Links with a scheme or www. are accepted with any TLD.
+_BARE_TLDS = (
+    "kz|ru|com|net|org|info|biz|top|xyz|site|online|click|link|ly|me|io|app|shop|store|co|cc|tk|"
+    "ml|ga|cf|gq|pw|ws|su|by|uz|kg|ua|live|vip|pro|icu|cfd|sbs|fun|space|website|tech|cloud|"
+    "page|win|bid|loan|work|rest|monster|buzz|best|today|world|digital|pl|de|uk|us|to|gl|gd|"
+    "su|am|az|tj|tm|ge|in|cn|io|ai|gg|sh|one|gov|edu|рф|қаз|бел|укр|рус|онлайн|сайт"
+)
+_DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
+_LABEL = r"[\p{L}\p{N}][\p{L}\p{N}\-]*"
+_PATH = r"(?:[/?#][^\s<>\"'«»]*)?"
+URL_RE = re2.compile(
+    r"(?i)(?:"
+    r"(?:h[tx]{2}ps?|ftp|tg|intent|market|whatsapp|viber|kaspi|otpauth)(?:://|\[:\]//|:/\\\\)[^\s<>\"'«»]+"
+    r"|(?:www|m)" + _DOT + _LABEL + r"(?:" + _DOT + _LABEL + r")*" + _PATH +
+    r"|(?:" + _LABEL + _DOT + r")+(?:" + _BARE_TLDS + r")(?::\d{1,5})?" + r"(?:[/?#][^\s<>\"'«»]*)?"
+    r")"
+)
+_TRAIL = ".,;:!?)]}»\"'…"
+
+_PHONE_RE = re2.compile(
+    r"(?:^|[^\d+])("
+    r"(?:\+7|8|7)[\s\-\.]?\(?\d{3,4}\)?[\s\-\.]?\d{2,3}[\s\-\.]?\d{2}[\s\-\.]?\d{2}"  # KZ/RU
+    r"|\+(?:[1-689]\d{0,2})[\s\-\.]?(?:\(?\d{1,4}\)?[\s\-\.]?){2,4}\d{2,4}"  # international
+    r"|0\d{9,10}"  # UK-style premium and national numbers (09061701461)
+    r")(?:$|[^\d])"
+)
+# Short numbers that matter in Kazakhstan: National Bank 1477, eGov 1414, police 102, 112, ...
+SHORT_NUMBERS = frozenset({"1477", "1414", "102", "112", "101", "103", "104", "109"})
+_SHORT_RE = re2.compile(r"(?:^|[^\d\-+.,:])(1477|1414|102|112|101|103|104|109)(?:$|[^\d\-,:%.]|\.(?:$|\D))")
+_CARD_RE = re2.compile(r"(?:^|[^\d])((?:\d[ \-]?){12,18}\d)(?:$|[^\d])")
+_IIN_RE = re2.compile(r"(?:^|[^\d])(\d{12})(?:$|[^\d])")
+APP_EXTENSIONS = (".apk", ".exe", ".msi", ".ipa", ".dmg", ".scr", ".bat", ".xapk", ".apks", ".pkg")
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One extracted item: kind, the value (cleaned), and its span in the original text."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+
+
+def undefang(url: str) -> str:
+    """`hxxps://kaspi[.]kz` -> `https://kaspi.kz` (what the link really is)."""
+    out = url
+    for a, b in (("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."),
+                 ("[:]//", "://")):
+        out = out.replace(a, b).replace(a.upper(), b)
+    lower = out[:6].lower()
+    if lower.startswith("hxxp"):
+        out = "http" + out[4:]
+    return out
+
+
+def extract_urls(text: str) -> list[Entity]:
+    out: list[Entity] = []
+    for m in URL_RE.finditer(text):
+        start, end = m.span()
+        while end > start and text[end - 1] in _TRAIL:
+            end -= 1
+        raw = text[start:end]
+        if not raw or ("@" in raw.split("/")[0] and "://" not in raw):
+            continue  # an e-mail address, not a link
+        out.append(Entity("url", undefang(raw), start, end))
+    return out
+
+
+def _digits(s: str) -> str:
+    return "".join(c for c in s if c.isdigit())
+
+
+def extract_phones(text: str) -> list[Entity]:
+    out: list[Entity] = []
+    for m in _PHONE_RE.finditer(text):
+        start, end = m.span(1)
+        digits = _digits(text[start:end])
+        if not 10 <= len(digits) <= 15:
+            continue
+        value = "+" + digits if text[start] == "+" else digits
+        if len(digits) == 11 and digits[0] == "8" and digits[1] == "7":
+            value = "+7" + digits[1:]  # Kazakh 8-7xx-... trunk prefix
+        out.append(Entity("phone", value, start, end))
+    for m in _SHORT_RE.finditer(text):
+        start, end = m.span(1)
+        out.append(Entity("phone", text[start:end], start, end))
+    return out
+
+
+def luhn_ok(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def iin_ok(iin: str) -> bool:
+    """Kazakhstan IIN: YYMMDD + century/sex digit + serial + check digit (weights 1..11, then 3..)."""
+    if len(iin) != 12 or not iin.isdigit():
+        return False
+    month, day = int(iin[2:4]), int(iin[4:6])
+    if not (1 <= month <= 12 and 1 <= day <= 31 and iin[6] in "0123456"):
+        return False
+    digits = [int(c) for c in iin]
+    check = sum(d * w for d, w in zip(digits[:11], range(1, 12), strict=True)) % 11
+    if check == 10:
+        weights = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]
+        check = sum(d * w for d, w in zip(digits[:11], weights, strict=True)) % 11
+        if check == 10:
+            return False
+    return check == digits[11]
+
+
+def extract_cards(text: str) -> list[Entity]:
+    out: list[Entity] = []
+    for m in _CARD_RE.finditer(text):
+        start, end = m.span(1)
+        digits = _digits(text[start:end])
+        if 13 <= len(digits) <= 19 and digits[0] in "2345689" and luhn_ok(digits):
+            out.append(Entity("card", digits[:6] + "…" + digits[-4:], start, end))
+    return out
+
+
+def extract_iins(text: str) -> list[Entity]:
+    return [Entity("iin", m.group(1)[:6] + "…", *m.span(1)) for m in _IIN_RE.finditer(text)
+            if iin_ok(m.group(1))]
+
+
+def extract_all(text: str) -> list[Entity]:
+    """Every entity in `text`; cheap when there are no digits or dots."""
+    out: list[Entity] = []
+    if "." in text or "/" in text or "[" in text:
+        out.extend(extract_urls(text))
+    if any(c.isdigit() for c in text[:1]) or re2.search(r"\d", text):
+        url_spans = [(e.start, e.end) for e in out]
+        for ent in (*extract_phones(text), *extract_cards(text), *extract_iins(text)):
+            if not any(s <= ent.start < e for s, e in url_spans):
+                out.append(ent)
+    return out

@@ -1,0 +1,270 @@
+"""Fold message text once into the forms rules match against, keeping a way back to the original.
+
+Scammers and ordinary typists write the same words many ways: Kazakh on a Russian keyboard
+("улттык" for "ұлттық"), Latin-script Kazakh ("Ulttyq Bank"), homoglyphs ("Kаspi" with a Cyrillic а,
+"НАЦИОНАЛЬНЬІЙ"), leetspeak ("c0de"), spaced letters ("к о д") and invisible characters. Rules are
+written once in natural spelling and folded by the same functions, so they meet the text halfway.
+
+Three views are produced, each mapping positions back to the original string:
+  * main: per-character fold (NFKC, case fold, diacritics stripped, Kazakh letters to their Russian
+    base, и/й/ы/і merged, soft/hard signs dropped, invisible characters dropped), then homoglyphs and
+    leetspeak repaired inside words that mix scripts or letters and digits;
+  * collapsed: only when spaced-out letters occur ("к о д" -> "код");
+  * translit: only for Latin-dominant text, Latin words rewritten in folded Cyrillic so Russian and
+    Kazakh terms also catch "perevedite dengi" and "ulttyq bank".
+Every step is linear-time: per-character tables and RE2 (no backtracking).
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import re2
+
+# Zero-width, bidi controls and other invisible format characters: dropped, but their presence is a
+# signal (used to hide words from filters or to reverse how a link reads).
+INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
+    "\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0"
+)
+_INVISIBLE_SET = frozenset(INVISIBLE)
+
+# Kazakh (and a few other Cyrillic) letters folded to the Russian letter people type instead.
+_CYR_LOOSE = {
+    "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
+    "і": "и", "ї": "и", "ы": "и", "й": "и", "ё": "е", "є": "е", "ў": "у", "ь": "", "ъ": "",
+}
+# Latin letters of the Kazakh Latin alphabets whose base letter would lose the sound.
+_LATIN_SPECIAL = {"ş": "sh", "ç": "ch", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d"}
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _INVISIBLE_SET:
+        return ""
+    out = []
+    for c in unicodedata.normalize("NFKC", ch).casefold():
+        c = _LATIN_SPECIAL.get(c, c)
+        for d in unicodedata.normalize("NFKD", c):
+            if unicodedata.combining(d):
+                continue
+            out.append(_CYR_LOOSE.get(d, d))
+    return "".join(out)
+
+
+class _FoldTable(dict[int, str]):
+    """str.translate table filled lazily: C-speed lookups after the first sight of a character."""
+
+    def __missing__(self, key: int) -> str:
+        value = _fold_char(chr(key))
+        self[key] = value
+        return value
+
+
+FOLD = _FoldTable()
+for _c in range(128):
+    FOLD[_c] = chr(_c).lower()
+
+
+def fold(text: str) -> str:
+    """Character-level fold only (used for rule terms and by other detectors)."""
+    return text.translate(FOLD)
+
+
+# Look-alike letters between Latin and (folded) Cyrillic, by shape in either case.
+_LAT_TO_CYR = str.maketrans("aceopxykmthbi03", "асеорхукмтнвиоз")
+_CYR_TO_LAT = str.maketrans("асеорхукмтнви", "aceopxykmthbi")
+_LEET_LAT = str.maketrans("013457@$", "oieastas")
+_LEET_CYR = str.maketrans("0134@", "оизча")
+
+_MIXED_WORD = re2.compile(
+    r"[0-9a-zа-я]*(?:[a-z][0-9a-z]*[а-я]|[а-я][0-9а-я]*[a-z])[0-9a-zа-я]*"
+)
+_LEET_WORD = re2.compile(r"[0-9a-zа-я@$]*(?:[a-zа-я][0-9@$]|[0-9@$][a-zа-я])[0-9a-zа-я@$]*")
+_HAS_LATIN = re2.compile(r"[a-z]")
+_HAS_CYR = re2.compile(r"[а-я]")
+_HAS_DIGIT_IN_WORD = re2.compile(r"[a-zа-я][0-9@$]|[0-9@$][a-zа-я]")
+_SPACED = re2.compile(r"(?:^|[^\p{L}\p{N}])(\p{L}(?:[ .\-_*·•/|]\p{L}){2,})(?:$|[^\p{L}\p{N}])")
+_LATIN_WORD = re2.compile(r"[a-z][a-z']*")
+_WORDS_LATIN3 = re2.compile(r"[a-z]{3,}")
+
+
+def _repair_word(word: str) -> str:
+    """Fold a mixed-script or leet word to its dominant script; keeps the length unchanged."""
+    lat = sum(1 for c in word if "a" <= c <= "z")
+    cyr = sum(1 for c in word if "а" <= c <= "я")
+    digits = len(word) - lat - cyr
+    if lat and cyr:
+        word = word.translate(_LAT_TO_CYR) if cyr >= lat else word.translate(_CYR_TO_LAT)
+    if digits and (lat + cyr) > digits and len(word) >= 3:
+        word = word.translate(_LEET_CYR if cyr > lat else _LEET_LAT)
+    return word
+
+
+def _repair(folded: str) -> str:
+    if not (_HAS_LATIN.search(folded) and _HAS_CYR.search(folded)) and not _HAS_DIGIT_IN_WORD.search(
+        folded
+    ):
+        return folded
+    pieces: list[str] = []
+    last = 0
+    for pattern in (_MIXED_WORD, _LEET_WORD):
+        pieces, last = [], 0
+        for m in pattern.finditer(folded):
+            pieces.append(folded[last : m.start()])
+            pieces.append(_repair_word(m.group(0)))
+            last = m.end()
+        if pieces:
+            pieces.append(folded[last:])
+            folded = "".join(pieces)
+    return folded
+
+
+# Latin -> folded Cyrillic, digraphs first (Russian and Kazakh informal transliteration).
+_TRANSLIT_DI = {
+    "shch": "ш", "sch": "ш", "sh": "ш", "ch": "ч", "zh": "ж", "kh": "х", "ts": "ц", "tc": "ц",
+    "ya": "я", "ja": "я", "yu": "ю", "ju": "ю", "yo": "е", "ye": "е", "ck": "к",
+}
+_TRANSLIT_1 = str.maketrans({
+    "a": "а", "b": "б", "c": "к", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
+    "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р",
+    "s": "с", "t": "т", "u": "у", "v": "в", "w": "у", "x": "кс", "y": "и", "z": "з", "'": "",
+})
+_DIGRAPH_RE = re2.compile("shch|sch|sh|ch|zh|kh|ts|tc|ya|ja|yu|ju|yo|ye|ck")
+
+
+@lru_cache(maxsize=65536)
+def translit_word(word: str) -> str:
+    """Latin word -> folded Cyrillic ("dengi" -> "денги", "ulttyq" -> "улттик")."""
+    out: list[str] = []
+    last = 0
+    for m in _DIGRAPH_RE.finditer(word):
+        out.append(word[last : m.start()].translate(_TRANSLIT_1))
+        out.append(_TRANSLIT_DI[m.group(0)])
+        last = m.end()
+    out.append(word[last:].translate(_TRANSLIT_1))
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    start: int  # in this view
+    length: int
+    parent_start: int
+    parent_length: int
+
+
+@dataclass
+class View:
+    """One folded form of the text and the way back from its positions to the original string."""
+
+    name: str
+    text: str
+    original: str
+    parent: View | None = None
+    segments: list[_Segment] = field(default_factory=list)  # changed regions only, sorted
+    _starts: list[int] = field(default_factory=list)
+    _cum: list[int] | None = None  # main view: original index of each folded position
+
+    def to_original(self, pos: int) -> int:
+        """Original index of the character at view position `pos`."""
+        if self.parent is None:
+            return self._main_to_original(pos)
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i >= 0:
+            seg = self.segments[i]
+            if pos < seg.start + seg.length:
+                offset = min(pos - seg.start, max(seg.parent_length - 1, 0))
+                return self.parent.to_original(seg.parent_start + offset)
+            shift = (seg.parent_start + seg.parent_length) - (seg.start + seg.length)
+        else:
+            shift = 0
+        return self.parent.to_original(pos + shift)
+
+    def _main_to_original(self, pos: int) -> int:
+        if len(self.text) == len(self.original) and self.original.isascii():
+            return pos
+        if self._cum is None:
+            cum: list[int] = []
+            table = FOLD
+            for i, ch in enumerate(self.original):
+                cum.extend([i] * len(ch.translate(table)))
+            self._cum = cum
+        if not self._cum:
+            return 0
+        return self._cum[min(pos, len(self._cum) - 1)]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) of the view span [start, end)."""
+        if end <= start:
+            o = self.to_original(start)
+            return o, o
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+
+def _derived(name: str, parent: View, replacements: list[tuple[int, int, str]]) -> View:
+    pieces: list[str] = []
+    segments: list[_Segment] = []
+    last = 0
+    out_len = 0
+    for start, end, new in replacements:
+        pieces.append(parent.text[last:start])
+        out_len += start - last
+        segments.append(_Segment(out_len, len(new), start, end - start))
+        pieces.append(new)
+        out_len += len(new)
+        last = end
+    pieces.append(parent.text[last:])
+    view = View(name, "".join(pieces), parent.original, parent, segments)
+    view._starts = [s.start for s in segments]
+    return view
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """All views of one message, plus signals the folding itself uncovered."""
+
+    original: str
+    views: tuple[View, ...]
+    invisible_chars: int
+    mixed_script_words: bool
+
+    @property
+    def main(self) -> View:
+        return self.views[0]
+
+    def mixed_spans(self) -> list[tuple[int, int]]:
+        """Original spans of words that were written in two scripts at once."""
+        if not self.mixed_script_words:
+            return []
+        folded = self.original.translate(FOLD)
+        main = self.main
+        return [main.span(*m.span()) for m in _MIXED_WORD.finditer(folded)]
+
+
+def normalize(text: str) -> Normalized:
+    """Fold `text` into its views (linear time)."""
+    folded = text.translate(FOLD)
+    invisible = sum(text.count(c) for c in INVISIBLE if c in text) if not text.isascii() else 0
+    repaired = _repair(folded)
+    mixed = repaired != folded and bool(_HAS_CYR.search(folded) and _HAS_LATIN.search(folded))
+    main = View("main", repaired, text)
+    views = [main]
+    spaced = [(m.start(1), m.end(1)) for m in _SPACED.finditer(repaired)]
+    if spaced:
+        repl = []
+        for s, e in spaced:
+            chunk = repaired[s:e]
+            repl.append((s, e, "".join(c for c in chunk if c.isalpha())))
+        views.append(_derived("collapsed", main, repl))
+    latin_words = len(_WORDS_LATIN3.findall(repaired[:4096]))
+    if latin_words >= 2 and latin_words * 3 > len(_HAS_CYR.findall(repaired[:4096])):
+        repl = [
+            (m.start(), m.end(), translit_word(m.group(0)))
+            for m in _LATIN_WORD.finditer(repaired)
+        ]
+        views.append(_derived("translit", main, repl))
+    return Normalized(text, tuple(views), invisible, mixed)
