@@ -1,0 +1,7 @@
+"""QR codes: read images safely, decode every code in them, and understand what each payload does.
+
+Layers, from the edge inwards: `loader` (files, stdin, limits, EXIF, frames) -> `decoders`
+(zxing-cpp, zbar) and `elastic` (curved-paper grid fitting) -> `pipeline` (retries within a time
+budget) -> `payload` (what kind of payload, parsed fields) -> `checks` (detector hits) ->
+`analyze` (reports).
+"""
