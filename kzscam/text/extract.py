@@ -75,7 +75,9 @@ def extract_urls(text: str) -> list[Entity]:
         while end > start and text[end - 1] in _TRAIL:
             end -= 1
         raw = text[start:end]
-        if not raw or ("@" in raw.split("/")[0] and "://" not in raw):
+        if not raw or (start > 0 and text[start - 1] == "@") or (
+            "@" in raw.split("/")[0] and "://" not in raw
+        ):
             continue  # an e-mail address, not a link
         out.append(Entity("url", undefang(raw), start, end))
     return out

@@ -1,0 +1,67 @@
+"""`kzscam rules list|show`: what kzscam checks for, and why."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kzscam.commands.common import ConfigOpt, LangOpt, fail_usage, make_ctx
+from kzscam.exitcodes import ExitCode
+from kzscam.output import OutputFormat
+from kzscam.output.jsonout import dumps
+
+app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
+                  help="List and show the detection rules.", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+@app.command("list")
+def list_rules(
+    subject: Annotated[str | None, typer.Option("--subject", help="text, url, qr, host or chat.",
+                                                show_default=False)] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """One line per rule: id, severity, subject, title."""
+    from kzscam.engine import get_engine
+
+    ctx = make_ctx(lang=lang, fmt=OutputFormat.PLAIN, fail_on=None, config_path=config)
+    rules = [r for r in get_engine(ctx.config).catalog.rules if subject in (None, r.subject)]
+    if as_json:
+        print(dumps([{"id": r.id, "name": r.name, "subject": r.subject,
+                      "severity": r.severity.label, "title": r.texts.title[ctx.lang]}
+                     for r in rules]))
+        return
+    for r in sorted(rules, key=lambda r: r.id):
+        print(f"{r.id:<18} {r.severity.label:<9} {r.subject:<5} {r.texts.title[ctx.lang]}")
+
+
+@app.command("show")
+def show_rule(
+    rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. TXT-OTP-001.")],
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Everything about one rule: texts, references, match and examples."""
+    from kzscam.engine import get_engine
+
+    ctx = make_ctx(lang=lang, fmt=OutputFormat.PLAIN, fail_on=None, config_path=config)
+    rule = get_engine(ctx.config).catalog.by_id.get(rule_id.upper())
+    if rule is None:
+        raise fail_usage(f"no rule with id {rule_id!r} (see `kzscam rules list`)")
+    data = {
+        "id": rule.id, "name": rule.name, "subject": rule.subject, "severity": rule.severity.label,
+        "category": rule.category, "tags": list(rule.tags), "languages": list(rule.languages),
+        "references": list(rule.references), "title": rule.texts.title[ctx.lang],
+        "advice": rule.texts.advice[ctx.lang], "match": dict(rule.match),
+        "examples": {"hit": list(rule.hits), "miss": list(rule.misses)}, "source": rule.source,
+    }
+    if as_json:
+        print(dumps(data))
+        raise typer.Exit(ExitCode.OK)
+    for key, value in data.items():
+        print(f"{key + ':':<12} {value}")

@@ -1,0 +1,61 @@
+"""Entity extraction from real-looking messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from kzscam.text.extract import extract_all, iin_ok, luhn_ok, undefang
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return [(e.kind, e.value) for e in extract_all(text)]
+
+
+@pytest.mark.parametrize(("text", "url"), [
+    ("Перейдите hxxps://kaspi-bonus[.]kz/login", "https://kaspi-bonus.kz/login"),
+    ("vote at www.konkurs-deti.top/vote?id=5.", "www.konkurs-deti.top/vote?id=5"),
+    ("зайдите на egov-kz.online сегодня", "egov-kz.online"),
+    ("https://bit.ly/3abc)", "https://bit.ly/3abc"),
+    ("сайт каспи.рф/акция", "каспи.рф/акция"),
+])
+def test_urls(text: str, url: str) -> None:
+    assert ("url", url) in kinds(text)
+
+
+@pytest.mark.parametrize("text", ["и т.д. и т.п.", "цена 1.5 млн", "mail me: a.b@example.com"])
+def test_not_urls(text: str) -> None:
+    assert not [k for k in kinds(text) if k[0] == "url"]
+
+
+@pytest.mark.parametrize(("text", "phone"), [
+    ("звоните +7 701 123 45 67", "+77011234567"),
+    ("тел. 8 (7172) 77-52-10", "+77172775210"),
+    ("call 09061701461 now", "09061701461"),
+    ("позвоните в 1477.", "1477"),
+])
+def test_phones(text: str, phone: str) -> None:
+    assert ("phone", phone) in kinds(text)
+
+
+def test_otp_code_is_not_a_phone() -> None:
+    assert kinds("Код: 1234. Никому не сообщайте его") == []
+
+
+def test_cards_need_luhn() -> None:
+    assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111112")
+    assert kinds("номер 4111 1111 1111 1111") == [("card", "411111…1111")]
+    assert [k for k, _ in kinds("номер 4111 1111 1111 1112")] != ["card"]
+
+
+def test_iin_checksum() -> None:
+    # Built with the published algorithm: weights 1..11 give check digit 0 for this body.
+    body = "90010130012"
+    check = sum(int(d) * w for d, w in zip(body, range(1, 12), strict=True)) % 11
+    assert check != 10
+    assert iin_ok(body + str(check))
+    assert not iin_ok(body + str((check + 1) % 10))
+    assert not iin_ok("991301300120")  # month 13
+
+
+def test_undefang() -> None:
+    assert undefang("hxxp://a[.]b(.)c") == "http://a.b.c"

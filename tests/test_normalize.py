@@ -1,0 +1,76 @@
+"""Normalisation: the folds rules rely on, and offsets that lead back to the original text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kzscam.text.normalize import fold, normalize, translit_word
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Ұлттық Банк", "улттик банк"),          # Kazakh letters -> Russian base, ы/і -> и
+    ("НАЦИОНАЛЬНЬІЙ БАНК", "националнии банк"),  # Ukrainian/Latin І after Ь
+    ("ＫＡＳＰＩ", "kaspi"),                    # NFKC fullwidth
+    ("Ёлка", "елка"),
+    ("к\u200bод", "код"),                     # zero-width dropped
+])
+def test_fold_main_view(raw: str, expected: str) -> None:
+    assert normalize(raw).main.text == expected
+
+
+def test_mixed_script_words_fold_to_their_main_script() -> None:
+    norm = normalize("Kаspi Bank и Нaциональный банк")  # Cyrillic а in Kaspi, Latin a in Нац...
+    assert norm.main.text.startswith("kaspi bank и национални")
+    assert norm.mixed_script_words
+
+
+def test_leetspeak_inside_words() -> None:
+    assert "code" in normalize("send the c0de").main.text
+    assert normalize("KL341").main.text == "kl341"  # mostly digits: an id, left alone
+
+
+def test_spaced_letters_get_a_collapsed_view() -> None:
+    views = {v.name: v.text for v in normalize("назовите к о д из смс").views}
+    assert "код из смс" in views["collapsed"]
+
+
+def test_latin_kazakh_and_translit_russian_get_a_cyrillic_view() -> None:
+    views = {v.name: v.text for v in normalize("Ulttyq Bank: perevedite den'gi srochno").views}
+    assert "улттик банк" in views["translit"]
+    assert "переведите денги" in views["translit"]
+    assert translit_word("shot") == "шот"
+
+
+def test_terms_fold_like_text() -> None:
+    assert fold("Ұлттық") == normalize("УЛТТЫК").main.text
+
+
+@pytest.mark.parametrize("raw", [
+    "Ұлттық Банк: к\u200bод 1234", "ＫＡＳＰＩ пароль", "Straße Kаspi", "a\u0301b\u0301c д е ф",
+    "👍 Национальный банк 👍", "",
+])
+def test_offsets_map_back_to_original(raw: str) -> None:
+    norm = normalize(raw)
+    for view in norm.views:
+        for start in range(len(view.text)):
+            o = view.to_original(start)
+            assert 0 <= o < max(len(raw), 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_normalises_with_valid_spans(raw: str) -> None:
+    norm = normalize(raw)
+    for view in norm.views:
+        s, e = view.span(0, len(view.text))
+        assert 0 <= s <= e <= len(raw)
+
+
+def test_huge_hostile_line_is_processed() -> None:
+    # 10 MB of a pattern that would make a backtracking matcher quadratic: RE2 stays linear.
+    line = ("kа" * 10 + " ") * 450_000 + "к о д " * 1000
+    norm = normalize(line)
+    assert norm.mixed_script_words
+    assert len(norm.main.text) == len(line)
