@@ -10,6 +10,7 @@ from kzscam.model import Report, Verdict
 from kzscam.output.safe import clean
 
 EVIDENCE_LIMIT = 120
+TEXT_LIMIT = 200
 
 
 def _detail_lines(details: dict[str, Any] | Any, indent: str) -> list[str]:
@@ -31,6 +32,8 @@ def report_lines(r: Report, lang: str, indent: str = "") -> list[str]:
     head = f"{indent}[{ui(r.verdict.label, lang)}] {clean(r.input, one_line=True)}"
     lines = [head + (f"  (score {r.score})" if r.score else "")]
     sub = indent + "  "
+    if r.text:
+        lines.append(f"{sub}text: «{clean(r.text, one_line=True, limit=TEXT_LIMIT)}»")
     if r.error:
         lines.append(f"{sub}{ui('error', lang)}: {clean(r.error, one_line=True)}")
     lines.extend(_detail_lines(r.details, sub))

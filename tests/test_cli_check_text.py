@@ -1,0 +1,178 @@
+"""check-text end to end, as a user and a pipeline see it: exit codes, formats, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_cli
+
+from kzscam.exitcodes import ExitCode
+
+APK = "Срочно скачайте обновление: http://kaspi-app.top/update.apk"
+
+
+def test_safe_message_exits_0_and_says_so() -> None:
+    proc = run_cli("check-text", "Привет, мама! Буду дома в семь.")
+    assert proc.returncode == ExitCode.OK
+    assert "[SAFE]" in proc.stdout
+    assert proc.stderr == ""
+
+
+def test_flagged_message_exits_1_with_evidence_and_advice() -> None:
+    proc = run_cli("check-text", "--lang", "ru", APK)
+    assert proc.returncode == ExitCode.FLAGGED
+    assert "http://kaspi-app.top/update.apk" in proc.stdout
+    assert "Что делать" in proc.stdout and "1477" in proc.stdout
+
+
+def test_fail_on_dangerous_lets_suspicious_pass() -> None:
+    assert run_cli("check-text", "--fail-on", "dangerous", "Open http://x.top/a.apk").returncode == 0
+    assert run_cli("check-text", "--fail-on", "caution", "Ваш к\u200bод").returncode == 1
+
+
+def test_json_contract() -> None:
+    proc = run_cli("check-text", "--format", "json", APK, "ok")
+    doc = json.loads(proc.stdout)
+    assert doc["command"] == "check-text"
+    first, second = doc["results"]
+    assert {"input", "verdict", "score", "findings", "urls", "phones", "error"} <= set(first)
+    f = first["findings"][0]
+    assert {"rule_id", "severity", "title", "advice", "evidence"} <= set(f)
+    ev = f["evidence"][0]
+    assert APK[ev["start"]:ev["end"]] == ev["text"]
+    assert second["verdict"] == "safe" and second["findings"] == []
+
+
+def test_jsonl_lines_streamed_in_order(tmp_path: Path) -> None:
+    src = tmp_path / "msgs.txt"
+    src.write_text("first ok\n\nOpen http://x.top/a.apk\nthird ok\n", encoding="utf-8")
+    proc = run_cli("check-text", "--lines", "--file", str(src), "--format", "jsonl")
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["input"] for r in rows] == [f"{src}:1", f"{src}:3", f"{src}:4"]
+    assert [r["verdict"] for r in rows] == ["safe", "suspicious", "safe"]
+    assert proc.returncode == 1
+
+
+def test_stdin_lines() -> None:
+    proc = run_cli("check-text", "--lines", "-f", "jsonl", input="a\nb\n")
+    assert [json.loads(x)["input"] for x in proc.stdout.splitlines()] == ["1", "2"]
+
+
+def test_jsonl_field_passthrough_and_bad_lines() -> None:
+    data = '{"id": 7, "text": "Open http://x.top/a.apk", "src": "sms"}\nnot json\n{"id": 8}\n'
+    proc = run_cli("check-text", "--jsonl-field", "text", "-f", "jsonl", input=data)
+    rows = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert rows[0]["input"] == "7" and rows[0]["passthrough"] == {"id": 7, "src": "sms"}
+    assert rows[1]["error"].startswith("invalid JSON") and rows[2]["error"]
+    assert proc.returncode == ExitCode.INPUT_ERROR
+
+
+def test_bad_inputs_are_reported_and_the_rest_processed(tmp_path: Path) -> None:
+    binary = tmp_path / "photo.bin"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    good = tmp_path / "good.txt"
+    good.write_text("Open http://x.top/a.apk", encoding="utf-8")
+    proc = run_cli("check-text", "-f", "jsonl", "--file", str(binary), "--file", str(empty),
+                   "--file", str(tmp_path / "missing.txt"), "--file", str(tmp_path),
+                   "--file", str(good))
+    rows = {r["input"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    assert rows[str(binary)]["error"] == "binary data, not text"
+    assert rows[str(empty)]["error"] == "empty input"
+    assert rows[str(tmp_path / "missing.txt")]["error"] == "no such file"
+    assert "directory" in rows[str(tmp_path)]["error"]
+    assert rows[str(good)]["verdict"] == "suspicious"
+    assert proc.returncode == ExitCode.INPUT_ERROR
+    assert len(proc.stderr.strip().splitlines()) == 4  # one line per bad input
+    assert "Traceback" not in proc.stderr
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    import os
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("hello", encoding="utf-8")
+    secret.chmod(0)
+    if os.access(secret, os.R_OK):  # root reads anything
+        secret.chmod(0o644)
+        return
+    proc = run_cli("check-text", "--file", str(secret))
+    assert proc.returncode == ExitCode.INPUT_ERROR and "permission denied" in proc.stderr
+
+
+def test_encodings(tmp_path: Path) -> None:
+    text = "Назовите код из SMS"
+    for name, data in {
+        "bom.txt": b"\xef\xbb\xbf" + text.encode(),
+        "u16.txt": text.encode("utf-16"),
+        "cp.txt": text.encode("cp1251"),
+    }.items():
+        (tmp_path / name).write_bytes(data)
+        proc = run_cli("check-text", "-f", "json", "--file", str(tmp_path / name))
+        assert proc.returncode in (0, 1), proc.stderr
+    proc = run_cli("check-text", "--file", str(tmp_path / "cp.txt"))
+    assert "cp1251" in proc.stderr
+
+
+def test_markup_and_escapes_are_inert() -> None:
+    evil = "[red]boom[/red] \x1b]8;;http://evil.top\x1b\\click\x1b]8;;\x1b\\ \x1b[2J http://x.top/a.apk"
+    for fmt in ("plain", "rich"):
+        proc = run_cli("check-text", "-f", fmt, evil)
+        assert "\x1b" not in proc.stdout
+        assert "[red]boom[/red]" in proc.stdout  # shown literally, not interpreted
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run_cli("check-text", "--lang", "fr", "x").returncode == ExitCode.USAGE
+    assert run_cli("check-text", "--fail-on", "never", "x").returncode == ExitCode.USAGE
+    proc = run_cli("check-text", "--config", "/nonexistent/kz.toml", "x")
+    assert proc.returncode == ExitCode.USAGE and "config file not found" in proc.stderr
+
+
+def test_config_file_and_env(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('lang = "kk"\ndisabled_rules = ["TXT-ENT-001"]\n', encoding="utf-8")
+    proc = run_cli("check-text", "--config", str(cfg), "Open http://x.top/a.apk")
+    assert proc.returncode == 0 and "ҚАУІПСІЗ" in proc.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text('langauge = "kk"\n', encoding="utf-8")
+    proc = run_cli("check-text", "--config", str(bad), "x")
+    assert proc.returncode == 2 and "unknown key" in proc.stderr
+    proc = run_cli("check-text", "x", env={"KZSCAM_LANG": "ru"})
+    assert "БЕЗОПАСНО" in proc.stdout
+
+
+def test_user_rules_directory(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "mine.toml").write_text(Path(__file__).with_name("data_user_rule.toml").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    proc = run_cli("check-text", "-f", "json", "Покупайте слонов", env={
+        "KZSCAM_RULES_DIR": str(rules)})
+    assert json.loads(proc.stdout)["results"][0]["findings"][0]["rule_id"] == "TXT-USER-001"
+    (rules / "broken.toml").write_text('[[rules]]\nid = "TXT-X-1"\nmatch = {regexx = []}\n',
+                                       encoding="utf-8")
+    proc = run_cli("check-text", "x", env={"KZSCAM_RULES_DIR": str(rules)})
+    assert proc.returncode == 2 and "broken.toml" in proc.stderr
+
+
+def test_no_input_is_a_usage_error_only_on_a_terminal() -> None:
+    proc = run_cli("check-text", input=b"")
+    assert proc.returncode == ExitCode.INPUT_ERROR and "empty input" in proc.stderr
+
+
+def test_offline_no_socket_opened() -> None:
+    code = (
+        "import socket, sys\n"
+        "def deny(*a, **k): raise SystemExit('socket opened')\n"
+        "socket.socket.__init__ = deny\nsocket.create_connection = deny\nsocket.getaddrinfo = deny\n"
+        "sys.argv = ['kzscam', 'check-text', 'Visit https://kaspi-bonus.kz/login and tell the code']\n"
+        "from kzscam.cli import main\nmain()\n"
+    )
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "socket opened" not in proc.stderr and proc.returncode in (0, 1), proc.stderr
