@@ -18,6 +18,7 @@ Every step is linear-time: per-character tables and RE2 (no backtracking).
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -88,8 +89,10 @@ _HAS_LATIN = re2.compile(r"[a-z]")
 _HAS_CYR = re2.compile(r"[а-я]")
 _HAS_DIGIT_IN_WORD = re2.compile(r"[a-zа-я][0-9@$]|[0-9@$][a-zа-я]")
 _SPACED = re2.compile(r"(?:^|[^\p{L}\p{N}])(\p{L}(?:[ .\-_*·•/|]\p{L}){2,})(?:$|[^\p{L}\p{N}])")
-_LATIN_WORD = re2.compile(r"[a-z][a-z']*")
-_WORDS_LATIN3 = re2.compile(r"[a-z]{3,}")
+# Simple, non-nested patterns: safe (linear) in the stdlib engine, which has less per-match overhead.
+_LATIN_WORD = re.compile(r"[a-z][a-z']*")
+_WORDS_LATIN3 = re.compile(r"[a-z]{3,}")
+_CYR_CHARS = re.compile(r"[а-я]")
 
 
 def _repair_word(word: str) -> str:
@@ -261,7 +264,7 @@ def normalize(text: str) -> Normalized:
             repl.append((s, e, "".join(c for c in chunk if c.isalpha())))
         views.append(_derived("collapsed", main, repl))
     latin_words = len(_WORDS_LATIN3.findall(repaired[:4096]))
-    if latin_words >= 2 and latin_words * 3 > len(_HAS_CYR.findall(repaired[:4096])):
+    if latin_words >= 2 and latin_words * 3 > len(_CYR_CHARS.findall(repaired[:4096])):
         repl = [
             (m.start(), m.end(), translit_word(m.group(0)))
             for m in _LATIN_WORD.finditer(repaired)
