@@ -88,7 +88,7 @@ _LEET_WORD = re2.compile(r"[0-9a-zа-я@$]*(?:[a-zа-я][0-9@$]|[0-9@$][a-zа-я
 _HAS_LATIN = re2.compile(r"[a-z]")
 _HAS_CYR = re2.compile(r"[а-я]")
 _HAS_DIGIT_IN_WORD = re2.compile(r"[a-zа-я][0-9@$]|[0-9@$][a-zа-я]")
-_SPACED = re2.compile(r"(?:^|[^\p{L}\p{N}])(\p{L}(?:[ .\-_*·•/|]\p{L}){2,})(?:$|[^\p{L}\p{N}])")
+_SPACED = re2.compile(r"(?:^|[^0-9a-zа-я])([a-zа-я](?:[ .\-_*·•/|][a-zа-я]){2,})(?:$|[^0-9a-zа-я])")
 # Simple, non-nested patterns: safe (linear) in the stdlib engine, which has less per-match overhead.
 _LATIN_WORD = re.compile(r"[a-z][a-z']*")
 _WORDS_LATIN3 = re.compile(r"[a-z]{3,}")
