@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import importlib.util
 import sys
 from typing import Any
@@ -74,14 +75,34 @@ def _root(
     """kzscam: offline scam checker for Kazakhstan (messages, links, QR codes, remote access)."""
 
 
-def main() -> None:
-    """Console entry point; maps Ctrl-C and broken pipes to stable exit codes."""
+def _quiet_stdout() -> None:
+    """The reader of our stdout went away (`| head`): silence the interpreter's final flush."""
     try:
-        app(standalone_mode=True)
-    except KeyboardInterrupt:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+def main() -> None:
+    """Console entry point: every way out maps to a documented exit code, never a traceback."""
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+    from typer.exceptions import Abort
+
+    try:
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        exc.show()
+        code = ExitCode.USAGE
+    except ClickException as exc:
+        exc.show()
+        code = ExitCode.USAGE
+    except (KeyboardInterrupt, Abort):
         sys.stderr.write("kzscam: interrupted\n")
-        sys.exit(ExitCode.INTERRUPTED)
+        code = ExitCode.INTERRUPTED
     except BrokenPipeError:
-        # A pipeline consumer (head, grep -q) went away; that is not an error of ours.
-        sys.stderr.close()
-        sys.exit(ExitCode.OK)
+        _quiet_stdout()
+        code = ExitCode.OK
+    if code == ExitCode.INTERRUPTED:
+        sys.stderr.write("kzscam: interrupted\n")
+    sys.exit(int(code) if isinstance(code, int) else 0)

@@ -176,3 +176,37 @@ def test_offline_no_socket_opened() -> None:
 
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "socket opened" not in proc.stderr and proc.returncode in (0, 1), proc.stderr
+
+
+def test_ctrl_c_exits_130() -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "KZSCAM_CONFIG": os.devnull}
+    proc = subprocess.Popen([sys.executable, "-m", "kzscam", "check-text", "--lines", "-f", "jsonl"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env)
+    assert proc.stdin is not None
+    proc.stdin.write("first message\n".encode())
+    proc.stdin.flush()
+    assert proc.stdout is not None
+    proc.stdout.readline()  # the first result arrived: kzscam is running and waiting for more
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    time.sleep(0)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+
+
+def test_broken_pipe_is_quiet() -> None:
+    import subprocess
+    import sys
+
+    cmd = (f"yes 'Open http://x.top/a.apk' | head -50000 | {sys.executable} -m kzscam check-text "
+           "--lines -f jsonl | head -1")
+    proc = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.count("\n") == 1
+    assert "Traceback" not in proc.stderr and "Broken pipe" not in proc.stderr

@@ -127,8 +127,14 @@ class Tally:
 def emit(reports: Iterable[Report], ctx: Ctx, command: str) -> ExitCode:
     """Render every report to stdout as it arrives; return the exit code for the batch."""
     tally = Tally(ctx.fail_on)
-    RENDERERS[ctx.fmt](tally.watch(reports), command, ctx.lang, ctx.out)
-    ctx.out.flush()
+    try:
+        RENDERERS[ctx.fmt](tally.watch(reports), command, ctx.lang, ctx.out)
+        ctx.out.flush()
+    except BrokenPipeError:
+        # The consumer (`| head`) has what it wanted; stop quietly with the verdicts seen so far.
+        from kzscam.cli import _quiet_stdout
+
+        _quiet_stdout()
     if ctx.verbose:
         warn(ctx, f"{tally.total} input(s), {tally.flagged} at or above {ctx.fail_on.label}, "
                   f"{tally.errors} unreadable")
