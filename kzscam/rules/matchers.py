@@ -8,6 +8,7 @@ backtracks, so hostile input cannot make matching slower than linear.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,55 +109,120 @@ def _is_cyrillic(pattern: str) -> bool:
     return any("а" <= c <= "я" for c in pattern)
 
 
+# After this many messages a process is running a batch: compiling an RE2 Set of every pattern
+# (tens of ms) then pays for itself. Before that, a literal prefilter keeps start-up cheap.
+SET_AFTER = 200
+
+
+def term_literals(term: str) -> str:
+    """The longest literal word of a term: the pattern cannot match unless it occurs as is."""
+    words = [w.rstrip("*") for w in fold(term).split() if w != ".."]
+    return max(words, key=len)
+
+
 @dataclass
 class PatternTable:
-    """Deduplicated RE2 patterns plus the Sets that find which of them occur in a view."""
+    """Deduplicated RE2 patterns and the machinery that finds which of them occur in a view.
+
+    Two ways to the same answer: an Aho-Corasick scan for each pattern's required literals with
+    lazily compiled RE2 confirmation (cheap to set up, for one message), and one RE2 Set over all
+    patterns (one linear pass per view, for batches).
+    """
 
     sources: list[str] = field(default_factory=list)
-    compiled: list[Any] = field(default_factory=list)
+    literals: list[tuple[str, ...] | None] = field(default_factory=list)
     cyrillic: list[bool] = field(default_factory=list)
+    _compiled: list[Any] = field(default_factory=list)
     _index: dict[str, int] = field(default_factory=dict)
-    _set_all: Any = None
-    _set_cyr: Any = None
-    _cyr_ids: list[int] = field(default_factory=list)
+    _always: list[int] = field(default_factory=list)
+    _automaton: Any = None
+    _sets: tuple[Any, Any, list[int]] | None = None
+    _scans: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, source: str, where: str) -> int:
+    def add(self, source: str, where: str, literals: tuple[str, ...] | None,
+            validate: bool = False) -> int:
         if source in self._index:
             return self._index[source]
-        try:
-            compiled = re2.compile(source, options=_options())
-        except Exception as exc:  # re2.error
-            raise RuleError(f"{where}: pattern does not compile in RE2: {exc}") from None
+        compiled = None
+        if validate:
+            try:
+                compiled = re2.compile(source, options=_options())
+            except Exception as exc:  # re2.error
+                raise RuleError(f"{where}: pattern does not compile in RE2: {exc}") from None
         self._index[source] = len(self.sources)
         self.sources.append(source)
-        self.compiled.append(compiled)
+        self.literals.append(literals)
+        self._compiled.append(compiled)
         self.cyrillic.append(_is_cyrillic(source))
         return self._index[source]
 
     def add_terms(self, terms: Sequence[str], where: str) -> int:
         alts = "|".join(term_regex(t) for t in terms)
-        return self.add(f"(?:^|{_NW})({alts})", where)
+        lits = tuple(dict.fromkeys(term_literals(t) for t in terms))
+        return self.add(f"(?:^|{_NW})({alts})", where, lits)
 
     def add_regex(self, pattern: str, where: str) -> int:
-        return self.add(f"({narrow_classes(pattern)})", where)
+        return self.add(f"({narrow_classes(pattern)})", where, None, validate=True)
+
+    def compiled(self, pid: int) -> Any:
+        pattern = self._compiled[pid]
+        if pattern is None:
+            pattern = self._compiled[pid] = re2.compile(self.sources[pid], options=_options())
+        return pattern
 
     def freeze(self) -> None:
-        self._set_all = re2.Set.SearchSet(_options())
-        self._set_cyr = re2.Set.SearchSet(_options())
-        self._cyr_ids = []
-        for i, src in enumerate(self.sources):
-            self._set_all.Add(src)
-            if self.cyrillic[i]:
-                self._set_cyr.Add(src)
-                self._cyr_ids.append(i)
-        self._set_all.Compile()
-        self._set_cyr.Compile()
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        owners: dict[str, list[int]] = {}
+        for pid, lits in enumerate(self.literals):
+            if lits is None:
+                self._always.append(pid)
+                continue
+            for lit in lits:
+                owners.setdefault(lit, []).append(pid)
+        for lit, pids in owners.items():
+            automaton.add_word(lit, tuple(pids))
+        if owners:
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def _build_sets(self) -> tuple[Any, Any, list[int]]:
+        set_all = re2.Set.SearchSet(_options())
+        set_cyr = re2.Set.SearchSet(_options())
+        cyr_ids: list[int] = []
+        for pid, src in enumerate(self.sources):
+            set_all.Add(src)
+            if self.cyrillic[pid]:
+                set_cyr.Add(src)
+                cyr_ids.append(pid)
+        set_all.Compile()
+        set_cyr.Compile()
+        return set_all, set_cyr, cyr_ids
 
     def occurring(self, view: View) -> list[int]:
         """Ids of patterns that occur in `view` (translit views only run Cyrillic patterns)."""
+        if not self.sources:
+            return []
+        self._scans += 1
+        if self._sets is None and self._scans > SET_AFTER:
+            with self._lock:
+                if self._sets is None:
+                    self._sets = self._build_sets()
+        if self._sets is not None:
+            set_all, set_cyr, cyr_ids = self._sets
+            if view.name == "translit":
+                return [cyr_ids[i] for i in (set_cyr.Match(view.text) or [])]
+            return list(set_all.Match(view.text) or [])
+        candidates: set[int] = set(self._always)
+        if self._automaton is not None:
+            for _, pids in self._automaton.iter(view.text):
+                candidates.update(pids)
         if view.name == "translit":
-            return [self._cyr_ids[i] for i in (self._set_cyr.Match(view.text) or [])]
-        return list(self._set_all.Match(view.text) or [])
+            candidates = {pid for pid in candidates if self.cyrillic[pid]}
+        return [pid for pid in sorted(candidates)
+                if self.compiled(pid).search(view.text) is not None]
 
 
 Span = tuple[View, int, int]
@@ -182,7 +248,7 @@ class Scan:
         if cached is not None:
             return cached
         out: list[Span] = []
-        pattern = self.table.compiled[pid]
+        pattern = self.table.compiled(pid)
         for view in self.where.get(pid, ()):
             for n, m in enumerate(pattern.finditer(view.text)):
                 if n >= MAX_SPANS:
@@ -199,7 +265,7 @@ class Scan:
             return False
         view, start, _ = span
         chunk = view.text[max(0, start - window) : start]
-        return bool(chunk) and self.table.compiled[neg_pid].search(chunk) is not None
+        return bool(chunk) and self.table.compiled(neg_pid).search(chunk) is not None
 
 
 @dataclass(frozen=True)
