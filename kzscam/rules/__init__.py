@@ -8,6 +8,7 @@ from __future__ import annotations
 
 RULE_FILES: tuple[str, ...] = (
     "text/entities.toml",
+    "qr.toml",
 )
 
 SUPPORT_FILES: tuple[str, ...] = ("lexicon.toml", "scoring.toml")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 RUNNERS: dict[str, str] = {
     "text": "kzscam.text.analyze:fired_rules",
+    "qr": "kzscam.qr.analyze:fired_rules",
 }
 
 

@@ -1,0 +1,179 @@
+"""`kzscam scan-qr`: decode every QR code in images and say what scanning each would do."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kzscam.commands.common import (
+    ConfigOpt,
+    Ctx,
+    FailOnOpt,
+    FormatOpt,
+    LangOpt,
+    VerboseOpt,
+    emit,
+    fail_usage,
+    make_ctx,
+    warn,
+)
+from kzscam.config import Config
+from kzscam.model import Report, Verdict
+from kzscam.output import OutputFormat
+
+if TYPE_CHECKING:
+    from kzscam.qr.loader import Limits, Source
+    from kzscam.qr.pipeline import ScanOptions
+
+app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything one worker needs for one image (picklable for --jobs)."""
+
+    source: Source
+    config: Config
+    lang: str
+    limits: Limits
+    options: ScanOptions
+    annotate: Path | None
+    verbose: bool
+
+
+def scan_source(job: Job) -> Report:
+    """Top-level worker: one image -> one report (errors become error reports, never raise)."""
+    from kzscam.engine import get_engine
+    from kzscam.qr.analyze import image_report
+    from kzscam.qr.loader import ImageError, load
+    from kzscam.qr.pipeline import scan
+
+    name = job.source.name
+    started = time.perf_counter()
+    try:
+        image = load(job.source, job.limits)
+    except ImageError as exc:
+        return Report(input=name, verdict=Verdict.CAUTION, score=0, error=str(exc))
+    result = scan(image, job.options)
+    notes: dict[str, object] = {"frames": len(image.frames)} if len(image.frames) > 1 else {}
+    if result.budget_exhausted and not result.symbols:
+        notes["note"] = "time budget ran out before every retry was tried (see --budget)"
+    report = image_report(name, image.size, result.symbols, get_engine(job.config), job.config,
+                          job.lang, notes)
+    if job.verbose:
+        ms = (time.perf_counter() - started) * 1000
+        warn(None, f"{name}: {len(result.symbols)} code(s) after {', '.join(result.passes)} "
+                   f"in {ms:.0f} ms")
+    if job.annotate is not None:
+        from kzscam.output.annotate import AnnotateError, write
+
+        try:
+            write(image.frames[0], report.parts, job.annotate)
+        except AnnotateError as exc:
+            warn(None, str(exc))
+            return replace(report, details={**report.details, "annotate_error": str(exc)})
+        report = replace(report, details={**report.details, "annotated": str(job.annotate)})
+    return report
+
+
+def _jobs(inputs: list[str], ctx: Ctx, limits: Limits, options: ScanOptions,
+          annotate: Path | None) -> Iterator[Job]:
+    from kzscam.output.annotate import output_path
+    from kzscam.qr.loader import iter_sources
+
+    many = len(inputs) > 1 or any(Path(i).is_dir() for i in inputs if i != "-")
+    taken: set[Path] = set()
+    for source in iter_sources(inputs, limits=limits):
+        out = None
+        if annotate is not None and source.error is None:
+            out = output_path(annotate, source.name, many, taken)
+        yield Job(source, ctx.config, ctx.lang, limits, options, out, ctx.verbose)
+
+
+def _with_warnings(reports: Iterator[Report], ctx: Ctx) -> Iterator[Report]:
+    for report in reports:
+        if report.error is not None:
+            warn(ctx, f"{report.input}: {report.error}")
+        yield report
+
+
+def _reports(inputs: list[str], payloads: list[str], ctx: Ctx, limits: Limits,
+             options: ScanOptions, annotate: Path | None, jobs: int) -> Iterator[Report]:
+    from kzscam.engine import get_engine
+    from kzscam.qr.analyze import payload_report
+
+    engine = get_engine(ctx.config)
+    for i, text in enumerate(payloads, 1):
+        yield payload_report(text, engine, ctx.config, ctx.lang,
+                             name=f"payload{i}" if len(payloads) > 1 else "payload")
+    work = _jobs(inputs, ctx, limits, options, annotate)
+    if jobs > 1:
+        from kzscam.batch import ordered_map
+
+        yield from _with_warnings(ordered_map(scan_source, work, jobs, chunk=1), ctx)
+    else:
+        yield from _with_warnings((scan_source(job) for job in work), ctx)
+
+
+@app.command("scan-qr")
+def scan_qr(
+    inputs: Annotated[list[str] | None, typer.Argument(
+        help="Image files or directories (searched recursively); '-' reads image bytes from stdin.",
+        show_default=False)] = None,
+    payload: Annotated[list[str] | None, typer.Option(
+        "--payload", help="Check a decoded payload string instead of an image (repeatable).",
+        show_default=False)] = None,
+    annotate: Annotated[Path | None, typer.Option(
+        "--annotate", help="Write a copy of the image with each code outlined and numbered: "
+        "OUT.png for one image, a directory for several.", show_default=False)] = None,
+    budget: Annotated[float, typer.Option(
+        "--budget", min=0.0, max=600.0, help="Seconds per image for retries when the first pass "
+        "finds nothing.")] = 4.0,
+    no_zbar: Annotated[bool, typer.Option("--no-zbar",
+                                          help="Do not use the zbar fallback.")] = False,
+    max_megapixels: Annotated[float, typer.Option(
+        "--max-megapixels", min=0.01, help="Refuse larger images (decompression bombs).")] = 64.0,
+    max_file_mb: Annotated[float, typer.Option(
+        "--max-file-mb", min=0.01, help="Refuse larger files.")] = 64.0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
+                                      help="Parallel worker processes.")] = 1,
+    lang: LangOpt = None,
+    fmt: FormatOpt = OutputFormat.AUTO,
+    fail_on: FailOnOpt = None,
+    config: ConfigOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Decode QR codes in images and say what scanning each would do; exit 1 when one is flagged."""
+    from kzscam.qr.loader import MB, Limits
+    from kzscam.qr.pipeline import ScanOptions
+
+    ctx = make_ctx(lang=lang, fmt=fmt, fail_on=fail_on, config_path=config, verbose=verbose)
+    inputs, payloads = list(inputs or []), list(payload or [])
+    if not inputs and not payloads:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise fail_usage("no input: give image files or directories, '-' for stdin, "
+                             "or --payload TEXT")
+        inputs = ["-"]
+    if annotate is not None and annotate.suffix and not annotate.is_dir() and (
+            len(inputs) > 1 or any(Path(i).is_dir() for i in inputs if i != "-")):
+        raise fail_usage(f"--annotate {annotate}: give a directory when scanning several images")
+    try:
+        from kzscam.engine import get_engine
+
+        get_engine(ctx.config)
+    except Exception as exc:  # RuleError from a user's rules directory
+        raise fail_usage(str(exc)) from None
+    if verbose and not no_zbar:
+        from kzscam.qr.decoders import zbar_status
+
+        warn(ctx, zbar_status()[1])
+    limits = Limits(max_pixels=int(max_megapixels * 1e6), max_bytes=int(max_file_mb * MB))
+    options = ScanOptions(budget_s=budget, use_zbar=not no_zbar)
+    reports = _reports(inputs, payloads, ctx, limits, options, annotate, jobs)
+    raise typer.Exit(emit(reports, ctx, command="scan-qr"))

@@ -1,0 +1,85 @@
+"""`scan-qr --annotate`: a copy of the image with each code outlined in its verdict's colour.
+
+People would rather look than read: code #2 in the report is the box labelled 2 in the picture.
+Colours follow the terminal renderer (green safe, yellow caution, orange suspicious, red
+dangerous). Pillow is imported here only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kzscam.model import Report, Verdict
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+COLOURS: dict[Verdict, tuple[int, int, int]] = {
+    Verdict.SAFE: (0, 160, 60),
+    Verdict.CAUTION: (230, 180, 0),
+    Verdict.SUSPICIOUS: (240, 110, 0),
+    Verdict.DANGEROUS: (220, 0, 0),
+}
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
+
+
+class AnnotateError(Exception):
+    """The annotated copy could not be written; str() is the one-line reason."""
+
+
+def draw(image: Image, codes: Sequence[Report]) -> Image:
+    """Return an RGB copy of `image` with every code's quadrilateral and number drawn on it."""
+    from PIL import ImageDraw, ImageFont
+
+    out = image.convert("RGB")
+    pen = ImageDraw.Draw(out)
+    width = max(2, round(min(out.size) / 150))
+    size = max(12, round(min(out.size) / 22))
+    try:
+        font: ImageFont.FreeTypeFont | ImageFont.ImageFont = ImageFont.load_default(size=size)
+    except (TypeError, OSError):  # Pillow built without FreeType: fixed bitmap font
+        font = ImageFont.load_default()
+    for code in codes:
+        position = code.details.get("position") or []
+        if len(position) < 4:
+            continue
+        colour = COLOURS[code.verdict]
+        points = [(float(x), float(y)) for x, y in position]
+        pen.line([*points, points[0]], fill=colour, width=width, joint="curve")
+        label = str(code.details.get("index", ""))
+        x = min(p[0] for p in points)
+        y = min(p[1] for p in points)
+        box = pen.textbbox((0, 0), label, font=font)
+        w, h = box[2] - box[0] + 2 * width, box[3] - box[1] + 2 * width
+        x0 = max(0.0, min(x, out.width - w))
+        y0 = max(0.0, y - h - width) if y - h - width >= 0 else min(y + width, out.height - h)
+        pen.rectangle((x0, y0, x0 + w, y0 + h), fill=colour)
+        pen.text((x0 + width - box[0], y0 + width - box[1]), label, fill=(255, 255, 255), font=font)
+    return out
+
+
+def output_path(target: Path, input_name: str, many: bool, taken: set[Path]) -> Path:
+    """Where the copy of `input_name` goes: `target` itself, or `<stem>.annotated.png` inside it."""
+    if not many and target.suffix.lower() in IMAGE_SUFFIXES and not target.is_dir():
+        return target
+    stem = Path(input_name).stem if input_name != "-" else "stdin"
+    candidate = target / f"{stem}.annotated.png"
+    n = 2
+    while candidate in taken:
+        candidate = target / f"{stem}.{n}.annotated.png"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def write(image: Image, codes: Sequence[Report], path: Path) -> None:
+    """Draw and save; the format follows the suffix (PNG unless it says otherwise)."""
+    annotated = draw(image, codes)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fmt = None if path.suffix.lower() in IMAGE_SUFFIXES else "PNG"
+        annotated.save(path, format=fmt)
+    except (OSError, ValueError, KeyError) as exc:
+        raise AnnotateError(f"cannot write annotated image {path}: {exc}") from None

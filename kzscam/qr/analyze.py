@@ -1,0 +1,142 @@
+"""From decoded symbols to Reports: one child report per code, one report per image.
+
+Each code's findings come from three places, all stamped by the one engine: the QR checks
+(`kzscam.qr.checks`), the shared URL inspector for every link in the payload, and the text rules
+for free text (plain-text codes, prefilled SMS and chat messages, e-mail bodies, contact notes).
+Their evidence offsets are moved to index the payload text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from kzscam.model import Evidence, Hit, Report, Verdict
+from kzscam.qr.checks import qr_hits
+from kzscam.qr.decoders import Symbol
+from kzscam.qr.payload import QrPayload, parse_payload
+
+if TYPE_CHECKING:
+    from kzscam.config import Config
+    from kzscam.engine import Engine
+
+UrlInspector = Callable[..., list[Hit]]
+
+
+def url_inspector() -> UrlInspector | None:
+    """The shared URL inspector, or None while it is not installed (QR checks still run)."""
+    try:
+        from kzscam.url.inspect import inspect_url
+    except ImportError:
+        return None
+    return inspect_url
+
+
+def _shift(hit: Hit, payload: str, part: str, offset: int) -> Hit:
+    """Move evidence from `part`-relative to payload-relative offsets."""
+    if offset < 0:  # the part was unescaped/decoded: quote the payload instead
+        return Hit(hit.check, (Evidence(payload[:200], 0, min(len(payload), 200)),), hit.params)
+    evidence = tuple(Evidence(e.text, e.start + offset, e.end + offset) for e in hit.evidence)
+    return Hit(hit.check, evidence or (Evidence(part, offset, offset + len(part)),), hit.params)
+
+
+def payload_hits(p: QrPayload, engine: Engine, config: Config,
+                 inspect: UrlInspector | None) -> tuple[list[Hit], list[str], list[str]]:
+    """All hits for one payload, plus the links and phone numbers found in it."""
+    hits = qr_hits(p, config.allow_phones)
+    urls: list[str] = []
+    phones: list[str] = list(p.phones)
+    for number in (p.details.get("number"), p.details.get("phone")):
+        if isinstance(number, str) and number:
+            phones.append(number)
+    for url, offset in p.urls:
+        if not url:
+            continue
+        urls.append(url)
+        if inspect is not None:
+            for hit in inspect(url, allow_domains=config.allow_domains):
+                hits.append(_shift(hit, p.text, url, offset))
+    for segment, offset in p.texts:
+        outcome = engine.text_hits(segment)
+        hits.extend(_shift(h, p.text, segment, offset) for h in outcome.hits)
+        for ent in outcome.entities:
+            if ent.kind == "url":
+                urls.append(ent.value)
+            elif ent.kind == "phone" and ent.value not in config.allow_phones:
+                phones.append(ent.value)
+    return hits, list(dict.fromkeys(urls)), list(dict.fromkeys(phones))
+
+
+def code_report(sym: Symbol, index: int, image_name: str, engine: Engine, config: Config,
+                lang: str, inspect: UrlInspector | None) -> Report:
+    """The child report of one decoded code (JSON: an element of `codes`)."""
+    p = parse_payload(sym.text, sym.raw)
+    hits, urls, phones = payload_hits(p, engine, config, inspect)
+    findings = engine.stamp(hits, lang)
+    score, verdict = engine.score(findings)
+    if p.kind in ("unknown", "binary") or p.problem:
+        verdict = max(verdict, Verdict.CAUTION)  # never call what we cannot read "safe"
+    details: dict[str, Any] = {
+        "index": index,
+        "payload": sym.text if sym.text is not None
+        else sym.raw.decode("utf-8", "backslashreplace"),
+        "kind": p.kind,
+        "decoder": sym.decoder,
+        "symbology": sym.symbology,
+        "position": [[round(x), round(y)] for x, y in sym.corners],
+        "details": p.details,
+    }
+    if sym.text is None or sym.text.encode("utf-8") != sym.raw:
+        details["payload_hex"] = sym.raw.hex()
+    if sym.method != "direct":
+        details["method"] = sym.method
+    if sym.frame:
+        details["frame"] = sym.frame
+    return Report(input=f"{image_name} #{index}", verdict=verdict, score=score,
+                  findings=tuple(findings), urls=tuple(urls), phones=tuple(phones),
+                  text=sym.text, details=details)
+
+
+def image_report(name: str, size: tuple[int, int], symbols: Iterable[Symbol], engine: Engine,
+                 config: Config, lang: str, notes: dict[str, Any] | None = None) -> Report:
+    """The report of one image: its codes as parts, its verdict the worst of theirs."""
+    inspect = url_inspector()
+    codes = tuple(code_report(s, i, name, engine, config, lang, inspect)
+                  for i, s in enumerate(symbols, 1))
+    details: dict[str, Any] = {"size": list(size), **(notes or {})}
+    findings = () if codes else tuple(engine.stamp([Hit("qr.no_code")], lang))
+    verdict = max((c.verdict for c in codes), default=Verdict.SAFE)
+    score = max((c.score for c in codes), default=0)
+    return Report(input=name, verdict=verdict, score=score, findings=findings, parts=codes,
+                  parts_key="codes", details=details)
+
+
+def payload_report(text: str, engine: Engine, config: Config, lang: str,
+                   name: str = "payload") -> Report:
+    """A report for a payload string given directly (`--payload`, rule examples)."""
+    sym = Symbol(text.encode("utf-8"), text, ((0, 0), (0, 0), (0, 0), (0, 0)), "input")
+    report = code_report(sym, 1, name, engine, config, lang, url_inspector())
+    details = {k: v for k, v in report.details.items() if k not in ("position", "index")}
+    return replace(report, input=name, details=details)
+
+
+def fired_rules(example: str) -> set[str]:
+    """Rule-example runner for subject "qr": ids of the rules that fire on a payload string.
+
+    Two special forms: `bytes:<hex>` is a payload of raw bytes (text only if valid UTF-8), and
+    `nocode:<anything>` is an image in which no code was found.
+    """
+    from kzscam.config import Config
+    from kzscam.engine import get_engine
+    from kzscam.qr.decoders import text_of
+
+    config = Config()
+    engine = get_engine(config)
+    if example.startswith("nocode:"):
+        report = image_report("example", (1, 1), [], engine, config, "en")
+        return {f.rule_id for f in report.findings}
+    raw = bytes.fromhex(example[6:]) if example.startswith("bytes:") else example.encode("utf-8")
+    p = parse_payload(text_of(raw), raw)
+    hits, _, _ = payload_hits(p, engine, config, url_inspector())
+    return {f.rule_id for f in engine.stamp(hits, "en")}
