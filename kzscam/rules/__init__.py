@@ -9,6 +9,7 @@ from __future__ import annotations
 RULE_FILES: tuple[str, ...] = (
     "text/entities.toml",
     "qr.toml",
+    "host.toml",
 )
 
 SUPPORT_FILES: tuple[str, ...] = ("lexicon.toml", "scoring.toml")

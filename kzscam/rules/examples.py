@@ -10,6 +10,7 @@ import importlib
 from collections.abc import Callable
 
 RUNNERS: dict[str, str] = {
+    "host": "kzscam.host.examples:fired_rules",
     "text": "kzscam.text.analyze:fired_rules",
     "qr": "kzscam.qr.analyze:fired_rules",
 }

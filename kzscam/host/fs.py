@@ -1,0 +1,148 @@
+"""Read-only file access under an audit root, shared by the file-based collectors.
+
+Paths are handled as '/'-separated strings relative to the root ("usr/bin/x11vnc"): the root is
+"/" on a live host or a mounted disk / extracted tree with `--root`. Windows trees are matched
+case-insensitively, as Windows does. Anything unreadable is recorded (once per directory) in
+`skipped` instead of raising: an audit without administrator rights still reports what it saw.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field
+
+MAX_READ = 256 * 1024  # config files, units and plists are small; never slurp a huge file
+MAX_SKIPPED = 25
+HOME_PARENTS = {"linux": ("home/*", "root"), "macos": ("Users/*", "var/root"),
+                "windows": ("Users/*",)}
+NOT_HOMES = {"shared", "public", "default", "default user", "all users", "guest"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to audit: a platform, a root directory, live or offline, and the catalogue paths."""
+
+    platform: str
+    root: str = "/"
+    live: bool = True
+    probes: tuple[str, ...] = ()
+
+
+@dataclass
+class Tree:
+    """Safe directory listing, reading and glob expansion under `root`."""
+
+    root: str
+    windows: bool = False
+    skipped: list[str] = field(default_factory=list)
+    _cache: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def full(self, rel: str) -> str:
+        return os.path.join(self.root, rel) if rel else self.root
+
+    def show(self, rel: str) -> str:
+        """The path as it is named on the audited system."""
+        if self.windows:
+            return "C:\\" + rel.replace("/", "\\")
+        return "/" + rel
+
+    def skip(self, rel: str, exc: OSError) -> None:
+        reason = exc.strerror or type(exc).__name__
+        note = f"{self.show(rel)}: {reason.lower()}"
+        if note not in self.skipped and len(self.skipped) < MAX_SKIPPED:
+            self.skipped.append(note)
+
+    def entries(self, rel: str) -> dict[str, str]:
+        """{lower-case name: real name} of a directory; empty when missing or unreadable."""
+        cached = self._cache.get(rel)
+        if cached is not None:
+            return cached
+        names: dict[str, str] = {}
+        try:
+            with os.scandir(self.full(rel)) as it:
+                for entry in it:
+                    names.setdefault(entry.name.lower() if self.windows else entry.name, entry.name)
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+        except OSError as exc:
+            self.skip(rel, exc)
+        self._cache[rel] = names
+        return names
+
+    def listdir(self, rel: str) -> list[str]:
+        return sorted(self.entries(rel).values())
+
+    def is_dir(self, rel: str) -> bool:
+        return os.path.isdir(self.full(rel))
+
+    def exists(self, rel: str) -> bool:
+        return os.path.lexists(self.full(rel))
+
+    def read(self, rel: str, limit: int = MAX_READ) -> bytes | None:
+        try:
+            with open(self.full(rel), "rb") as fh:
+                return fh.read(limit)
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+        except OSError as exc:
+            self.skip(rel, exc)
+            return None
+
+    def text(self, rel: str, limit: int = MAX_READ) -> str | None:
+        data = self.read(rel, limit)
+        return None if data is None else data.decode("utf-8", "replace")
+
+    def glob(self, pattern: str) -> list[str]:
+        """Relative paths matching a '/'-separated pattern; `*` and `?` work inside components."""
+        found = [""]
+        for part in [p for p in pattern.split("/") if p]:
+            nxt: list[str] = []
+            for base in found:
+                if not any(c in part for c in "*?[") and not self.windows:
+                    cand = f"{base}/{part}" if base else part
+                    if self.exists(cand):
+                        nxt.append(cand)
+                    continue
+                names = self.entries(base)
+                key = part.lower() if self.windows else part
+                if not any(c in part for c in "*?["):
+                    hits = [names[key]] if key in names else []
+                else:
+                    rx = re.compile(fnmatch.translate(key))
+                    hits = sorted(real for low, real in names.items() if rx.match(low))
+                nxt += [f"{base}/{h}" if base else h for h in hits]
+            found = nxt
+            if not found:
+                break
+        return found
+
+    def homes(self, platform: str) -> list[str]:
+        """Home directories of every user under the root."""
+        out: list[str] = []
+        for pattern in HOME_PARENTS[platform]:
+            out += [h for h in self.glob(pattern)
+                    if h.rsplit("/", 1)[-1].lower() not in NOT_HOMES and self.is_dir(h)]
+        return out
+
+    def expand_home(self, pattern: str, homes: list[str]) -> list[str]:
+        """'~/x' once per home directory; other patterns relative to the root."""
+        if pattern.startswith("~/"):
+            return [p for h in homes for p in self.glob(f"{h}/{pattern[2:]}")]
+        return self.glob(pattern.lstrip("/"))
+
+
+def program_names(filename: str, windows: bool) -> set[str]:
+    """Names a downloaded file may stand for: "rustdesk-1.2.3-x86_64.AppImage" -> rustdesk.
+
+    Browsers and vendors add versions, architectures and copy counters ("AnyDesk (1).exe",
+    "TeamViewer_Setup_x64.exe"); the catalogue knows the bare program name.
+    """
+    base = re.sub(r"\s*\(\d+\)(?=\.|$)", "", filename)
+    stem = re.sub(r"\.(appimage|deb|rpm|exe|msi|dmg|pkg|zip|tar\.gz|tgz|run|sh)$", "", base, flags=re.I)
+    stem = re.split(r"_|-(?=v?\d)|\.(?=\d)|\s", stem, maxsplit=1)[0]
+    names = {base}
+    if stem:
+        names.add(f"{stem}.exe" if windows else stem)
+    return names

@@ -1,0 +1,65 @@
+"""Host-level signals that belong to no known tool: remote-access ports open with an unknown
+owner, and Android apps from outside a store holding the powers remote-control malware needs.
+Pure functions over facts, used by the judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kzscam.host.catalogue import Catalogue
+from kzscam.host.facts import Fact, Kind
+from kzscam.model import Evidence, Hit
+
+# Installers that are app stores; anything else (a browser, a file manager, adb, none) means the
+# app was sideloaded, which is how fake "bank" and "support" apps get onto phones.
+STORES = frozenset({
+    "com.android.vending", "com.huawei.appmarket", "com.sec.android.app.samsungapps",
+    "ru.vk.store", "com.xiaomi.market", "com.xiaomi.mipicks", "com.heytap.market",
+    "com.oppo.market", "com.bbk.appstore", "com.amazon.venezia", "com.google.android.feedback",
+})
+ACCESS = {Kind.ACCESSIBILITY: "accessibility", Kind.DEVICE_ADMIN: "device administrator",
+          Kind.NOTIFICATIONS: "notification access", Kind.SMS: "default SMS app"}
+
+
+def listen_ports(catalogue: Catalogue) -> dict[int, list[str]]:
+    """Port -> names of tools that listen on it for incoming remote-control connections."""
+    ports: dict[int, list[str]] = {}
+    for tool in catalogue.tools:
+        for port in tool.listen:
+            ports.setdefault(port, []).append(tool.name)
+    return ports
+
+
+def installers(facts: Iterable[Fact]) -> dict[str, str]:
+    """Android package -> installer ("" when none was recorded: sideloaded or adb)."""
+    out: dict[str, str] = {}
+    for f in facts:
+        if f.kind is Kind.PACKAGE and f.note.startswith("installer: "):
+            out[f.value] = f.note.removeprefix("installer: ")
+    return out
+
+
+def host_hits(unmatched: Iterable[Fact], catalogue: Catalogue, facts: Iterable[Fact]) -> tuple[Hit, ...]:
+    """Hits for facts that matched no tool but still matter."""
+    facts = list(facts)
+    ports = listen_ports(catalogue)
+    inst = installers(facts)
+    hits: list[Hit] = []
+    access: dict[str, list[str]] = {}
+    for f in facts:  # a live screen capture matters whoever does it
+        if f.kind is Kind.SCREEN_CAPTURE:
+            hits.append(Hit("host.android_screen_capture", params={"app": f.value}))
+    for f in unmatched:
+        if f.kind is Kind.LISTEN and f.port in ports:
+            seen = f"{f.value}, {f.where}"
+            hits.append(Hit("host.port_open", (Evidence(seen, 0, len(seen)),), {
+                "port": str(f.port), "tools": ", ".join(sorted(set(ports[f.port]))[:4]),
+                "address": f.value}))
+        elif f.kind in ACCESS and f.value in inst and inst[f.value] not in STORES:
+            access.setdefault(f.value, []).append(ACCESS[f.kind])
+    for app, powers in sorted(access.items()):
+        what = ", ".join(dict.fromkeys(powers)) + f" (installer: {inst[app] or 'none'})"
+        hits.append(Hit("host.android_sideloaded_access", (Evidence(what, 0, len(what)),),
+                        {"app": app}))
+    return tuple(hits)

@@ -1,0 +1,66 @@
+"""Turn a `Judgement` into ordinary Reports: one part per tool (parts_key "tools"), stamped by
+the engine like every other finding, so renderers, exit codes and --fail-on work unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kzscam.engine import Engine
+from kzscam.host.facts import Fact, HostFacts
+from kzscam.host.judge import Judgement, ToolResult
+from kzscam.model import Report, Verdict
+
+
+class EvidenceItem(dict[str, Any]):
+    """One evidence item: a JSON object for pipelines, one readable line for people."""
+
+    def __str__(self) -> str:
+        extra = ", ".join(f"{k} {self[k]}" for k in ("port", "pid") if k in self)
+        enabled = {True: ", starts automatically", False: ", not enabled"}.get(
+            bool(self["enabled"]), "") if "enabled" in self else ""
+        where = "" if self["where"] == self["value"] else f" @ {self['where']}"
+        return f"{self['kind']} {self['value']}{where}{enabled}" + (f" ({extra})" if extra else "")
+
+
+def evidence_item(fact: Fact) -> EvidenceItem:
+    return EvidenceItem(fact.as_json())
+
+
+def tool_report(result: ToolResult, engine: Engine, lang: str) -> Report:
+    """One tool: its findings, and the details the issue asks for in JSON."""
+    findings = engine.stamp(result.hits, lang)
+    score, scored = engine.score(findings)
+    # The state decides the verdict (installed -> suspicious, active -> dangerous); a rule the
+    # user disabled leaves no finding and so cannot raise the verdict.
+    verdict = max(result.verdict, scored) if findings else Verdict.SAFE
+    details = {
+        "id": result.tool.id,
+        "name": result.tool.name,
+        "tier": result.tool.tier,
+        "state": result.state,
+        "states": list(result.states),
+        "ports": list(result.ports),
+        "confidence": result.confidence,
+        "severity": findings[0].severity.label if findings else "info",
+        "allowed": result.allowed,
+        "evidence": [evidence_item(f) for f in result.evidence],
+    }
+    return Report(input=result.tool.name, verdict=verdict, score=score, findings=tuple(findings),
+                  details=details)
+
+
+def host_report(facts: HostFacts, judgement: Judgement, engine: Engine, lang: str) -> Report:
+    """The host: host-level findings, one part per tool, and what could not be checked."""
+    parts = tuple(tool_report(r, engine, lang) for r in judgement.tools)
+    findings = engine.stamp(judgement.hits, lang)
+    score, verdict = engine.score(findings)
+    verdict = max([verdict, *(p.verdict for p in parts)])
+    details = {
+        "platform": facts.platform,
+        "mode": "live" if facts.live else "offline",
+        "tools_found": sum(1 for p in parts if p.verdict > Verdict.SAFE),
+        "skipped": list(facts.skipped),
+    }
+    return Report(input=facts.input, verdict=verdict, score=score + sum(p.score for p in parts),
+                  findings=tuple(findings), parts=parts, parts_key="tools", details=details)
