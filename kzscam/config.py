@@ -6,7 +6,7 @@ Unknown keys are errors (a typo must not silently disable a protection).
 from __future__ import annotations
 
 import os
-import tomllib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -49,7 +49,10 @@ _ENV = {
 
 
 def default_config_path() -> Path:
-    """`~/.config/kzscam/config.toml` on Linux (platformdirs decides elsewhere)."""
+    """`$XDG_CONFIG_HOME/kzscam/config.toml` (~/.config) on Linux; platformdirs decides elsewhere."""
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        return Path(base) / "kzscam" / "config.toml"
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("kzscam")) / "config.toml"
@@ -96,6 +99,8 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     explicit = path is not None or "KZSCAM_CONFIG" in env
     cfg_path = path or (Path(env["KZSCAM_CONFIG"]) if "KZSCAM_CONFIG" in env else default_config_path())
     if cfg_path.exists() or explicit:
+        import tomllib
+
         try:
             data = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
         except FileNotFoundError:

@@ -56,7 +56,7 @@ class Verdict(IntEnum):
             raise ValueError(f"unknown verdict {value!r} (expected one of {names})") from None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Evidence:
     """A quoted piece of the input; offsets index the ORIGINAL input string (Python str indices)."""
 
@@ -65,7 +65,7 @@ class Evidence:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Hit:
     """What a matcher or detector reports: which check fired, where, with which parameters.
 
@@ -78,7 +78,7 @@ class Hit:
     params: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Finding:
     """One stamped, localised finding: the unit every renderer and the scorer work on."""
 
@@ -97,7 +97,7 @@ class Finding:
         return (self.rule_id, tuple(sorted({e.text for e in self.evidence})))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Report:
     """Everything known about one input (a message, URL, image, host or chat).
 

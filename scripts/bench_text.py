@@ -119,7 +119,7 @@ def run(shared: Path) -> str:
         kz_wall, kz_rss = _timed([py, "-m", "kzscam", "check-text", "--lines", "--file", str(data),
                                   "--format", "jsonl", "--fail-on", "dangerous"])
         grep_wall, _ = _timed(["grep", "-c", "-i", "-E", "-f", str(pats), str(data)])
-        bare_wall, bare_rss = _timed([py, "-c", "import sys; sum(1 for _ in open(sys.argv[1]))",
+        _bare_wall, bare_rss = _timed([py, "-c", "import sys; sum(1 for _ in open(sys.argv[1]))",
                                       str(data)])
     rate, grate = N_MESSAGES / kz_wall, N_MESSAGES / grep_wall
     typer_version = __import__("typer").__version__

@@ -190,7 +190,7 @@ def test_ctrl_c_exits_130() -> None:
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=env)
     assert proc.stdin is not None
-    proc.stdin.write("first message\n".encode())
+    proc.stdin.write(b"first message\n")
     proc.stdin.flush()
     assert proc.stdout is not None
     proc.stdout.readline()  # the first result arrived: kzscam is running and waiting for more

@@ -6,13 +6,13 @@ Every renderer takes Reports only. The registry below is explicit; a test checks
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from enum import Enum
+from enum import StrEnum
 from typing import TextIO
 
 from kzscam.model import Report
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """`auto` means rich on a terminal, plain otherwise (or with NO_COLOR)."""
 
     AUTO = "auto"

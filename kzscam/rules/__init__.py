@@ -8,6 +8,8 @@ from __future__ import annotations
 
 RULE_FILES: tuple[str, ...] = (
     "text/entities.toml",
+    "text/authority.toml",
+    "text/nbk_claims.toml",
     "qr.toml",
     "host.toml",
 )

@@ -34,8 +34,15 @@ def _options() -> Any:
     return opts
 
 
+# term -> (regex, literal), filled from the compiled rule image so start-up skips recompiling terms.
+TERM_CACHE: dict[str, tuple[str, str]] = {}
+
+
 def term_regex(term: str) -> str:
     """One term ("назов* .. код*") -> an RE2 alternative for already-folded text."""
+    cached = TERM_CACHE.get(term)
+    if cached is not None:
+        return cached[0]
     words = fold(term).split()
     if not words:
         raise RuleError(f"empty term {term!r}")
@@ -116,6 +123,9 @@ SET_AFTER = 200
 
 def term_literals(term: str) -> str:
     """The longest literal word of a term: the pattern cannot match unless it occurs as is."""
+    cached = TERM_CACHE.get(term)
+    if cached is not None:
+        return cached[1]
     words = [w.rstrip("*") for w in fold(term).split() if w != ".."]
     return max(words, key=len)
 

@@ -21,7 +21,10 @@ _BARE_TLDS = (
     "su|am|az|tj|tm|ge|in|cn|io|ai|gg|sh|one|gov|edu|рф|қаз|бел|укр|рус|онлайн|сайт"
 )
 _DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
-_LABEL = r"[\p{L}\p{N}][\p{L}\p{N}\-]*"
+# Explicit letters instead of \p{L}: RE2 compiles this in a fraction of the time (start-up matters);
+# Latin, Russian and Kazakh letters cover the links people meet here.
+_LETTERS = "0-9A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
+_LABEL = rf"[{_LETTERS}][{_LETTERS}\-]*"
 _PATH = r"(?:[/?#][^\s<>\"'«»]*)?"
 URL_RE = re2.compile(
     r"(?i)(?:"

@@ -109,12 +109,13 @@ def iter_lines(path: Path, name: str) -> Iterator[Message]:
             stream = iter(handle)
         seen = 0
         for lineno, raw in enumerate(stream, 1):
+            note: str | None = None
             if isinstance(raw, bytes):
                 if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
                     raw = raw[3:]
                 text, note = decode_bytes(raw)
             else:
-                text, note = raw, None
+                text = raw
             text = text.rstrip("\r\n")
             if not text.strip():
                 continue
