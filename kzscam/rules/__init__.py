@@ -10,6 +10,8 @@ RULE_FILES: tuple[str, ...] = (
     "text/entities.toml",
     "text/authority.toml",
     "text/nbk_claims.toml",
+    "text/support.toml",
+    "text/codes.toml",
     "qr.toml",
     "host.toml",
 )
