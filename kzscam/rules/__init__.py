@@ -13,6 +13,7 @@ RULE_FILES: tuple[str, ...] = (
     "text/support.toml",
     "text/codes.toml",
     "qr.toml",
+    "chat.toml",
     "host.toml",
 )
 

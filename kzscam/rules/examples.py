@@ -12,6 +12,7 @@ from collections.abc import Callable
 RUNNERS: dict[str, str] = {
     "host": "kzscam.host.examples:fired_rules",
     "text": "kzscam.text.analyze:fired_rules",
+    "chat": "kzscam.chat.analyse:fired_rules",
     "qr": "kzscam.qr.analyze:fired_rules",
 }
 

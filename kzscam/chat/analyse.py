@@ -1,0 +1,135 @@
+"""Judge a whole chat: every message through the text rules, every sender through the chains.
+
+Verdicts, from small to large: a message gets the text engine's verdict; a sender gets the worst
+of their messages and of their completed chains, where a chain is scored together with the
+findings of its messages (so "support" claim -> account deletion -> code request scores higher
+than any of its messages alone); the chat gets the worst sender. Findings are never summed over
+unrelated messages, so a long family chat does not drift into "suspicious" by accumulation.
+Messages are streamed (in parallel with `jobs > 1`); only flagged ones (at most `MAX_SHOWN`, the
+riskiest) and the messages of completed chains are kept for the report.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from pathlib import Path
+
+from kzscam.batch import ordered_map
+from kzscam.chat.conversation import Conversation
+from kzscam.chat.model import TEXT, ChatError, ChatMessage, Limits
+from kzscam.chat.source import TELEGRAM, open_chat
+from kzscam.chat.summary import Summary
+from kzscam.chat.telegram import read_telegram
+from kzscam.chat.whatsapp import read_whatsapp
+from kzscam.config import Config
+from kzscam.model import Evidence, Report, Verdict
+
+Checked = tuple[ChatMessage, Report, dict[str, Evidence]]
+
+
+def message_details(msg: ChatMessage) -> dict[str, object]:
+    """The JSON fields of one message part (`text` included: JSON RESULTs carry no text)."""
+    details: dict[str, object] = {"index": msg.index, "date": msg.date, "sender": msg.sender,
+                                  "text": msg.text}
+    if msg.kind != TEXT:
+        details["kind"] = msg.kind
+    if msg.forwarded_from:
+        details["forwarded_from"] = msg.forwarded_from
+    if msg.chat:
+        details["chat"] = msg.chat
+    if msg.truncated:
+        details["truncated"] = True
+    return details
+
+
+def check_message(msg: ChatMessage, *, name: str, lang: str, config: Config) -> Checked:
+    """One message -> its report and conversation steps (top-level: runs in worker processes)."""
+    from kzscam.chat.steps import step_matcher
+    from kzscam.engine import get_engine
+
+    part_name = f"{name}#{msg.index}"
+    if msg.kind != TEXT or not msg.text.strip():
+        return msg, Report(part_name, Verdict.SAFE, 0, details=message_details(msg)), {}
+    engine = get_engine(config)
+    report = engine.check_text(msg.text, name=part_name, lang=lang)
+    steps = step_matcher(engine.catalog.lexicon).match(msg.text, report.findings)
+    return msg, Report(part_name, report.verdict, report.score, report.findings, report.urls,
+                       report.phones, details=message_details(msg)), steps
+
+
+def _guarded(messages: Iterator[ChatMessage], errors: list[str]) -> Iterator[ChatMessage]:
+    """Stop cleanly at a reading error so every message read before it is still judged."""
+    try:
+        yield from messages
+    except ChatError as exc:
+        errors.append(str(exc))
+
+
+def check_messages(messages: Iterator[ChatMessage], *, name: str, lang: str, config: Config,
+                   jobs: int = 1, all_messages: bool = False, fmt: str = "",
+                   title: str = "") -> Report:
+    """Judge a stream of messages (from any reader) and build the chat's report."""
+    from kzscam.engine import get_engine
+
+    engine = get_engine(config)
+    errors: list[str] = []
+    conversation = Conversation()
+    summary = Summary(all_messages=all_messages)
+    worker = functools.partial(check_message, name=name, lang=lang, config=config)
+    for msg, part, steps in ordered_map(worker, _guarded(messages, errors), jobs, chunk=64,
+                                        label=name):
+        summary.add(msg, part)
+        conversation.observe(msg, steps, part)
+    chains = conversation.results()
+    for chain in chains:
+        findings = engine.stamp([chain.hit()], lang)
+        together = [*findings, *(f for s in chain.steps for f in s.part.findings)]
+        score, verdict = engine.score(together)
+        summary.add_chain(chain, findings, score, verdict)
+    return summary.report(name, fmt=fmt, title=title, error=errors[0] if errors else None)
+
+
+def check_chat(path: Path, *, config: Config | None = None, lang: str = "en", jobs: int = 1,
+               all_messages: bool = False, limits: Limits | None = None,
+               name: str | None = None) -> Report:
+    """Read and judge one chat export; raises ChatError when it cannot be read at all.
+
+    An export that breaks off midway (truncated JSON, a bad byte) still yields a report of the
+    messages read before the problem, with `error` set (exit code 3).
+    """
+    limits = limits or Limits()
+    config = config or Config()
+    with open_chat(Path(path), limits) as (sniffed, stream, _member):
+        meta: dict[str, str] = {}
+        if sniffed.fmt == TELEGRAM:
+            messages = read_telegram(stream, limits, meta)
+        else:
+            messages = read_whatsapp(stream, sniffed.head, limits)
+        report = check_messages(messages, name=name or str(path), lang=lang, config=config,
+                                jobs=jobs, all_messages=all_messages, fmt=sniffed.fmt,
+                                title=meta.get("name", ""))
+    return report
+
+
+def parse_example(example: str) -> list[ChatMessage]:
+    """The compact example syntax of CHAT rules: ``Sender: text || Sender: text || ...``.
+
+    Each message is ``Name: text``; messages are separated by `` || ``; a message without
+    ``Name:`` comes from "?". Dates are the message numbers, one minute apart.
+    """
+    out: list[ChatMessage] = []
+    for i, chunk in enumerate(example.split(" || "), 1):
+        sender, sep, text = chunk.partition(": ")
+        if not sep:
+            sender, text = "?", chunk
+        out.append(ChatMessage(i, f"2026-01-01T00:{i % 60:02d}:00", sender.strip(), text.strip()))
+    return out
+
+
+def fired_rules(example: str) -> set[str]:
+    """Example runner for subject "chat": ids of the rules that fire anywhere in the chat."""
+    report = check_messages(iter(parse_example(example)), name="example", lang="en",
+                            config=Config(), all_messages=True)
+    return {f.rule_id for f in report.findings} | {
+        f.rule_id for part in report.parts for f in part.findings}

@@ -1,0 +1,117 @@
+"""Follow each sender through the chat and spot the scam scripts of `cues.CHAINS`, streaming.
+
+State is per (chat, sender, chain) and holds at most one step hit per step, so a chat of any
+length is followed in constant memory per sender. For an ordered chain, `best[k]` is the partial
+chain through step k that started latest (a later start leaves more of the window for the rest);
+a chain fires once per sender, and only across at least two messages (one message alone is
+judged by the text rules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kzscam.chat.cues import CHAINS, Chain
+from kzscam.chat.model import ChatMessage
+from kzscam.model import Evidence, Hit, Report
+
+SenderKey = tuple[str | None, str]
+
+
+@dataclass(frozen=True)
+class StepHit:
+    """One step seen in one message (the message's part report is kept for display)."""
+
+    step: str
+    index: int
+    date: str
+    evidence: Evidence
+    part: Report
+
+
+@dataclass(frozen=True)
+class ChainHit:
+    """A completed chain: who went through which steps, where."""
+
+    chain: Chain
+    sender: SenderKey
+    steps: tuple[StepHit, ...]
+
+    def hit(self) -> Hit:
+        """The detector hit the engine stamps into a CHAT-… finding."""
+        where = ", ".join(f"#{s.index}" for s in self.steps)
+        params = {"sender": self.sender[1] or "?", "messages": where,
+                  "first": self.steps[0].date, "last": self.steps[-1].date}
+        return Hit(self.chain.check, tuple(s.evidence for s in self.steps), params)
+
+
+@dataclass
+class _State:
+    best: list[tuple[StepHit, ...] | None]
+    done: bool = False
+
+
+@dataclass
+class Conversation:
+    """Feed messages in order with the steps found in them; collect completed chains."""
+
+    chains: tuple[Chain, ...] = CHAINS
+    completed: list[ChainHit] = field(default_factory=list)
+    _state: dict[tuple[SenderKey, str], _State] = field(default_factory=dict)
+
+    def observe(self, msg: ChatMessage, steps: dict[str, Evidence], part: Report) -> None:
+        if not steps:
+            return
+        key: SenderKey = (msg.chat, msg.sender)
+        for chain in self.chains:
+            state = self._state.get((key, chain.check))
+            if state is None:
+                state = self._state[(key, chain.check)] = _State([None] * len(chain.steps))
+            if state.done:
+                continue
+            hits = {s: StepHit(s, msg.index, msg.date, ev, part) for s, ev in steps.items()}
+            done = (self._ordered if chain.ordered else self._unordered)(chain, state, msg, hits)
+            if done is not None:
+                state.done = True
+                self.completed.append(ChainHit(chain, key, done))
+
+    @staticmethod
+    def _ordered(chain: Chain, state: _State, msg: ChatMessage,
+                 hits: dict[str, StepHit]) -> tuple[StepHit, ...] | None:
+        for k, alternatives in enumerate(chain.steps):
+            hit = next((hits[a] for a in alternatives if a in hits), None)
+            if hit is None:
+                continue
+            if k == 0:
+                state.best[0] = (hit,)
+                continue
+            prev = state.best[k - 1]
+            if prev is None or msg.index - prev[0].index > chain.window:
+                continue
+            current = state.best[k]
+            if current is None or prev[0].index >= current[0].index:
+                state.best[k] = (*prev, hit)
+        last = state.best[-1]
+        if last is None or last[0].index == last[-1].index:
+            return None  # one message alone is the text rules' business, not a conversation
+        return last if msg.index - last[0].index <= chain.window else None
+
+    @staticmethod
+    def _unordered(chain: Chain, state: _State, msg: ChatMessage,
+                   hits: dict[str, StepHit]) -> tuple[StepHit, ...] | None:
+        for k, alternatives in enumerate(chain.steps):
+            hit = next((hits[a] for a in alternatives if a in hits), None)
+            if hit is not None:
+                state.best[k] = (hit,)
+        seen = [b[0] for b in state.best if b is not None]
+        if len(seen) < len(chain.steps):
+            return None
+        first, last = min(s.index for s in seen), max(s.index for s in seen)
+        if first == last or last - first > chain.window:
+            return None
+        return tuple(sorted(seen, key=lambda s: s.index))
+
+    def results(self) -> list[ChainHit]:
+        """Completed chains, without the weaker ones a stronger chain of the sender implies."""
+        strong = {(c.sender, s) for c in self.completed for s in c.chain.supersedes}
+        return [c for c in self.completed if (c.sender, c.chain.check) not in strong]

@@ -1,0 +1,54 @@
+"""What the chat readers produce: one `ChatMessage` per message, or a `ChatError`.
+
+Readers are streaming generators, so a chat of any length is read in constant memory; `Limits`
+bounds everything an export could blow up (file size, one message's size, zip members).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Message kinds. Only TEXT messages go through the text rules; the others are kept for context.
+TEXT = "text"
+MEDIA = "media"  # a photo, voice note, sticker... (the export has a placeholder or a file name)
+SERVICE = "service"  # "X created the group", calls, pins, encryption notices
+DELETED = "deleted"
+
+
+class ChatError(Exception):
+    """An export cannot be read; the message is one line naming the problem (exit code 3)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One message of a chat export, in the order of the export.
+
+    `date` is ISO 8601 local time as the export states it (``2026-11-20T10:15:03``), or the raw
+    text when it cannot be parsed; `index` counts messages from 1 in the export.
+    """
+
+    index: int
+    date: str
+    sender: str
+    text: str
+    kind: str = TEXT
+    forwarded_from: str | None = None
+    chat: str | None = None  # which chat, in a whole-account Telegram export
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on untrusted exports; every one of them ends in a clear ChatError when exceeded."""
+
+    max_bytes: int = 256 << 20  # the chat text itself (a file, or a zip member uncompressed)
+    max_message_chars: int = 100_000  # longer messages are cut (WhatsApp allows 65,536)
+    max_json_value_chars: int = 8 << 20  # one Telegram message object
+    max_zip_members: int = 100_000
+    max_zip_ratio: int = 200  # uncompressed / compressed; plain text rarely passes 20
+    zip_ratio_floor: int = 10 << 20  # the ratio check applies above this uncompressed size
+
+
+def mb(n: int) -> str:
+    """Human size for error messages."""
+    return f"{n / (1 << 20):.0f} MB" if n >= 1 << 20 else f"{n} bytes"

@@ -1,0 +1,137 @@
+"""Fold judged messages into one chat Report: senders table, flagged messages, chain findings.
+
+Memory is bounded: per sender a few counters, and at most `MAX_SHOWN` message parts (the
+riskiest, by a heap) unless every message was asked for.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from typing import Any
+
+from kzscam.chat.conversation import ChainHit, SenderKey
+from kzscam.chat.model import TEXT, ChatMessage
+from kzscam.model import Finding, Report, Verdict
+
+MAX_SHOWN = 1000  # message parts in one chat report (the riskiest)
+MAX_SENDERS_SHOWN = 100
+MAX_LINKS = 100
+
+
+class SenderSummary(dict[str, Any]):
+    """One row of the senders table: a JSON object that prints as one readable line."""
+
+    def __str__(self) -> str:
+        chains = f"; {', '.join(self['chains'])}" if self["chains"] else ""
+        return (f"{self['name']}: {self['verdict']} ({self['flagged']} of {self['messages']} "
+                f"messages flagged{chains})")
+
+
+@dataclass
+class _Sender:
+    name: str
+    chat: str | None
+    messages: int = 0
+    flagged: int = 0
+    verdict: Verdict = Verdict.SAFE
+    score: int = 0
+    chains: list[str] = field(default_factory=list)
+
+    def row(self) -> SenderSummary:
+        row = SenderSummary(name=self.name, verdict=self.verdict.label, score=self.score,
+                            messages=self.messages, flagged=self.flagged, chains=self.chains)
+        if self.chat is not None:
+            row["chat"] = self.chat
+        return row
+
+
+@dataclass
+class Summary:
+    """Accumulates a chat's messages in order; `report()` builds the chat's Report."""
+
+    all_messages: bool = False
+    max_shown: int = MAX_SHOWN
+    count: int = 0
+    checked: int = 0
+    flagged: int = 0
+    omitted: int = 0
+    senders: dict[SenderKey, _Sender] = field(default_factory=dict)
+    chain_findings: list[Finding] = field(default_factory=list)
+    _heap: list[tuple[int, int, int, Report]] = field(default_factory=list)
+    _all: list[Report] = field(default_factory=list)
+    _chain_parts: dict[int, Report] = field(default_factory=dict)
+    _urls: dict[str, None] = field(default_factory=dict)
+    _phones: dict[str, None] = field(default_factory=dict)
+
+    def add(self, msg: ChatMessage, part: Report) -> None:
+        self.count += 1
+        key = (msg.chat, msg.sender)
+        sender = self.senders.get(key)
+        if sender is None:
+            sender = self.senders[key] = _Sender(msg.sender, msg.chat)
+        sender.messages += 1
+        if msg.kind == TEXT and msg.text.strip():
+            self.checked += 1
+        is_flagged = bool(part.findings) or part.verdict > Verdict.SAFE
+        if is_flagged:
+            self.flagged += 1
+            sender.flagged += 1
+            if (part.verdict, part.score) > (sender.verdict, sender.score):
+                sender.verdict, sender.score = part.verdict, part.score
+            for url in part.urls[:MAX_LINKS - len(self._urls)]:
+                self._urls[url] = None
+            for phone in part.phones[:MAX_LINKS - len(self._phones)]:
+                self._phones[phone] = None
+        if self.all_messages:
+            self._all.append(part)
+        elif is_flagged:
+            heapq.heappush(self._heap, (int(part.verdict), part.score, -msg.index, part))
+            if len(self._heap) > self.max_shown:
+                heapq.heappop(self._heap)
+                self.omitted += 1
+
+    def add_chain(self, chain: ChainHit, findings: list[Finding], score: int,
+                  verdict: Verdict) -> None:
+        sender = self.senders[chain.sender]
+        sender.chains.extend(f.rule_id for f in findings)
+        if (verdict, score) > (sender.verdict, sender.score):
+            sender.verdict, sender.score = verdict, score
+        self.chain_findings.extend(findings)
+        for step in chain.steps:
+            self._chain_parts[step.index] = step.part
+
+    def _parts(self) -> list[Report]:
+        if self.all_messages:
+            return self._all
+        shown = {-entry[2]: entry[3] for entry in self._heap}
+        shown.update(self._chain_parts)
+        return [shown[i] for i in sorted(shown)]
+
+    def report(self, name: str, *, fmt: str = "", title: str = "",
+               error: str | None = None) -> Report:
+        ranked = sorted(self.senders.values(),
+                        key=lambda s: (-s.verdict, -s.score, -s.flagged, -s.messages, s.name))
+        worst = ranked[0] if ranked else None
+        details: dict[str, Any] = {"format": fmt}
+        if title:
+            details["chat"] = title
+        details.update(message_count=self.count, checked=self.checked, flagged=self.flagged,
+                       senders=[s.row() for s in ranked[:MAX_SENDERS_SHOWN]])
+        if len(ranked) > MAX_SENDERS_SHOWN:
+            details["senders_total"] = len(ranked)
+        if self.omitted:
+            details["messages_omitted"] = self.omitted
+        findings = sorted(self.chain_findings, key=lambda f: (-f.severity, f.rule_id))
+        return Report(
+            input=name,
+            verdict=worst.verdict if worst else Verdict.SAFE,
+            score=worst.score if worst else 0,
+            findings=tuple(findings),
+            urls=tuple(self._urls),
+            phones=tuple(self._phones),
+            parts=tuple(self._parts()),
+            parts_key="messages",
+            details=details,
+            error=error,
+        )
