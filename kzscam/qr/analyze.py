@@ -41,6 +41,18 @@ def _shift(hit: Hit, payload: str, part: str, offset: int) -> Hit:
     return Hit(hit.check, evidence or (Evidence(part, offset, offset + len(part)),), hit.params)
 
 
+# URL-inspector checks that say the same as a QR check: keep the QR one (its advice is about
+# scanning), drop the duplicate.
+_SUPERSEDES = {"qr.messenger_login": frozenset({"url.tg_login"}),
+               "qr.remote_access_app": frozenset({"url.remote_tool"})}
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    present = {h.check for h in hits}
+    dropped = frozenset().union(*(v for k, v in _SUPERSEDES.items() if k in present))
+    return [h for h in hits if h.check not in dropped]
+
+
 def payload_hits(p: QrPayload, engine: Engine, config: Config,
                  inspect: UrlInspector | None) -> tuple[list[Hit], list[str], list[str]]:
     """All hits for one payload, plus the links and phone numbers found in it."""
@@ -65,7 +77,7 @@ def payload_hits(p: QrPayload, engine: Engine, config: Config,
                 urls.append(ent.value)
             elif ent.kind == "phone" and ent.value not in config.allow_phones:
                 phones.append(ent.value)
-    return hits, list(dict.fromkeys(urls)), list(dict.fromkeys(phones))
+    return _dedupe(hits), list(dict.fromkeys(urls)), list(dict.fromkeys(phones))
 
 
 def code_report(sym: Symbol, index: int, image_name: str, engine: Engine, config: Config,

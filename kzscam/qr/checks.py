@@ -47,17 +47,8 @@ def qr_hits(p: QrPayload, allow_phones: Iterable[str] = ()) -> list[Hit]:
 def _url(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
     d = p.details
     host = str(d.get("host", ""))
-    hits = [_hit("qr.url", p, str(d.get("url", "")), host=host or d.get("url", ""))]
-    k = known()
-    brand = k.brand_named_in(host.replace(".", " ")) if host else None
-    if brand is not None and brand.category in ("bank", "payments") and not brand.owns(host):
-        hits.append(_hit("qr.bank_link_fake", p, host, bank=brand.name, host=host))
-    return hits
-
-
-def _bank(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
-    return [_hit("qr.bank_link", p, str(p.details.get("url", "")),
-                 bank=p.details.get("bank", ""), host=p.details.get("host", ""))]
+    # Look-alike bank sites, payment pages and downloads are the URL inspector's findings.
+    return [_hit("qr.url", p, str(d.get("url", "")), host=host or d.get("url", ""))]
 
 
 def _login(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
@@ -81,9 +72,11 @@ def _app(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
     tool = known().remote_apps.get(package.lower()) if package else None
     if tool:
         hits.append(_hit("qr.remote_access_app", p, package, app=tool, package=package))
-    if d.get("sideload") or d.get("download"):
-        name = d.get("download") or d.get("manifest_url") or ""
-        hits.append(_hit("qr.app_download", p, str(name), file=name or "?"))
+    if d.get("download"):  # a file link: the URL inspector reports the download itself
+        hits.extend(_url(p, allow))
+    elif d.get("sideload"):
+        name = str(d.get("manifest_url") or "")
+        hits.append(_hit("qr.app_download", p, name, file=name or "?"))
     elif d.get("intent"):
         hits.append(_hit("qr.android_intent", p, package, package=package or "?"))
     elif not tool:
@@ -198,7 +191,7 @@ def _geo(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
 
 
 _BY_KIND: dict[str, Callable[[QrPayload, frozenset[str]], list[Hit]]] = {
-    "url": _url, "bank_payment_link": _bank, "messenger_login": _login,
+    "url": _url, "bank_payment_link": _url, "messenger_login": _login,
     "messenger_link": _chat, "app_link": _app, "wifi": _wifi, "tel": _tel, "sms": _sms,
     "email": _simple("qr.email", "to", "to"), "geo": _geo, "contact": _contact,
     "calendar": _simple("qr.calendar", "summary", "summary"), "emv_payment": _emv,

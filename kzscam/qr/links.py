@@ -133,14 +133,14 @@ def _whatsapp(url: str, netloc: str, path: str, query: str) -> Link:
     q = _q(query)
     return Link("messenger_link", {"app": "WhatsApp", "phone": q.get("phone", ""),
                                    "text": q.get("text", ""),
-                                   "group_invite": netloc == "chat"}, [], [q.get("text", "")])
+                                   "group_invite": netloc == "chat"}, [url], [q.get("text", "")])
 
 
 def _tg(url: str, netloc: str, path: str, query: str) -> Link:
     q = _q(query)
     if netloc == "login":
         method = "QR login token" if "token" in q else "login code"
-        return Link("messenger_login", {"app": "Telegram", "method": method})
+        return Link("messenger_login", {"app": "Telegram", "method": method}, [url])
     if netloc in ("proxy", "socks"):
         return Link("proxy", {"app": "Telegram", "server": q.get("server", ""),
                               "port": q.get("port", "")})
@@ -148,7 +148,8 @@ def _tg(url: str, netloc: str, path: str, query: str) -> Link:
         return Link("messenger_link", {"app": "Telegram", "share": True}, [q.get("url", "")],
                     [q.get("text", "")])
     return Link("messenger_link", {"app": "Telegram", "target": q.get("domain", ""),
-                                   "group_invite": netloc == "join", "start": q.get("start", "")})
+                                   "group_invite": netloc == "join", "start": q.get("start", "")},
+                [url])
 
 
 def _viber(url: str, netloc: str, path: str, query: str) -> Link:
