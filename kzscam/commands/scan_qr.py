@@ -138,9 +138,9 @@ def scan_qr(
     no_zbar: Annotated[bool, typer.Option("--no-zbar",
                                           help="Do not use the zbar fallback.")] = False,
     max_megapixels: Annotated[float, typer.Option(
-        "--max-megapixels", min=0.01, help="Refuse larger images (decompression bombs).")] = 64.0,
+        "--max-megapixels", min=0.001, help="Refuse larger images (decompression bombs).")] = 64.0,
     max_file_mb: Annotated[float, typer.Option(
-        "--max-file-mb", min=0.01, help="Refuse larger files.")] = 64.0,
+        "--max-file-mb", min=0.001, help="Refuse larger files.")] = 64.0,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
                                       help="Parallel worker processes.")] = 1,
     lang: LangOpt = None,

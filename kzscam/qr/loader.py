@@ -131,7 +131,7 @@ def read_bytes(source: Source, limits: Limits) -> bytes:
 
 
 def _too_big(size: int, limits: Limits) -> str:
-    return (f"file too large: {size / MB:.1f} MB (limit {limits.max_bytes / MB:.0f} MB; "
+    return (f"file too large: {size / MB:.1f} MB (limit {limits.max_bytes / MB:g} MB; "
             "raise it with --max-file-mb)")
 
 
@@ -147,7 +147,9 @@ def load(source: Source, limits: Limits | None = None) -> LoadedImage:
         import pi_heif
 
         pi_heif.register_heif_opener()
-    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    # Pillow's own guard would refuse without saying the size; ours checks the header below,
+    # before any pixel is decoded.
+    Image.MAX_IMAGE_PIXELS = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -171,7 +173,7 @@ def load(source: Source, limits: Limits | None = None) -> LoadedImage:
 
 def _too_many_pixels(width: int, height: int, limits: Limits) -> str:
     return (f"image dimensions too large: {width}x{height} = {width * height / 1e6:.0f} megapixels "
-            f"(limit {limits.max_pixels / 1e6:.0f}; raise it with --max-megapixels)")
+            f"(limit {limits.max_pixels / 1e6:g}; raise it with --max-megapixels)")
 
 
 def _short(exc: BaseException) -> str:
@@ -186,6 +188,8 @@ def _frames(im: Image, limits: Limits) -> Iterator[Image]:
     for index in range(count):
         if index:
             im.seek(index)
+            if im.size[0] * im.size[1] > limits.max_pixels:
+                raise ImageError(_too_many_pixels(im.size[0], im.size[1], limits))
         frame = ImageOps.exif_transpose(im) if index == 0 else im.copy()
         if frame is None:  # pragma: no cover - exif_transpose returns an image unless in_place
             frame = im.copy()
