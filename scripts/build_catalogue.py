@@ -11,6 +11,7 @@ review of the catalogue is a review of this file. `--check` fails when the shipp
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import re
 import sys
@@ -53,7 +54,8 @@ DROP_PATHS = {
 }
 # LOLRMM `tigervnc` lists TightVNC's paths and server (README "known data-quality problems").
 DROP_FROM = {"tigervnc": {r"C:\Program Files\TightVNC\*", r"*\TightVNC\*", r"*\tvnserver.exe",
-                          "tvnserver.exe"}}
+                          "tvnserver.exe"},
+             "vnc": {"winvncsc.exe"}}  # UltraVNC SingleClick, not RealVNC (vnc merges into realvnc)
 TYPOS = {"nxservice*.ese": "nxservice*.exe", "g2mhost.exee": "g2mhost.exe", "KLM\\": "HKLM\\"}
 # Supplement facts that are not what their field says, or marked likely invented by the research.
 SUPPLEMENT_DROP = {"hoptodesk AppImage", "com.ammyy.admin", "com.google.android.apps.chromeremotedesktop"}
@@ -230,7 +232,8 @@ def _from_supplement(s: dict[str, Any], lolrmm: dict[str, dict[str, Any]]) -> di
 
 
 def _own_identifiers(entries: list[dict[str, Any]], supplement_ids: set[str]) -> None:
-    """An executable the research gives to one tool is removed from other tools' LOLRMM lists."""
+    """An executable the research gives to one tool is removed from other tools' lists (as are
+    globs matching it: LOLRMM's generic `vnc` entry lists UltraVNC's winvnc*.exe)."""
     owner: dict[str, str] = {}
     for e in entries:
         if e["id"] in supplement_ids:
@@ -238,8 +241,9 @@ def _own_identifiers(entries: list[dict[str, Any]], supplement_ids: set[str]) ->
                 owner.setdefault(exe.lower(), e["id"])
     for e in entries:
         win = e["windows"]
-        if "exe" in win:
-            win["exe"] = [x for x in win["exe"] if owner.get(x.lower(), e["id"]) == e["id"]]
+        if "exe" in win:  # exact names and globs that would match another tool's executable
+            win["exe"] = [x for x in win["exe"] if all(
+                tool == e["id"] for name, tool in owner.items() if fnmatch.fnmatch(name, x.lower()))]
 
 
 def build(shared: Path) -> dict[str, Any]:

@@ -45,7 +45,7 @@ class Tree:
     def show(self, rel: str) -> str:
         """The path as it is named on the audited system."""
         if self.windows:
-            return "C:\\" + rel.replace("/", "\\")
+            return "C:\\" + (self.real(rel) or rel).replace("/", "\\")
         return "/" + rel
 
     def skip(self, rel: str, exc: OSError) -> None:
@@ -54,40 +54,61 @@ class Tree:
         if note not in self.skipped and len(self.skipped) < MAX_SKIPPED:
             self.skipped.append(note)
 
-    def entries(self, rel: str) -> dict[str, str]:
-        """{lower-case name: real name} of a directory; empty when missing or unreadable."""
-        cached = self._cache.get(rel)
+    def real(self, rel: str) -> str | None:
+        """The on-disk spelling of `rel` (Windows trees: any case); None when it does not exist."""
+        if not self.windows or not rel:
+            return rel
+        cur = ""
+        for part in rel.split("/"):
+            name = self._scan(cur).get(part.lower())
+            if name is None:
+                return None
+            cur = f"{cur}/{name}" if cur else name
+        return cur
+
+    def _scan(self, real: str) -> dict[str, str]:
+        cached = self._cache.get(real)
         if cached is not None:
             return cached
         names: dict[str, str] = {}
         try:
-            with os.scandir(self.full(rel)) as it:
+            with os.scandir(self.full(real)) as it:
                 for entry in it:
                     names.setdefault(entry.name.lower() if self.windows else entry.name, entry.name)
         except (FileNotFoundError, NotADirectoryError):
             pass
         except OSError as exc:
-            self.skip(rel, exc)
-        self._cache[rel] = names
+            self.skip(real, exc)
+        self._cache[real] = names
         return names
+
+    def entries(self, rel: str) -> dict[str, str]:
+        """{name (lower-case on Windows): real name} of a directory; empty when missing/unreadable."""
+        real = self.real(rel)
+        return {} if real is None else self._scan(real)
 
     def listdir(self, rel: str) -> list[str]:
         return sorted(self.entries(rel).values())
 
     def is_dir(self, rel: str) -> bool:
-        return os.path.isdir(self.full(rel))
+        real = self.real(rel)
+        return real is not None and os.path.isdir(self.full(real))
 
     def exists(self, rel: str) -> bool:
-        return os.path.lexists(self.full(rel))
+        real = self.real(rel)
+        return real is not None and os.path.lexists(self.full(real))
 
     def read(self, rel: str, limit: int = MAX_READ) -> bytes | None:
+        real = self.real(rel)
+        if real is None:
+            return None
         try:
-            with open(self.full(rel), "rb") as fh:
+            with open(self.full(real), "rb") as fh:
                 return fh.read(limit)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
         except OSError as exc:
-            self.skip(rel, exc)
+            self.skip(real, exc)
             return None
 
     def text(self, rel: str, limit: int = MAX_READ) -> str | None:

@@ -1,6 +1,6 @@
 """The pure judge: `HostFacts` + catalogue -> per-tool results and detector `Hit`s. No I/O.
 
-A tool's state is its strongest evidence (listening > running > accessibility > device-admin >
+A tool's state is its strongest evidence (accessibility > listening > running > device-admin >
 autostart > installed > downloaded > leftovers). Confidence grows with the number of independent
 kinds of evidence; identifiers the research could not verify, and tools known only from the
 generic LOLRMM list, are judged at lower confidence ("possible" remote-access tool).
@@ -16,9 +16,10 @@ from kzscam.host.facts import ANDROID, Fact, HostFacts, Kind
 from kzscam.host.hostlevel import host_hits
 from kzscam.model import Hit, Verdict
 
-STATES = ("listening", "running", "accessibility", "device-admin", "autostart", "installed",
+# Strongest first: an enabled accessibility service lets a remote person drive a phone.
+STATES = ("accessibility", "listening", "running", "device-admin", "autostart", "installed",
           "downloaded", "leftovers")
-ACTIVE = frozenset(STATES[:5])
+ACTIVE = frozenset(STATES[:5])  # these make a host dangerous
 # Which family of evidence a kind belongs to: agreeing families raise confidence.
 FAMILY = {Kind.PACKAGE: "install", Kind.APP: "install", Kind.BINARY: "install", Kind.PATH: "install",
           Kind.SERVICE: "service", Kind.AUTOSTART: "service", Kind.PROCESS: "process",
@@ -113,13 +114,15 @@ def _hits(tool: Tool, state: str, confident: bool, ports: tuple[int, ...],
 
 def _fork_tool(app: str) -> Tool:
     """A RustDesk-based build under another brand name (section 8.4 of the research note)."""
-    return Tool(id=f"rustdesk-fork-{app.lower()}", name=f"{app} (RustDesk-based)", tier="scam",
+    return Tool(id=f"rustdesk-fork-{app.lower()}", name=app, tier="scam",
                 nbk=False, names=(), artifacts={}, android_controlled=(), android_viewer=(),
                 listen=(), weak=frozenset())
 
 
 def _result(tool: Tool, items: list[tuple[Fact, list[Ref]]], allow: frozenset[str],
             fork: bool) -> ToolResult | None:
+    seen_at = {f.where for f, _ in items if f.kind is not Kind.PATH}
+    items = [(f, r) for f, r in items if not (f.kind is Kind.PATH and f.value in seen_at)]
     states = sorted({state_of(f, refs) for f, refs in items}, key=STATES.index)
     if tool.tier == "builtin" and not ACTIVE & set(states):
         return None  # ships with the OS: only a running session means something
@@ -171,7 +174,8 @@ def _forks(forks: dict[str, str], facts: Iterable[Fact], allow: frozenset[str]) 
     for low, app in forks.items():
         items: list[tuple[Fact, list[Ref]]] = [
             (f, []) for f in facts
-            if f.value.lower() == low or any(k[0] != ANDROID and k[1].lower() == low for k in f.keys)]
+            if f.value.lower() == low
+            or any(k[0] != ANDROID and k[1].lower().removesuffix(".exe") == low for k in f.keys)]
         result = _result(_fork_tool(app), items, allow, fork=True)
         if result is not None:
             out.append(result)

@@ -76,9 +76,12 @@ def _launchd(tree: Tree, homes: list[str]) -> list[Fact]:
 
 
 def _receipts(tree: Tree) -> list[Fact]:
-    ids = {n.rsplit(".", 1)[0] for n in tree.listdir("var/db/receipts") if n.endswith((".plist", ".bom"))}
-    return [Fact(Kind.PACKAGE, i, tree.show(f"var/db/receipts/{i}.plist"), ((PKG, i),))
-            for i in sorted(ids)]
+    files: dict[str, str] = {}
+    for name in tree.listdir("var/db/receipts"):
+        if name.endswith((".plist", ".bom")):
+            files.setdefault(name.rsplit(".", 1)[0], name)
+    return [Fact(Kind.PACKAGE, i, tree.show(f"var/db/receipts/{n}"), ((PKG, i),))
+            for i, n in sorted(files.items())]
 
 
 def _downloads(tree: Tree, homes: list[str]) -> list[Fact]:

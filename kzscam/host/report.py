@@ -16,7 +16,8 @@ class EvidenceItem(dict[str, Any]):
     """One evidence item: a JSON object for pipelines, one readable line for people."""
 
     def __str__(self) -> str:
-        extra = ", ".join(f"{k} {self[k]}" for k in ("port", "pid") if k in self)
+        extra = ", ".join([f"{k} {self[k]}" for k in ("port", "pid") if k in self]
+                          + ([str(self["note"])] if self.get("note") else []))
         enabled = {True: ", starts automatically", False: ", not enabled"}.get(
             bool(self["enabled"]), "") if "enabled" in self else ""
         where = "" if self["where"] == self["value"] else f" @ {self['where']}"
@@ -30,10 +31,11 @@ def evidence_item(fact: Fact) -> EvidenceItem:
 def tool_report(result: ToolResult, engine: Engine, lang: str) -> Report:
     """One tool: its findings, and the details the issue asks for in JSON."""
     findings = engine.stamp(result.hits, lang)
+    primary = engine.stamp(result.hits[:1], lang)  # the state finding; others add context
     score, scored = engine.score(findings)
-    # The state decides the verdict (installed -> suspicious, active -> dangerous); a rule the
-    # user disabled leaves no finding and so cannot raise the verdict.
-    verdict = max(result.verdict, scored) if findings else Verdict.SAFE
+    # The state decides the verdict (installed -> suspicious, active -> dangerous) through its
+    # finding; when the user disabled that rule only the remaining findings' score counts.
+    verdict = max(result.verdict, scored) if primary else scored
     details = {
         "id": result.tool.id,
         "name": result.tool.name,
@@ -42,7 +44,7 @@ def tool_report(result: ToolResult, engine: Engine, lang: str) -> Report:
         "states": list(result.states),
         "ports": list(result.ports),
         "confidence": result.confidence,
-        "severity": findings[0].severity.label if findings else "info",
+        "severity": primary[0].severity.label if primary else "info",
         "allowed": result.allowed,
         "evidence": [evidence_item(f) for f in result.evidence],
     }

@@ -95,6 +95,8 @@ def _shortcuts(tree: Tree, homes: list[str]) -> list[Fact]:
             facts.append(Fact(Kind.AUTOSTART, name, tree.show(f"{menu}/Startup/{name}"),
                               _shortcut_keys(name), True))
         for entry in tree.listdir(menu):
+            if entry.lower() == "startup":
+                continue
             inner = [entry] if entry.lower().endswith(".lnk") else [
                 f"{entry}/{n}" for n in tree.listdir(f"{menu}/{entry}") if n.lower().endswith(".lnk")]
             for rel in inner:

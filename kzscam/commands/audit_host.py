@@ -1,0 +1,100 @@
+"""`kzscam audit-host`: remote-access tools on this computer, on a mounted disk, or on a phone."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kzscam.commands.common import (
+    ConfigOpt,
+    Ctx,
+    FailOnOpt,
+    FormatOpt,
+    LangOpt,
+    VerboseOpt,
+    emit,
+    fail_usage,
+    input_error_report,
+    make_ctx,
+    warn,
+)
+from kzscam.model import Report
+from kzscam.output import OutputFormat
+
+app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+PLATFORMS = ("linux", "macos", "windows")
+
+
+def audit(ctx: Ctx, root: Path | None, platform: str | None, adb: bool, serial: str | None,
+          allow: frozenset[str]) -> Report:
+    """Collect, judge and stamp; an unreachable phone or a bad --root is an input error."""
+    from kzscam.engine import get_engine
+    from kzscam.host import audit as host_audit
+    from kzscam.host.android import AdbError
+    from kzscam.host.catalogue import load_catalogue
+    from kzscam.host.judge import judge
+    from kzscam.host.report import host_report
+
+    started = time.perf_counter()
+    catalogue = load_catalogue()
+    if adb:
+        try:
+            facts = host_audit.gather_android(serial)
+        except AdbError as exc:
+            return input_error_report(f"android:{serial or 'adb'}", str(exc), ctx)
+    elif root is not None and not root.is_dir():
+        return input_error_report(str(root), "not a directory (--root takes a mounted disk or an "
+                                  "extracted file tree)", ctx)
+    else:
+        facts = host_audit.gather(catalogue, None if root is None else str(root), platform)
+    report = host_report(facts, judge(facts, catalogue, ctx.config.allow_tools | allow),
+                         get_engine(ctx.config), ctx.lang)
+    if ctx.verbose:
+        warn(ctx, f"audited {facts.input} ({facts.platform}, {len(facts.facts)} facts) in "
+                  f"{time.perf_counter() - started:.2f} s; {len(facts.skipped)} things not checked")
+    return report
+
+
+@app.command()
+def audit_host(
+    serial: Annotated[str | None, typer.Argument(
+        metavar="[SERIAL]", help="With --adb: which phone (see `adb devices`).",
+        show_default=False)] = None,
+    adb: Annotated[bool, typer.Option(
+        "--adb", help="Audit an Android phone over adb (USB debugging on) instead of this computer."
+    )] = False,
+    root: Annotated[Path | None, typer.Option(
+        "--root", help="Audit a mounted disk or extracted file tree offline (no processes).",
+        show_default=False)] = None,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", help="With --root: linux, macos or windows (default: guessed from the tree).",
+        show_default=False)] = None,
+    allow: Annotated[list[str] | None, typer.Option(
+        "--allow", help="A tool id your IT department manages (repeatable; adds to allow_tools).",
+        show_default=False)] = None,
+    lang: LangOpt = None,
+    fmt: FormatOpt = OutputFormat.AUTO,
+    fail_on: FailOnOpt = None,
+    config: ConfigOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """List remote-access tools (AnyDesk, TeamViewer, RustDesk, ...) and how risky each is.
+
+    Read-only and offline: nothing is stopped, removed or sent anywhere. Exit code 1 when a tool
+    is installed (suspicious) or running, listening or starting by itself (dangerous).
+    """
+    ctx = make_ctx(lang=lang, fmt=fmt, fail_on=fail_on, config_path=config, verbose=verbose)
+    if serial is not None and not adb:
+        raise fail_usage(f"unexpected argument {serial!r} (a SERIAL is only accepted after --adb)")
+    if adb and root is not None:
+        raise fail_usage("--adb and --root cannot be combined")
+    if platform is not None and root is None:
+        raise fail_usage("--platform needs --root (a live audit knows its own platform)")
+    if platform is not None and platform.lower() not in PLATFORMS:
+        raise fail_usage(f"--platform: unknown platform {platform!r} (use linux, macos or windows)")
+    allowed = frozenset(a.strip().lower() for a in allow or () if a.strip())
+    report = audit(ctx, root, platform.lower() if platform else None, adb, serial, allowed)
+    raise typer.Exit(emit([report], ctx, command="audit-host"))
