@@ -85,7 +85,13 @@ def _web(url: str, host: str, path: str, query: str) -> Link:
         return Link("app_link", {"download": unquote(segs[-1]), "url": url}, [url])
     bank = k.bank_of_host(host)
     if bank is not None and bank.category in ("bank", "payments") and _payment_like(host, segs):
-        return Link("bank_payment_link", {"bank": bank.name, "host": full_host, "url": url}, [url])
+        return Link("bank_payment_link", {"bank": bank.name, "host": full_host, "url": url,
+                                          "official_domain": True}, [url])
+    named = k.brand_named_in(host.replace(".", " ")) if bank is None else None
+    if named is not None and named.category in ("bank", "payments") and _payment_like(host, segs):
+        # Judged by the URL inspector (look-alike checks); here we only say what it claims.
+        return Link("bank_payment_link", {"bank": named.name, "host": full_host, "url": url,
+                                          "official_domain": False}, [url])
     details: dict[str, Any] = {"url": url, "host": full_host}
     if bank is not None:
         details["brand"] = bank.name
