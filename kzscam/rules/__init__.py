@@ -20,6 +20,7 @@ RULE_FILES: tuple[str, ...] = (
     "text/invest.toml",
     "text/pressure.toml",
     "qr.toml",
+    "url.toml",
     "chat.toml",
     "host.toml",
 )

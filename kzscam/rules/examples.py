@@ -14,6 +14,7 @@ RUNNERS: dict[str, str] = {
     "text": "kzscam.text.analyze:fired_rules",
     "chat": "kzscam.chat.analyse:fired_rules",
     "qr": "kzscam.qr.analyze:fired_rules",
+    "url": "kzscam.url.inspect:fired_rules",
 }
 
 

@@ -1,0 +1,256 @@
+"""Reverse look-alike search: which protected brand does a host name imitate, and how?
+
+Kinds of imitation, strongest first (each with the reason a careful engineer would give):
+
+- ``homoglyph``: letters from another alphabet or digits that look the same (``kаspi.kz``,
+  ``ka5pi``-style ASCII tricks like ``0``/``o``, ``rn``/``m``);
+- ``subdomain``: the brand is only the start of someone else's name (``kaspi.kz.secure-pay.top``);
+- ``typo``: one or two keystrokes away (insertion, omission, swap, repetition, bit flips, keyboard
+  neighbours), or the name cut by a dot or hyphen (``ka.spi.kz``, ``kas-pi.kz``);
+- ``combo``: the brand plus words (``kaspi-bonus.kz``, ``mykaspi.com``);
+- ``tld``: the brand's exact name under another ending (``kaspi.com``).
+
+Short or everyday brand names are held to stricter rules so that ``box.com`` is not ``xbox.com``
+and ``kolesa-darom.ru`` (a tyre shop) is not Kolesa.kz: see `_typo_limit` and `_combo_ok`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kzscam.url.brands import BrandIndex, Keyword, Words, index, osa_distance, words
+from kzscam.url.skeleton import describe, fold_char, imitates_ascii, variants
+
+
+@dataclass(frozen=True, slots=True)
+class BrandMatch:
+    """A host imitating `keyword.brand`; `label` is the imitating part as shown (decoded)."""
+
+    keyword: Keyword
+    kind: str  # homoglyph | subdomain | typo | combo | tld
+    label: str
+    distance: int = 0
+    extra: str = ""  # the added word (combo) or the real ending (subdomain)
+
+
+def _ending(suffix: str) -> str:
+    return suffix.rsplit(".", 1)[-1]
+
+
+def _where(kw: Keyword, suffix: str, vocab: Words) -> str:
+    """``home`` (an ending of the brand's own domains), ``foreign`` (another country's ending)
+    or ``open`` (generic endings and country endings sold to anyone, such as .com, .top, .cc)."""
+    ending = _ending(suffix)
+    if ending in kw.brand.endings:
+        return "home"
+    return "foreign" if len(ending) == 2 and ending not in vocab.generic_cc else "open"
+
+
+def _typo_limit(kw: Keyword, suffix: str, cand: str, form: str, vocab: Words) -> int:
+    """How many edits from keyword form `form` still count as imitation for `cand` under `suffix`.
+
+    Short names collide with real ones: dropping a letter of "xbox" gives "box", changing the
+    first letter of "icloud" gives "pcloud". So omissions from names of four letters or fewer
+    and edits of a short name's first letter do not count (except for names of five or six
+    letters under the brand's own country ending: the .kz namespace is small). Another country's
+    namespace has its own words (telegraf.rs, nubank.com.br): only long names count there.
+    """
+    size = len(form)
+    where = _where(kw, suffix, vocab)
+    country_home = where == "home" and len(_ending(suffix)) == 2
+    if size <= 4 and len(cand) < size:
+        return 0
+    first_lost = cand[:1] != form[:1] and form not in cand
+    if first_lost and (size <= 4 or (size <= 6 and not country_home)):
+        return 0
+    if where == "home":
+        return 2 if size >= 9 else 1 if (country_home or size >= 4) else 0
+    if kw.generic:
+        return 0
+    if where == "foreign":
+        return 1 if size >= 9 else 0
+    return 2 if size >= 10 else 1 if size >= 5 else 0
+
+
+def _tld_swap_counts(kw: Keyword, suffix: str, vocab: Words) -> bool:
+    """A brand's exact name under another ending: an imitation unless it is plausibly a namesake.
+
+    International brands run sites under many country endings, and everyday words (egov, kolesa)
+    name other countries' sites (egov.uz is Uzbekistan's e-government). Country endings sold to
+    anyone (.cc, .io, .me) and generic ones (.com, .top) always count.
+    """
+    return not (_where(kw, suffix, vocab) == "foreign" and (kw.brand.international or kw.generic))
+
+
+def _combo_ok(kw: Keyword, others: list[str], suffix: str, vocab: Words) -> bool:
+    """Does brand + `others` read as an imitation? Always for distinctive names; for everyday or
+    short names only with a scam or filler word, or under the brand's own country ending."""
+    if not kw.generic:
+        return True
+    if _where(kw, suffix, vocab) == "home" and len(_ending(suffix)) == 2:
+        return True
+    return any(vocab.is_lure(o) for o in others if o)
+
+
+def _exact(idx: BrandIndex, label: str, keys: tuple[str, ...], suffix: str,
+           vocab: Words) -> BrandMatch | None:
+    for kw in idx.lookup(keys):
+        if any(imitates_ascii(c) for c in label):
+            return BrandMatch(kw, "homoglyph", label)
+        plain = label.replace("-", "").replace("_", "")
+        if plain == kw.word.replace("-", ""):
+            if plain != label:
+                if any(idx.lookup(variants(t)) for t in _tokens(label)):
+                    continue  # "egov-kz": a brand plus a word, judged as a combination
+                return BrandMatch(kw, "typo", label, 1)  # "kas-pi": the name cut by a hyphen
+            if _tld_swap_counts(kw, suffix, vocab):
+                return BrandMatch(kw, "tld", label)
+            continue
+        weak_only = all(k not in kw.keys[:2] for k in keys[:2])
+        home = _where(kw, suffix, vocab) == "home" and len(_ending(suffix)) == 2
+        if (home or len(kw.key) >= 4) and (home or not weak_only):
+            return BrandMatch(kw, "homoglyph", label)
+    return None
+
+
+def _typo(idx: BrandIndex, label: str, keys: tuple[str, ...], suffix: str,
+          vocab: Words) -> BrandMatch | None:
+    best: BrandMatch | None = None
+    for kw, dist, form in idx.near(keys):
+        cand = min(keys, key=lambda k: osa_distance(k, form, 2))
+        if dist <= _typo_limit(kw, suffix, cand, form, vocab) and (
+            best is None or dist < best.distance
+        ):
+            best = BrandMatch(kw, "typo", label, dist)
+    return best
+
+
+def _tokens(label: str) -> list[str]:
+    return [t for t in label.replace("_", "-").split("-") if t]
+
+
+def _combo(idx: BrandIndex, label: str, keys: tuple[str, ...], suffix: str,
+           vocab: Words) -> BrandMatch | None:
+    tokens = _tokens(label)
+    if len(tokens) > 1:
+        for i, token in enumerate(tokens):
+            others = tokens[:i] + tokens[i + 1:]
+            tkeys = variants(token)
+            for kw in idx.lookup(tkeys):
+                if _combo_ok(kw, others, suffix, vocab):
+                    return BrandMatch(kw, "combo", label, extra="-".join(others))
+            if len(tkeys[0]) >= 6:
+                for kw, dist, _ in idx.near(tkeys):
+                    if dist == 1 and not kw.generic and len(kw.key) >= 5 and (
+                        tkeys[0][:1] == kw.key[:1]
+                    ):
+                        return BrandMatch(kw, "combo", label, 1, "-".join(others))
+    key = keys[0]
+    for kw in idx.keywords:
+        size = len(kw.key)
+        if len(key) <= size:
+            continue
+        if key.startswith(kw.key):
+            rest, leading = key[size:], True
+        elif key.endswith(kw.key):
+            rest, leading = key[:-size], False
+        else:
+            continue
+        # The start of a name is what people read: "kaspibonus" shows Kaspi, "turkcell" does not
+        # show Kcell. A short brand at the end needs a recognisable word in front ("mykaspi").
+        lure = vocab.is_lure(rest)
+        # Long distinctive names stay recognisable anywhere ("summaryaltynbank").
+        enough = len(rest) >= 3 and (leading or size >= 7)
+        if (not kw.generic and (lure or rest.isdigit() or enough)) or (
+            kw.generic and (lure or _combo_ok(kw, [], suffix, vocab))
+        ):
+            return BrandMatch(kw, "combo", label, extra=rest)
+    return None
+
+
+def _subdomain(idx: BrandIndex, subs: list[str], site: str, vocab: Words) -> BrandMatch | None:
+    """The brand's name (or domain) among the labels left of someone else's registrable domain."""
+    for i, label in enumerate(subs):
+        following = ".".join(subs[i:]) + "." + site
+        tokens = _tokens(label)
+        for token in tokens:
+            for kw in idx.lookup(variants(token)):
+                brand_domain = any(following.startswith(d + ".")
+                                   for d in (*kw.brand.domains, *kw.brand.also))
+                others = [t for t in tokens if t != token] + subs[i + 1:i + 2]
+                if brand_domain or not kw.generic or any(vocab.is_lure(o) for o in others):
+                    return BrandMatch(kw, "subdomain", label, extra=site)
+    return None
+
+
+def _split(idx: BrandIndex, subs: list[str], sld: str, suffix: str,
+           vocab: Words) -> BrandMatch | None:
+    """A brand name cut by dots: ``ka.spi.kz`` reads as kaspi.kz at a glance."""
+    joined = sld
+    for label in reversed(subs[-2:]):
+        joined = label + "." + joined
+        for kw in idx.lookup(variants(joined.replace(".", "").replace("-", ""))):
+            if len(kw.key) >= 5 or _where(kw, suffix, vocab) == "home":
+                return BrandMatch(kw, "split", joined, 1)
+    return None
+
+
+def match_brand(labels: tuple[str, ...], suffix: str) -> BrandMatch | None:
+    """Which brand the host (decoded `labels`, public `suffix`) imitates, if any.
+
+    The caller has already ruled out the brands' own and sister domains.
+    """
+    n_suffix = suffix.count(".") + 1 if suffix else 0
+    if len(labels) <= n_suffix or n_suffix == 0:
+        return None
+    idx, vocab = index(), words()
+    sld = labels[-n_suffix - 1]
+    subs = [s for s in labels[:-n_suffix - 1] if s not in ("www", "m")]
+    site = ".".join(labels[-n_suffix - 1:])
+    if len(sld) > 63 or not sld.strip("-_"):
+        return None
+    keys = tuple(k.replace("-", "").replace("_", "") for k in variants(sld))
+    found = _exact(idx, sld, keys, suffix, vocab)
+    if found and found.kind == "homoglyph":
+        return found
+    sub = _subdomain(idx, subs, site, vocab) if subs else None
+    return (sub or found or _typo(idx, sld, keys, suffix, vocab)
+            or (_split(idx, subs, sld, suffix, vocab) if subs else None)
+            or _combo(idx, sld, keys, suffix, vocab))
+
+
+def _chars_why(label: str, kw: Keyword) -> str:
+    odd = [(i, c) for i, c in enumerate(label) if imitates_ascii(c)]
+    if odd:
+        return "; ".join(f"letter {i + 1} is {describe(c)}, not Latin '{fold_char(c)}'"
+                         for i, c in odd[:3])
+    return f"'{label}' is written with look-alike characters for '{kw.word}'"
+
+
+def describe_match(match: BrandMatch) -> tuple[str, str]:
+    """(hit check name, English one-line reason) for a brand match."""
+    kw, label = match.keyword, match.label
+    if match.kind == "homoglyph":
+        return "url.homoglyph", _chars_why(label, kw)
+    if match.kind == "subdomain":
+        return "url.brand_subdomain", (
+            f"'{label}' is only a prefix: the address really belongs to {match.extra}")
+    if match.kind == "split":
+        return "url.lookalike", f"the name '{kw.word}' cut into parts by dots"
+    if match.kind == "typo":
+        return "url.lookalike", (
+            f"'{label}' differs from '{kw.word}' by {max(match.distance, 1)} character(s)")
+    if match.kind == "combo":
+        return "url.combosquat", f"the name '{kw.word}' with '{match.extra}' added"
+    return "url.tld_swap", f"'{label}' under another ending instead of {kw.real}"
+
+
+def brand_in_words(tokens: list[str]) -> Keyword | None:
+    """A brand named among `tokens` (path words): distinctive names, or everyday ones with lures."""
+    idx, vocab = index(), words()
+    lures = any(vocab.is_lure(t) for t in tokens)
+    for token in tokens[:60]:
+        for kw in idx.lookup(variants(token)):
+            if (not kw.generic and len(kw.key) >= 4) or lures:
+                return kw
+    return None

@@ -1,0 +1,151 @@
+"""Evaluate the URL inspector: look-alike detection rate and false positives on real domains.
+
+1. Look-alikes: the independent `dnstwist` library generates permutations of every protected
+   domain (offline: permutation generation needs no DNS). A permutation counts as caught when
+   `inspect_url` reports a hit naming the right brand. Permutations that are some brand's real or
+   sister domain are left out (they are not imitations). Rates per fuzzer type and per domain.
+2. False positives: every domain of ``<shared>/corpus/domains_top.txt`` and ``domains_kz_ru.txt``
+   (real, popular sites from the Tranco ranking; read in place, never copied) is inspected; a
+   look-alike flag is any hit naming a brand. Other hits (shorteners, free hosting) are counted
+   separately.
+
+Usage: python scripts/eval_url.py --shared ../shared [--limit-domains N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kzscam.url.brands import index
+from kzscam.url.inspect import inspect_url
+
+# dnstwist's own phishing dictionary and abused-TLD list (elceef/dnstwist, dictionaries/
+# english.dict and abused_tlds.dict, Apache-2.0): the fuzzers' inputs, not our word lists.
+DNSTWIST_WORDS = [
+    "auth", "access", "account", "agree", "cdn", "choose", "claim", "cl", "click", "confirm",
+    "confirmation", "connect", "download", "enroll", "find", "http", "https", "https-www",
+    "install", "login", "mail", "my", "online", "payment", "payments", "recovery", "register",
+    "ssl", "safe", "secure", "security", "service", "services", "signin", "support", "summary",
+    "update", "user", "verify", "verification", "view", "ww", "www",
+]
+DNSTWIST_TLDS = [
+    "com", "net", "eu", "cn", "ga", "gq", "tk", "ml", "cf", "cc", "info", "app", "ooo", "xyz",
+    "online", "site", "wang", "work", "rest", "buzz", "top", "fit", "network",
+]
+
+
+def brand_of(domain: str) -> set[str]:
+    """Names of the brands that the inspector says `domain` imitates."""
+    return {h.params["brand"] for h in inspect_url(domain) if "brand" in h.params}
+
+
+def protected_domains() -> list[tuple[str, str]]:
+    """(domain, brand name) for every protected domain: main domains with a label of >= 3."""
+    out = []
+    for brand in index().brands:
+        for domain in brand.domains:
+            if len(domain.split(".", 1)[0]) >= 3:
+                out.append((domain, brand.name))
+    return out
+
+
+def permutations(domain: str) -> list[tuple[str, str]]:
+    """(fuzzer, domain) pairs from dnstwist, punycode domains as dnstwist emits them."""
+    import dnstwist
+
+    fuzz = dnstwist.Fuzzer(domain, dictionary=DNSTWIST_WORDS, tld_dictionary=list(DNSTWIST_TLDS))
+    fuzz.generate()
+    return [(p["fuzzer"], p["domain"]) for p in fuzz.domains if p["fuzzer"] != "*original"]
+
+
+def lookalike_eval() -> tuple[Counter[str], Counter[str], dict[str, tuple[int, int]], list[str]]:
+    """Totals and catches per fuzzer, per-domain (caught, total), and sample misses."""
+    idx = index()
+    total: Counter[str] = Counter()
+    caught: Counter[str] = Counter()
+    per_domain: dict[str, tuple[int, int]] = {}
+    misses: list[str] = []
+    for domain, brand in protected_domains():
+        ok = n = 0
+        for fuzzer, perm in permutations(domain):
+            if idx.owner(perm.encode().decode("idna") if perm.startswith("xn--") else perm):
+                continue
+            n += 1
+            total[fuzzer] += 1
+            if brand in brand_of(perm):
+                ok += 1
+                caught[fuzzer] += 1
+            elif len(misses) < 400:
+                misses.append(f"{domain}\t{fuzzer}\t{perm}")
+        per_domain[domain] = (ok, n)
+    return total, caught, per_domain, misses
+
+
+def benign_eval(path: Path) -> tuple[int, list[str], Counter[str]]:
+    """(domains, look-alike flags 'domain -> brand', other checks fired) for one domain list."""
+    flagged: list[str] = []
+    other: Counter[str] = Counter()
+    count = 0
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            domain = line.strip()
+            if not domain:
+                continue
+            count += 1
+            hits = inspect_url(domain)
+            brands = sorted({h.params["brand"] for h in hits if "brand" in h.params})
+            if brands:
+                flagged.append(f"{domain} -> {', '.join(brands)}")
+            other.update(h.check for h in hits if "brand" not in h.params)
+    return count, flagged, other
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    parser.add_argument("--show-misses", type=int, default=15)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    print("## URL inspector: look-alikes generated by dnstwist\n")
+    total, caught, per_domain, misses = lookalike_eval()
+    print("| fuzzer | permutations | flagged as the right brand | rate |")
+    print("|---|---:|---:|---:|")
+    for fuzzer in sorted(total):
+        print(f"| {fuzzer} | {total[fuzzer]} | {caught[fuzzer]} | "
+              f"{100 * caught[fuzzer] / total[fuzzer]:.1f}% |")
+    all_n, all_ok = sum(total.values()), sum(caught.values())
+    print(f"| **all** | {all_n} | {all_ok} | **{100 * all_ok / max(all_n, 1):.2f}%** |\n")
+    worst = sorted(per_domain.items(), key=lambda kv: kv[1][0] / max(kv[1][1], 1))
+    print("Lowest per-domain rates: " + ", ".join(
+        f"{d} {100 * ok / max(n, 1):.1f}% ({ok}/{n})" for d, (ok, n) in worst[:8]) + "\n")
+    if args.show_misses:
+        print("Sample misses: " + "; ".join(m.replace("\t", " ") for m in misses[::max(
+            1, len(misses) // args.show_misses)][:args.show_misses]) + "\n")
+    print("## URL inspector: false positives on real popular domains (Tranco)\n")
+    print("| list | domains | look-alike flags | rate | other checks fired |")
+    print("|---|---:|---:|---:|---|")
+    details: list[str] = []
+    for name in ("domains_top.txt", "domains_kz_ru.txt"):
+        path = args.shared / "corpus" / name
+        if not path.exists():
+            print(f"| {name} | missing ({path}) | | | |")
+            continue
+        count, flagged, other = benign_eval(path)
+        others = ", ".join(f"{k} {v}" for k, v in other.most_common(6)) or "-"
+        print(f"| {name} | {count} | {len(flagged)} | {100 * len(flagged) / count:.2f}% | {others} |")
+        details.append(f"{name}: " + "; ".join(flagged))
+    print()
+    for line in details:
+        print(f"- {line}")
+    print(f"\n(took {time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
