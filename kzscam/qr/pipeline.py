@@ -58,10 +58,11 @@ def scan(image: LoadedImage, options: ScanOptions | None = None) -> ScanResult:
     candidates: list[tuple[int, Candidate]] = []
     for index, frame in enumerate(image.frames):
         gray = frame if frame.mode == "L" else frame.convert("L")
-        digest = _digest(gray)
-        if digest in seen_frames:  # animated GIFs repeat frames; scan each picture once
-            continue
-        seen_frames.add(digest)
+        if len(image.frames) > 1:  # animated GIFs repeat frames; scan each picture once
+            digest = _digest(gray)
+            if digest in seen_frames:
+                continue
+            seen_frames.add(digest)
         grays.append(gray)
         symbols, cands = read_zxing(gray, frame=index)
         _merge(result.symbols, symbols)
