@@ -81,6 +81,8 @@ def check_messages(messages: Iterator[ChatMessage], *, name: str, lang: str, con
                                         label=name):
         summary.add(msg, part)
         conversation.observe(msg, steps, part)
+    if errors and summary.count == 0:
+        raise ChatError(errors[0])  # nothing readable at all: an input error, not a chat
     chains = conversation.results()
     for chain in chains:
         findings = engine.stamp([chain.hit()], lang)

@@ -2,7 +2,7 @@
 
 State is per (chat, sender, chain) and holds at most one step hit per step, so a chat of any
 length is followed in constant memory per sender. For an ordered chain, `best[k]` is the partial
-chain through step k that started latest (a later start leaves more of the window for the rest);
+chain through step k with the earliest start still inside the window (it tells the whole story);
 a chain fires once per sender, and only across at least two messages (one message alone is
 judged by the text rules).
 """
@@ -39,7 +39,7 @@ class ChainHit:
 
     def hit(self) -> Hit:
         """The detector hit the engine stamps into a CHAT-… finding."""
-        where = ", ".join(f"#{s.index}" for s in self.steps)
+        where = ", ".join(f"#{i}" for i in sorted({s.index for s in self.steps}))
         params = {"sender": self.sender[1] or "?", "messages": where,
                   "first": self.steps[0].date, "last": self.steps[-1].date}
         return Hit(self.chain.check, tuple(s.evidence for s in self.steps), params)
@@ -78,23 +78,26 @@ class Conversation:
     @staticmethod
     def _ordered(chain: Chain, state: _State, msg: ChatMessage,
                  hits: dict[str, StepHit]) -> tuple[StepHit, ...] | None:
+        def stale(partial: tuple[StepHit, ...] | None) -> bool:
+            return partial is None or msg.index - partial[0].index > chain.window
+
         for k, alternatives in enumerate(chain.steps):
             hit = next((hits[a] for a in alternatives if a in hits), None)
             if hit is None:
                 continue
-            if k == 0:
-                state.best[0] = (hit,)
-                continue
-            prev = state.best[k - 1]
-            if prev is None or msg.index - prev[0].index > chain.window:
+            prev = state.best[k - 1] if k else ()
+            if prev is None or (k and stale(prev)):
                 continue
             current = state.best[k]
-            if current is None or prev[0].index >= current[0].index:
+            # Keep the earliest start still in the window: it explains the whole script. A
+            # partial made of one message only may still be extended from an earlier one.
+            single = k > 0 and current is not None and current[0].index == current[-1].index
+            if stale(current) or single:
                 state.best[k] = (*prev, hit)
         last = state.best[-1]
         if last is None or last[0].index == last[-1].index:
             return None  # one message alone is the text rules' business, not a conversation
-        return last if msg.index - last[0].index <= chain.window else None
+        return last
 
     @staticmethod
     def _unordered(chain: Chain, state: _State, msg: ChatMessage,

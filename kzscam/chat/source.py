@@ -77,10 +77,10 @@ def sniff(head: bytes) -> Sniffed:
     stripped = text.lstrip()
     if stripped.startswith("{"):
         return Sniffed(TELEGRAM, encoding, text)
+    if looks_like_whatsapp(text):  # before "[": iOS lines start with "[date, time]"
+        return Sniffed(WHATSAPP, encoding, text)
     if stripped.startswith("["):
         raise ChatError("a JSON array, not a Telegram export (result.json is one JSON object)")
-    if looks_like_whatsapp(text):
-        return Sniffed(WHATSAPP, encoding, text)
     raise ChatError(UNKNOWN_FORMAT)
 
 

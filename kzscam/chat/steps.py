@@ -55,7 +55,10 @@ class StepMatcher:
             for m in pattern.finditer(view.text):
                 if step.negatable and self._negated(view, m.start(1)):
                     continue
-                start, end = view.span(m.start(1), m.end(1))
+                end = m.end(1)
+                while end > m.start(1) and not view.text[end - 1].isalnum():
+                    end -= 1  # the pattern's trailing word boundary is not part of the quote
+                start, end = view.span(m.start(1), end)
                 return Evidence(view.original[start:end], start, end)
         return None
 
@@ -63,20 +66,18 @@ class StepMatcher:
         """The steps this message performs, each with the words (or finding) that show it."""
         found: dict[str, Evidence] = {}
         findings = list(findings)
-        views: tuple[View, ...] | None = None
+        views = normalize(text).views
         for step in self._steps:
-            tagged = next((f for f in findings if step.tags & set(f.tags) and f.evidence), None)
-            if tagged is not None:
-                found[step.name] = tagged.evidence[0]
-                continue
-            if views is None:
-                views = normalize(text).views
             pattern = self._terms.get(step.name)
             ev = self._search(pattern, views, step) if pattern is not None else None
             groups = self._groups[step.name]
             if ev is None and groups:
                 hits = [self._search(g, views, step) for g in groups]
                 ev = hits[0] if all(h is not None for h in hits) else None
+            if ev is None:  # the cue words did not say it, but a text rule did
+                tagged = next((f for f in findings if step.tags & set(f.tags) and f.evidence),
+                              None)
+                ev = tagged.evidence[0] if tagged is not None else None
             if ev is not None:
                 found[step.name] = ev
         return found

@@ -110,7 +110,8 @@ class Summary:
 
     def report(self, name: str, *, fmt: str = "", title: str = "",
                error: str | None = None) -> Report:
-        ranked = sorted(self.senders.values(),
+        # System lines ("X created the group", encryption notices) have no sender.
+        ranked = sorted((s for s in self.senders.values() if s.name),
                         key=lambda s: (-s.verdict, -s.score, -s.flagged, -s.messages, s.name))
         worst = ranked[0] if ranked else None
         details: dict[str, Any] = {"format": fmt}

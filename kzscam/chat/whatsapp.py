@@ -25,7 +25,7 @@ _TIME = r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
 _AMPM = r"(?:[ \u00a0\u202f]?(?P<ampm>[AaPp]\.?[Mm]\.?|ТД|ТК|дп|пп))?"
 ANDROID = re.compile(rf"^\u200e?{_DATE},? {_TIME}{_AMPM} [-–] (?P<body>.*)$")
 IOS = re.compile(rf"^\u200e?\[{_DATE},? {_TIME}{_AMPM}\] (?P<body>.*)$")
-_SENDER = re.compile(r"^(?P<sender>[^:\n]{1,80}?): (?P<text>.*)$", re.S)
+_SENDER = re.compile(r"^(?P<sender>[^\n]{1,80}?): (?P<text>.*)$", re.S)
 _PLACEHOLDER = re.compile(r"^<[^<>\n]{1,80}>$")  # <Media omitted>, <Без медиафайлов>, <attached: x>
 _ATTACHED = re.compile(r"^\S[^\n]*\.\w{2,5} \([^()\n]{3,40}\)$")  # "IMG-1.jpg (file attached)"
 _IOS_OMITTED = re.compile(r"^(?:image|video|audio|sticker|gif|document|contact card) omitted$|"
@@ -97,7 +97,7 @@ def classify(body: str, ios: bool) -> tuple[str, str, str]:
         stripped = text.strip("\u200e ")
         if _PLACEHOLDER.match(stripped) or _IOS_OMITTED.match(stripped):
             return sender, "", MEDIA
-        return sender, stripped, SERVICE  # iOS system notices come "from" the chat's name
+        return "", stripped, SERVICE  # iOS system notices come "from" the chat's name
     stripped = text.strip("\u200e ")
     if _PLACEHOLDER.match(stripped) or _ATTACHED.match(stripped) or _IOS_OMITTED.match(stripped):
         return sender, "", MEDIA

@@ -1,0 +1,80 @@
+"""`kzscam check-chat`: judge Telegram and WhatsApp chat exports, message by message and as a whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kzscam.commands.common import (
+    ConfigOpt,
+    Ctx,
+    FailOnOpt,
+    FormatOpt,
+    LangOpt,
+    VerboseOpt,
+    emit,
+    fail_usage,
+    input_error_report,
+    make_ctx,
+    warn,
+)
+from kzscam.model import Report
+from kzscam.output import OutputFormat
+
+app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+
+
+def _reports(paths: list[Path], ctx: Ctx, jobs: int, all_messages: bool,
+             max_mb: int) -> Iterator[Report]:
+    """One report per export; an unreadable export is an error report and the rest go on."""
+    from kzscam.chat.analyse import check_chat as judge
+    from kzscam.chat.model import ChatError, Limits
+
+    limits = Limits(max_bytes=max_mb << 20)
+    for path in paths:
+        try:
+            report = judge(path, config=ctx.config, lang=ctx.lang, jobs=jobs,
+                           all_messages=all_messages, limits=limits, name=str(path))
+        except ChatError as exc:
+            yield input_error_report(str(path), str(exc), ctx)
+            continue
+        if report.error is not None:
+            warn(ctx, f"{path}: {report.error} (judged the {report.details.get('message_count')}"
+                      f" messages read before it)")
+        elif ctx.verbose:
+            warn(ctx, f"{path}: {report.details.get('format')} export, "
+                      f"{report.details.get('message_count')} messages")
+        yield report
+
+
+@app.command("check-chat")
+def check_chat(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Chat exports: Telegram Desktop result.json (or its folder), WhatsApp .txt or "
+             ".zip. The format is read from the content.", show_default=False)],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
+                                      help="Parallel worker processes for long chats.")] = 1,
+    all_messages: Annotated[bool, typer.Option(
+        "--all-messages", help="Report every message, not only flagged ones (memory then "
+        "grows with the chat).")] = False,
+    max_size: Annotated[int, typer.Option(
+        "--max-size", min=1, max=1 << 20, help="Largest chat text to read, in MB.")] = 256,
+    lang: LangOpt = None,
+    fmt: FormatOpt = OutputFormat.AUTO,
+    fail_on: FailOnOpt = None,
+    config: ConfigOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Check Telegram/WhatsApp chat exports; exit 1 when a chat contains a scam."""
+    ctx = make_ctx(lang=lang, fmt=fmt, fail_on=fail_on, config_path=config, verbose=verbose)
+    try:
+        from kzscam.engine import get_engine
+
+        get_engine(ctx.config)
+    except Exception as exc:  # RuleError from a user's rules directory
+        raise fail_usage(str(exc)) from None
+    raise typer.Exit(emit(_reports(paths, ctx, jobs, all_messages, max_size), ctx,
+                          command="check-chat"))
