@@ -167,6 +167,15 @@ def test_curved_paper_is_read_by_elastic_fitting() -> None:
         assert candidates and result.symbols[0].method == "elastic"
 
 
+def test_a_bent_code_beside_a_clean_one_is_read_too() -> None:
+    bent = bend(make_code("second sticker", scale=5, border=6, version=3, error="l"), 6.0)
+    canvas = Image.new("L", (bent.width * 2 + 40, bent.height), 255)
+    canvas.paste(make_code("first sticker", scale=5, border=6), (0, 0))
+    canvas.paste(bent, (bent.width + 40, 0))
+    result = scan(LoadedImage("two", (canvas,), "PNG"), ScanOptions(budget_s=60, use_zbar=False))
+    assert sorted(s.text or "" for s in result.symbols) == ["first sticker", "second sticker"]
+
+
 def test_nothing_in_noise_or_blank_images() -> None:
     import random
 

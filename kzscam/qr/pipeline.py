@@ -53,7 +53,7 @@ def scan(image: LoadedImage, options: ScanOptions | None = None) -> ScanResult:
     options = options or ScanOptions()
     deadline = time.monotonic() + options.budget_s
     result = ScanResult()
-    grays: list[Image] = []
+    grays: list[tuple[int, Image]] = []
     seen_frames: set[bytes] = set()
     candidates: list[tuple[int, Candidate]] = []
     for index, frame in enumerate(image.frames):
@@ -63,15 +63,24 @@ def scan(image: LoadedImage, options: ScanOptions | None = None) -> ScanResult:
             if digest in seen_frames:
                 continue
             seen_frames.add(digest)
-        grays.append(gray)
+        grays.append((index, gray))
         symbols, cands = read_zxing(gray, frame=index)
         _merge(result.symbols, symbols)
         candidates.extend((index, c) for c in cands)
     result.passes.append("zxing")
-    if result.symbols or not options.retries:
+    if not options.retries:
+        return result
+    if result.symbols:
+        # A second code zxing located but could not read (one of two stickers is bent).
+        leftover = [(f, c) for f, c in candidates if not any(
+            s.frame == f and _same_place(s.corners, c.corners) for s in result.symbols)]
+        if leftover:
+            result.passes.append("elastic")
+            for index, gray in grays:
+                _merge(result.symbols, _elastic(gray, index, leftover, deadline))
         return result
     use_zbar = options.use_zbar and zbar_status()[0]
-    for index, gray in enumerate(grays):
+    for index, gray in grays:
         for name, run in _retry_passes(gray, index, use_zbar, candidates, deadline):
             if time.monotonic() > deadline:
                 result.budget_exhausted = True
@@ -175,13 +184,14 @@ def _elastic(gray: Image, frame: int, candidates: list[tuple[int, Candidate]],
     from kzscam.qr.elastic import fit_modules, render
 
     tried: list[Candidate] = []
+    out: list[Symbol] = []
     for cand_frame, cand in candidates:
         if cand_frame != frame or any(_same_place(cand.corners, t.corners) for t in tried):
             continue
         tried.append(cand)
         for mesh in (3, 4, 6):
             if time.monotonic() > deadline:
-                return []
+                return out
             matrix = fit_modules(gray, cand, mesh)
             if matrix is None:
                 break
@@ -189,9 +199,11 @@ def _elastic(gray: Image, frame: int, candidates: list[tuple[int, Candidate]],
             good = [s for s in found if s.version == str(cand.version)]
             if good:
                 # Report the place in the photo, not in the redrawn symbol.
-                return [Symbol(s.raw, s.text, cand.corners, s.decoder, s.symbology, s.version,
-                               s.ec_level, "elastic", frame) for s in good[:1]]
-    return []
+                s = good[0]
+                out.append(Symbol(s.raw, s.text, cand.corners, s.decoder, s.symbology, s.version,
+                                  s.ec_level, "elastic", frame))
+                break
+    return out
 
 
 def _centre(q: tuple[tuple[float, float], ...]) -> tuple[float, float]:
