@@ -1,0 +1,50 @@
+"""check-text batches: --jobs keeps input order and output identical; --jsonl-field pipelines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_cli
+
+from kzscam.exitcodes import ExitCode
+
+LINES = ["Привет, мама! Буду дома в семь.", "Open http://kaspi-app.top/update.apk",
+         "Здравствуйте, это служба поддержки WhatsApp. Продиктуйте код из SMS.",
+         "Ертең сағат 10-да жиналыс болады", "Balance: 12 500 KZT, card *1405"]
+
+
+def test_jobs_2_output_is_byte_identical_to_jobs_1(tmp_path: Path) -> None:
+    src = tmp_path / "inbox.txt"
+    src.write_text("\n".join(LINES * 200) + "\n", encoding="utf-8")  # 1000 lines, 4+ chunks
+    one = run_cli("check-text", "--lines", "--file", str(src), "-f", "jsonl")
+    two = run_cli("check-text", "--lines", "--file", str(src), "-f", "jsonl", "--jobs", "2")
+    assert one.stdout == two.stdout and one.returncode == two.returncode == ExitCode.FLAGGED
+    rows = [json.loads(x) for x in two.stdout.splitlines()]
+    assert [r["input"] for r in rows] == [f"{src}:{i}" for i in range(1, 1001)]
+    assert two.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_jsonl_field_keeps_ids_and_passes_other_fields_through() -> None:
+    rows_in = [{"id": f"m{i}", "text": t, "channel": "sms", "score": i} for i, t in enumerate(LINES)]
+    rows_in.append({"id": "bad", "body": "no text field"})
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows_in) + "\n{not json\n"
+    proc = run_cli("check-text", "--jsonl-field", "text", "-f", "jsonl", "--jobs", "2", input=data)
+    rows = [json.loads(x) for x in proc.stdout.splitlines()]
+    # Good lines are named by their id; a line that cannot be read by its line number.
+    assert [r["input"] for r in rows] == ["m0", "m1", "m2", "m3", "m4", "6", "7"]
+    assert rows[0]["passthrough"] == {"id": "m0", "channel": "sms", "score": 0}
+    assert rows[2]["verdict"] in ("suspicious", "dangerous")
+    assert rows[5]["error"] and rows[6]["error"].startswith("invalid JSON")
+    assert proc.returncode == ExitCode.INPUT_ERROR
+
+
+def test_jsonl_out_is_jsonl_in_for_the_next_stage() -> None:
+    first = run_cli("check-text", "--lines", "-f", "jsonl", input="\n".join(LINES) + "\n")
+    again = run_cli("check-text", "--jsonl-field", "input", "-f", "jsonl", input=first.stdout)
+    stage1 = [json.loads(x) for x in first.stdout.splitlines()]
+    stage2 = [json.loads(x) for x in again.stdout.splitlines()]
+    assert len(stage2) == len(LINES)
+    # Every field of the first stage's RESULT rides along to the next stage untouched.
+    assert [r["passthrough"]["verdict"] for r in stage2] == [r["verdict"] for r in stage1]
+    assert stage2[2]["passthrough"]["findings"] == stage1[2]["findings"]
