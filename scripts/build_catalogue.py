@@ -4,8 +4,8 @@
 
 The output is data only: one entry per tool with the identifiers collectors can see (packages,
 executables, services, paths, bundle ids, Android packages), a tier and the weak identifiers. The
-curation (tiers, merges, fixes of known errors) is the tables below, each with its reason, so a
-review of the catalogue is a review of this file. `--check` fails when the shipped file is stale.
+curation (tiers, merges, fixes of known errors) is in scripts/catalogue_curation.py, each table
+with its reason. `--check` fails when the shipped file is stale.
 """
 
 from __future__ import annotations
@@ -21,58 +21,19 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "kzscam" / "data" / "remote_access.json"
 
-# Tools fraudsters in Kazakhstan/CIS tell victims to install (NBK notice of 2025-04-03, research
-# note section 8.2); "admin" tools are legitimate remote administration; "builtin" ships with the OS.
-TIERS = {
-    "scam": ("anydesk", "teamviewer", "rustdesk", "rudesktop", "hoptodesk", "todesk", "ammyy",
-             "aeroadmin", "litemanager", "rms", "radmin", "getscreen", "assistant", "ultraviewer",
-             "airdroid"),
-    "admin": ("chrome_remote_desktop", "splashtop", "zoho_assist", "screenconnect", "dwservice",
-              "meshcentral", "tightvnc", "ultravnc", "realvnc", "tigervnc", "x11vnc", "xrdp", "krfb"),
-    "builtin": ("quick_assist", "apple_remote_desktop"),
-}
-# RustDesk builds keep <App>.toml/<App>2.toml and /tmp/<App>-service: the app name per known tool.
-RUSTDESK_APPS = {"rustdesk": "RustDesk", "hoptodesk": "HopToDesk", "rudesktop": "RuDesktop"}
-# LOLRMM entries left out: not remote control of this computer and present on ordinary machines
-# (a screen reader for the blind, a file-sync client, the built-in RDP *client*).
-EXCLUDED = {"nvda", "yandex.disk", "mstsc"}
-# Names that say nothing on their own (system binaries, generic installer/agent names).
-GENERIC = {
-    "dwm.exe", "mstsc.exe", "setup.exe", "installer.exe", "agent.exe", "agent32.exe", "agent64.exe",
-    "connect.exe", "upload.exe", "dd.exe", "si.exe", "rv.exe", "era.exe", "perl.exe", "rdp.exe",
-    "autoupdate.exe", "selfupdater.exe", "notificationhelper.exe", "usernotificationhelper.exe",
-    "update-shim.exe", "closeapp.exe", "appcore.exe", "recycler.exe", "httpget.exe", "nvda.exe",
-    "installcore.exe", "installshield setup.exe", "remote desktop.exe", "remote access.exe",
-    "windowslauncher.exe", "manuallauncher.exe", "supporttool.exe", "nvda_service.exe",
-    "winring0_1_2_0", "windows update service", "level", "serviceconfig.xml", "assistant",
-}
-# Paths that exist on every system of that OS or name no tool (fixes of known errors).
-DROP_PATHS = {
-    r"*\Yandex\*", r"*Windows\System32\mstsc.exe", r"%SystemRoot%\System32\termsrv.exe",
-    r"%USERPROFILE%\Documents\Default.rdp", "/var/log/system.log", "/usr/lib64/libsciter-gtk.so",
-    r"%TEMP%\*\agent.exe",
-}
-# LOLRMM `tigervnc` lists TightVNC's paths and server (README "known data-quality problems").
-DROP_FROM = {"tigervnc": {r"C:\Program Files\TightVNC\*", r"*\TightVNC\*", r"*\tvnserver.exe",
-                          "tvnserver.exe"},
-             "vnc": {"winvncsc.exe"}}  # UltraVNC SingleClick, not RealVNC (vnc merges into realvnc)
-TYPOS = {"nxservice*.ese": "nxservice*.exe", "g2mhost.exee": "g2mhost.exe", "KLM\\": "HKLM\\"}
-# Supplement facts that are not what their field says, or marked likely invented by the research.
-SUPPLEMENT_DROP = {"hoptodesk AppImage", "com.ammyy.admin", "com.google.android.apps.chromeremotedesktop"}
-VIEWER_LABEL = re.compile(r"controller|viewer|technician", re.I)
-NOTES = [
-    "LOLRMM duplicates merged by name and by the supplement's lolrmm_ids "
-    "(litemanager/lite_manager, ultravnc/ultra_vnc, quickassist/microsoft_quick_assist, ...).",
-    "tigervnc: TightVNC paths and tvnserver.exe removed; an identifier the supplement gives to one "
-    "tool is removed from other tools' LOLRMM-derived lists (winvnc.exe belongs to UltraVNC).",
-    "Typos fixed: nxservice*.ese, g2mhost.exee, KLM\\ hive; junk values dropped (hashes, "
-    "placeholders like <random>.exe, sentences, regex fragments, unknown %VARS%).",
-    "Generic names dropped (dwm.exe, mstsc.exe, setup.exe, agent.exe, ...), as are paths present on "
-    "every system (termsrv.exe, /var/log/system.log, *\\Yandex\\*).",
-    "Left out: nvda (screen reader), yandex.disk (file sync), mstsc (built-in RDP client).",
-    "Supplement: non-path values moved (unit names) or cleaned (parenthetical notes), AppImage "
-    "pseudo-package and Android ids the research marks as likely wrong dropped.",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from catalogue_curation import (  # noqa: E402  (a sibling script module)
+    DROP_FROM,
+    DROP_PATHS,
+    EXCLUDED,
+    GENERIC,
+    NOTES,
+    RUSTDESK_APPS,
+    SUPPLEMENT_DROP,
+    TIERS,
+    TYPOS,
+    VIEWER_LABEL,
+)
 
 
 def _ok_name(value: str) -> bool:

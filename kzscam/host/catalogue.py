@@ -165,6 +165,8 @@ class Index:
                     self.exact.setdefault((key, low), []).append(ref)
                 if key == EXE and len(low) > 15:  # Linux /proc comm keeps 15 characters
                     self.prefix15.setdefault(low[:15], []).append(ref)
+        self._any = {key: re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in globs))
+                     for key, globs in self.globs.items()}
 
     def lookup(self, key: str, value: str) -> list[Ref]:
         """Catalogue identifiers matching one (key type, value) pair seen on the host."""
@@ -172,7 +174,9 @@ class Index:
         if key == APPNAME:
             return self._app(low)
         refs = list(self.exact.get((key, low), ()))
-        refs += [ref for rx, ref in self.globs.get(key, ()) if rx.match(low)]
+        anyglob = self._any.get(key)
+        if anyglob is not None and anyglob.match(low):  # one pass decides; then find which
+            refs += [ref for rx, ref in self.globs[key] if rx.match(low)]
         if key == EXE and len(low) == 15:
             refs += self.prefix15.get(low, [])
         return refs

@@ -154,15 +154,19 @@ class Tree:
         return self.glob(pattern.lstrip("/"))
 
 
+_COPY = re.compile(r"\s*\(\d+\)(?=\.|$)")
+_EXT = re.compile(r"\.(appimage|deb|rpm|exe|msi|dmg|pkg|zip|tar\.gz|tgz|run|sh)$", re.I)
+_VERSION = re.compile(r"_|-(?=v?\d)|\.(?=\d)|\s")
+
+
 def program_names(filename: str, windows: bool) -> set[str]:
     """Names a downloaded file may stand for: "rustdesk-1.2.3-x86_64.AppImage" -> rustdesk.
 
     Browsers and vendors add versions, architectures and copy counters ("AnyDesk (1).exe",
     "TeamViewer_Setup_x64.exe"); the catalogue knows the bare program name.
     """
-    base = re.sub(r"\s*\(\d+\)(?=\.|$)", "", filename)
-    stem = re.sub(r"\.(appimage|deb|rpm|exe|msi|dmg|pkg|zip|tar\.gz|tgz|run|sh)$", "", base, flags=re.I)
-    stem = re.split(r"_|-(?=v?\d)|\.(?=\d)|\s", stem, maxsplit=1)[0]
+    base = _COPY.sub("", filename) if "(" in filename else filename
+    stem = _VERSION.split(_EXT.sub("", base), maxsplit=1)[0]
     names = {base}
     if stem:
         names.add(f"{stem}.exe" if windows else stem)

@@ -97,19 +97,22 @@ def _flatpak_snap(tree: Tree, homes: list[str]) -> list[Fact]:
 
 def _binaries(tree: Tree, homes: list[str]) -> list[Fact]:
     """Executables by name in bin dirs, in /opt/<app>/ and in the user's download places."""
-    dirs = list(BIN_DIRS) + [d for pat in HOME_BIN_DIRS for d in tree.expand_home(pat, homes)]
+    dirs = list(BIN_DIRS)
     for app in tree.listdir("opt"):
         dirs += [f"opt/{app}", f"opt/{app}/bin"]
+    binary, download = Kind.BINARY, Kind.DOWNLOAD  # hot loops: thousands of names
     facts: list[Fact] = []
-    for rel in dirs:
-        for name in tree.listdir(rel):
+    for rel in dirs:  # installed programs carry their plain names
+        facts += [Fact(binary, n, tree.show(f"{rel}/{n}"), ((EXE, n),)) for n in tree.listdir(rel)]
+    for rel in (d for pat in HOME_BIN_DIRS for d in tree.expand_home(pat, homes)):
+        for name in tree.listdir(rel):  # AppImages and unpacked archives carry versions
             keys = tuple((EXE, n) for n in sorted(program_names(name, windows=False)))
-            facts.append(Fact(Kind.BINARY, name, tree.show(f"{rel}/{name}"), keys))
+            facts.append(Fact(binary, name, tree.show(f"{rel}/{name}"), keys))
     for rel in _download_dirs(tree, homes):
         for name in tree.listdir(rel):
             if name.lower().endswith(INSTALLERS) or "." not in name:
                 keys = tuple((EXE, n) for n in sorted(program_names(name, windows=False)))
-                facts.append(Fact(Kind.DOWNLOAD, name, tree.show(f"{rel}/{name}"), keys))
+                facts.append(Fact(download, name, tree.show(f"{rel}/{name}"), keys))
     return facts
 
 
