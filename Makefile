@@ -33,7 +33,7 @@ venv: $(STAMP)
 # (screenshots), x11vnc/xrdp/Xvfb (real remote-access server for the audit-host integration test),
 # a Cyrillic font (screenshot fixtures). Installed only where we are root and apt exists;
 # elsewhere the tests that need them skip with a visible reason.
-SYSPKGS := libzbar0 tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus x11vnc xvfb fonts-dejavu-core iproute2 util-linux
+SYSPKGS := libzbar0 libheif-examples tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus x11vnc xvfb fonts-dejavu-core iproute2 util-linux
 sysdeps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  missing=""; for p in $(SYSPKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
