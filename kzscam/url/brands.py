@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from kzscam.url.host import parents
 from kzscam.url.skeleton import loose, variants
 
 
@@ -133,21 +134,30 @@ class BrandIndex:
                 for variant in _deletions(key, 2 if len(key) >= 9 else 1):
                     self.near_index.setdefault(variant, []).append(kw)
         self.max_key = max((len(k.key) for k in keywords), default=0)
+        self.lengths = sorted({len(k.key) for k in keywords}, reverse=True)
+        self.by_key0: dict[str, list[Keyword]] = {}
+        for kw in keywords:
+            self.by_key0.setdefault(kw.key, []).append(kw)
+
+    def affixes(self, key: str) -> Iterator[tuple[Keyword, str, bool]]:
+        """(keyword, rest, leading) for keywords that start or end `key` (longest first)."""
+        for size in self.lengths:
+            if size >= len(key):
+                continue
+            for kw in self.by_key0.get(key[:size], ()):
+                yield kw, key[size:], True
+            for kw in self.by_key0.get(key[-size:], ()):
+                yield kw, key[:-size], False
 
     def owner(self, name: str) -> tuple[Brand, bool] | None:
         """(brand, own) when `name` is a brand's domain or subdomain; own=False for sister sites."""
-        candidate = name
-        while candidate:
+        for candidate in parents(name):
             brand = self.owned.get(candidate)
             if brand is not None:
                 return brand, True
             brand = self.related.get(candidate)
             if brand is not None:
                 return brand, False
-            dot = candidate.find(".")
-            if dot == -1:
-                return None
-            candidate = candidate[dot + 1:]
         return None
 
     def lookup(self, keys: tuple[str, ...]) -> list[Keyword]:
@@ -160,7 +170,7 @@ class BrandIndex:
     def near(self, keys: tuple[str, ...]) -> Iterator[tuple[Keyword, int, str]]:
         """(keyword, distance, matched form) for keywords within 2 edits of any form in `keys`."""
         seen: set[int] = set()
-        keys = keys[:2]
+        keys = tuple(dict.fromkeys(keys[:2]))
         for key in keys:
             if not key or len(key) > self.max_key + 2:
                 continue

@@ -35,6 +35,8 @@ def evidence(url: str, span: Span | None) -> tuple[Evidence, ...]:
 
 def invisible_chars(url: str) -> Hit | None:
     """Zero-width, direction-override and control characters: never legitimate in a link."""
+    if url.isascii() and url.strip().isprintable():
+        return None  # the common case, without a per-character category lookup
     lead, trail = len(url) - len(url.lstrip()), len(url.rstrip())
     found: list[int] = []
     for i, ch in enumerate(url):
@@ -62,7 +64,8 @@ def scheme_hits(parsed: ParsedUrl) -> Iterator[Hit]:
 def host_hits(parsed: ParsedUrl, host: HostInfo, site: str) -> Iterator[Hit]:
     """Tricks in the authority part: IP hosts, userinfo, ports, encoding, length, alphabets."""
     url, span = parsed.raw, parsed.host_span
-    shown = visible(host.name or host.raw)
+    shown = host.name if host.name.isascii() and host.name.isprintable() else visible(
+        host.name or host.raw)
     if host.ip is not None:
         yield Hit("url.ip_host", evidence(url, span),
                   {"ip": host.ip, "notation": host.ip_notation or "dotted", "domain": shown})

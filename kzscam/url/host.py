@@ -30,6 +30,16 @@ class HostInfo:
     bad_ip: bool = False  # ends in a number but is no valid IPv4 address (browsers refuse it)
 
 
+def parents(name: str, depth: int = 8) -> list[str]:
+    """`name` and its parent domains, most specific first, at most `depth` labels long.
+
+    ``a.b.kaspi.kz`` -> [a.b.kaspi.kz, b.kaspi.kz, kaspi.kz, kz]. Bounded so that a host of
+    50,000 labels costs one pass, not 50,000 slices.
+    """
+    labels = name.rsplit(".", depth)[-depth:] if name else []
+    return [".".join(labels[i:]) for i in range(len(labels))]
+
+
 def _remove_format_chars(text: str) -> str:
     """Drop zero-width and direction marks (they are reported separately, on the raw URL)."""
     return "".join(c for c in text if unicodedata.category(c) != "Cf")

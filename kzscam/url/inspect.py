@@ -244,7 +244,7 @@ def url_report(url: str, *, name: str, lang: str, config: Config) -> Report:
     details: dict[str, str | None] = {
         "url": visible(url),
         "scheme": a.parsed.scheme or None,
-        "host": visible(a.host.name) if a.host and a.host.name else None,
+        "host": (a.host.ip or visible(a.host.name)) if a.host and a.host.name else None,
         "registrable_domain": visible(a.site) if a.site else None,
         "kind": a.kind,
         "owner": a.owner or None,

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import parse_qsl
 
+from kzscam.url.host import parents
+
 
 @dataclass(frozen=True)
 class Links:
@@ -50,16 +52,11 @@ def links() -> Links:
 def lookup(name: str, path: str, table: frozenset[str] | dict[str, str]) -> str | None:
     """The entry of `table` matching host `name` (or a parent domain), or host+path prefix."""
     first = path[1:].split("/", 1)[0][:100] if path.startswith("/") else ""
-    candidate = name
-    while candidate:
+    for candidate in parents(name):
         if candidate in table:
             return candidate
         if first and f"{candidate}/{first}" in table:
             return f"{candidate}/{first}"
-        dot = candidate.find(".")
-        if dot == -1:
-            break
-        candidate = candidate[dot + 1:]
     return None
 
 

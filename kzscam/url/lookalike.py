@@ -8,7 +8,8 @@ Kinds of imitation, strongest first (each with the reason a careful engineer wou
 - ``typo``: one or two keystrokes away (insertion, omission, swap, repetition, bit flips, keyboard
   neighbours), or the name cut by a dot or hyphen (``ka.spi.kz``, ``kas-pi.kz``);
 - ``combo``: the brand plus words (``kaspi-bonus.kz``, ``mykaspi.com``);
-- ``tld``: the brand's exact name under another ending (``kaspi.com``).
+- ``tld``: the brand's exact name under another ending (``kaspi.com``);
+- ``layout``: the name typed with the Russian/Kazakh keyboard layout on (``лфызш.kz``).
 
 Short or everyday brand names are held to stricter rules so that ``box.com`` is not ``xbox.com``
 and ``kolesa-darom.ru`` (a tyre shop) is not Kolesa.kz: see `_typo_limit` and `_combo_ok`.
@@ -19,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kzscam.url.brands import BrandIndex, Keyword, Words, index, osa_distance, words
-from kzscam.url.skeleton import describe, fold_char, imitates_ascii, variants
+from kzscam.url.skeleton import describe, fold_char, imitates_ascii, scripts, variants
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,22 +146,12 @@ def _combo(idx: BrandIndex, label: str, keys: tuple[str, ...], suffix: str,
                         tkeys[0][:1] == kw.key[:1]
                     ):
                         return BrandMatch(kw, "combo", label, 1, "-".join(others))
-    key = keys[0]
-    for kw in idx.keywords:
-        size = len(kw.key)
-        if len(key) <= size:
-            continue
-        if key.startswith(kw.key):
-            rest, leading = key[size:], True
-        elif key.endswith(kw.key):
-            rest, leading = key[:-size], False
-        else:
-            continue
+    for kw, rest, leading in idx.affixes(keys[0]):
         # The start of a name is what people read: "kaspibonus" shows Kaspi, "turkcell" does not
-        # show Kcell. A short brand at the end needs a recognisable word in front ("mykaspi").
+        # show Kcell. A short brand at the end needs a recognisable word in front ("mykaspi");
+        # long distinctive names stay recognisable anywhere ("summaryaltynbank").
         lure = vocab.is_lure(rest)
-        # Long distinctive names stay recognisable anywhere ("summaryaltynbank").
-        enough = len(rest) >= 3 and (leading or size >= 7)
+        enough = len(rest) >= 3 and (leading or len(kw.key) >= 7)
         if (not kw.generic and (lure or rest.isdigit() or enough)) or (
             kw.generic and (lure or _combo_ok(kw, [], suffix, vocab))
         ):
@@ -170,8 +161,8 @@ def _combo(idx: BrandIndex, label: str, keys: tuple[str, ...], suffix: str,
 
 def _subdomain(idx: BrandIndex, subs: list[str], site: str, vocab: Words) -> BrandMatch | None:
     """The brand's name (or domain) among the labels left of someone else's registrable domain."""
-    for i, label in enumerate(subs):
-        following = ".".join(subs[i:]) + "." + site
+    for i, label in enumerate(subs[:12]):  # the brand is put where people look: the start
+        following = ".".join([*subs[i:i + 4], site])
         tokens = _tokens(label)
         for token in tokens:
             for kw in idx.lookup(variants(token)):
@@ -195,6 +186,29 @@ def _split(idx: BrandIndex, subs: list[str], sld: str, suffix: str,
     return None
 
 
+# The same keys on the Russian (ЙЦУКЕН) and Kazakh layouts and on QWERTY: "kaspi" typed with the
+# Russian layout on is "лфызш". A domain written that way is a layout-switch squat.
+_LAYOUT = str.maketrans(
+    "йцукенгшщзхъфывапролджэячсмитьбюё" "әіңғүұқөһ",
+    "qwertyuiop[]asdfghjkl;'zxcvbnm,.`" "234589" "0-=",
+)
+
+
+def _layout(idx: BrandIndex, label: str, suffix: str, vocab: Words) -> BrandMatch | None:
+    """A brand name typed with the Russian or Kazakh keyboard layout switched on."""
+    if label.isascii() or scripts(label) != {"CYRILLIC"}:
+        return None
+    typed = label.translate(_LAYOUT)
+    if not typed.isascii() or not typed.replace("-", "").isalnum():
+        return None
+    keys = variants(typed)
+    for kw in idx.lookup(keys):
+        if len(kw.key) >= 4 or _where(kw, suffix, vocab) == "home":
+            return BrandMatch(kw, "layout", label, extra=typed)
+    typo = _typo(idx, typed, keys, suffix, vocab)
+    return BrandMatch(typo.keyword, "layout", label, typo.distance, typed) if typo else None
+
+
 def match_brand(labels: tuple[str, ...], suffix: str) -> BrandMatch | None:
     """Which brand the host (decoded `labels`, public `suffix`) imitates, if any.
 
@@ -216,7 +230,7 @@ def match_brand(labels: tuple[str, ...], suffix: str) -> BrandMatch | None:
     sub = _subdomain(idx, subs, site, vocab) if subs else None
     return (sub or found or _typo(idx, sld, keys, suffix, vocab)
             or (_split(idx, subs, sld, suffix, vocab) if subs else None)
-            or _combo(idx, sld, keys, suffix, vocab))
+            or _combo(idx, sld, keys, suffix, vocab) or _layout(idx, sld, suffix, vocab))
 
 
 def _chars_why(label: str, kw: Keyword) -> str:
@@ -235,6 +249,9 @@ def describe_match(match: BrandMatch) -> tuple[str, str]:
     if match.kind == "subdomain":
         return "url.brand_subdomain", (
             f"'{label}' is only a prefix: the address really belongs to {match.extra}")
+    if match.kind == "layout":
+        return "url.lookalike", (
+            f"'{kw.word}' typed with the Russian/Kazakh keyboard layout on (reads '{match.extra}')")
     if match.kind == "split":
         return "url.lookalike", f"the name '{kw.word}' cut into parts by dots"
     if match.kind == "typo":

@@ -143,5 +143,5 @@ def describe(ch: str) -> str:
     try:
         name = unicodedata.name(ch)
     except ValueError:
-        name = "UNNAMED CHARACTER"
+        name = "CONTROL CHARACTER" if unicodedata.category(ch) == "Cc" else "UNNAMED CHARACTER"
     return f"U+{ord(ch):04X} {name}"
