@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from typing import Any
 from dataclasses import dataclass
 
 from kzscam.config import Config
 from kzscam.model import Evidence, Finding, Hit, Report, Severity, Verdict
-from kzscam.rules.loader import Catalog, load_catalog
-from kzscam.rules.matchers import PatternTable, Scan, TextMatcher, compile_text_rule
+from kzscam.rules.loader import SNAPSHOT, Catalog, load_catalog
+from kzscam.rules.matchers import TextMatcher, compile_text_rule
+from kzscam.rules.table import PatternTable, Scan
 from kzscam.rules.schema import Rule
 from kzscam.text.extract import APP_EXTENSIONS, Entity, extract_all
 from kzscam.text.normalize import INVISIBLE, Normalized, normalize
@@ -53,20 +55,32 @@ class Engine:
         for rule in catalog.rules:
             if rule.check:
                 self.by_check.setdefault(rule.check, []).append(rule)
-        self.table = PatternTable()
-        self.text_matchers: list[TextMatcher] = [
-            compile_text_rule(r, self.table, catalog.lexicon)
-            for r in catalog.rules if r.subject == "text" and not r.check
-        ]
+        text_rules = [r for r in catalog.rules if r.subject == "text" and not r.check]
+        snap = SNAPSHOT if config.rules_dir is None else {}
+        if snap and all(r.id in snap["matchers"] for r in text_rules):
+            self.table = PatternTable.from_snapshot(snap["table"])
+            self.text_matchers = [TextMatcher.from_snapshot(r, snap["matchers"][r.id])
+                                  for r in text_rules]
+        else:
+            self.table = PatternTable()
+            self.text_matchers = [compile_text_rule(r, self.table, catalog.lexicon)
+                                  for r in text_rules]
         self.table.freeze()
-        self._by_trigger: dict[int, list[int]] = {}
+        # A rule is evaluated only when a term of its trigger pattern occurred (or it has none).
+        self._by_term: dict[int, list[int]] = {}
         self._always: list[int] = []
         for i, tm in enumerate(self.text_matchers):
             trig = tm.trigger
             if trig is None:
                 self._always.append(i)
             else:
-                self._by_trigger.setdefault(trig, []).append(i)
+                for tid in self.table.patterns[trig]:
+                    self._by_term.setdefault(tid, []).append(i)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The compiled structure, stored in the rule image so the next start skips compiling."""
+        return {"table": self.table.snapshot(),
+                "matchers": {tm.rule.id: tm.snapshot() for tm in self.text_matchers}}
 
     # -- stamping and scoring -------------------------------------------------------------------
     def _finding(self, rule: Rule, hit: Hit, lang: str) -> Finding:
@@ -136,8 +150,8 @@ class Engine:
             kinds.add("app_download")
         scan = Scan(self.table, norm)
         candidates = set(self._always)
-        for pid in scan.where:
-            candidates.update(self._by_trigger.get(pid, ()))
+        for tid in scan.found:
+            candidates.update(self._by_term.get(tid, ()))
         fired: set[str] = set()
         hits: list[Hit] = []
         for i in sorted(candidates):  # matcher order is signal order
@@ -154,7 +168,7 @@ class Engine:
                     evidence.append(ev)
             evidence.sort(key=lambda ev: ev.start)
             hits.append(Hit(tm.rule.id, tuple(evidence[:6])))
-        hits.extend(self._url_hits(entities))
+        hits.extend(self._url_hits(text, entities))
         return TextOutcome(hits, entities)
 
     @staticmethod
@@ -175,7 +189,7 @@ class Engine:
                            for e in entities if e.kind == want)
         return out
 
-    def _url_hits(self, entities: list[Entity]) -> list[Hit]:
+    def _url_hits(self, text: str, entities: list[Entity]) -> list[Hit]:
         urls = [e for e in entities if e.kind == "url"]
         if not urls:
             return []
@@ -187,7 +201,8 @@ class Engine:
         for ent in urls:
             for hit in inspect_url(ent.value, allow_domains=self.config.allow_domains):
                 # Evidence offsets of the inspector are relative to the URL; quote the link itself.
-                out.append(Hit(hit.check, (Evidence(ent.value, ent.start, ent.end),), hit.params))
+                out.append(Hit(hit.check, (Evidence(text[ent.start : ent.end], ent.start, ent.end),),
+                               hit.params))
         return out
 
     def check_text(self, text: str, *, name: str, lang: str) -> Report:

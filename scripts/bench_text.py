@@ -113,7 +113,7 @@ def run(shared: Path) -> str:
         size_mb = data.stat().st_size / 1e6
         from kzscam.engine import get_engine
 
-        n_patterns = len(get_engine().table.sources)
+        n_patterns = len(get_engine().table.term_sources)
         pats = tmpd / "patterns.txt"
         pats.write_text("\n".join(_grep_patterns(n_patterns)) + "\n", encoding="utf-8")
         kz_wall, kz_rss = _timed([py, "-m", "kzscam", "check-text", "--lines", "--file", str(data),
@@ -143,7 +143,7 @@ def run(shared: Path) -> str:
         "|---|---:|---:|---:|---:|",
         f"| `grep -c -i -E -f` with {n_patterns} patterns (ceiling) | {grep_wall:.2f} | "
         f"{grate:,.0f} | {size_mb / grep_wall:.1f} | 1.00 |",
-        f"| `kzscam check-text --lines --format jsonl` ({n_patterns} RE2 patterns) | {kz_wall:.2f} | "
+        f"| `kzscam check-text --lines --format jsonl` ({n_patterns} RE2 term patterns) | {kz_wall:.2f} | "
         f"{rate:,.0f} | {size_mb / kz_wall:.1f} | {rate / grate:.2f} |",
         "",
         "Target: kzscam at least one third of grep's rate (ratio >= 0.33).",

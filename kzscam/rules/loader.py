@@ -11,8 +11,8 @@ from typing import Any
 
 from kzscam.model import Severity
 from kzscam.rules import RULE_FILES, SUPPORT_FILES
-from kzscam.rules.matchers import TERM_CACHE, term_literals, term_regex
-from kzscam.rules.schema import Rule, RuleError, parse_rule
+from kzscam.rules.terms import TERM_CACHE, term_literals, term_regex
+from kzscam.rules.schema import Rule, RuleError, parse_rule, trusted_rule
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,11 @@ def sources_hash(files: dict[str, bytes]) -> str:
     return ";".join(f"{name}:{len(raw)}:{zlib.crc32(raw):08x}" for name, raw in sorted(files.items()))
 
 
+# The engine's compiled structure for the packaged rules (term table, patterns, matchers), set when
+# the image is fresh; the engine then skips recompiling them.
+SNAPSHOT: dict[str, Any] = {}
+
+
 def packaged_data() -> dict[str, dict[str, Any]]:
     """Every packaged rule file parsed; from compiled.json when it matches the sources.
 
@@ -81,6 +86,8 @@ def packaged_data() -> dict[str, dict[str, Any]]:
         if image.get("hash") == digest:
             data: dict[str, dict[str, Any]] = image["files"]
             TERM_CACHE.update((t, (r, lit)) for t, (r, lit) in image.get("terms", {}).items())
+            SNAPSHOT.clear()
+            SNAPSHOT.update(image.get("engine", {}))
             return data
     except (OSError, ValueError):
         pass
@@ -94,7 +101,13 @@ def compiled_image() -> str:
     data = {name: _read_toml(raw.decode("utf-8"), f"kzscam/rules/{name}")
             for name, raw in files.items()}
     terms = {t: [term_regex(t), term_literals(t)] for t in sorted(_all_terms(data))}
-    return json.dumps({"hash": sources_hash(files), "files": data, "terms": terms},
+    from kzscam.config import Config
+    from kzscam.engine import Engine
+
+    SNAPSHOT.clear()
+    engine = Engine(load_catalog(), Config())
+    return json.dumps({"hash": sources_hash(files), "files": data, "terms": terms,
+                       "engine": engine.snapshot()},
                       ensure_ascii=False, sort_keys=True, indent=0) + "\n"
 
 
@@ -120,13 +133,15 @@ def _all_terms(data: dict[str, dict[str, Any]]) -> set[str]:
     return out
 
 
-def _parse_file(data: dict[str, Any], source: str) -> list[Rule]:
+def _parse_file(data: dict[str, Any], source: str, trusted: bool = False) -> list[Rule]:
     unknown = sorted(set(data) - {"rules"})
     if unknown:
         raise RuleError(f"{source}: unknown top-level key(s) {', '.join(unknown)} (expected [[rules]])")
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list) or not raw_rules:
         raise RuleError(f"{source}: no [[rules]] entries")
+    if trusted:  # validated when the image was built; skip the checks at start-up
+        return [trusted_rule(r, source) for r in raw_rules]
     return [parse_rule(r, source) for r in raw_rules]
 
 
@@ -162,8 +177,9 @@ def load_catalog(extra_dir: Path | None = None, disabled: frozenset[str] = froze
     """Load, validate and index every rule; duplicate ids anywhere are an error."""
     rules: list[Rule] = []
     packaged = packaged_data()
+    trusted = bool(SNAPSHOT)
     for name in RULE_FILES:
-        rules.extend(_parse_file(packaged[name], f"kzscam/rules/{name}"))
+        rules.extend(_parse_file(packaged[name], f"kzscam/rules/{name}", trusted))
     lexicon = _parse_lexicon(packaged["lexicon.toml"], "kzscam/rules/lexicon.toml")
     scoring = _parse_scoring(packaged["scoring.toml"], "kzscam/rules/scoring.toml")
     if extra_dir is not None:

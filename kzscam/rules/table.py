@@ -1,0 +1,211 @@
+"""Which rule terms occur in a message: literal prefilter for single messages, RE2 Set for batches.
+
+Every term of every text rule is one small RE2 regex. A rule's term list is a "pattern": it occurs
+when any of its terms occurs. Two ways find the terms that occur in a view:
+  * Aho-Corasick over each term's required literal word, then only those terms are compiled (lazily,
+    ~40 us each) and confirmed: nearly free to set up, so one message starts fast;
+  * after SET_AFTER messages, one RE2 Set of all terms (compiled once, ~0.2 s for a few thousand
+    terms) answers with a single linear pass per view.
+RE2 never backtracks, so hostile input cannot make matching slower than linear.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import re2
+
+from kzscam.rules.schema import RuleError
+from kzscam.rules.terms import NW, is_cyrillic, narrow_classes, re2_options, term_literals, term_regex
+from kzscam.text.normalize import Normalized, View
+
+SET_AFTER = 200
+_CLAUSE_ENDS = ",.;:!?\n"
+_RAW = "re:"  # snapshot key prefix of a rule's own regex (terms are stored as their text)
+MAX_SPANS = 16  # evidence per term per view: enough to quote, bounded on huge inputs
+
+
+@dataclass
+class PatternTable:
+    """Terms (deduplicated), patterns (tuples of term ids) and the machinery to find them."""
+
+    term_sources: list[str] = field(default_factory=list)
+    term_keys: list[str] = field(default_factory=list)
+    term_literal: list[str | None] = field(default_factory=list)
+    term_cyrillic: list[bool] = field(default_factory=list)
+    patterns: list[tuple[int, ...]] = field(default_factory=list)
+    list_cache: dict[tuple[str, ...], int] = field(default_factory=dict)
+    _term_index: dict[str, int] = field(default_factory=dict)
+    _pattern_index: dict[tuple[int, ...], int] = field(default_factory=dict)
+    _compiled: list[Any] = field(default_factory=list)
+    _always: list[int] = field(default_factory=list)
+    _automaton: Any = None
+    _sets: tuple[Any, Any, list[int]] | None = None
+    _scans: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Compact form for the rule image: term texts (their regexes are in the term cache)."""
+        return {"terms": self.term_keys, "patterns": [list(p) for p in self.patterns]}
+
+    @classmethod
+    def from_snapshot(cls, snap: dict[str, Any]) -> PatternTable:
+        table = cls()
+        for key in snap["terms"]:
+            if key.startswith(_RAW):
+                table._add_term(key[len(_RAW):], None, key=key)
+            else:
+                table._add_term(f"(?:^|{NW})({term_regex(key)})", term_literals(key), key=key)
+        table.patterns = [tuple(p) for p in snap["patterns"]]
+        return table
+
+    def _add_term(self, source: str, literal: str | None, compiled: Any = None, *,
+                  key: str) -> int:
+        tid = self._term_index.get(source)
+        if tid is None:
+            tid = self._term_index[source] = len(self.term_sources)
+            self.term_sources.append(source)
+            self.term_keys.append(key)
+            self.term_literal.append(literal)
+            self.term_cyrillic.append(is_cyrillic(source))
+            self._compiled.append(compiled)
+        return tid
+
+    def _add_pattern(self, tids: Sequence[int]) -> int:
+        key = tuple(sorted(set(tids)))
+        pid = self._pattern_index.get(key)
+        if pid is None:
+            pid = self._pattern_index[key] = len(self.patterns)
+            self.patterns.append(key)
+        return pid
+
+    def add_terms(self, terms: Sequence[str], where: str) -> int:
+        return self._add_pattern([
+            self._add_term(f"(?:^|{NW})({term_regex(t)})", term_literals(t), key=t) for t in terms
+        ])
+
+    def add_regex(self, pattern: str, where: str) -> int:
+        source = f"({narrow_classes(pattern)})"
+        try:
+            compiled = re2.compile(source, options=re2_options())
+        except Exception as exc:  # re2.error: a rule author's mistake, reported at load time
+            raise RuleError(f"{where}: pattern does not compile in RE2: {exc}") from None
+        return self._add_pattern([self._add_term(source, None, compiled, key=_RAW + source)])
+
+    def compiled(self, tid: int) -> Any:
+        pattern = self._compiled[tid]
+        if pattern is None:
+            pattern = self._compiled[tid] = re2.compile(self.term_sources[tid], options=re2_options())
+        return pattern
+
+    def freeze(self) -> None:
+        import ahocorasick
+
+        owners: dict[str, list[int]] = {}
+        for tid, lit in enumerate(self.term_literal):
+            if lit is None:
+                self._always.append(tid)
+            else:
+                owners.setdefault(lit, []).append(tid)
+        if owners:
+            automaton = ahocorasick.Automaton()
+            for lit, tids in owners.items():
+                automaton.add_word(lit, tuple(tids))
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def _build_sets(self) -> tuple[Any, Any, list[int]]:
+        set_all = re2.Set.SearchSet(re2_options())
+        set_cyr = re2.Set.SearchSet(re2_options())
+        cyr_ids: list[int] = []
+        for tid, src in enumerate(self.term_sources):
+            set_all.Add(src)
+            if self.term_cyrillic[tid]:
+                set_cyr.Add(src)
+                cyr_ids.append(tid)
+        set_all.Compile()
+        set_cyr.Compile()
+        return set_all, set_cyr, cyr_ids
+
+    def terms_in(self, view: View) -> list[int]:
+        """Ids of terms that occur in `view` (translit views only run Cyrillic terms)."""
+        if not self.term_sources:
+            return []
+        self._scans += 1
+        if self._sets is None and self._scans > SET_AFTER:
+            with self._lock:
+                if self._sets is None:
+                    self._sets = self._build_sets()
+        if self._sets is not None:
+            set_all, set_cyr, cyr_ids = self._sets
+            if view.name == "translit":
+                return [cyr_ids[i] for i in (set_cyr.Match(view.text) or [])]
+            return list(set_all.Match(view.text) or [])
+        candidates: set[int] = set(self._always)
+        if self._automaton is not None:
+            for _, tids in self._automaton.iter(view.text):
+                candidates.update(tids)
+        if view.name == "translit":
+            candidates = {tid for tid in candidates if self.term_cyrillic[tid]}
+        return [tid for tid in candidates if self.compiled(tid).search(view.text) is not None]
+
+
+Span = tuple[View, int, int]
+
+
+class Scan:
+    """Per-message matching state: which terms occur in which view; spans computed on demand."""
+
+    def __init__(self, table: PatternTable, norm: Normalized) -> None:
+        self.table = table
+        self.view_terms: list[tuple[View, set[int]]] = []
+        found: set[int] = set()
+        for view in norm.views:
+            tids = set(table.terms_in(view))
+            if tids:
+                self.view_terms.append((view, tids))
+                found |= tids
+        self.found = found
+        self._spans: dict[int, list[Span]] = {}
+
+    def occurs(self, pid: int) -> bool:
+        return any(t in self.found for t in self.table.patterns[pid])
+
+    def spans(self, pid: int) -> list[Span]:
+        cached = self._spans.get(pid)
+        if cached is not None:
+            return cached
+        out: list[Span] = []
+        terms = self.table.patterns[pid]
+        for view, tids in self.view_terms:
+            for tid in terms:
+                if tid not in tids:
+                    continue
+                for n, m in enumerate(self.table.compiled(tid).finditer(view.text)):
+                    if n >= MAX_SPANS:
+                        break
+                    start, end = m.span(1)
+                    while end > start and not view.text[end - 1].isalnum():
+                        end -= 1
+                    out.append((view, start, end))
+        out.sort(key=lambda s: s[1])
+        self._spans[pid] = out
+        return out
+
+    def negated(self, span: Span, neg_pid: int | None, window: int) -> bool:
+        """A negation term ends within `window` characters before the span ("никому не" + "сообщ")."""
+        if neg_pid is None:
+            return False
+        view, start, _ = span
+        chunk = view.text[max(0, start - window) : start]
+        # Negation does not cross a clause boundary: "не доставлена, обновите" negates nothing.
+        cut = max(chunk.rfind(c) for c in _CLAUSE_ENDS)
+        if cut >= 0:
+            chunk = chunk[cut + 1 :]
+        if not chunk.strip():
+            return False
+        return any(self.table.compiled(tid).search(chunk) is not None
+                   for tid in self.table.patterns[neg_pid])
