@@ -16,7 +16,7 @@ import re2
 
 from kzscam.chat.cues import NEGATIONS, STEPS, Step
 from kzscam.model import Evidence, Finding
-from kzscam.rules.matchers import WORD_CLASS, expand_terms, term_regex
+from kzscam.rules.terms import WORD_CLASS, expand_terms, term_regex
 from kzscam.text.normalize import View, fold, normalize
 
 _NEGATION_WINDOW = 3  # words before a request that can negate it
