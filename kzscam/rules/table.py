@@ -42,6 +42,9 @@ class PatternTable:
     _pattern_index: dict[tuple[int, ...], int] = field(default_factory=dict)
     _compiled: list[Any] = field(default_factory=list)
     _always: list[int] = field(default_factory=list)
+    pattern_sets: list[frozenset[int]] = field(default_factory=list)
+    term_patterns: list[list[int]] = field(default_factory=list)
+    _pattern_compiled: dict[int, Any] = field(default_factory=dict)
     _automaton: Any = None
     _sets: tuple[Any, Any, list[int]] | None = None
     _scans: int = 0
@@ -95,6 +98,14 @@ class PatternTable:
             raise RuleError(f"{where}: pattern does not compile in RE2: {exc}") from None
         return self._add_pattern([self._add_term(source, None, compiled, key=_RAW + source)])
 
+    def pattern_regex(self, pid: int) -> Any:
+        """One RE2 alternation of a pattern's terms (for short searches such as negation windows)."""
+        compiled = self._pattern_compiled.get(pid)
+        if compiled is None:
+            source = "|".join(self.term_sources[t] for t in self.patterns[pid])
+            compiled = self._pattern_compiled[pid] = re2.compile(source, options=re2_options())
+        return compiled
+
     def compiled(self, tid: int) -> Any:
         pattern = self._compiled[tid]
         if pattern is None:
@@ -104,6 +115,11 @@ class PatternTable:
     def freeze(self) -> None:
         import ahocorasick
 
+        self.pattern_sets = [frozenset(p) for p in self.patterns]
+        self.term_patterns = [[] for _ in self.term_sources]
+        for pid, tids in enumerate(self.patterns):
+            for tid in tids:
+                self.term_patterns[tid].append(pid)
         owners: dict[str, list[int]] = {}
         for tid, lit in enumerate(self.term_literal):
             if lit is None:
@@ -169,21 +185,22 @@ class Scan:
                 self.view_terms.append((view, tids))
                 found |= tids
         self.found = found
+        self.patterns_found: set[int] = set()
+        for tid in found:
+            self.patterns_found.update(table.term_patterns[tid])
         self._spans: dict[int, list[Span]] = {}
 
     def occurs(self, pid: int) -> bool:
-        return any(t in self.found for t in self.table.patterns[pid])
+        return pid in self.patterns_found
 
     def spans(self, pid: int) -> list[Span]:
         cached = self._spans.get(pid)
         if cached is not None:
             return cached
         out: list[Span] = []
-        terms = self.table.patterns[pid]
+        terms = self.table.pattern_sets[pid]
         for view, tids in self.view_terms:
-            for tid in terms:
-                if tid not in tids:
-                    continue
+            for tid in sorted(tids & terms):
                 for n, m in enumerate(self.table.compiled(tid).finditer(view.text)):
                     if n >= MAX_SPANS:
                         break
@@ -207,5 +224,4 @@ class Scan:
             chunk = chunk[cut + 1 :]
         if not chunk.strip():
             return False
-        return any(self.table.compiled(tid).search(chunk) is not None
-                   for tid in self.table.patterns[neg_pid])
+        return self.table.pattern_regex(neg_pid).search(chunk) is not None

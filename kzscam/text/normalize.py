@@ -65,7 +65,17 @@ class _FoldTable(dict[int, str]):
         return value
 
 
+class _FoldLenTable(dict[int, str]):
+    """Maps a character to chr(length of its fold): lets offsets be checked with str.translate."""
+
+    def __missing__(self, key: int) -> str:
+        value = chr(min(len(FOLD[key]), 0x10FFFF))
+        self[key] = value
+        return value
+
+
 FOLD = _FoldTable()
+FOLD_LEN = _FoldLenTable()
 for _c in range(128):
     FOLD[_c] = chr(_c).lower()
 
@@ -188,16 +198,19 @@ class View:
         return self.parent.to_original(pos + shift)
 
     def _main_to_original(self, pos: int) -> int:
-        if len(self.text) == len(self.original) and self.original.isascii():
-            return pos
         if self._cum is None:
-            cum: list[int] = []
-            table = FOLD
-            for i, ch in enumerate(self.original):
-                cum.extend([i] * len(ch.translate(table)))
-            self._cum = cum
+            # Each original character folds to 0, 1 or more characters; FOLD_LEN encodes that count
+            # as a character so the check runs at C speed. Usually every count is 1: identity.
+            lens = self.original.translate(FOLD_LEN)
+            if lens.count("\x01") == len(lens):
+                self._cum = []
+            else:
+                cum: list[int] = []
+                for i, n in enumerate(lens):
+                    cum.extend([i] * ord(n))
+                self._cum = cum
         if not self._cum:
-            return 0
+            return min(pos, max(len(self.original) - 1, 0))
         return self._cum[min(pos, len(self._cum) - 1)]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
