@@ -125,6 +125,58 @@ def prepare(gray: Any) -> Any:
 _SMS_MISREAD = re.compile(r"(?<![\w$])[5S$][МM][5S$](?![\w$])")
 
 
+# Tesseract with three languages mixes look-alike letters: "на" comes out as Latin "Ha", an
+# English "in" as Cyrillic "іп". In a screenshot that is a misreading, not an obfuscation trick,
+# so words are put back into one script (the word's majority, or the paragraph's when the whole
+# word is made of look-alikes). Only letters with a look-alike in the other script change.
+_LAT_TO_CYR = str.maketrans("ABCEHKMOPTXYaceopxy", "АВСЕНКМОРТХУасеорху")
+_CYR_TO_LAT = str.maketrans("АВСЕНКМОРТХУасеорхуһіп", "ABCEHKMOPTXYaceopxyhin")
+_LAT_LOOKS = frozenset("ABCEHKMOPTXYaceopxy")
+_CYR_LOOKS = frozenset("АВСЕНКМОРТХУасеорхуһіп")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _is_cyr(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def _script(word: str) -> str:
+    cyr = sum(map(_is_cyr, word))
+    return "cyr" if cyr * 2 > len(word) else "lat"
+
+
+def _telling(word: str) -> bool:
+    """A word with a letter that has no look-alike shows which script its line is in."""
+    return not (set(word) <= _LAT_LOOKS or set(word) <= _CYR_LOOKS)
+
+
+def _one_script(para: str) -> str:
+    words = list(_WORD.finditer(para))
+    out: list[str] = []
+    last = 0
+    for i, m in enumerate(words):
+        word = m.group(0)
+        cyr = sum(map(_is_cyr, word))
+        lat = len(word) - cyr
+        # The telling words around this one say which script its line is in.
+        around = {_script(w.group(0)) for w in words[max(0, i - 3) : i + 4]
+                  if w is not m and _telling(w.group(0))}
+        if lat and not cyr and "JI" in word and around == {"cyr"}:
+            word = word.replace("JI", "Л")  # a sans-serif Л read as two Latin letters
+            cyr, lat = cyr + 1, lat - 2
+        if cyr and lat:
+            word = word.translate(_LAT_TO_CYR if cyr >= lat else _CYR_TO_LAT)
+        else:
+            if lat and set(word) <= _LAT_LOOKS and around == {"cyr"}:
+                word = word.translate(_LAT_TO_CYR)
+            elif cyr and set(word) <= _CYR_LOOKS and around == {"lat"}:
+                word = word.translate(_CYR_TO_LAT)
+        out.append(para[last : m.start()] + word)
+        last = m.end()
+    out.append(para[last:])
+    return "".join(out)
+
+
 def tidy(raw: str) -> str:
     """Join the lines Tesseract wrapped inside one paragraph; keep blank lines between bubbles."""
     paragraphs = re.split(r"\n\s*\n", raw.replace("\x0c", "\n"))
@@ -132,7 +184,7 @@ def tidy(raw: str) -> str:
     for para in paragraphs:
         joined = " ".join(line.strip() for line in para.splitlines() if line.strip())
         if joined:
-            out.append(_SMS_MISREAD.sub("SMS", joined))
+            out.append(_one_script(_SMS_MISREAD.sub("SMS", joined)))
     return "\n\n".join(out)
 
 

@@ -64,7 +64,10 @@ def _wrap(text: str, font: Any, width: int) -> list[str]:
     return lines
 
 
-def render_screenshot(text: str, theme: str = "light", *, sender: str = "Aliya",
+SENDER, TIME = "Aliya", "14:05"
+
+
+def render_screenshot(text: str, theme: str = "light", *, sender: str = SENDER,
                       width: int = 1080, size: int = 40) -> Any:
     """A phone-sized chat screenshot: header with the contact, one incoming bubble, a time."""
     from PIL import Image, ImageDraw, ImageFont
@@ -90,7 +93,7 @@ def render_screenshot(text: str, theme: str = "light", *, sender: str = "Aliya",
                            fill=colours["bubble"])
     for i, line in enumerate(lines):
         draw.text((x0 + pad, y0 + pad + i * line_h), line, font=font, fill=colours["text"])
-    draw.text((x0 + bubble_w - pad, y0 + bubble_h - pad // 2), "14:05", font=small,
+    draw.text((x0 + bubble_w - pad, y0 + bubble_h - pad // 2), TIME, font=small,
               fill=colours["time"], anchor="rd")
     return img
 
@@ -135,8 +138,10 @@ def evaluate_one(item: tuple[str, str, str]) -> Outcome:
     engine = get_engine(Config())
     original = engine.check_text(text, name=ident, lang="en").verdict
     read_back = engine.check_text(recognised, name=ident, lang="en").verdict
-    return Outcome(ident, theme, original == read_back,
-                   edit_distance(_norm(text), _norm(recognised)), len(_norm(text)))
+    # Characters misread: against everything the screenshot shows (contact name, text, time).
+    shown = _norm(f"{SENDER} {text} {TIME}")
+    return Outcome(ident, theme, original == read_back, edit_distance(shown, _norm(recognised)),
+                   len(shown))
 
 
 def _items(rows: list[dict[str, Any]]) -> Iterator[tuple[str, str, str]]:

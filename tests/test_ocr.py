@@ -144,4 +144,17 @@ def test_tidy_joins_wrapped_lines_and_keeps_bubbles_apart() -> None:
     assert tidy(raw) == "Aliya\n\nСрочно назовите код из SMS\n\n14:05"
     assert tidy("\x0c") == ""
     assert tidy("код из 5М5, не SMS-банк") == "код из SMS, не SMS-банк"
-    assert tidy("5M5 $M$ 55M5 5М") == "SMS SMS 55M5 5М"
+    assert tidy("5M5 $M$ 55M5 5М") == "SMS SMS 55M5 5M"
+
+
+def test_tidy_puts_look_alike_letters_back_into_one_script() -> None:
+    # Misreads seen on rendered dev-corpus screenshots: "на" as Latin "Ha", "in" as Cyrillic.
+    assert tidy("Открыт набор Ha множество. Если He вы, пишитeв лс") == (
+        "Открыт набор На множество. Если Не вы, пишитев лс")
+    assert tidy("По всем вопросам пишите в JIC") == "По всем вопросам пишите в ЛС"
+    assert tidy("һауе по hesitation іп highly recommending") == (
+        "haye no hesitation in highly recommending")
+    # Real Latin words in Russian text and real Kazakh letters are left alone.
+    assert tidy("Kaspi Gold: вход в Tinkoff.ru, cashback 1%") == (
+        "Kaspi Gold: вход в Tinkoff.ru, cashback 1%")
+    assert tidy("Сәлем! Бұл Ұлттық Банк") == "Сәлем! Бұл Ұлттық Банк"
