@@ -2,9 +2,9 @@
 
 Data: ``kzscam/data/url/brands.toml`` (brands, their real and sister domains) and ``words.toml``
 (scam words, filler, country endings sold as generic ones). Keywords are indexed under their
-`loose` skeleton together with every one- and two-letter deletion of it (symmetric-delete search),
-so finding all keywords within edit distance 2 of a label costs a few dictionary look-ups instead
-of a comparison with every brand.
+`loose` skeleton together with its one-letter deletions (two for long names): a symmetric-delete
+search, so finding the keywords within a typo or two of a label costs a few dictionary look-ups
+instead of a comparison with every brand.
 """
 
 from __future__ import annotations
@@ -168,13 +168,15 @@ class BrandIndex:
         return found
 
     def near(self, keys: tuple[str, ...]) -> Iterator[tuple[Keyword, int, str]]:
-        """(keyword, distance, matched form) for keywords within 2 edits of any form in `keys`."""
+        """(keyword, distance, matched form) for keywords near any form in `keys`: every keyword
+        within one edit, and long keywords (9+ letters) within two. Both sides are expanded by
+        deletions (two for keywords of 9+ letters, two for candidates of 10+)."""
         seen: set[int] = set()
         keys = tuple(dict.fromkeys(keys[:2]))
         for key in keys:
             if not key or len(key) > self.max_key + 2:
                 continue
-            for variant in _deletions(key, 2 if len(key) >= 7 else 1):
+            for variant in _deletions(key, 2 if len(key) >= 10 else 1):
                 for kw in self.near_index.get(variant, ()):
                     if id(kw) in seen:
                         continue

@@ -45,6 +45,8 @@ def _label(label: str) -> str:
 
 def visible(url: str) -> str:
     """`url` made safe to print, with suspicious host characters spelled as ``<U+XXXX>``."""
+    if url.isascii() and url.isprintable():
+        return url  # nothing to escape and nothing to spell out: the common case, kept fast
     start, end = parse_url(url).host_span
     host = ".".join(_label(label) for label in url[start:end].split("."))
     return _escape(url[:start]) + host + _escape(url[end:])

@@ -103,8 +103,9 @@ def _actions(a: Analysis, name: str) -> None:
 
 
 def _link_kinds(a: Analysis, name: str, depth: int, allow: frozenset[str]) -> None:
-    p, data = a.parsed, kinds.links()
-    tool = kinds.remote_tool(name, p.path, p.query)
+    p = a.parsed
+    found = kinds.links().kinds_of(name, p.path)
+    tool = kinds.remote_tool(name, p.path, p.query, found.get("tool"))
     if tool:
         a.kind = "remote-tool"
         a.add("url.remote_tool", p.host_span, tool=tool, domain=visible(name))
@@ -114,16 +115,15 @@ def _link_kinds(a: Analysis, name: str, depth: int, allow: frozenset[str]) -> No
         check = "url.app_download" if download[0] == "app" else "url.archive_download"
         start = p.tail_span[0] + p.path.rfind(".") + 1
         a.add(check, (start, start + len(download[1])), ext=download[1], domain=visible(name))
-    if kinds.lookup(name, p.path, data.shorteners):
+    if "shortener" in found:
         a.kind = "shortener"
         a.add("url.shortener", p.host_span, domain=visible(name))
-    if kinds.lookup(name, p.path, data.redirects) and depth == 0:
+    if "redirect" in found and depth == 0:
         _redirect(a, name, allow)
-    form = kinds.lookup(name, p.path, data.forms)
-    if form:
+    if "form" in found:
         a.kind = "form"
         a.add("url.web_form", p.host_span, domain=visible(name))
-    elif kinds.lookup(name, p.path, data.hosting):
+    elif "hosting" in found:
         a.kind = "free-hosting"
         a.add("url.free_hosting", p.host_span, domain=visible(name), site=visible(a.site))
         _brand_in_path(a, name)
@@ -171,7 +171,7 @@ def _hierarchical(a: Analysis, allow: frozenset[str], depth: int) -> None:
         a.kind, a.owner, a.hits = "brand", owner[0].name, []
         a.site = split_domain(name)[0]
         _actions(a, name)
-        if depth == 0 and kinds.lookup(name, p.path, kinds.links().redirects):
+        if depth == 0 and "redirect" in kinds.links().kinds_of(name, p.path):
             _redirect(a, name, allow)
         return
     if host.ip is not None:

@@ -28,6 +28,17 @@ class Links:
     tool_apps: dict[str, str]  # Android package -> tool name
     app_ext: frozenset[str]
     archive_ext: frozenset[str]
+    by_entry: dict[str, tuple[str, ...]]  # every domain entry -> the kinds it belongs to
+
+    def kinds_of(self, name: str, path: str) -> dict[str, str]:
+        """{kind: matching entry} for host `name` and `path`, in one walk up the domain."""
+        found: dict[str, str] = {}
+        first = path[1:].split("/", 1)[0][:100] if path.startswith("/") else ""
+        for candidate in parents(name):
+            for entry in (candidate, f"{candidate}/{first}" if first else ""):
+                for kind in self.by_entry.get(entry, ()):
+                    found.setdefault(kind, entry)
+        return found
 
 
 @functools.cache
@@ -42,10 +53,16 @@ def links() -> Links:
             tools[domain] = tool["name"]
         for package in tool["android"]:
             apps[package] = tool["name"]
+    tables = {"shortener": raw["shorteners"]["domains"], "redirect": raw["shorteners"]["redirect_hosts"],
+              "hosting": raw["hosting"]["domains"], "form": raw["forms"]["domains"], "tool": tools}
+    by_entry: dict[str, tuple[str, ...]] = {}
+    for kind, entries in tables.items():
+        for entry in entries:
+            by_entry[entry] = (*by_entry.get(entry, ()), kind)
     return Links(
         frozenset(raw["shorteners"]["domains"]), frozenset(raw["shorteners"]["redirect_hosts"]),
         frozenset(raw["hosting"]["domains"]), frozenset(raw["forms"]["domains"]), tools, apps,
-        frozenset(raw["downloads"]["app"]), frozenset(raw["downloads"]["archive"]),
+        frozenset(raw["downloads"]["app"]), frozenset(raw["downloads"]["archive"]), by_entry,
     )
 
 
@@ -60,10 +77,11 @@ def lookup(name: str, path: str, table: frozenset[str] | dict[str, str]) -> str 
     return None
 
 
-def remote_tool(name: str, path: str, query: str) -> str | None:
-    """Name of the remote-access tool this link downloads or shows, if any."""
+def remote_tool(name: str, path: str, query: str, entry: str | None = None) -> str | None:
+    """Name of the remote-access tool this link downloads or shows, if any (`entry`: the tools
+    table entry already matched by `Links.kinds_of`)."""
     data = links()
-    entry = lookup(name, path, data.tools)
+    entry = entry or lookup(name, path, data.tools)
     if entry is not None:
         return data.tools[entry]
     if name in ("play.google.com", "market.android.com") and "id=" in query:
