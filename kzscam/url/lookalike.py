@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kzscam.url.brands import BrandIndex, Keyword, Words, index, osa_distance, words
-from kzscam.url.skeleton import describe, fold_char, imitates_ascii, scripts, variants
+from kzscam.url.skeleton import imitates_ascii, scripts, variants
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,43 +231,3 @@ def match_brand(labels: tuple[str, ...], suffix: str) -> BrandMatch | None:
     return (sub or found or _typo(idx, sld, keys, suffix, vocab)
             or (_split(idx, subs, sld, suffix, vocab) if subs else None)
             or _combo(idx, sld, keys, suffix, vocab) or _layout(idx, sld, suffix, vocab))
-
-
-def _chars_why(label: str, kw: Keyword) -> str:
-    odd = [(i, c) for i, c in enumerate(label) if imitates_ascii(c)]
-    if odd:
-        return "; ".join(f"letter {i + 1} is {describe(c)}, not Latin '{fold_char(c)}'"
-                         for i, c in odd[:3])
-    return f"'{label}' is written with look-alike characters for '{kw.word}'"
-
-
-def describe_match(match: BrandMatch) -> tuple[str, str]:
-    """(hit check name, English one-line reason) for a brand match."""
-    kw, label = match.keyword, match.label
-    if match.kind == "homoglyph":
-        return "url.homoglyph", _chars_why(label, kw)
-    if match.kind == "subdomain":
-        return "url.brand_subdomain", (
-            f"'{label}' is only a prefix: the address really belongs to {match.extra}")
-    if match.kind == "layout":
-        return "url.lookalike", (
-            f"'{kw.word}' typed with the Russian/Kazakh keyboard layout on (reads '{match.extra}')")
-    if match.kind == "split":
-        return "url.lookalike", f"the name '{kw.word}' cut into parts by dots"
-    if match.kind == "typo":
-        return "url.lookalike", (
-            f"'{label}' differs from '{kw.word}' by {max(match.distance, 1)} character(s)")
-    if match.kind == "combo":
-        return "url.combosquat", f"the name '{kw.word}' with '{match.extra}' added"
-    return "url.tld_swap", f"'{label}' under another ending instead of {kw.real}"
-
-
-def brand_in_words(tokens: list[str]) -> Keyword | None:
-    """A brand named among `tokens` (path words): distinctive names, or everyday ones with lures."""
-    idx, vocab = index(), words()
-    lures = any(vocab.is_lure(t) for t in tokens)
-    for token in tokens[:60]:
-        for kw in idx.lookup(variants(token)):
-            if (not kw.generic and len(kw.key) >= 4) or lures:
-                return kw
-    return None

@@ -1,0 +1,141 @@
+"""What a link does, as hits: opens an app, downloads a program, shortens or forwards, hosts a
+page anyone can publish, logs a device into a messenger, prepares a payment.
+
+`Analysis` collects the hits and facts of one link; `kzscam.url.inspect` drives it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kzscam.model import Hit
+from kzscam.url import checks, kinds
+from kzscam.url.display import visible
+from kzscam.url.host import HostInfo
+from kzscam.url.parse import ParsedUrl
+
+if TYPE_CHECKING:
+    from kzscam.url.lookalike import BrandMatch
+
+# Hits that describe what a link does rather than who it pretends to be: they stay on for the
+# brands' own domains (a real t.me login link still logs someone into your account).
+ACTION_CHECKS = frozenset({"url.tg_login", "url.wa_prefilled", "url.payment", "url.crypto_payment"})
+_REDIRECT_PARAMS = ("url", "u", "q", "to", "target", "link", "redirect", "next", "dest")
+
+
+@dataclass
+class Analysis:
+    """Everything the inspector learnt about one link (hits plus facts for the report)."""
+
+    url: str
+    parsed: ParsedUrl
+    host: HostInfo | None = None
+    site: str = ""
+    kind: str = "web"
+    brand: BrandMatch | None = None
+    owner: str = ""
+    hits: list[Hit] = field(default_factory=list)
+
+    def add(self, check: str, span: tuple[int, int] | None, **params: str) -> None:
+        self.hits.append(Hit(check, checks.evidence(self.url, span), params))
+
+
+def opaque_hits(a: Analysis) -> None:
+    """Links that open an app or run code instead of a web page (tg:, whatsapp:, bitcoin:, ...)."""
+    p = a.parsed
+    body = a.url.split(":", 1)[1].strip() if ":" in a.url else p.opaque
+    path, _, query = body.lstrip("/").partition("?")
+    shown = visible(body[:60])
+    a.kind = "script" if p.scheme in checks.BAD_SCHEMES else "app-link"
+    a.hits.extend(checks.scheme_hits(p))
+    if kinds.is_tg_login(p.scheme, "", "", body):
+        a.kind = "messenger"
+        a.add("url.tg_login", None, domain=shown)
+    phone = kinds.whatsapp_prefilled(p.scheme, "", "/" + path, query)
+    if phone:
+        a.kind = "messenger"
+        a.add("url.wa_prefilled", None, phone=phone, domain=shown)
+    app = kinds.payment_app(p.scheme, "", body)
+    if app:
+        a.kind = "payment"
+        check = "url.crypto_payment" if p.scheme in kinds.CRYPTO_SCHEMES else "url.payment"
+        a.add(check, None, app=app, domain=shown)
+    if p.scheme == "itms-services" and "download-manifest" in query:
+        a.kind = "download"
+        a.add("url.app_download", None, ext="ipa", domain=shown)
+    tool = kinds.tool_package(query + "&" + body.rpartition("#")[2].replace(";", "&"))
+    if tool:
+        a.kind = "remote-tool"
+        a.add("url.remote_tool", None, tool=tool, domain=shown)
+
+
+def action_hits(a: Analysis, name: str) -> None:
+    p = a.parsed
+    if kinds.is_tg_login(p.scheme, name, p.path, ""):
+        a.kind = "messenger"
+        a.add("url.tg_login", p.host_span, domain=visible(name))
+    phone = kinds.whatsapp_prefilled(p.scheme, name, p.path, p.query)
+    if phone:
+        a.kind = "messenger"
+        a.add("url.wa_prefilled", p.host_span, phone=phone, domain=visible(name))
+    app = kinds.payment_app(p.scheme, name, p.path)
+    if app:
+        a.kind = "payment"
+        check = "url.crypto_payment" if app in kinds.CRYPTO_APPS else "url.payment"
+        a.add(check, p.host_span, app=app, domain=visible(name))
+
+
+def kind_hits(a: Analysis, name: str, depth: int, allow: frozenset[str]) -> None:
+    p = a.parsed
+    found = kinds.links().kinds_of(name, p.path)
+    tool = kinds.remote_tool(name, p.path, p.query, found.get("tool"))
+    if tool:
+        a.kind = "remote-tool"
+        a.add("url.remote_tool", p.host_span, tool=tool, domain=visible(name))
+    download = kinds.download_ext(p.path)
+    if download:
+        a.kind = "download"
+        check = "url.app_download" if download[0] == "app" else "url.archive_download"
+        start = p.tail_span[0] + p.path.rfind(".") + 1
+        a.add(check, (start, start + len(download[1])), ext=download[1], domain=visible(name))
+    if "shortener" in found:
+        a.kind = "shortener"
+        a.add("url.shortener", p.host_span, domain=visible(name))
+    if "redirect" in found and depth == 0:
+        redirect_hits(a, name, allow)
+    if "form" in found:
+        a.kind = "form"
+        a.add("url.web_form", p.host_span, domain=visible(name))
+    elif "hosting" in found:
+        a.kind = "free-hosting"
+        a.add("url.free_hosting", p.host_span, domain=visible(name), site=visible(a.site))
+        brand_in_path(a, name)
+    action_hits(a, name)
+
+
+def brand_in_path(a: Analysis, name: str) -> None:
+    """A brand's name in the path of a page anyone can publish (free hosting, bare IP address)."""
+    from kzscam.url.explain import brand_in_words
+
+    p = a.parsed
+    words = "".join(c if c.isalnum() else " " for c in (p.path[:300] + " " + p.query[:200]))
+    kw = brand_in_words(words.split())
+    if kw is not None:
+        a.add("url.brand_path", (p.tail_span[0], min(p.tail_span[1], p.tail_span[0] + 300)),
+              brand=kw.brand.name, real=kw.real, domain=visible(name), site=visible(a.site))
+
+
+def redirect_hits(a: Analysis, name: str, allow: frozenset[str]) -> None:
+    from urllib.parse import parse_qsl
+
+    p = a.parsed
+    for key, value in parse_qsl(p.query[:4000]):
+        if key.lower() in _REDIRECT_PARAMS and "." in value:
+            from kzscam.url.inspect import analyse  # the same pipeline, one level deep
+
+            inner = analyse(value, allow, depth=1)
+            a.add("url.redirect", p.host_span, domain=visible(name), target=visible(value[:120]))
+            span = (p.tail_span[0], p.tail_span[1])
+            a.hits.extend(Hit(h.check, checks.evidence(a.url, span), h.params) for h in inner.hits)
+            return
