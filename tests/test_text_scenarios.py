@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from kzscam.engine import get_engine
+from kzscam.engine import Engine, get_engine
 from kzscam.model import Verdict
 
 SCAMS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -213,13 +213,13 @@ LEGIT: list[tuple[str, str]] = [
 
 
 @pytest.fixture(scope="module")
-def engine():  # type: ignore[no-untyped-def]
+def engine() -> Engine:
     return get_engine()
 
 
 @pytest.mark.parametrize(("text", "lang", "expect"), SCAMS, ids=[f"{s[1]}-{i}" for i, s in
                                                                  enumerate(SCAMS)])
-def test_scam_is_flagged(engine, text: str, lang: str, expect: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_scam_is_flagged(engine: Engine, text: str, lang: str, expect: tuple[str, ...]) -> None:
     report = engine.check_text(text, name="t", lang="en")
     fired = {f.rule_id for f in report.findings}
     assert report.verdict >= Verdict.SUSPICIOUS, (report.verdict, sorted(fired))
@@ -228,13 +228,13 @@ def test_scam_is_flagged(engine, text: str, lang: str, expect: tuple[str, ...]) 
 
 @pytest.mark.parametrize(("text", "lang"), LEGIT, ids=[f"{s[1]}-{i}" for i, s in
                                                        enumerate(LEGIT)])
-def test_legit_is_not_flagged(engine, text: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_legit_is_not_flagged(engine: Engine, text: str, lang: str) -> None:
     report = engine.check_text(text, name="t", lang="en")
     fired = sorted(f.rule_id for f in report.findings)
     assert report.verdict < Verdict.SUSPICIOUS, (report.verdict, report.score, fired)
 
 
-def test_advice_is_localised_and_says_what_to_do(engine) -> None:  # type: ignore[no-untyped-def]
+def test_advice_is_localised_and_says_what_to_do(engine: Engine) -> None:
     text = "Сәлеметсіз бе, мен Ұлттық Банктің қызметкерімін. Ақшаңызды қауіпсіз шотқа аударыңыз."
     for lang, word in (("kk", "1477"), ("ru", "1477"), ("en", "1477")):
         report = engine.check_text(text, name="t", lang=lang)
@@ -242,7 +242,7 @@ def test_advice_is_localised_and_says_what_to_do(engine) -> None:  # type: ignor
         assert any(word in f.advice for f in report.findings), lang
 
 
-def test_evidence_quotes_the_original_words(engine) -> None:  # type: ignore[no-untyped-def]
+def test_evidence_quotes_the_original_words(engine: Engine) -> None:
     text = "Срочно!!! Переведите деньги на БЕЗОПАСНЫЙ счёт, иначе потеряете всё."
     report = engine.check_text(text, name="t", lang="ru")
     safe = next(f for f in report.findings if f.rule_id == "TXT-NBK-001")
@@ -252,7 +252,7 @@ def test_evidence_quotes_the_original_words(engine) -> None:  # type: ignore[no-
         assert text[ev.start:ev.end] == ev.text
 
 
-def test_negated_request_is_advice_not_scam(engine) -> None:  # type: ignore[no-untyped-def]
+def test_negated_request_is_advice_not_scam(engine: Engine) -> None:
     asked = engine.check_text("Сообщите код из SMS.", name="t", lang="ru")
     advised = engine.check_text("Никогда не сообщайте код из SMS.", name="t", lang="ru")
     assert "TXT-CODE-001" in {f.rule_id for f in asked.findings}
