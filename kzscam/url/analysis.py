@@ -38,6 +38,7 @@ class Analysis:
     hits: list[Hit] = field(default_factory=list)
 
     def add(self, check: str, span: tuple[int, int] | None, **params: str) -> None:
+        """Record a hit whose evidence is `span` of the link (the whole link when None)."""
         self.hits.append(Hit(check, checks.evidence(self.url, span), params))
 
 
@@ -71,6 +72,7 @@ def opaque_hits(a: Analysis) -> None:
 
 
 def action_hits(a: Analysis, name: str) -> None:
+    """Telegram login, WhatsApp prepared message, payment: reported even on the real domains."""
     p = a.parsed
     if kinds.is_tg_login(p.scheme, name, p.path, ""):
         a.kind = "messenger"
@@ -87,6 +89,7 @@ def action_hits(a: Analysis, name: str) -> None:
 
 
 def kind_hits(a: Analysis, name: str, depth: int, allow: frozenset[str]) -> None:
+    """Remote-access tools, downloads, shorteners, redirectors, forms, free hosting, actions."""
     p = a.parsed
     found = kinds.links().kinds_of(name, p.path)
     tool = kinds.remote_tool(name, p.path, p.query, found.get("tool"))
@@ -123,10 +126,12 @@ def brand_in_path(a: Analysis, name: str) -> None:
     kw = brand_in_words(words.split())
     if kw is not None:
         a.add("url.brand_path", (p.tail_span[0], min(p.tail_span[1], p.tail_span[0] + 300)),
-              brand=kw.brand.name, real=kw.real, domain=visible(name), site=visible(a.site))
+              brand=kw.brand.name, real=kw.real, domain=visible(name),
+              site=visible(a.site or name))
 
 
 def redirect_hits(a: Analysis, name: str, allow: frozenset[str]) -> None:
+    """A known redirector: report it, and inspect the address it forwards to (one level)."""
     from urllib.parse import parse_qsl
 
     p = a.parsed

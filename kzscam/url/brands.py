@@ -35,6 +35,7 @@ class Brand:
 
     @property
     def real(self) -> str:
+        """The domain shown to users as the real one."""
         return self.domains[0]
 
 
@@ -50,6 +51,7 @@ class Keyword:
 
     @property
     def key(self) -> str:
+        """The main comparison form."""
         return self.keys[0]
 
 
