@@ -8,9 +8,7 @@ the answers into hits.
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from urllib.parse import parse_qsl
 
 from kzscam.url.host import parents
@@ -44,6 +42,9 @@ class Links:
 @functools.cache
 def links() -> Links:
     """Load links.toml once."""
+    import tomllib
+    from importlib import resources
+
     raw = tomllib.loads(
         resources.files("kzscam.data.url").joinpath("links.toml").read_text("utf-8"))
     tools: dict[str, str] = {}

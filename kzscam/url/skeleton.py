@@ -10,10 +10,8 @@ package is loaded on first use of a non-ASCII character only: ASCII input never 
 from __future__ import annotations
 
 import functools
-import json
 import re
 import unicodedata
-from importlib import resources
 
 # Letters that the TR39 table does not send to ASCII but that pass for ASCII letters in a
 # lower-case address bar (Cyrillic and Kazakh letters, Latin letters with strokes, Greek).
@@ -44,6 +42,9 @@ _NAME = re.compile(r"^LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL |DOTLESS
 @functools.cache
 def _table() -> dict[str, str]:
     """Non-ASCII character -> ASCII letter(s) it imitates, from confusables.json plus _EXTRA."""
+    import json
+    from importlib import resources
+
     data = json.loads(
         resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
     )
