@@ -113,11 +113,16 @@ class Engine:
         findings = list(findings)
         if not findings:
             return 0, Verdict.SAFE
-        per_rule: dict[str, int] = {}
+        per_rule: dict[object, int] = {}
         tags: set[str] = set()
         worst = Severity.INFO
         for f in findings:
-            per_rule[f.rule_id] = max(per_rule.get(f.rule_id, 0), sc.points[f.severity])
+            # One fact counts once: the same rule, or two detectors reporting the same category on
+            # the same quoted text (an .apk link seen by the text rules and by the URL inspector).
+            key: object = f.rule_id
+            if f.category and f.evidence:
+                key = (f.category, frozenset(e.text for e in f.evidence))
+            per_rule[key] = max(per_rule.get(key, 0), sc.points[f.severity])
             tags.update(f.tags)
             worst = max(worst, f.severity)
         total = sum(per_rule.values())

@@ -64,3 +64,13 @@ def test_evidence_offsets_point_into_the_original() -> None:
     for f in report.findings:
         for ev in f.evidence:
             assert text[ev.start:ev.end] == ev.text
+
+
+def test_same_fact_from_two_detectors_counts_once() -> None:
+    eng = get_engine()
+    ev = (Evidence("http://x.top/a.apk", 0, 18),)
+    a = Finding("TXT-A", Severity.HIGH, "t", "a", evidence=ev, category="malicious_file")
+    b = Finding("URL-B", Severity.HIGH, "t", "a", evidence=ev, category="malicious_file")
+    c = Finding("URL-C", Severity.HIGH, "t", "a", evidence=ev, category="phishing_link")
+    assert eng.score([a, b]) == eng.score([a])
+    assert eng.score([a, c])[0] > eng.score([a])[0]

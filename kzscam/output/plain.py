@@ -7,7 +7,7 @@ from typing import Any, TextIO
 
 from kzscam.i18n import ui
 from kzscam.model import Report, Verdict
-from kzscam.output.safe import clean
+from kzscam.output.safe import clean, show_evidence, show_url
 
 EVIDENCE_LIMIT = 120
 TEXT_LIMIT = 200
@@ -40,11 +40,11 @@ def report_lines(r: Report, lang: str, indent: str = "") -> list[str]:
     for f in r.findings:
         lines.append(f"{sub}- {f.severity.label:<8} {f.rule_id}: {clean(f.title, one_line=True)}")
         for ev in f.evidence[:3]:
-            quoted = clean(ev.text, one_line=True, limit=EVIDENCE_LIMIT)
+            quoted = clean(show_evidence(f.rule_id, ev.text), one_line=True, limit=EVIDENCE_LIMIT)
             lines.append(f"{sub}    «{quoted}» [{ev.start}:{ev.end}]")
         lines.append(f"{sub}    {ui('what_to_do', lang)}: {clean(f.advice, one_line=True)}")
     if r.urls:
-        lines.append(f"{sub}urls: " + ", ".join(clean(u, one_line=True, limit=200) for u in r.urls))
+        lines.append(f"{sub}urls: " + ", ".join(clean(show_url(u), one_line=True, limit=200) for u in r.urls))
     if r.phones:
         lines.append(f"{sub}phones: " + ", ".join(clean(p, one_line=True) for p in r.phones))
     for part in r.parts:

@@ -16,7 +16,7 @@ from rich.text import Text
 from kzscam.i18n import ui
 from kzscam.model import Report, Severity, Verdict
 from kzscam.output.plain import _detail_lines
-from kzscam.output.safe import clean
+from kzscam.output.safe import clean, show_evidence, show_url
 
 VERDICT_STYLE = {
     Verdict.SAFE: "bold white on green",
@@ -69,12 +69,13 @@ def _body(r: Report, lang: str) -> Group:
         head.append(f"  {f.severity.label} · {f.rule_id}", style="dim")
         items.append(head)
         for ev in f.evidence[:3]:
-            items.append(Text("    «" + clean(ev.text, one_line=True, limit=120) + "»", style="italic"))
+            quoted = clean(show_evidence(f.rule_id, ev.text), one_line=True, limit=120)
+            items.append(Text("    «" + quoted + "»", style="italic"))
         advice = Text(f"    {ui('what_to_do', lang)}: ", style="bold")
         advice.append(clean(f.advice, one_line=True), style="")
         items.append(advice)
     if r.urls:
-        items.append(Text("urls: " + ", ".join(clean(u, one_line=True, limit=200) for u in r.urls),
+        items.append(Text("urls: " + ", ".join(clean(show_url(u), one_line=True, limit=200) for u in r.urls),
                           style="dim"))
     if r.phones:
         items.append(Text("phones: " + ", ".join(clean(p, one_line=True) for p in r.phones),

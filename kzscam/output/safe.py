@@ -32,3 +32,17 @@ def clean(text: str, *, one_line: bool = False, limit: int | None = None) -> str
     if one_line:
         out = out.replace("\n", " ⏎ ").replace("\t", " ")
     return out
+
+
+def show_url(url: str) -> str:
+    """A link as a person should see it: disguised letters in the host spelled out (k<U+0430>spi.kz)."""
+    if url.isascii() and url.isprintable():
+        return url
+    from kzscam.url.display import visible
+
+    return visible(url)
+
+
+def show_evidence(rule_id: str, text: str) -> str:
+    """Evidence of link findings goes through show_url; other evidence through clean()."""
+    return show_url(text) if rule_id.startswith(("URL-", "QR-")) and "\n" not in text else text
