@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from kzscam.config import Config
 from kzscam.model import Evidence, Finding, Hit, Report, Severity, Verdict
 from kzscam.rules.loader import SNAPSHOT, Catalog, load_catalog
 from kzscam.rules.matchers import TextMatcher, compile_text_rule
-from kzscam.rules.table import PatternTable, Scan
 from kzscam.rules.schema import Rule
+from kzscam.rules.table import PatternTable, Scan
 from kzscam.text.extract import APP_EXTENSIONS, Entity, extract_all
 from kzscam.text.normalize import INVISIBLE, Normalized, normalize
 
