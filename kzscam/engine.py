@@ -21,6 +21,15 @@ from kzscam.text.extract import APP_EXTENSIONS, Entity, extract_all
 from kzscam.text.normalize import INVISIBLE, Normalized, normalize
 
 
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Quote words, not the spaces and punctuation a pattern consumed around them."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
 class _SafeParams(dict[str, str]):
     """Leaves unknown `{placeholders}` visible instead of failing (a rule typo must not crash)."""
 
@@ -167,9 +176,9 @@ class Engine:
             fired.add(tm.rule.id)
             evidence = self._entity_evidence(text, tm.has, entities, norm)
             for view, s, e in spans:
-                o_s, o_e = view.span(s, e)
+                o_s, o_e = _trim(text, *view.span(s, e))
                 ev = Evidence(text[o_s:o_e], o_s, o_e)
-                if ev not in evidence:
+                if o_e > o_s and ev not in evidence:
                     evidence.append(ev)
             evidence.sort(key=lambda ev: ev.start)
             hits.append(Hit(tm.rule.id, tuple(evidence[:6])))
