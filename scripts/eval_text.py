@@ -103,13 +103,13 @@ def row(name: str, items: list[Item]) -> str:
     def pct(a: int, b: int) -> str:
         return f"{a / b:.3f}" if b else "  -  "
 
-    return (f"| {name:<24} | {len(items):>4} | {tp + fn:>4} | {fp + tn:>5} | {pct(tp, tp + fp):>9} "
+    return (f"| {name:<28} | {len(items):>4} | {tp + fn:>4} | {fp + tn:>5} | {pct(tp, tp + fp):>9} "
             f"| {pct(tp, tp + fn):>6} | {pct(fp, fp + tn):>6} |")
 
 
 def report(items: list[Item]) -> str:
-    head = ("| group                    |    n | scam | legit | precision | recall |    FPR |\n"
-            "|--------------------------|------|------|-------|-----------|--------|--------|")
+    head = ("| group                        |    n | scam | legit | precision | recall |    FPR |\n"
+            "|------------------------------|------|------|-------|-----------|--------|--------|")
     lines = ["## Overall", head, row("all", items), "", "## Per language", head]
     by_lang: dict[str, list[Item]] = defaultdict(list)
     by_scen: dict[str, list[Item]] = defaultdict(list)
