@@ -79,21 +79,15 @@ class TextMatcher:
             if not found:
                 return None
             groups.append(found)
-        # Anchor on each span of the first group; pick the nearest span of every other group in
-        # the same view. Bounded by MAX_SPANS per group, so this stays small.
-        for anchor in groups[0]:
-            view = anchor[0]
-            chosen = [anchor]
-            for other in groups[1:]:
-                same = [s for s in other if s[0] is view]
-                if not same:
-                    break
-                chosen.append(min(same, key=lambda s: abs(s[1] - anchor[1])))
-            else:
-                lo = min(s[1] for s in chosen)
-                hi = max(s[2] for s in chosen)
-                if hi - lo <= self.near_within:
-                    return chosen
+        # Distances are measured in the ORIGINAL text, so a group found in the transliterated view
+        # and another found in the main view can still be near each other. Anchor on each span of
+        # the first group and take the nearest span of every other group; bounded by MAX_SPANS.
+        placed = [[(s, *s[0].span(s[1], s[2])) for s in group] for group in groups]
+        for first in placed[0]:
+            chosen = [first] + [min(other, key=lambda p: abs(p[1] - first[1]))
+                                for other in placed[1:]]
+            if max(p[2] for p in chosen) - min(p[1] for p in chosen) <= self.near_within:
+                return [p[0] for p in chosen]
         return None
 
 

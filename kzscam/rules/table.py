@@ -128,8 +128,8 @@ class PatternTable:
                 owners.setdefault(lit, []).append(tid)
         if owners:
             automaton = ahocorasick.Automaton()
-            for lit, tids in owners.items():
-                automaton.add_word(lit, tuple(tids))
+            for lit, owner_ids in owners.items():
+                automaton.add_word(lit, tuple(owner_ids))
             automaton.make_automaton()
             self._automaton = automaton
 

@@ -111,11 +111,10 @@ def iter_lines(path: Path, name: str) -> Iterator[Message]:
         for lineno, raw in enumerate(stream, 1):
             note: str | None = None
             if isinstance(raw, bytes):
-                if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
-                    raw = raw[3:]
-                text, note = decode_bytes(raw)
+                data = raw[3:] if lineno == 1 and raw.startswith(codecs.BOM_UTF8) else raw
+                text, note = decode_bytes(data)
             else:
-                text = raw
+                text = str(raw)
             text = text.rstrip("\r\n")
             if not text.strip():
                 continue

@@ -37,9 +37,11 @@ _INVISIBLE_SET = frozenset(INVISIBLE)
 # Kazakh (and a few other Cyrillic) letters folded to the Russian letter people type instead.
 _CYR_LOOSE = {
     "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
-    "і": "и", "ї": "и", "ы": "и", "й": "и", "ё": "е", "є": "е", "ў": "у", "ь": "", "ъ": "",
+    "і": "и", "ї": "и", "ы": "и", "й": "и", "ё": "е", "є": "е", "ў": "у", "ь": "", "ъ": "", "щ": "ш",
 }
 # Latin letters of the Kazakh Latin alphabets whose base letter would lose the sound.
+# Small capitals (ᴋᴀsᴘɪ) look like Latin letters but NFKC leaves them alone.
+_SMALL_CAPS = dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢᴩ", "abcdefghijklmnopqrstuvwyzp", strict=True))
 _LATIN_SPECIAL = {"ş": "sh", "ç": "ch", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d"}
 
 
@@ -48,7 +50,7 @@ def _fold_char(ch: str) -> str:
         return ""
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
-        c = _LATIN_SPECIAL.get(c, c)
+        c = _LATIN_SPECIAL.get(c) or _SMALL_CAPS.get(c, c)
         for d in unicodedata.normalize("NFKD", c):
             if unicodedata.combining(d):
                 continue
@@ -87,7 +89,8 @@ def fold(text: str) -> str:
 
 # Look-alike letters between Latin and (folded) Cyrillic, by shape in either case.
 _LAT_TO_CYR = str.maketrans("aceopxykmthbi03", "асеорхукмтнвиоз")
-_CYR_TO_LAT = str.maketrans("асеорхукмтнви", "aceopxykmthbi")
+# In a Latin word a Cyrillic н is more often Kazakh ң typed by sound ("zhaңa") than a fake h.
+_CYR_TO_LAT = str.maketrans("асеорхукмтнви", "aceopxykmtnbi")
 _LEET_LAT = str.maketrans("013457@$", "oieastas")
 _LEET_CYR = str.maketrans("0134@", "оизча")
 
@@ -138,7 +141,7 @@ def _repair(folded: str) -> str:
 
 # Latin -> folded Cyrillic, digraphs first (Russian and Kazakh informal transliteration).
 _TRANSLIT_DI = {
-    "shch": "ш", "sch": "ш", "sh": "ш", "ch": "ч", "zh": "ж", "kh": "х", "ts": "ц", "tc": "ц",
+    "shch": "ш", "sch": "сч", "sh": "ш", "ch": "ч", "zh": "ж", "kh": "х", "ts": "ц", "tc": "ц",
     "ya": "я", "ja": "я", "yu": "ю", "ju": "ю", "yo": "е", "ye": "е", "ck": "к",
 }
 _TRANSLIT_1 = str.maketrans({
