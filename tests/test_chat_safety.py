@@ -12,7 +12,8 @@ import pytest
 
 from kzscam.chat.analyse import check_chat
 from kzscam.chat.model import ChatError, Limits
-from kzscam.chat.source import _Counting, open_chat
+from kzscam.chat.safezip import Counting, directory_size
+from kzscam.chat.source import open_chat
 from kzscam.chat.telegram import read_telegram
 
 FIX = Path(__file__).parent / "fixtures" / "chat"
@@ -90,7 +91,7 @@ def test_oversized_member_is_refused_from_its_header(tmp_path: Path) -> None:
 
 
 def test_counting_stream_stops_at_the_limit() -> None:
-    counted = _Counting(io.BytesIO(b"x" * 5000), 4096, "zip member 'a'")
+    counted = Counting(io.BytesIO(b"x" * 5000), 4096, "zip member 'a'")
     with pytest.raises(ChatError, match="larger than 4096 bytes"):
         counted.read()
 
@@ -173,3 +174,16 @@ def test_export_folder_and_missing_paths(tmp_path: Path) -> None:
         check_chat(tmp_path / "ChatExport_2026-11-21" / ".." / "..")
     with pytest.raises(ChatError, match="no such file"):
         check_chat(tmp_path / "missing.json")
+
+
+def test_directory_size_is_read_before_parsing(tmp_path: Path) -> None:
+    many = make_zip(tmp_path / "many.zip", {f"f{i}.jpg": b"x" for i in range(30)} | {
+        "_chat.txt": (FIX / "whatsapp_ios_chat.txt").read_bytes()})
+    count, size = directory_size(many)
+    assert count == 31 and 0 < size < 5000
+    with pytest.raises(ChatError, match="claims 31 members"):
+        check_chat(many, limits=Limits(max_zip_members=10))
+    fake = tmp_path / "fake.zip"
+    fake.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    with pytest.raises(ChatError, match="end-of-directory"):
+        check_chat(fake)

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import codecs
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import IO
+from pathlib import Path
 
 from kzscam.chat.model import ChatError, Limits, mb
+from kzscam.chat.safezip import Counting, open_member
 from kzscam.chat.whatsapp import looks_like_whatsapp
 
-SNIFF_BYTES = 64 << 10
+SNIFF_BYTES = 64 << 10  # the same as safezip.PROBE_BYTES: a zip member's head is sniffed alike
 TELEGRAM = "telegram"
 WHATSAPP = "whatsapp"
 UNKNOWN_FORMAT = ("not a recognised chat export: expected a Telegram Desktop result.json "
@@ -36,25 +35,6 @@ class Sniffed:
     fmt: str
     encoding: str
     head: str
-
-
-class _Counting(io.RawIOBase):
-    """Passes bytes through and stops the read once more than `limit` bytes came out."""
-
-    def __init__(self, inner: IO[bytes], limit: int, what: str) -> None:
-        self._inner, self._limit, self._what, self.count = inner, limit, what, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self._inner.read(len(buffer))
-        self.count += len(data)
-        if self.count > self._limit:
-            raise ChatError(f"{self._what} is larger than {mb(self._limit)} "
-                            f"(raise --max-size to read it)")
-        buffer[: len(data)] = data
-        return len(data)
 
 
 def sniff(head: bytes) -> Sniffed:
@@ -90,70 +70,12 @@ def text_stream(raw: io.RawIOBase, encoding: str) -> io.TextIOWrapper:
                             newline=None)
 
 
-def _unsafe_name(name: str) -> bool:
-    norm = name.replace("\\", "/")
-    parts = PurePosixPath(norm).parts
-    return norm.startswith("/") or bool(re.match(r"^[A-Za-z]:", norm)) or ".." in parts
-
-
-def _member_rank(info: zipfile.ZipInfo) -> int:
-    name = PurePosixPath(info.filename.replace("\\", "/")).name
-    if name == "_chat.txt":
-        return 0  # iOS
-    if name == "result.json":
-        return 0  # a zipped Telegram export folder
-    if name.lower().endswith(".txt") and "whatsapp" in name.lower():
-        return 1  # Android: "WhatsApp Chat with ...", "Чат WhatsApp с ..."
-    if name.lower().endswith((".txt", ".json")):
-        return 2
-    return 9
-
-
-def _check_member(info: zipfile.ZipInfo, limits: Limits) -> None:
-    what = f"zip member {info.filename!r}"
-    if info.flag_bits & 0x1:
-        raise ChatError(f"{what} is password-protected; export the chat again without a password")
-    if info.file_size > limits.max_bytes:
-        raise ChatError(f"{what} unpacks to {mb(info.file_size)}, over the {mb(limits.max_bytes)} "
-                        f"limit (raise --max-size to read it)")
-    ratio = info.file_size / max(1, info.compress_size)
-    if info.file_size > limits.zip_ratio_floor and ratio > limits.max_zip_ratio:
-        raise ChatError(f"{what} expands {ratio:.0f} times (a zip bomb?); refusing to unpack it")
-
-
-@contextmanager
-def _open_zip_member(path: Path, limits: Limits) -> Iterator[tuple[_Counting, bytes, str]]:
+def _is_chat(head: bytes) -> bool:
     try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise ChatError(f"not a valid zip archive ({exc})") from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > limits.max_zip_members:
-            raise ChatError(f"zip has {len(infos)} members, over the limit of "
-                            f"{limits.max_zip_members}")
-        for info in infos:
-            if _unsafe_name(info.filename):
-                raise ChatError(f"unsafe zip: member {info.filename!r} points outside the archive "
-                                f"(path traversal); refusing the whole file")
-        candidates = sorted((i for i in infos if not i.is_dir() and _member_rank(i) < 9),
-                            key=_member_rank)
-        for info in candidates[:20]:
-            _check_member(info, limits)
-            with archive.open(info) as probe:
-                head = probe.read(SNIFF_BYTES)
-            try:
-                sniff(head)
-            except ChatError:
-                continue
-            what = f"zip member {info.filename!r}"
-            counted = _Counting(archive.open(info), limits.max_bytes, what)
-            try:
-                yield counted, head, info.filename
-            finally:
-                counted.close()
-            return
-        raise ChatError("zip archive holds no chat (no _chat.txt, WhatsApp .txt or result.json)")
+        sniff(head)
+    except ChatError:
+        return False
+    return True
 
 
 def _resolve_dir(path: Path) -> Path:
@@ -181,7 +103,7 @@ def open_chat(path: Path, limits: Limits) -> Iterator[tuple[Sniffed, io.TextIOWr
         raise ChatError(f"cannot read: {exc.strerror or exc}") from None
     try:
         if magic.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-            with _open_zip_member(path, limits) as (raw, head, member):
+            with open_member(path, limits, _is_chat) as (raw, head, member):
                 found = sniff(head)
                 yield found, text_stream(raw, found.encoding), member
             return
@@ -191,7 +113,7 @@ def open_chat(path: Path, limits: Limits) -> Iterator[tuple[Sniffed, io.TextIOWr
         with path.open("rb") as handle:
             found = sniff(handle.read(SNIFF_BYTES))
             handle.seek(0)
-            counted = _Counting(handle, limits.max_bytes, "file")  # it may grow while we read
+            counted = Counting(handle, limits.max_bytes, "file")  # it may grow while we read
             yield found, text_stream(counted, found.encoding), path.name
     except zipfile.BadZipFile as exc:
         raise ChatError(f"corrupt zip archive ({exc})") from None
