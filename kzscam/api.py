@@ -17,6 +17,7 @@ the CLI prints them; nothing here raises on bad input except on invalid argument
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from kzscam.config import Config
@@ -92,10 +93,12 @@ def scan_qr(path: str | Path, *, lang: str | None = None, config: Config | None 
 
 
 def check_screenshot(path: str | Path, *, lang: str | None = None,
-                     config: Config | None = None) -> Report:
+                     config: Config | None = None, qr: bool = True) -> Report:
     """OCR a screenshot (Tesseract, kaz+rus+eng) and check the recognised text.
 
-    The report's `text` is the recognised text and evidence offsets index it.
+    The report's `text` is the recognised text and evidence offsets index it. With `qr`, QR codes
+    in the same picture are decoded too (one fast pass, no retries) and become the parts
+    (``parts_key == "codes"``), judged as `scan_qr` judges them.
     """
     from kzscam.ocr import OcrError, ocr_image
 
@@ -105,9 +108,29 @@ def check_screenshot(path: str | Path, *, lang: str | None = None,
         text = ocr_image(Path(path))
     except OcrError as exc:
         return _error(name, str(exc))
+    codes = _screenshot_codes(Path(path), chosen, config) if qr else None
     if not text.strip():
+        if codes is not None and codes.parts:
+            return codes
         return _error(name, "no text recognised in the image")
-    return check_text(text, lang=chosen, config=config, name=name)
+    report = check_text(text, lang=chosen, config=config, name=name)
+    if codes is not None and codes.parts:
+        report = replace(report, parts=codes.parts, parts_key="codes")
+    return report
+
+
+def _screenshot_codes(path: Path, lang: str, config: Config) -> Report | None:
+    from kzscam.engine import get_engine
+    from kzscam.qr.analyze import image_report
+    from kzscam.qr.loader import ImageError, Source, load
+    from kzscam.qr.pipeline import ScanOptions, scan
+
+    try:
+        image = load(Source(str(path), path=path))
+    except ImageError:
+        return None  # the OCR already read this image; a QR-only failure is not worth an error
+    result = scan(image, ScanOptions(retries=False))
+    return image_report(str(path), image.size, result.symbols, get_engine(config), config, lang)
 
 
 def check_chat(path: str | Path, *, lang: str | None = None, config: Config | None = None,

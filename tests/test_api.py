@@ -134,3 +134,31 @@ def test_importing_the_api_stays_light() -> None:
     code = (f"import sys, kzscam.api; print([m for m in {heavy!r} if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_check_screenshot_also_reads_qr_codes(tmp_path: Path) -> None:
+    from kzscam.ocr import tesseract_status
+
+    segno = pytest.importorskip("segno")
+    if tesseract_status() is not None:
+        pytest.skip(f"OCR unavailable: {tesseract_status()}")
+    from test_ocr import render
+
+    if render.find_font() is None:
+        pytest.skip("DejaVu fonts missing (Debian package fonts-dejavu-core)")
+    code = tmp_path / "code.png"
+    segno.make("http://kaspi-app.top/update.apk", error="m").save(code, scale=10, border=4)
+    from PIL import Image
+
+    shot = render.render_screenshot("Отсканируйте код, чтобы получить бонус", "light")
+    canvas = Image.new("RGB", (shot.width, shot.height + 500), "#EFEAE2")
+    canvas.paste(shot, (0, 0))
+    canvas.paste(Image.open(code).convert("RGB"), (60, shot.height + 20))
+    path = tmp_path / "shot.png"
+    canvas.save(path)
+    report = api.check_screenshot(path, lang="ru")
+    assert report.text is not None and "бонус" in report.text
+    assert report.parts_key == "codes" and len(report.parts) == 1
+    assert report.parts[0].urls == ("http://kaspi-app.top/update.apk",)
+    assert report.worst >= Verdict.SUSPICIOUS
+    assert api.check_screenshot(path, qr=False).parts == ()
