@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,7 @@ class Run:
     early: int  # RSS sum averaged over the first fifth of the samples
     late: int  # ... and over the last fifth
     code: int
+    cpu: float  # seconds of CPU used by the command and its workers
 
 
 def generate(path: Path, n: int, seed: int = 11) -> None:
@@ -91,6 +93,7 @@ def measure(path: Path, jobs: int) -> Run:
            "-f", "jsonl", "--jobs", str(jobs)]
     digest = hashlib.sha256()
     lines = 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT,
                             env=env)
@@ -111,11 +114,13 @@ def measure(path: Path, jobs: int) -> Run:
         time.sleep(SAMPLE_SECONDS)
     reader.join()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # workers are waited for: included
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     totals = [s[0] for s in samples if s[0]] or [0]
     fifth = max(1, len(totals) // 5)
     return Run(jobs, seconds, digest.hexdigest(), lines, max(totals),
                max((s[1] for s in samples), default=0), sum(totals[:fifth]) // fifth,
-               sum(totals[-fifth:]) // fifth, proc.returncode)
+               sum(totals[-fifth:]) // fifth, proc.returncode, cpu)
 
 
 def _mb(n: int) -> str:
@@ -139,14 +144,20 @@ def run(shared: Path, n: int = N_MESSAGES) -> str:
         f"the runs began. Memory is sampled every {SAMPLE_SECONDS} s over the whole process "
         "tree (RSS: pages the workers share with the parent after fork count twice).",
         "",
-        "| workers | wall time | messages/s | speed-up | peak memory, all processes | "
-        "largest process | memory early -> late in the run |",
-        "|---|---|---|---|---|---|---|",
+        "| workers | wall time | messages/s | speed-up | CPU time, all processes | cores busy "
+        "(CPU / wall) | peak memory, all processes | largest process | memory early -> late |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         out.append(f"| {r.jobs} | {r.seconds:.0f} s | {r.lines / r.seconds:,.0f} | "
-                   f"{base.seconds / r.seconds:.2f}x | {_mb(r.peak_total)} | "
-                   f"{_mb(r.peak_single)} | {_mb(r.early)} -> {_mb(r.late)} |")
+                   f"{base.seconds / r.seconds:.2f}x | {r.cpu:.0f} s | {r.cpu / r.seconds:.2f} | "
+                   f"{_mb(r.peak_total)} | {_mb(r.peak_single)} | {_mb(r.early)} -> "
+                   f"{_mb(r.late)} |")
+    two = runs[-1]
+    out += ["", f"Parallel overhead: the 2-worker run used {two.cpu / max(base.cpu, 1e-9):.2f}x "
+                f"the CPU time of one worker; on two otherwise idle cores its wall time would be "
+                f"about {two.cpu / 2:.0f} s ({base.seconds / (two.cpu / 2):.2f}x). When other work "
+                "holds a core, \"cores busy\" stays near 1 and the speed-up with it."]
     same = len({r.digest for r in runs}) == 1 and all(r.lines == n for r in runs)
     out += ["", f"Outputs of both runs identical (SHA-256 of the JSONL, {n:,} lines each): "
                 f"{'yes' if same else 'NO'}; exit codes {', '.join(str(r.code) for r in runs)}."]
