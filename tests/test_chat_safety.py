@@ -187,3 +187,13 @@ def test_directory_size_is_read_before_parsing(tmp_path: Path) -> None:
     fake.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     with pytest.raises(ChatError, match="end-of-directory"):
         check_chat(fake)
+
+
+def test_bad_byte_midway_keeps_the_messages_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    good = (FIX / "whatsapp_android_ru.txt").read_bytes()
+    path.write_bytes(good * 300 + "12.11.2026, 09:14 - Б: конец".encode("cp1251"))
+    report = check_chat(path)
+    assert report.error is not None and report.error.startswith("not UTF-8 text")
+    assert report.details["message_count"] >= 11 * 290  # decoding runs ahead by one buffer
+    assert "CHAT-RELATIVE-001" in {f.rule_id for f in report.findings}

@@ -12,13 +12,14 @@ riskiest) and the messages of completed chains are kept for the report.
 from __future__ import annotations
 
 import functools
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from kzscam.batch import ordered_map
 from kzscam.chat.conversation import Conversation
 from kzscam.chat.model import TEXT, ChatError, ChatMessage, Limits
-from kzscam.chat.source import TELEGRAM, open_chat
+from kzscam.chat.source import TELEGRAM, open_chat, read_problem
 from kzscam.chat.summary import Summary
 from kzscam.chat.telegram import read_telegram
 from kzscam.chat.whatsapp import read_whatsapp
@@ -62,8 +63,8 @@ def _guarded(messages: Iterator[ChatMessage], errors: list[str]) -> Iterator[Cha
     """Stop cleanly at a reading error so every message read before it is still judged."""
     try:
         yield from messages
-    except ChatError as exc:
-        errors.append(str(exc))
+    except (ChatError, UnicodeDecodeError, OSError, zipfile.BadZipFile) as exc:
+        errors.append(read_problem(exc))
 
 
 def check_messages(messages: Iterator[ChatMessage], *, name: str, lang: str, config: Config,

@@ -115,10 +115,17 @@ def open_chat(path: Path, limits: Limits) -> Iterator[tuple[Sniffed, io.TextIOWr
             handle.seek(0)
             counted = Counting(handle, limits.max_bytes, "file")  # it may grow while we read
             yield found, text_stream(counted, found.encoding), path.name
-    except zipfile.BadZipFile as exc:
-        raise ChatError(f"corrupt zip archive ({exc})") from None
-    except UnicodeDecodeError as exc:
-        raise ChatError(f"not UTF-8 text ({exc.reason}); chat exports are UTF-8: export the chat "
-                        f"again, or convert the file with `iconv -f cp1251 -t utf-8`") from None
-    except OSError as exc:
-        raise ChatError(f"cannot read: {exc.strerror or exc}") from None
+    except (zipfile.BadZipFile, UnicodeDecodeError, OSError) as exc:
+        raise ChatError(read_problem(exc)) from None
+
+
+def read_problem(exc: Exception) -> str:
+    """One line for an error met while reading an export (also midway through it)."""
+    if isinstance(exc, zipfile.BadZipFile):
+        return f"corrupt zip archive ({exc})"
+    if isinstance(exc, UnicodeDecodeError):
+        return (f"not UTF-8 text ({exc.reason}); chat exports are UTF-8: export the chat again, "
+                f"or convert the file with `iconv -f cp1251 -t utf-8`")
+    if isinstance(exc, OSError):
+        return f"cannot read: {exc.strerror or exc}"
+    return str(exc)
