@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,6 +20,7 @@ from kzscam.commands.common import (
     VerboseOpt,
     emit,
     fail_usage,
+    input_error_report,
     make_ctx,
     warn,
 )
@@ -118,36 +120,26 @@ def check_text(
         raise fail_usage(str(exc)) from None
     texts, files, images = texts or [], file or [], image or []
     stdin_tty = sys.stdin is None or sys.stdin.isatty()
-    messages = gather(texts, files, lines, jsonl_field, stdin_tty or bool(images))
-    if images:
-        messages = _chain(messages, _ocr_messages(images))
-    elif not texts and not files and stdin_tty:
+    if not texts and not files and not images and stdin_tty:
         raise fail_usage("no input: give message text, --file PATH, --image PATH, or pipe stdin")
-    raise typer.Exit(emit(_reports(messages, ctx, jobs), ctx, command="check-text"))
+    messages = gather(texts, files, lines, jsonl_field, stdin_tty or bool(images))
+    reports = _reports(messages, ctx, jobs)
+    if images:
+        reports = itertools.chain(reports, _screenshot_reports(images, ctx))
+    raise typer.Exit(emit(reports, ctx, command="check-text"))
 
 
-def _ocr_messages(images: list[Path]) -> Iterator[Message]:
-    """Screenshots -> recognised text (Tesseract, kaz+rus+eng); each failure is one input error."""
-    from kzscam.ocr import OcrError, ocr_image, tesseract_status
+def _screenshot_reports(images: list[Path], ctx: Ctx) -> Iterator[Report]:
+    """Screenshots: OCR (Tesseract, kaz+rus+eng), the text rules, and any QR code in the picture."""
+    from kzscam.api import check_screenshot
+    from kzscam.ocr import tesseract_status
 
     status = tesseract_status()
     for path in images:
         if status is not None:
-            yield Message(str(path), error=status)
+            yield input_error_report(str(path), status, ctx)
             continue
-        try:
-            text = ocr_image(path)
-        except OcrError as exc:
-            yield Message(str(path), error=str(exc))
-            continue
-        if text.strip():
-            yield Message(str(path), text)
-        else:
-            yield Message(str(path), error="no text recognised in the image")
-
-
-def _chain(first: Iterator[Message], second: Iterator[Message]) -> Iterator[Message]:
-    yield from first
-    yield from second
-
-
+        report = check_screenshot(path, lang=ctx.lang, config=ctx.config)
+        if report.error is not None:
+            warn(ctx, f"{path}: {report.error}")
+        yield report
