@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kzscam.config import Config
 from kzscam.model import Evidence, Finding, Hit, Report, Severity, Verdict
@@ -46,8 +45,7 @@ def _fmt(template: str, params: Mapping[str, str]) -> str:
         return template
 
 
-@dataclass(frozen=True)
-class TextOutcome:
+class TextOutcome(NamedTuple):
     """What the text pipeline found: stamped-ready hits and extracted entities."""
 
     hits: list[Hit]
@@ -85,6 +83,11 @@ class Engine:
             else:
                 for tid in self.table.patterns[trig]:
                     self._by_term.setdefault(tid, []).append(i)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["config"] = Config()  # set by the loader; allowlists are not part of the cache
+        return state
 
     def snapshot(self) -> dict[str, Any]:
         """The compiled structure, stored in the rule image so the next start skips compiling."""
@@ -245,7 +248,23 @@ def get_engine(config: Config | None = None) -> Engine:
         with _LOCK:
             engine = _ENGINES.get(config)
             if engine is None:
-                catalog = load_catalog(config.rules_dir, config.disabled_rules)
-                engine = Engine(catalog, config)
+                engine = _build(config)
                 _ENGINES[config] = engine
+    return engine
+
+
+def _build(config: Config) -> Engine:
+    """Packaged rules only (the common case) may come from the per-user engine cache."""
+    if config.rules_dir is not None or config.disabled_rules:
+        return Engine(load_catalog(config.rules_dir, config.disabled_rules), config)
+    from kzscam.rules import cache
+    from kzscam.rules.loader import packaged_digest
+
+    key = cache.cache_key(packaged_digest())
+    engine = cache.load(key)
+    if isinstance(engine, Engine):
+        engine.config = config
+        return engine
+    engine = Engine(load_catalog(), config)
+    cache.save(key, engine)
     return engine

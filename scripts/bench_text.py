@@ -26,28 +26,37 @@ def main(text: str) -> None:
 app()
 '''
 
-_FRAGMENTS = [
+_SCAM = [
     "Здравствуйте, это служба безопасности банка, на ваше имя оформлен кредит",
     "назовите код из SMS чтобы отменить операцию", "переведите деньги на безопасный счёт",
     "Сәлем, бұл Ұлттық Банктің қызметкері, шотыңыз бұғатталды", "кодты айтыңыз",
     "Your account will be deleted, enter the code at", "http://kaspi-bonus.top/login",
-    "Мама, у меня новый номер, срочно скинь 50 000 на карту", "Proголосуйте за мою дочь в конкурсе",
+    "Мама, у меня новый номер, срочно скинь 50 000 на карту", "Проголосуйте за мою дочь в конкурсе",
+    "Удалённая работа, доход от 5000 в день, пиши в лс", "Ваша посылка задержана, оплатите доставку",
+    "Скачайте AnyDesk и продиктуйте номер", "Congratulations! You have won a prize, call 09061701461",
+]
+_LEGIT = [
     "Покупка 2 210.00 KZT CAFE, остаток 75 243.99 KZT", "Код: 4821. Никому не сообщайте его",
     "Привет! Во сколько встречаемся завтра?", "Balance: 12 500 KZT, card *1405",
     "Ертең сағат 10-да жиналыс болады", "Meeting moved to Thursday, see agenda attached",
-    "Удалённая работа, доход от 5000 в день, пиши в лс", "Ваша посылка задержана, оплатите доставку",
-    "Скачайте AnyDesk и продиктуйте номер", "Congratulations! You have won a prize, call 09061701461",
     "Kaspi Gold: пополнение 15 000 ₸", "Жаңа жылыңызбен! Денсаулық тілеймін",
+    "Мам, я уже дома, поужинал", "Заказ №4471 ожидает вас в постамате до 25.11",
+    "Your parcel has been delivered to the pickup point", "Не забудь купить хлеб и молоко",
+    "Поздравляем с днём рождения! Счастья и здоровья", "Оплата за интернет прошла успешно",
 ]
+SCAM_SHARE = 0.2
 
 
-def generate_messages(n: int, seed: int = 7) -> list[str]:
-    """Messages of 1-5 fragments (~230 bytes on average), half of them scam-like."""
+def generate_messages(n: int, seed: int = 7, scam_share: float = SCAM_SHARE) -> list[str]:
+    """SMS/messenger-sized messages: `scam_share` of them built from scam phrases, the rest ordinary."""
     rng = random.Random(seed)
     out = []
     for _ in range(n):
-        k = rng.randint(1, 5)
-        out.append(" ".join(rng.choice(_FRAGMENTS) for _ in range(k)) + f" #{rng.randint(1, 99999)}")
+        pool = _SCAM if rng.random() < scam_share else _LEGIT
+        parts = [rng.choice(pool) for _ in range(rng.randint(1, 3))]
+        if pool is _SCAM and rng.random() < 0.5:
+            parts.insert(0, rng.choice(_LEGIT))
+        out.append(" ".join(parts) + f" #{rng.randint(1, 99999)}")
     return out
 
 
@@ -88,7 +97,7 @@ def _grep_patterns(count: int) -> list[str]:
                     words.append(re.escape(fold(term).rstrip("*").split("*")[0]))
     for terms in get_engine().catalog.lexicon.values():
         words.extend(re.escape(fold(t).replace("*", "").replace(" .. ", " ")) for t in terms)
-    words = list(dict.fromkeys(w for w in words if w.strip()))
+    words = list(dict.fromkeys(w for w in words if len(w.strip()) >= 3))
     while len(words) < count:
         words.append(words[len(words) % max(1, len(words))] + "x")
     return words[:count]
@@ -137,7 +146,8 @@ def run(shared: Path) -> str:
         "Target: <= 1.5x. typer is pinned to 0.28.0: 0.29.x imports pydantic at start-up "
         "(about twice the start-up time of a small Typer app).",
         "",
-        f"### Throughput: {N_MESSAGES:,} generated messages ({size_mb:.1f} MB), one per line",
+        f"### Throughput: {N_MESSAGES:,} generated messages ({size_mb:.1f} MB, {SCAM_SHARE:.0%} "
+        "scam-like), one per line",
         "",
         "| tool | wall s | messages/s | MB/s | ratio to grep |",
         "|---|---:|---:|---:|---:|",

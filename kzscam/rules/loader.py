@@ -11,8 +11,8 @@ from typing import Any
 
 from kzscam.model import Severity
 from kzscam.rules import RULE_FILES, SUPPORT_FILES
-from kzscam.rules.terms import TERM_CACHE, term_literals, term_regex
 from kzscam.rules.schema import Rule, RuleError, parse_rule, trusted_rule
+from kzscam.rules.terms import TERM_CACHE, term_literals, term_regex
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,11 @@ def sources_hash(files: dict[str, bytes]) -> str:
 # The engine's compiled structure for the packaged rules (term table, patterns, matchers), set when
 # the image is fresh; the engine then skips recompiling them.
 SNAPSHOT: dict[str, Any] = {}
+
+
+def packaged_digest() -> str:
+    """Checksum of the packaged rule files (the engine cache key depends on it)."""
+    return sources_hash(_package_bytes())
 
 
 def packaged_data() -> dict[str, dict[str, Any]]:

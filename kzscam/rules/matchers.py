@@ -53,6 +53,13 @@ class TextMatcher:
             return None
         if self.none_id is not None and scan.occurs(self.none_id):
             return None
+        # Cheap test first: every required pattern must occur before any span is computed.
+        if self.any_ids and not any(scan.occurs(p) for p in self.any_ids):
+            return None
+        if not all(scan.occurs(p) for p in self.all_ids) or not all(
+            scan.occurs(p) for p in self.near_ids
+        ):
+            return None
         evidence: list[Span] = []
         if self.any_ids:
             found = [s for pid in self.any_ids if scan.occurs(pid) for s in scan.spans(pid)

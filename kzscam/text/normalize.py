@@ -20,8 +20,8 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import re2
 
@@ -165,25 +165,29 @@ def translit_word(word: str) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
+# Per-message objects are plain slotted classes, not dataclasses: cheaper to create in batches and
+# to define at import (start-up time is measured).
+class _Segment(NamedTuple):
     start: int  # in this view
     length: int
     parent_start: int
     parent_length: int
 
 
-@dataclass
 class View:
     """One folded form of the text and the way back from its positions to the original string."""
 
-    name: str
-    text: str
-    original: str
-    parent: View | None = None
-    segments: list[_Segment] = field(default_factory=list)  # changed regions only, sorted
-    _starts: list[int] = field(default_factory=list)
-    _cum: list[int] | None = None  # main view: original index of each folded position
+    __slots__ = ("_cum", "_starts", "name", "original", "parent", "segments", "text")
+
+    def __init__(self, name: str, text: str, original: str, parent: View | None = None,
+                 segments: list[_Segment] | None = None) -> None:
+        self.name = name
+        self.text = text
+        self.original = original
+        self.parent = parent
+        self.segments = segments or []  # changed regions only, sorted
+        self._starts: list[int] = [seg.start for seg in self.segments]
+        self._cum: list[int] | None = None  # main view: original index of each folded position
 
     def to_original(self, pos: int) -> int:
         """Original index of the character at view position `pos`."""
@@ -237,13 +241,10 @@ def _derived(name: str, parent: View, replacements: list[tuple[int, int, str]]) 
         out_len += len(new)
         last = end
     pieces.append(parent.text[last:])
-    view = View(name, "".join(pieces), parent.original, parent, segments)
-    view._starts = [s.start for s in segments]
-    return view
+    return View(name, "".join(pieces), parent.original, parent, segments)
 
 
-@dataclass(frozen=True)
-class Normalized:
+class Normalized(NamedTuple):
     """All views of one message, plus signals the folding itself uncovered."""
 
     original: str
