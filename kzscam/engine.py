@@ -85,8 +85,19 @@ class Engine:
                     self._by_term.setdefault(tid, []).append(i)
 
     def __getstate__(self) -> dict[str, Any]:
+        """For the per-user cache: without the config (set on load) or the rules' examples."""
+        from dataclasses import replace
+
         state = dict(self.__dict__)
-        state["config"] = Config()  # set by the loader; allowlists are not part of the cache
+        state["config"] = Config()
+        # Matchers are compiled into text_matchers/by_check already: the match tables
+        # and the examples are only needed to build, so the cache leaves them out.
+        slim = {r.id: replace(r, hits=(), misses=(), description="",
+                              match={"check": r.check} if r.check else {})
+                for r in self.catalog.rules}
+        state["catalog"] = replace(self.catalog, rules=tuple(slim.values()), by_id=slim)
+        state["by_check"] = {k: [slim[r.id] for r in v] for k, v in self.by_check.items()}
+        state["text_matchers"] = [replace(tm, rule=slim[tm.rule.id]) for tm in self.text_matchers]
         return state
 
     def snapshot(self) -> dict[str, Any]:

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kzscam.commands.common import ConfigOpt, LangOpt, fail_usage, make_ctx
+from kzscam.config import Config
 from kzscam.exitcodes import ExitCode
 from kzscam.output import OutputFormat
 from kzscam.output.jsonout import dumps
 
+if TYPE_CHECKING:
+    from kzscam.rules.loader import Catalog
+
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="List and show the detection rules.", no_args_is_help=True)
+
+def _catalog(config: Config) -> Catalog:
+    """The full catalogue from the rule files (examples included; the engine cache drops them)."""
+    from kzscam.rules.loader import load_catalog
+    from kzscam.rules.schema import RuleError
+
+    try:
+        return load_catalog(config.rules_dir, config.disabled_rules)
+    except RuleError as exc:
+        raise fail_usage(str(exc)) from None
+
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
@@ -26,10 +41,8 @@ def list_rules(
     config: ConfigOpt = None,
 ) -> None:
     """One line per rule: id, severity, subject, title."""
-    from kzscam.engine import get_engine
-
     ctx = make_ctx(lang=lang, fmt=OutputFormat.PLAIN, fail_on=None, config_path=config)
-    rules = [r for r in get_engine(ctx.config).catalog.rules if subject in (None, r.subject)]
+    rules = [r for r in _catalog(ctx.config).rules if subject in (None, r.subject)]
     if as_json:
         print(dumps([{"id": r.id, "name": r.name, "subject": r.subject,
                       "severity": r.severity.label, "title": r.texts.title[ctx.lang]}
@@ -47,10 +60,8 @@ def show_rule(
     config: ConfigOpt = None,
 ) -> None:
     """Everything about one rule: texts, references, match and examples."""
-    from kzscam.engine import get_engine
-
     ctx = make_ctx(lang=lang, fmt=OutputFormat.PLAIN, fail_on=None, config_path=config)
-    rule = get_engine(ctx.config).catalog.by_id.get(rule_id.upper())
+    rule = _catalog(ctx.config).by_id.get(rule_id.upper())
     if rule is None:
         raise fail_usage(f"no rule with id {rule_id!r} (see `kzscam rules list`)")
     data = {
