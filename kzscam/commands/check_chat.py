@@ -16,7 +16,6 @@ from kzscam.commands.common import (
     LangOpt,
     VerboseOpt,
     emit,
-    fail_usage,
     input_error_report,
     make_ctx,
     warn,
@@ -70,11 +69,5 @@ def check_chat(
 ) -> None:
     """Check Telegram/WhatsApp chat exports; exit 1 when a chat contains a scam."""
     ctx = make_ctx(lang=lang, fmt=fmt, fail_on=fail_on, config_path=config, verbose=verbose)
-    try:
-        from kzscam.engine import get_engine
-
-        get_engine(ctx.config)
-    except Exception as exc:  # RuleError from a user's rules directory
-        raise fail_usage(str(exc)) from None
     raise typer.Exit(emit(_reports(paths, ctx, jobs, all_messages, max_size), ctx,
                           command="check-chat"))

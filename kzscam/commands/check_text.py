@@ -112,12 +112,6 @@ def check_text(
 ) -> None:
     """Check message text for scam indicators; exit 1 when any message is flagged."""
     ctx = make_ctx(lang=lang, fmt=fmt, fail_on=fail_on, config_path=config, verbose=verbose)
-    try:
-        from kzscam.engine import get_engine
-
-        get_engine(ctx.config)
-    except Exception as exc:  # RuleError from a user's rules directory
-        raise fail_usage(str(exc)) from None
     texts, files, images = texts or [], file or [], image or []
     stdin_tty = sys.stdin is None or sys.stdin.isatty()
     if not texts and not files and not images and stdin_tty:

@@ -80,12 +80,6 @@ def check_url(
 ) -> None:
     """Check links: which brand they imitate, hidden tricks, downloads; exit 1 when flagged."""
     ctx = make_ctx(lang=lang, fmt=fmt, fail_on=fail_on, config_path=config, verbose=verbose)
-    try:
-        from kzscam.engine import get_engine
-
-        get_engine(ctx.config)
-    except Exception as exc:  # RuleError from a user's rules directory
-        raise fail_usage(str(exc)) from None
     urls = urls or []
     stdin_tty = sys.stdin is None or sys.stdin.isatty()
     if not urls and stdin_tty:

@@ -71,7 +71,7 @@ def _resolve_format(fmt: OutputFormat, out: TextIO) -> OutputFormat:
 
 
 def make_ctx(*, lang: str | None, fmt: OutputFormat, fail_on: str | None,
-             config_path: Path | None, verbose: bool = False) -> Ctx:
+             config_path: Path | None, verbose: bool = False, load_rules: bool = True) -> Ctx:
     """Layer flags over env over config file over defaults; bad values exit with code 2."""
     try:
         config = load_config(config_path)
@@ -84,6 +84,16 @@ def make_ctx(*, lang: str | None, fmt: OutputFormat, fail_on: str | None,
     except ValueError as exc:
         raise fail_usage(f"--fail-on: {exc}") from None
     chosen = choose_lang(lang, config.lang)
+    if load_rules:
+        # Build (or load) the engine now, so a broken rule file in the user's rules directory is a
+        # usage error with its name, before any input is read.
+        from kzscam.engine import get_engine
+        from kzscam.rules.schema import RuleError
+
+        try:
+            get_engine(config)
+        except RuleError as exc:
+            raise fail_usage(str(exc)) from None
     return Ctx(config=config, lang=chosen, fmt=_resolve_format(fmt, sys.stdout),
                fail_on=threshold, verbose=verbose)
 

@@ -41,7 +41,8 @@ def list_rules(
     config: ConfigOpt = None,
 ) -> None:
     """One line per rule: id, severity, subject, title."""
-    ctx = make_ctx(lang=lang, fmt=OutputFormat.PLAIN, fail_on=None, config_path=config)
+    ctx = make_ctx(lang=lang, fmt=OutputFormat.PLAIN, fail_on=None, config_path=config,
+                   load_rules=False)
     rules = [r for r in _catalog(ctx.config).rules if subject in (None, r.subject)]
     if as_json:
         print(dumps([{"id": r.id, "name": r.name, "subject": r.subject,
@@ -60,7 +61,8 @@ def show_rule(
     config: ConfigOpt = None,
 ) -> None:
     """Everything about one rule: texts, references, match and examples."""
-    ctx = make_ctx(lang=lang, fmt=OutputFormat.PLAIN, fail_on=None, config_path=config)
+    ctx = make_ctx(lang=lang, fmt=OutputFormat.PLAIN, fail_on=None, config_path=config,
+                   load_rules=False)
     rule = _catalog(ctx.config).by_id.get(rule_id.upper())
     if rule is None:
         raise fail_usage(f"no rule with id {rule_id!r} (see `kzscam rules list`)")

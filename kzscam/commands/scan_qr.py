@@ -163,12 +163,6 @@ def scan_qr(
     if annotate is not None and annotate.suffix and not annotate.is_dir() and (
             len(inputs) > 1 or any(Path(i).is_dir() for i in inputs if i != "-")):
         raise fail_usage(f"--annotate {annotate}: give a directory when scanning several images")
-    try:
-        from kzscam.engine import get_engine
-
-        get_engine(ctx.config)
-    except Exception as exc:  # RuleError from a user's rules directory
-        raise fail_usage(str(exc)) from None
     if verbose and not no_zbar:
         from kzscam.qr.decoders import zbar_status
 
