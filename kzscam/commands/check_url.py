@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -43,10 +44,18 @@ def gather(urls: list[str], stdin_is_tty: bool) -> Iterator[Message]:
 
 
 def _name(url: str) -> str:
-    """The input's name in reports: disguised letters spelled out, very long links cut."""
-    from kzscam.url.display import visible
+    """The input's name in reports: the link itself (raw; renderers escape it), very long ones cut."""
+    return url if len(url) <= NAME_LIMIT else url[:NAME_LIMIT] + "…"
 
-    return visible(url if len(url) <= NAME_LIMIT else url[:NAME_LIMIT] + "…")
+
+def _link(text: str) -> str:
+    """The link a pasted line really is: brackets, quotes and defanging (``hxxps``, ``[.]``) removed."""
+    from kzscam.text.extract import undefang
+    from kzscam.url.parse import unwrap
+
+    link = undefang(unwrap(text))
+    scheme, sep, rest = link.partition("://")
+    return scheme.lower() + sep + rest if sep and scheme.isascii() and scheme.isalpha() else link
 
 
 def _reports(messages: Iterator[Message], ctx: Ctx) -> Iterator[Report]:
@@ -59,12 +68,16 @@ def _reports(messages: Iterator[Message], ctx: Ctx) -> Iterator[Report]:
             continue
         if msg.note:
             warn(ctx, f"{msg.name}: {msg.note}")
-        url = msg.text.strip()
+        given = msg.text.strip()
+        url = _link(given)
         problem = url_problem(url)
         if problem is not None:
-            yield input_error_report(_name(url) or msg.name, problem, ctx)
+            yield input_error_report(_name(given) or msg.name, problem, ctx)
             continue
-        yield url_report(url, name=_name(url), lang=ctx.lang, config=ctx.config)
+        report = url_report(url, name=_name(url), lang=ctx.lang, config=ctx.config)
+        if url != given:
+            report = replace(report, details={**report.details, "given": _name(given)})
+        yield report
 
 
 @app.command("check-url")

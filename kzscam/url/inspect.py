@@ -24,6 +24,7 @@ from kzscam.url.analysis import (
 from kzscam.url.display import visible
 from kzscam.url.host import decode_host
 from kzscam.url.parse import SPECIAL, parse_url
+from kzscam.url.wrapped import Target, target
 
 if TYPE_CHECKING:
     from kzscam.config import Config
@@ -93,11 +94,34 @@ def _hierarchical(a: Analysis, allow: frozenset[str], depth: int) -> None:
     kind_hits(a, name, depth, allow)
 
 
+def _shift(hit: Hit, url: str, opened: Target) -> Hit:
+    """A hit on the page a wrapper opens, its evidence moved onto the wrapper link."""
+    if opened.exact:
+        ev = tuple(Evidence(e.text, e.start + opened.start, e.end + opened.start)
+                   for e in hit.evidence)
+    else:
+        ev = (Evidence(url[opened.start:opened.end], opened.start, opened.end),)
+    return Hit(hit.check, ev, hit.params)
+
+
+def _wrapped(a: Analysis, opened: Target, allow: frozenset[str], depth: int) -> None:
+    """An intent or browser link: what the wrapper does, plus every check on the page it opens."""
+    inner = analyse(opened.url, allow, depth + 1)
+    opaque_hits(a)
+    a.host, a.site, a.brand, a.owner = inner.host, inner.site, inner.brand, inner.owner
+    if inner.kind != "web" or a.kind == "app-link":
+        a.kind = inner.kind
+    a.hits.extend(_shift(h, a.url, opened) for h in inner.hits)
+
+
 def analyse(url: str, allow_domains: frozenset[str] = frozenset(), depth: int = 0) -> Analysis:
     """Inspect one link; see `inspect_url`. Raises only on a bug (tests call this directly)."""
     a = Analysis(url, parse_url(url))
     invisible = checks.invisible_chars(url)
-    if a.parsed.hierarchical and a.parsed.scheme in SPECIAL | {""}:
+    opened = target(url) if depth < 2 and a.parsed.scheme not in SPECIAL | {""} else None
+    if opened is not None:
+        _wrapped(a, opened, allow_domains, depth)
+    elif a.parsed.hierarchical and a.parsed.scheme in SPECIAL | {""}:
         _hierarchical(a, allow_domains, depth)
     else:
         opaque_hits(a)
@@ -131,16 +155,19 @@ def url_report(url: str, *, name: str, lang: str, config: Config) -> Report:
     engine = get_engine(config)
     findings = engine.stamp(a.hits, lang)
     score, verdict = engine.score(findings)
+    host = (a.host.ip or a.host.name) if a.host and a.host.name else None
     details: dict[str, str | None] = {
-        "url": visible(url),
+        "url": url,
         "scheme": a.parsed.scheme or None,
-        "host": (a.host.ip or visible(a.host.name)) if a.host and a.host.name else None,
-        "registrable_domain": visible(a.site) if a.site else None,
+        "host": host,
+        "registrable_domain": a.site or None,
         "kind": a.kind,
         "owner": a.owner or None,
         "imitates": a.brand.keyword.brand.name if a.brand else None,
         "real_domain": a.brand.keyword.real if a.brand else None,
     }
+    if visible(url) != url:  # human output shows this line; JSON keeps the raw strings above
+        details["display"] = visible(url)
     return Report(input=name, verdict=verdict, score=score, findings=tuple(findings),
                   urls=(url,), details=details)
 

@@ -141,3 +141,31 @@ def url_problem(url: str) -> str | None:
     ):
         return "not a link: no scheme and no dot in the host name"
     return None
+
+
+_PAIRS = {"<": ">", "(": ")", "[": "]", "{": "}", '"': '"', "'": "'", "«": "»", "“": "”",
+          "„": "“", "‘": "’", "`": "`"}
+_TRAILING = ".,;:!?…"
+_CLOSERS = ")]}>»”’\"'`"
+
+
+def unwrap(text: str) -> str:
+    """A link as pasted from a message: ``<https://a.kz>``, ``(https://a.kz).``, ``"https://a.kz",``.
+
+    Strips surrounding brackets and quotes and trailing punctuation, like the text extractor.
+    A closing bracket that the link itself opened (``/wiki/A_(b)``) stays.
+    """
+    s = text.strip()
+    while True:
+        before = s
+        s = s.rstrip(_TRAILING).strip()
+        if len(s) >= 2 and _PAIRS.get(s[0]) == s[-1]:
+            s = s[1:-1].strip()
+        elif s[:1] in _PAIRS and _PAIRS[s[:1]] not in s[1:]:
+            s = s[1:].strip()
+        elif s and s[-1] in _CLOSERS:
+            opener = next((o for o, c in _PAIRS.items() if c == s[-1] and o != c), "")
+            if not opener or s.count(opener) < s.count(s[-1]):
+                s = s[:-1].strip()
+        if s == before:
+            return s
