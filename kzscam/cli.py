@@ -89,6 +89,8 @@ def main() -> None:
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
     from typer.exceptions import Abort
 
+    # Invalid UTF-8 in arguments arrives as lone surrogates, which nothing can print: make it U+FFFD.
+    sys.argv = [a.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for a in sys.argv]
     try:
         code = app(standalone_mode=False)
     except NoArgsIsHelpError as exc:

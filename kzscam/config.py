@@ -98,7 +98,13 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     cfg = Config()
     explicit = path is not None or "KZSCAM_CONFIG" in env
     cfg_path = path or (Path(env["KZSCAM_CONFIG"]) if "KZSCAM_CONFIG" in env else default_config_path())
-    if cfg_path.exists() or explicit:
+    try:
+        present = cfg_path.exists()
+    except OSError as exc:  # e.g. a config folder the user may not enter
+        if explicit:
+            raise ConfigError(f"{cfg_path}: cannot read config: {exc.strerror or exc}") from None
+        present = False  # an unreachable default location is the same as none
+    if present or explicit:
         import tomllib
 
         try:

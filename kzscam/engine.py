@@ -17,7 +17,7 @@ from kzscam.rules.matchers import TextMatcher, compile_text_rule
 from kzscam.rules.schema import Rule
 from kzscam.rules.table import PatternTable, Scan
 from kzscam.text.extract import APP_EXTENSIONS, Entity, extract_all
-from kzscam.text.normalize import INVISIBLE, Normalized, normalize
+from kzscam.text.normalize import INVISIBLE_RE, Normalized, normalize
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -27,6 +27,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and not text[end - 1].isalnum():
         end -= 1
     return start, end
+
+
+MAX_URLS = 50
 
 
 class _SafeParams(dict[str, str]):
@@ -206,7 +209,7 @@ class Engine:
         out: list[Evidence] = []
         for kind in kinds:
             if kind == "invisible":
-                pos = [i for i, c in enumerate(text) if c in INVISIBLE][:3]
+                pos = [m.start() for m in INVISIBLE_RE.finditer(text, 0)][:3]
                 out.extend(Evidence(text[max(0, i - 8) : i + 9], max(0, i - 8), min(len(text), i + 9))
                            for i in pos)
             elif kind == "mixed_script":
@@ -226,7 +229,15 @@ class Engine:
         except ImportError:  # the inspector is optional until installed
             return []
         out: list[Hit] = []
+        seen: set[str] = set()
         for ent in urls:
+            # A message with thousands of links must not produce thousands of findings: the first
+            # MAX_URLS distinct links are inspected (all are still listed in `urls`).
+            if ent.value in seen:
+                continue
+            seen.add(ent.value)
+            if len(seen) > MAX_URLS:
+                break
             for hit in inspect_url(ent.value, allow_domains=self.config.allow_domains):
                 # Evidence offsets of the inspector are relative to the URL; quote the link itself.
                 out.append(Hit(hit.check, (Evidence(text[ent.start : ent.end], ent.start, ent.end),),

@@ -219,3 +219,81 @@ def test_broken_pipe_is_quiet() -> None:
     proc = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120)
     assert proc.stdout.count("\n") == 1
     assert "Traceback" not in proc.stderr and "Broken pipe" not in proc.stderr
+
+
+def test_invisible_and_control_characters_do_not_hide_words() -> None:
+    for hidden in ("\U000e0041", "\ufe0f", "\u2800", "\x07", "\x7f", "\u200b"):
+        proc = run_cli("check-text", "-f", "json", f"Назовите ко{hidden}д из SMS")
+        result = json.loads(proc.stdout)["results"][0]
+        ids = {f["rule_id"] for f in result["findings"]}
+        assert result["verdict"] in ("suspicious", "dangerous"), (repr(hidden), ids)
+        assert "TXT-ENT-002" in ids
+
+
+def test_one_bad_byte_keeps_utf8(tmp_path: Path) -> None:
+    src = tmp_path / "msg.txt"
+    src.write_bytes("Переведите деньги на безопасный счёт ".encode() + b"\xff")
+    proc = run_cli("check-text", "-f", "json", "--file", str(src))
+    result = json.loads(proc.stdout)["results"][0]
+    assert "Переведите" in result.get("text", "") or result["verdict"] != "safe"
+    assert result["verdict"] in ("suspicious", "dangerous")
+    assert "undecodable" in proc.stderr
+
+
+def test_hostile_jsonl_lines_are_input_errors() -> None:
+    deep = '{"text":"hi","x":' + "[" * 100_000 + "]" * 100_000 + "}"
+    big = '{"text":"hi","n":' + "9" * 5000 + "}"
+    data = "\n".join([deep, big, '{"text":"a","x":NaN}', '{"text":"\\ud800 hi"}', '{"text":"ok"}'])
+    proc = run_cli("check-text", "--jsonl-field", "text", "-f", "jsonl", input=data + "\n")
+    rows = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [r["error"] is not None for r in rows] == [True, True, True, False, False]
+    assert proc.returncode == ExitCode.INPUT_ERROR and "Traceback" not in proc.stderr
+
+
+def test_invalid_utf8_argument() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "kzscam", "check-text", "-f", "jsonl",
+                           b"\xff \xd0\xbd\xd0\xb0\xd0\xb7\xd0\xbe\xd0\xb2\xd0\xb8\xd1\x82\xd0\xb5 "
+                           b"\xd0\xba\xd0\xbe\xd0\xb4"], capture_output=True, timeout=60)
+    assert b"Traceback" not in proc.stderr
+    assert json.loads(proc.stdout)["verdict"] in ("suspicious", "dangerous")
+
+
+def test_thousands_of_links_give_bounded_output(tmp_path: Path) -> None:
+    src = tmp_path / "links.txt"
+    src.write_text(" ".join(f"http://kаspi{i}.kz/login" for i in range(3000)), encoding="utf-8")
+    proc = run_cli("check-text", "-f", "json", "--file", str(src))
+    result = json.loads(proc.stdout)["results"][0]
+    assert len(result["urls"]) == 3000
+    assert len(result["findings"]) < 300
+
+
+def test_unreadable_file_does_not_stop_the_batch(tmp_path: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    import pytest
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run as an unprivileged user")
+    import tempfile
+
+    tmp_path = Path(tempfile.mkdtemp(dir="/tmp"))
+    tmp_path.chmod(0o755)
+    locked, ok = tmp_path / "locked.txt", tmp_path / "ok.txt"
+    locked.write_text("назовите код", encoding="utf-8")
+    ok.write_text("назовите код из SMS", encoding="utf-8")
+    locked.chmod(0o600)
+    ok.chmod(0o644)
+    env = {**os.environ, "HOME": str(tmp_path), "KZSCAM_NO_CACHE": "1"}
+    proc = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m",
+         "kzscam", "check-text", "-f", "jsonl", "--file", str(locked), "--file", str(ok)],
+        capture_output=True, text=True, timeout=60, env=env, cwd="/")
+    rows = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert proc.returncode == ExitCode.INPUT_ERROR, proc.stderr
+    assert rows[0]["error"] == "permission denied" and rows[1]["verdict"] != "safe"

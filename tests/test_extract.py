@@ -59,3 +59,8 @@ def test_iin_checksum() -> None:
 
 def test_undefang() -> None:
     assert undefang("hxxp://a[.]b(.)c") == "http://a.b.c"
+
+
+def test_adjacent_numbers_are_all_found() -> None:
+    phones = [v for k, v in kinds("+77010000001 +77010000002 +77010000003 1477 1414")]
+    assert phones == ["+77010000001", "+77010000002", "+77010000003", "1477", "1414"]

@@ -93,7 +93,8 @@ def check_text(
         help="Message text(s); '-' reads stdin. Without arguments, piped stdin is read.",
         show_default=False)] = None,
     file: Annotated[list[Path] | None, typer.Option(
-        "--file", help="Read a message from this file (repeatable).", show_default=False)] = None,
+        "--file", help="Read a message from this file (repeatable).", show_default=False,
+        readable=False)] = None,
     lines: Annotated[bool, typer.Option(
         "--lines", help="Each line of the input is one message (streamed).")] = False,
     jsonl_field: Annotated[str | None, typer.Option(
@@ -101,7 +102,7 @@ def check_text(
         "through.", show_default=False)] = None,
     image: Annotated[list[Path] | None, typer.Option(
         "--image", help="OCR this screenshot and check its text (repeatable).",
-        show_default=False)] = None,
+        show_default=False, readable=False)] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
                                       help="Parallel worker processes.")] = 1,
     lang: LangOpt = None,

@@ -36,7 +36,7 @@ FailOnOpt = Annotated[
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", help="Config file (default ~/.config/kzscam/config.toml).",
-                 show_default=False),
+                 show_default=False, readable=False),
 ]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Say more on stderr.")]
 

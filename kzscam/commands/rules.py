@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kzscam.commands.common import ConfigOpt, LangOpt, fail_usage, make_ctx
+from kzscam.commands.common import ConfigOpt, FormatOpt, LangOpt, fail_usage, make_ctx
 from kzscam.config import Config
 from kzscam.exitcodes import ExitCode
 from kzscam.output import OutputFormat
 from kzscam.output.jsonout import dumps
+from kzscam.rules.schema import SUBJECTS
 
 if TYPE_CHECKING:
     from kzscam.rules.loader import Catalog
@@ -38,13 +39,16 @@ def list_rules(
                                                 show_default=False)] = None,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.PLAIN,
     config: ConfigOpt = None,
 ) -> None:
     """One line per rule: id, severity, subject, title."""
     ctx = make_ctx(lang=lang, fmt=OutputFormat.PLAIN, fail_on=None, config_path=config,
                    load_rules=False)
+    if subject is not None and subject not in SUBJECTS:
+        raise fail_usage(f"--subject: unknown subject {subject!r} (use {', '.join(SUBJECTS)})")
     rules = [r for r in _catalog(ctx.config).rules if subject in (None, r.subject)]
-    if as_json:
+    if as_json or fmt in (OutputFormat.JSON, OutputFormat.JSONL):
         print(dumps([{"id": r.id, "name": r.name, "subject": r.subject,
                       "severity": r.severity.label, "title": r.texts.title[ctx.lang]}
                      for r in rules]))
@@ -55,9 +59,10 @@ def list_rules(
 
 @app.command("show")
 def show_rule(
-    rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. TXT-OTP-001.")],
+    rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. TXT-CODE-001.")],
     lang: LangOpt = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.PLAIN,
     config: ConfigOpt = None,
 ) -> None:
     """Everything about one rule: texts, references, match and examples."""
@@ -73,7 +78,7 @@ def show_rule(
         "advice": rule.texts.advice[ctx.lang], "match": dict(rule.match),
         "examples": {"hit": list(rule.hits), "miss": list(rule.misses)}, "source": rule.source,
     }
-    if as_json:
+    if as_json or fmt in (OutputFormat.JSON, OutputFormat.JSONL):
         print(dumps(data))
         raise typer.Exit(ExitCode.OK)
     for key, value in data.items():

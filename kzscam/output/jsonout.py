@@ -40,7 +40,13 @@ def result_dict(r: Report) -> dict[str, Any]:
 
 
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+    """Compact UTF-8 JSON; falls back to \\u escapes if a lone surrogate slipped into a string."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(obj, ensure_ascii=True, separators=(",", ":"), default=str)
+    return text
 
 
 def render_jsonl(reports: Iterable[Report], out: TextIO) -> None:

@@ -44,7 +44,9 @@ def report_lines(r: Report, lang: str, indent: str = "") -> list[str]:
             lines.append(f"{sub}    «{quoted}» [{ev.start}:{ev.end}]")
         lines.append(f"{sub}    {ui('what_to_do', lang)}: {clean(f.advice, one_line=True)}")
     if r.urls:
-        lines.append(f"{sub}urls: " + ", ".join(clean(show_url(u), one_line=True, limit=200) for u in r.urls))
+        more = f" (+{len(r.urls) - 20} more)" if len(r.urls) > 20 else ""
+        lines.append(f"{sub}urls: " + ", ".join(clean(show_url(u), one_line=True, limit=200)
+                                               for u in r.urls[:20]) + more)
     if r.phones:
         lines.append(f"{sub}phones: " + ", ".join(clean(p, one_line=True) for p in r.phones))
     for part in r.parts:

@@ -75,8 +75,9 @@ def _body(r: Report, lang: str) -> Group:
         advice.append(clean(f.advice, one_line=True), style="")
         items.append(advice)
     if r.urls:
-        items.append(Text("urls: " + ", ".join(clean(show_url(u), one_line=True, limit=200) for u in r.urls),
-                          style="dim"))
+        shown = ", ".join(clean(show_url(u), one_line=True, limit=200) for u in r.urls[:20])
+        more = f" (+{len(r.urls) - 20} more)" if len(r.urls) > 20 else ""
+        items.append(Text("urls: " + shown + more, style="dim"))
     if r.phones:
         items.append(Text("phones: " + ", ".join(clean(p, one_line=True) for p in r.phones),
                           style="dim"))

@@ -8,7 +8,9 @@ are RE2 (linear time).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import re2
 
@@ -92,10 +94,22 @@ def _digits(s: str) -> str:
     return "".join(c for c in s if c.isdigit())
 
 
+def _groups(pattern: Any, text: str) -> Iterator[tuple[int, int]]:
+    """Spans of group 1, resuming right after it: a boundary character consumed at the end of one
+    match is the leading boundary of the next (so "+7701… +7702…" yields both numbers)."""
+    pos = 0
+    while pos <= len(text):
+        m = pattern.search(text, pos)
+        if m is None:
+            return
+        start, end = m.span(1)
+        yield start, end
+        pos = max(end, m.start() + 1)
+
+
 def extract_phones(text: str) -> list[Entity]:
     out: list[Entity] = []
-    for m in _PHONE_RE.finditer(text):
-        start, end = m.span(1)
+    for start, end in _groups(_PHONE_RE, text):
         digits = _digits(text[start:end])
         if not 10 <= len(digits) <= 15:
             continue
@@ -103,8 +117,7 @@ def extract_phones(text: str) -> list[Entity]:
         if len(digits) == 11 and digits[0] == "8" and digits[1] == "7":
             value = "+7" + digits[1:]  # Kazakh 8-7xx-... trunk prefix
         out.append(Entity("phone", value, start, end))
-    for m in _SHORT_RE.finditer(text):
-        start, end = m.span(1)
+    for start, end in _groups(_SHORT_RE, text):
         out.append(Entity("phone", text[start:end], start, end))
     return out
 
@@ -138,8 +151,7 @@ def iin_ok(iin: str) -> bool:
 
 def extract_cards(text: str) -> list[Entity]:
     out: list[Entity] = []
-    for m in _CARD_RE.finditer(text):
-        start, end = m.span(1)
+    for start, end in _groups(_CARD_RE, text):
         digits = _digits(text[start:end])
         if 13 <= len(digits) <= 19 and digits[0] in "2345689" and luhn_ok(digits):
             out.append(Entity("card", digits[:6] + "…" + digits[-4:], start, end))
@@ -147,8 +159,8 @@ def extract_cards(text: str) -> list[Entity]:
 
 
 def extract_iins(text: str) -> list[Entity]:
-    return [Entity("iin", m.group(1)[:6] + "…", *m.span(1)) for m in _IIN_RE.finditer(text)
-            if iin_ok(m.group(1))]
+    return [Entity("iin", text[s:e][:6] + "…", s, e) for s, e in _groups(_IIN_RE, text)
+            if iin_ok(text[s:e])]
 
 
 def extract_all(text: str) -> list[Entity]:

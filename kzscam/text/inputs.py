@@ -31,7 +31,11 @@ class Message:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str | None]:
-    """Decode a whole message; returns text and a note when it was not clean UTF-8."""
+    """Decode a whole message; returns text and a note when it was not clean UTF-8.
+
+    A stray invalid byte in otherwise valid UTF-8 must not turn Cyrillic into cp1251 mojibake (and
+    hide a scam): cp1251 is chosen only when the bytes do not look like UTF-8 at all.
+    """
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -40,10 +44,24 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd")
+    multibyte = sum(1 for c in replaced if ord(c) > 127 and c != "\ufffd")
+    if multibyte >= bad * 4 or bad <= max(1, len(data) // 200):
+        return replaced, f"invalid UTF-8: {bad} undecodable byte sequence(s) replaced"
     try:
         return data.decode("cp1251"), "not UTF-8; decoded as cp1251"
     except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace"), "invalid UTF-8; undecodable bytes replaced"
+        return replaced, "invalid UTF-8; undecodable bytes replaced"
+
+
+def clean_surrogates(text: str) -> str:
+    """Lone surrogates (from invalid UTF-8 in argv or JSON escapes) -> U+FFFD, so output can encode."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -58,9 +76,9 @@ def _looks_binary(head: bytes) -> bool:
 def _open(path: Path) -> tuple[BinaryIO | None, str | None]:
     if str(path) == "-":
         return sys.stdin.buffer, None
-    if path.is_dir():
-        return None, "is a directory (give a file)"
     try:
+        if path.is_dir():
+            return None, "is a directory (give a file)"
         return path.open("rb"), None
     except FileNotFoundError:
         return None, "no such file"
@@ -137,9 +155,13 @@ def from_jsonl(messages: Iterator[Message], field_name: str) -> Iterator[Message
             yield msg
             continue
         try:
-            obj = json.loads(msg.text)
+            obj = json.loads(msg.text, parse_constant=_no_constants)
         except json.JSONDecodeError as exc:
             yield Message(msg.name, error=f"invalid JSON: {exc.msg} at column {exc.colno}")
+            continue
+        except (ValueError, RecursionError) as exc:  # NaN, 5000-digit numbers, 100,000-deep nesting
+            problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            yield Message(msg.name, error=f"invalid JSON: {problem}")
             continue
         if not isinstance(obj, dict):
             yield Message(msg.name, error="JSON line is not an object")
@@ -150,4 +172,9 @@ def from_jsonl(messages: Iterator[Message], field_name: str) -> Iterator[Message
             continue
         name = str(obj["id"]) if "id" in obj and obj["id"] is not None else msg.name
         rest = {k: v for k, v in obj.items() if k != field_name}
-        yield Message(name, value, note=msg.note, extra={"passthrough": rest} if rest else {})
+        yield Message(clean_surrogates(name), clean_surrogates(value), note=msg.note,
+                      extra={"passthrough": rest} if rest else {})
+
+
+def _no_constants(name: str) -> object:
+    raise ValueError(f"{name} is not valid JSON")

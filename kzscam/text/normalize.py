@@ -32,6 +32,13 @@ INVISIBLE = (
     "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
     "\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0"
 )
+# Also dropped and counted: control characters (not tab/newline), DEL, variation selectors, Unicode
+# tag characters, the braille blank and interlinear annotation marks, all used to split words.
+_INVISIBLE_CLASS = (
+    "[" + INVISIBLE + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u180b-\u180d\u2800\ufe00-\ufe0f"
+    "\ufff9-\ufffb\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
+INVISIBLE_RE = re.compile(_INVISIBLE_CLASS)
 _INVISIBLE_SET = frozenset(INVISIBLE)
 
 # Kazakh (and a few other Cyrillic) letters folded to the Russian letter people type instead.
@@ -46,7 +53,7 @@ _LATIN_SPECIAL = {"ş": "sh", "ç": "ch", "ı": "i", "ß": "ss", "æ": "ae", "œ
 
 
 def _fold_char(ch: str) -> str:
-    if ch in _INVISIBLE_SET:
+    if ch in _INVISIBLE_SET or INVISIBLE_RE.match(ch):
         return ""
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
@@ -79,7 +86,7 @@ class _FoldLenTable(dict[int, str]):
 FOLD = _FoldTable()
 FOLD_LEN = _FoldLenTable()
 for _c in range(128):
-    FOLD[_c] = chr(_c).lower()
+    FOLD[_c] = "" if INVISIBLE_RE.match(chr(_c)) else chr(_c).lower()
 
 
 def fold(text: str) -> str:
@@ -268,7 +275,7 @@ class Normalized(NamedTuple):
 def normalize(text: str) -> Normalized:
     """Fold `text` into its views (linear time)."""
     folded = text.translate(FOLD)
-    invisible = sum(text.count(c) for c in INVISIBLE if c in text) if not text.isascii() else 0
+    invisible = len(INVISIBLE_RE.findall(text))
     repaired = _repair(folded)
     mixed = repaired != folded and bool(_HAS_CYR.search(folded) and _HAS_LATIN.search(folded))
     main = View("main", repaired, text)
