@@ -84,3 +84,12 @@ def test_check_text_sees_the_page_behind_an_intent_link() -> None:
     (row,) = json.loads(proc.stdout)["results"]
     assert row["verdict"] != "safe"
     assert any(f["rule_id"].startswith("URL-BRAND") for f in row["findings"])
+
+
+def test_long_host_names_an_owner_even_when_no_registrable_domain_exists() -> None:
+    host = "k" * 300 + ".kz"  # a label over 63 letters: no registrable domain
+    (hit,) = [h for h in inspect_url(f"http://{host}") if h.check == "url.long_host"]
+    assert hit.params["site"] not in ("", "?")
+    assert hit.params["site"].endswith("kkk.kz") and len(hit.params["site"]) <= 41
+    proc = run_cli("check-text", "-f", "plain", f"http://{host}")
+    assert "belongs to ?" not in proc.stdout and "kkk.kz" in proc.stdout

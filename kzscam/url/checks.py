@@ -84,8 +84,14 @@ def host_hits(parsed: ParsedUrl, host: HostInfo, site: str) -> Iterator[Hit]:
     depth = len(host.labels) - (site.count(".") + 1 if site else 0)
     if len(host.name) > MAX_HOST or depth > MAX_DEPTH:
         yield Hit("url.long_host", evidence(url, span),
-                  {"domain": visible(host.name[:120]), "site": visible(site) or "?",
+                  {"domain": visible(host.name[:120]), "site": visible(site) or _ending(host),
                    "length": str(len(host.name)), "depth": str(max(depth, 0))})
+
+
+def _ending(host: HostInfo) -> str:
+    """The end of a host whose owner cannot be named (a label too long for the DNS, say)."""
+    tail = ".".join(host.labels[-2:]) or host.name or host.raw
+    return visible(tail) if len(tail) <= 40 else "…" + visible(tail[-40:])
 
 
 def malformed(parsed: ParsedUrl, host: HostInfo) -> Hit | None:
