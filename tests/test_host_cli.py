@@ -34,8 +34,8 @@ def test_usage_errors_exit_2_on_one_line(args: list[str], message: str) -> None:
 def test_missing_root_is_an_input_error(tmp_path: Path) -> None:
     proc = run_cli("audit-host", "--root", str(tmp_path / "nope"), "--format", "json")
     assert proc.returncode == 3
-    assert "not a directory" in proc.stderr and "Traceback" not in proc.stderr
-    assert json.loads(proc.stdout)["results"][0]["error"].startswith("not a directory")
+    assert "no such directory" in proc.stderr and "Traceback" not in proc.stderr
+    assert json.loads(proc.stdout)["results"][0]["error"].startswith("no such directory")
 
 
 def test_config_allow_list_and_flag(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +29,21 @@ app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions
 PLATFORMS = ("linux", "macos", "windows")
 
 
+def root_problem(root: Path) -> str | None:
+    """Why --root cannot be audited (one line), or None when it can be listed."""
+    try:
+        if not root.is_dir():
+            return ("no such directory" if not root.exists() else "not a directory (--root takes "
+                    "a mounted disk or an extracted file tree)")
+        with os.scandir(root) as entries:
+            next(entries, None)
+    except PermissionError:
+        return "permission denied (run kzscam as a user who may read that disk or tree)"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    return None
+
+
 def audit(ctx: Ctx, root: Path | None, platform: str | None, adb: bool, serial: str | None,
           allow: frozenset[str]) -> Report:
     """Collect, judge and stamp; an unreachable phone or a bad --root is an input error."""
@@ -45,9 +61,8 @@ def audit(ctx: Ctx, root: Path | None, platform: str | None, adb: bool, serial: 
             facts = host_audit.gather_android(serial)
         except AdbError as exc:
             return input_error_report(f"android:{serial or 'adb'}", str(exc), ctx)
-    elif root is not None and not root.is_dir():
-        return input_error_report(str(root), "not a directory (--root takes a mounted disk or an "
-                                  "extracted file tree)", ctx)
+    elif root is not None and (problem := root_problem(root)):
+        return input_error_report(str(root), problem, ctx)
     else:
         facts = host_audit.gather(catalogue, None if root is None else str(root), platform)
     report = host_report(facts, judge(facts, catalogue, ctx.config.allow_tools | allow),
@@ -68,7 +83,7 @@ def audit_host(
     )] = False,
     root: Annotated[Path | None, typer.Option(
         "--root", help="Audit a mounted disk or extracted file tree offline (no processes).",
-        show_default=False)] = None,
+        show_default=False, exists=False, readable=False)] = None,  # root_problem() says why not
     platform: Annotated[str | None, typer.Option(
         "--platform", help="With --root: linux, macos or windows (default: guessed from the tree).",
         show_default=False)] = None,

@@ -8,7 +8,7 @@ check it themselves: the value seen and where it was seen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import PurePath
@@ -78,6 +78,13 @@ class Collected:
     def extend(self, other: Collected) -> None:
         self.facts.extend(other.facts)
         self.skipped.extend(other.skipped)
+
+    def add(self, source: str, part: Callable[[], list[Fact]]) -> None:
+        """One source's facts; a source that breaks is skipped alone, never the whole collector."""
+        try:
+            self.facts += part()
+        except Exception as exc:  # hostile trees: recursion, malformed data, odd file systems
+            self.skipped.append(f"{source}: not checked ({type(exc).__name__}: {exc})"[:300])
 
 
 @dataclass(frozen=True)

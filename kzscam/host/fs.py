@@ -4,17 +4,24 @@ Paths are handled as '/'-separated strings relative to the root ("usr/bin/x11vnc
 "/" on a live host or a mounted disk / extracted tree with `--root`. Windows trees are matched
 case-insensitively, as Windows does. Anything unreadable is recorded (once per directory) in
 `skipped` instead of raising: an audit without administrator rights still reports what it saw.
+
+Offline (`confine`), the tree is walked like a chroot: absolute symlinks and '..' are resolved
+inside the root, so a hostile or simply foreign tree never makes us read this computer's files.
+Only regular files are ever opened (never a FIFO, socket or device, which could block forever).
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 
 MAX_READ = 256 * 1024  # config files, units and plists are small; never slurp a huge file
 MAX_SKIPPED = 25
+MAX_LINKS = 40  # symlinks followed while resolving one path, as the kernel allows
 HOME_PARENTS = {"linux": ("home/*", "root"), "macos": ("Users/*", "var/root"),
                 "windows": ("Users/*",)}
 NOT_HOMES = {"shared", "public", "default", "default user", "all users", "guest"}
@@ -36,11 +43,50 @@ class Tree:
 
     root: str
     windows: bool = False
+    confine: bool = True
     skipped: list[str] = field(default_factory=list)
     _cache: dict[str, dict[str, str]] = field(default_factory=dict)
+    _dirs: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def full(self, rel: str) -> str:
-        return os.path.join(self.root, rel) if rel else self.root
+    def full(self, rel: str, follow: bool = True) -> str:
+        """The path on this computer; offline, resolved inside the root (OSError if impossible)."""
+        if not self.confine:
+            return os.path.join(self.root, rel) if rel else self.root
+        parent, _, last = rel.rpartition("/")
+        done = self._dirs.get(parent)
+        todo = [last] if done is not None else [p for p in rel.split("/") if p]
+        parts = list(done or ())
+        links = 0
+        while todo:
+            part = todo.pop(0)
+            if part in (".", ""):
+                continue
+            if part == "..":
+                parts = parts[:-1]  # '..' at the root stays at the root, as in a chroot
+                continue
+            path = os.path.join(self.root, *parts, part)
+            st = os.lstat(path)
+            if stat.S_ISLNK(st.st_mode) and (todo or follow):
+                links += 1
+                if links > MAX_LINKS:
+                    raise OSError(errno.ELOOP, "too many levels of symbolic links", path)
+                target = os.readlink(path)
+                if target.startswith("/"):
+                    parts = []
+                todo = [p for p in target.split("/") if p] + todo
+                continue
+            if todo and not stat.S_ISDIR(st.st_mode):
+                raise NotADirectoryError(errno.ENOTDIR, "not a directory", path)
+            parts.append(part)
+        if follow and parts and os.path.isdir(os.path.join(self.root, *parts)):
+            self._dirs[rel] = tuple(parts)
+        return os.path.join(self.root, *parts)
+
+    def note(self, rel: str, reason: str) -> None:
+        """Record one thing not checked (capped: a huge tree must not flood the report)."""
+        line = f"{self.show(rel)}: {reason}"
+        if line not in self.skipped and len(self.skipped) < MAX_SKIPPED:
+            self.skipped.append(line)
 
     def show(self, rel: str) -> str:
         """The path as it is named on the audited system."""
@@ -49,10 +95,7 @@ class Tree:
         return "/" + rel
 
     def skip(self, rel: str, exc: OSError) -> None:
-        reason = exc.strerror or type(exc).__name__
-        note = f"{self.show(rel)}: {reason.lower()}"
-        if note not in self.skipped and len(self.skipped) < MAX_SKIPPED:
-            self.skipped.append(note)
+        self.note(rel, (exc.strerror or type(exc).__name__).lower())
 
     def real(self, rel: str) -> str | None:
         """The on-disk spelling of `rel` (Windows trees: any case); None when it does not exist."""
@@ -92,23 +135,54 @@ class Tree:
 
     def is_dir(self, rel: str) -> bool:
         real = self.real(rel)
-        return real is not None and os.path.isdir(self.full(real))
+        try:
+            return real is not None and os.path.isdir(self.full(real))
+        except OSError:
+            return False
 
     def exists(self, rel: str) -> bool:
         real = self.real(rel)
-        return real is not None and os.path.lexists(self.full(real))
+        try:
+            return real is not None and os.path.lexists(self.full(real, follow=False))
+        except OSError:
+            return False
 
-    def read(self, rel: str, limit: int = MAX_READ) -> bytes | None:
+    def regular(self, rel: str) -> str | None:
+        """The host path of `rel` when it is a regular file (a FIFO or device is never opened)."""
         real = self.real(rel)
         if real is None:
             return None
         try:
-            with open(self.full(real), "rb") as fh:
+            path = self.full(real)
+            mode = os.stat(path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            self.skip(real, exc)
+            return None
+        if stat.S_ISDIR(mode):
+            return None
+        if not stat.S_ISREG(mode):
+            self.note(real, "not a regular file (not read)")
+            return None
+        return path
+
+    def read(self, rel: str, limit: int = MAX_READ) -> bytes | None:
+        path = self.regular(rel)
+        if path is None:
+            return None
+        try:  # O_NONBLOCK: should the file be swapped for a FIFO meanwhile, fstat refuses it
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+            fd = os.open(path, flags)
+            with os.fdopen(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    self.note(rel, "not a regular file (not read)")
+                    return None
                 return fh.read(limit)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
         except OSError as exc:
-            self.skip(real, exc)
+            self.skip(rel, exc)
             return None
 
     def text(self, rel: str, limit: int = MAX_READ) -> str | None:

@@ -7,7 +7,9 @@ from `procs` on a live host.
 
 from __future__ import annotations
 
+import posixpath
 import sqlite3
+from urllib.parse import quote
 
 from kzscam.host.facts import EXE, PATH, PKG, RDAPP, UNIT, Collected, Fact, Kind, exe_key
 from kzscam.host.fs import Target, Tree, program_names
@@ -30,14 +32,19 @@ RPM_DBS = ("var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/rpmdb.sqlite")
 
 def collect(target: Target) -> Collected:
     """All Linux file evidence under `target.root`."""
-    tree = Tree(target.root)
+    tree = Tree(target.root, confine=not target.live)
     homes = tree.homes("linux")
     out = Collected()
-    for part in (_dpkg(tree), _rpm(tree), _flatpak_snap(tree, homes), _binaries(tree, homes),
-                 _desktop(tree, homes), _units(tree, homes), _autostart(tree, homes),
-                 _layouts(tree, homes), probe(tree, target.probes, homes)):
-        out.facts += part
-    out.skipped += tree.skipped
+    out.add("dpkg status", lambda: _dpkg(tree))
+    out.add("rpm database", lambda: _rpm(tree))
+    out.add("flatpak and snap", lambda: _flatpak_snap(tree, homes))
+    out.add("programs", lambda: _binaries(tree, homes))
+    out.add(".desktop entries", lambda: _desktop(tree, homes))
+    out.add("services", lambda: _units(tree, homes))
+    out.add("autostart", lambda: _autostart(tree, homes))
+    out.add("RustDesk-style configs", lambda: _layouts(tree, homes))
+    out.add("catalogue paths", lambda: probe(tree, target.probes, homes))
+    out.skipped[:0] = tree.skipped
     return out
 
 
@@ -66,9 +73,10 @@ def _dpkg(tree: Tree) -> list[Fact]:
 def _rpm(tree: Tree) -> list[Fact]:
     """rpm >= 4.16 keeps an SQLite database whose `Name` index lists installed packages."""
     for rel in RPM_DBS:
-        if not tree.exists(rel):
+        path = tree.regular(rel)  # never a FIFO, never outside the root
+        if path is None:
             continue
-        uri = f"file:{tree.full(rel)}?mode=ro&immutable=1"
+        uri = f"file:{quote(path)}?mode=ro&immutable=1"
         try:
             con = sqlite3.connect(uri, uri=True)
             try:
@@ -76,12 +84,12 @@ def _rpm(tree: Tree) -> list[Fact]:
             finally:
                 con.close()
         except sqlite3.Error as exc:
-            tree.skipped.append(f"{tree.show(rel)}: cannot read rpm database ({exc})")
+            tree.note(rel, f"cannot read rpm database ({exc})")
             return []
         return [Fact(Kind.PACKAGE, n, tree.show(rel), ((PKG, n),)) for n in names]
     if tree.exists("var/lib/rpm/Packages") or tree.exists("var/lib/rpm/Packages.db"):
-        tree.skipped.append(f"{tree.show('var/lib/rpm')}: old rpm database format not read "
-                            "(files and processes are still checked)")
+        tree.note("var/lib/rpm", "old rpm database format not read (files and processes are "
+                  "still checked)")
     return []
 
 
@@ -123,7 +131,8 @@ def _download_dirs(tree: Tree, homes: list[str]) -> list[str]:
         for line in (tree.text(f"{home}/.config/user-dirs.dirs", 8192) or "").splitlines():
             key, _, value = line.partition("=")
             if key.strip() in ("XDG_DOWNLOAD_DIR", "XDG_DESKTOP_DIR") and "$HOME/" in value:
-                rel = f"{home}/{value.strip().strip(chr(34)).split('$HOME/', 1)[1]}"
+                sub = value.strip().strip(chr(34)).split("$HOME/", 1)[1]
+                rel = posixpath.normpath(f"/{home}/{sub}").lstrip("/")  # '..' stops at the root
                 if rel not in dirs and tree.is_dir(rel):
                     dirs.append(rel)
     return dirs

@@ -19,14 +19,18 @@ DOWNLOAD_DIRS = ("~/Downloads", "~/Desktop")
 
 
 def read_plist(tree: Tree, rel: str) -> dict[str, Any]:
-    """A plist (XML or binary) as a dict; {} when missing or malformed."""
+    """A plist (XML or binary) as a dict; {} when missing or malformed (that file is skipped).
+
+    plistlib raises many kinds of errors on hostile input (ExpatError, RecursionError on deep
+    nesting, struct errors, ...): any of them costs this one file, never the other evidence.
+    """
     data = tree.read(rel)
     if not data:
         return {}
     try:
         value = plistlib.loads(data)
-    except (plistlib.InvalidFileException, ValueError, OverflowError, TypeError):
-        tree.skipped.append(f"{tree.show(rel)}: not a valid property list")
+    except Exception:  # untrusted bytes; see above
+        tree.note(rel, "not a valid property list")
         return {}
     return value if isinstance(value, dict) else {}
 
@@ -112,11 +116,14 @@ def _layouts(tree: Tree, homes: list[str]) -> list[Fact]:
 
 def collect(target: Target) -> Collected:
     """All macOS file evidence under `target.root`."""
-    tree = Tree(target.root)
+    tree = Tree(target.root, confine=not target.live)
     homes = tree.homes("macos")
     out = Collected()
-    for part in (_apps(tree, homes), _launchd(tree, homes), _receipts(tree),
-                 _downloads(tree, homes), _layouts(tree, homes), probe(tree, target.probes, homes)):
-        out.facts += part
-    out.skipped += tree.skipped
+    out.add("app bundles", lambda: _apps(tree, homes))
+    out.add("launchd jobs", lambda: _launchd(tree, homes))
+    out.add("installer receipts", lambda: _receipts(tree))
+    out.add("downloads", lambda: _downloads(tree, homes))
+    out.add("RustDesk-style configs", lambda: _layouts(tree, homes))
+    out.add("catalogue paths", lambda: probe(tree, target.probes, homes))
+    out.skipped[:0] = tree.skipped
     return out

@@ -157,13 +157,16 @@ def _layouts(tree: Tree, homes: list[str]) -> list[Fact]:
 
 def collect(target: Target) -> Collected:
     """All Windows file evidence under `target.root`."""
-    tree = Tree(target.root, windows=True)
+    tree = Tree(target.root, windows=True, confine=not target.live)
     homes = tree.homes("windows")
     out = Collected()
-    for part in (_programs(tree, homes), _shortcuts(tree, homes), _tasks(tree), _prefetch(tree),
-                 _layouts(tree, homes), _probe(tree, target.probes, homes)):
-        out.facts += part
-    out.skipped += tree.skipped
+    out.add("programs", lambda: _programs(tree, homes))
+    out.add("shortcuts", lambda: _shortcuts(tree, homes))
+    out.add("scheduled tasks", lambda: _tasks(tree))
+    out.add("prefetch", lambda: _prefetch(tree))
+    out.add("RustDesk-style configs", lambda: _layouts(tree, homes))
+    out.add("catalogue paths", lambda: _probe(tree, target.probes, homes))
+    out.skipped[:0] = tree.skipped
     if not target.live:
         out.skipped.append("Windows registry (services, Run keys, uninstall entries): read only "
                            "when kzscam runs on that Windows computer")
