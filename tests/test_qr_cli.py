@@ -86,7 +86,7 @@ def test_annotate_directory_for_many_inputs(tmp_path: Path) -> None:
     sub.mkdir()
     b = code_file(sub, "https://example.kz/b", "a.png")  # same file name, other folder
     out = tmp_path / "annotated"
-    proc = run_cli("scan-qr", "--annotate", str(out), str(a), str(sub))
+    proc = run_cli("scan-qr", "--annotate", f"{out}/", str(a), str(sub))  # '/': a new directory
     assert proc.returncode == ExitCode.OK, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["a.2.annotated.png", "a.annotated.png"]
     assert b.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Iterator
@@ -61,11 +62,19 @@ def scan_source(job: Job) -> Report:
     except ImageError as exc:
         return Report(input=name, verdict=Verdict.CAUTION, score=0, error=str(exc))
     result = scan(image, job.options)
-    notes: dict[str, object] = {"frames": len(image.frames)} if len(image.frames) > 1 else {}
+    scanned, total = len(image.frames), max(image.total_frames, len(image.frames))
+    notes: dict[str, object] = {"frames": scanned} if total > 1 else {}
+    numbers = image.frame_numbers
+    symbols = [replace(s, frame=numbers[s.frame]) if s.frame < len(numbers) else s
+               for s in result.symbols]
+    if scanned < total:
+        notes["frames_total"] = total
+        notes["frames_note"] = (f"{scanned} of {total} frames scanned, spread evenly from the "
+                                "first to the last")
     if result.budget_exhausted and not result.symbols:
         notes["note"] = "time budget ran out before every retry was tried (see --budget)"
-    report = image_report(name, image.size, result.symbols, get_engine(job.config), job.config,
-                          job.lang, notes)
+    report = image_report(name, image.size, symbols, get_engine(job.config), job.config,
+                          job.lang, notes, frames=(scanned, total))
     if job.verbose:
         ms = (time.perf_counter() - started) * 1000
         warn(None, f"{name}: {len(result.symbols)} code(s) after {', '.join(result.passes)} "
@@ -83,16 +92,15 @@ def scan_source(job: Job) -> Report:
 
 
 def _jobs(inputs: list[str], ctx: Ctx, limits: Limits, options: ScanOptions,
-          annotate: Path | None) -> Iterator[Job]:
+          annotate: tuple[Path, bool] | None) -> Iterator[Job]:
     from kzscam.output.annotate import output_path
     from kzscam.qr.loader import iter_sources
 
-    many = len(inputs) > 1 or any(Path(i).is_dir() for i in inputs if i != "-")
     taken: set[Path] = set()
     for source in iter_sources(inputs, limits=limits):
         out = None
         if annotate is not None and source.error is None:
-            out = output_path(annotate, source.name, many, taken)
+            out = output_path(annotate[0], source.name, annotate[1], taken)
         yield Job(source, ctx.config, ctx.lang, limits, options, out, ctx.verbose)
 
 
@@ -104,7 +112,8 @@ def _with_warnings(reports: Iterator[Report], ctx: Ctx) -> Iterator[Report]:
 
 
 def _reports(inputs: list[str], payloads: list[str], ctx: Ctx, limits: Limits,
-             options: ScanOptions, annotate: Path | None, jobs: int) -> Iterator[Report]:
+             options: ScanOptions, annotate: tuple[Path, bool] | None,
+             jobs: int) -> Iterator[Report]:
     from kzscam.engine import get_engine
     from kzscam.qr.analyze import payload_report
 
@@ -121,6 +130,32 @@ def _reports(inputs: list[str], payloads: list[str], ctx: Ctx, limits: Limits,
         yield from _with_warnings((scan_source(job) for job in work), ctx)
 
 
+def _check_finite(**values: float) -> None:
+    """`nan` and `inf` pass typer's range checks; refuse them as usage errors."""
+    for name, value in values.items():
+        if not math.isfinite(value):
+            raise fail_usage(f"--{name.replace('_', '-')} {value}: give a finite number")
+
+
+def _annotate_target(annotate: str | None, inputs: list[str]) -> tuple[Path, bool] | None:
+    """Validate --annotate before any image is read (a usage error, exit 2)."""
+    if annotate is None:
+        return None
+    from kzscam.output.annotate import AnnotateError, resolve_target
+    from kzscam.qr.loader import is_dir
+
+    many = len(inputs) > 1 or any(is_dir(Path(i)) for i in inputs if i != "-")
+    try:
+        return resolve_target(annotate, many)
+    except AnnotateError as exc:
+        raise fail_usage(f"--annotate {exc}") from None
+
+
+def _no_surrogates(text: str) -> str:
+    """Invalid UTF-8 in argv arrives as lone surrogates; they become U+FFFD."""
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
 @app.command("scan-qr")
 def scan_qr(
     inputs: Annotated[list[str] | None, typer.Argument(
@@ -129,9 +164,10 @@ def scan_qr(
     payload: Annotated[list[str] | None, typer.Option(
         "--payload", help="Check a decoded payload string instead of an image (repeatable).",
         show_default=False)] = None,
-    annotate: Annotated[Path | None, typer.Option(
+    annotate: Annotated[str | None, typer.Option(
         "--annotate", help="Write a copy of the image with each code outlined and numbered: "
-        "OUT.png for one image, a directory for several.", show_default=False)] = None,
+        "OUT.png for one image, an existing directory (or DIR/ to create one) for several.",
+        show_default=False)] = None,
     budget: Annotated[float, typer.Option(
         "--budget", min=0.0, max=600.0, help="Seconds per image for retries when the first pass "
         "finds nothing.")] = 4.0,
@@ -160,14 +196,14 @@ def scan_qr(
             raise fail_usage("no input: give image files or directories, '-' for stdin, "
                              "or --payload TEXT")
         inputs = ["-"]
-    if annotate is not None and annotate.suffix and not annotate.is_dir() and (
-            len(inputs) > 1 or any(Path(i).is_dir() for i in inputs if i != "-")):
-        raise fail_usage(f"--annotate {annotate}: give a directory when scanning several images")
+    _check_finite(budget=budget, max_megapixels=max_megapixels, max_file_mb=max_file_mb)
+    target = _annotate_target(annotate, inputs)
     if verbose and not no_zbar:
         from kzscam.qr.decoders import zbar_status
 
         warn(ctx, zbar_status()[1])
     limits = Limits(max_pixels=int(max_megapixels * 1e6), max_bytes=int(max_file_mb * MB))
     options = ScanOptions(budget_s=budget, use_zbar=not no_zbar)
-    reports = _reports(inputs, payloads, ctx, limits, options, annotate, jobs)
+    payloads = [_no_surrogates(p) for p in payloads]
+    reports = _reports(inputs, payloads, ctx, limits, options, target, jobs)
     raise typer.Exit(emit(reports, ctx, command="scan-qr"))

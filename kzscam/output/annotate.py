@@ -60,9 +60,45 @@ def draw(image: Image, codes: Sequence[Report]) -> Image:
     return out
 
 
-def output_path(target: Path, input_name: str, many: bool, taken: set[Path]) -> Path:
+def resolve_target(given: str, many: bool) -> tuple[Path, bool]:
+    """`--annotate GIVEN` as (path, is a directory); raises AnnotateError with a usage message.
+
+    An existing directory or a path ending in '/' is a directory (created if its parent exists);
+    a name ending in an image extension is one file, whose directory must exist. Nothing else is
+    guessed: `out.txt` must not silently become a directory.
+    """
+    path = Path(given)
+    try:
+        is_dir = path.is_dir()
+    except OSError:
+        is_dir = False
+    if is_dir or given.endswith(("/", "\\")):
+        if not is_dir:
+            try:
+                path.mkdir()
+            except OSError as exc:
+                raise AnnotateError(f"cannot create directory {given}: "
+                                    f"{exc.strerror or exc}") from None
+        return path, True
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise AnnotateError(f"{given} is neither an existing directory nor an image file name "
+                            f"(end it with {', '.join(IMAGE_SUFFIXES[:3])}, ... for one image, "
+                            "or with '/' for a new directory)")
+    if many:
+        raise AnnotateError(f"{given}: give a directory when scanning several images")
+    parent = path.parent
+    try:
+        parent_ok = parent.is_dir()
+    except OSError:
+        parent_ok = False
+    if not parent_ok:
+        raise AnnotateError(f"{given}: directory {parent} does not exist")
+    return path, False
+
+
+def output_path(target: Path, input_name: str, into_dir: bool, taken: set[Path]) -> Path:
     """Where the copy of `input_name` goes: `target` itself, or `<stem>.annotated.png` inside it."""
-    if not many and target.suffix.lower() in IMAGE_SUFFIXES and not target.is_dir():
+    if not into_dir:
         return target
     stem = Path(input_name).stem if input_name != "-" else "stdin"
     candidate = target / f"{stem}.annotated.png"
@@ -78,7 +114,6 @@ def write(image: Image, codes: Sequence[Report], path: Path) -> None:
     """Draw and save; the format follows the suffix (PNG unless it says otherwise)."""
     annotated = draw(image, codes)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fmt = None if path.suffix.lower() in IMAGE_SUFFIXES else "PNG"
         annotated.save(path, format=fmt)
     except (OSError, ValueError, KeyError) as exc:

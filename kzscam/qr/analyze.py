@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from kzscam.model import Evidence, Hit, Report, Verdict
+from kzscam.model import Evidence, Finding, Hit, Report, Verdict
 from kzscam.qr.checks import qr_hits
 from kzscam.qr.decoders import Symbol
 from kzscam.qr.payload import QrPayload, parse_payload
@@ -111,15 +111,27 @@ def code_report(sym: Symbol, index: int, image_name: str, engine: Engine, config
 
 
 def image_report(name: str, size: tuple[int, int], symbols: Iterable[Symbol], engine: Engine,
-                 config: Config, lang: str, notes: dict[str, Any] | None = None) -> Report:
-    """The report of one image: its codes as parts, its verdict the worst of theirs."""
+                 config: Config, lang: str, notes: dict[str, Any] | None = None,
+                 frames: tuple[int, int] = (1, 1)) -> Report:
+    """The report of one image: its codes as parts, its verdict the worst of theirs.
+
+    `frames` is (frames scanned, frames in the file): when an animation was only sampled and no
+    code turned up, the code may sit in a frame never looked at, so the image is not called safe.
+    """
     inspect = url_inspector()
     codes = tuple(code_report(s, i, name, engine, config, lang, inspect)
                   for i, s in enumerate(symbols, 1))
     details: dict[str, Any] = {"size": list(size), **(notes or {})}
-    findings = () if codes else tuple(engine.stamp([Hit("qr.no_code")], lang))
     verdict = max((c.verdict for c in codes), default=Verdict.SAFE)
     score = max((c.score for c in codes), default=0)
+    findings: tuple[Finding, ...] = ()
+    if not codes:
+        hits = [Hit("qr.no_code")]
+        if frames[0] < frames[1]:
+            hits.append(Hit("qr.frames_skipped", (), {"scanned": str(frames[0]),
+                                                      "total": str(frames[1])}))
+        findings = tuple(engine.stamp(hits, lang))
+        score, verdict = engine.score(findings) if len(hits) > 1 else (score, verdict)
     return Report(input=name, verdict=verdict, score=score, findings=findings, parts=codes,
                   parts_key="codes", details=details)
 
@@ -137,7 +149,8 @@ def fired_rules(example: str) -> set[str]:
     """Rule-example runner for subject "qr": ids of the rules that fire on a payload string.
 
     Two special forms: `bytes:<hex>` is a payload of raw bytes (text only if valid UTF-8), and
-    `nocode:<anything>` is an image in which no code was found.
+    `nocode:<anything>` is an image in which no code was found, `sampled:<anything>` an animation
+    of 41 frames of which 32 were scanned, without finding a code.
     """
     from kzscam.config import Config
     from kzscam.engine import get_engine
@@ -145,8 +158,9 @@ def fired_rules(example: str) -> set[str]:
 
     config = Config()
     engine = get_engine(config)
-    if example.startswith("nocode:"):
-        report = image_report("example", (1, 1), [], engine, config, "en")
+    if example.startswith(("nocode:", "sampled:")):
+        frames = (32, 41) if example.startswith("sampled:") else (1, 1)
+        report = image_report("example", (1, 1), [], engine, config, "en", frames=frames)
         return {f.rule_id for f in report.findings}
     raw = bytes.fromhex(example[6:]) if example.startswith("bytes:") else example.encode("utf-8")
     p = parse_payload(text_of(raw), raw)

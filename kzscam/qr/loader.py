@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,6 +48,12 @@ class LoadedImage:
     name: str
     frames: tuple[Image, ...]
     format: str
+    total_frames: int = 0  # frames in the file; more than len(frames) when some were skipped
+
+    @property
+    def frame_numbers(self) -> list[int]:
+        """The file's frame number of each frame in `frames`."""
+        return frame_indices(max(self.total_frames, len(self.frames)), len(self.frames))
 
     @property
     def size(self) -> tuple[int, int]:
@@ -72,7 +79,7 @@ def iter_sources(args: list[str], stdin: BinaryIO | None = None,
             yield _stdin_source(stdin, limits)
             continue
         path = Path(arg)
-        if path.is_dir():
+        if is_dir(path):
             found = False
             for child in _walk_images(path):
                 found = True
@@ -83,12 +90,29 @@ def iter_sources(args: list[str], stdin: BinaryIO | None = None,
             yield Source(arg, path=path)
 
 
+def is_dir(path: Path) -> bool:
+    """`Path.is_dir` that answers False instead of raising (unsearchable parent directory)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _regular(path: Path) -> bool:
+    """Only regular files are read: a FIFO or device in a folder would block the whole batch."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
 def _walk_images(root: Path) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=None, followlinks=False):
         dirnames.sort()
         for name in sorted(filenames):
-            if Path(name).suffix.lower() in IMAGE_SUFFIXES:
-                yield Path(dirpath) / name
+            child = Path(dirpath) / name
+            if Path(name).suffix.lower() in IMAGE_SUFFIXES and _regular(child):
+                yield child
 
 
 def _stdin_source(stdin: BinaryIO | None, limits: Limits) -> Source:
@@ -110,7 +134,11 @@ def read_bytes(source: Source, limits: Limits) -> bytes:
     else:
         assert source.path is not None
         try:
-            size = source.path.stat().st_size
+            info = source.path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise ImageError("is a directory" if stat.S_ISDIR(info.st_mode)
+                                 else "not a regular file (a pipe, socket or device)")
+            size = info.st_size
             if size > limits.max_bytes:
                 raise ImageError(_too_big(size, limits))
             with source.path.open("rb") as fh:
@@ -157,7 +185,8 @@ def load(source: Source, limits: Limits | None = None) -> LoadedImage:
             width, height = im.size
             if width * height > limits.max_pixels:
                 raise ImageError(_too_many_pixels(width, height, limits))
-            frames = tuple(_frames(im, limits))
+            total = max(int(getattr(im, "n_frames", 1) or 1), 1)
+            frames = tuple(_frames(im, limits, total))
             fmt = str(im.format or "unknown")
     except ImageError:
         raise
@@ -168,7 +197,7 @@ def load(source: Source, limits: Limits | None = None) -> LoadedImage:
                          "raise it with --max-megapixels)") from None
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
         raise ImageError(f"corrupt or truncated image ({_short(exc)})") from None
-    return LoadedImage(source.name, frames, fmt)
+    return LoadedImage(source.name, frames, fmt, total)
 
 
 def _too_many_pixels(width: int, height: int, limits: Limits) -> str:
@@ -181,11 +210,19 @@ def _short(exc: BaseException) -> str:
     return text[:120]
 
 
-def _frames(im: Image, limits: Limits) -> Iterator[Image]:
+def frame_indices(total: int, cap: int) -> list[int]:
+    """Which frames to scan: all of them, or `cap` spread evenly from the first to the last."""
+    if total <= cap:
+        return list(range(total))
+    if cap <= 1:
+        return [0]
+    return sorted({round(i * (total - 1) / (cap - 1)) for i in range(cap)})
+
+
+def _frames(im: Image, limits: Limits, total: int) -> Iterator[Image]:
     from PIL import ImageOps
 
-    count = min(int(getattr(im, "n_frames", 1) or 1), limits.max_frames)
-    for index in range(count):
+    for index in frame_indices(total, limits.max_frames):
         if index:
             im.seek(index)
             if im.size[0] * im.size[1] > limits.max_pixels:
