@@ -9,6 +9,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -168,19 +169,29 @@ def test_tree_resolver_is_chroot_like(tmp_path: Path) -> None:
     assert tree.listdir("abs") == ["f"] and tree.exists("loop")  # the link itself exists
 
 
-def test_unreadable_root_is_one_line_exit_3(tmp_path: Path) -> None:
+def test_unreadable_root_is_one_line_exit_3() -> None:
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("needs root and setpriv to test as an unprivileged user")
+    tmp_path = Path(tempfile.mkdtemp(prefix="kzscam-"))  # pytest's tmp_path is private to root
+    tmp_path.chmod(0o755)
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o700)
-    os.chmod(tmp_path, 0o755)
+    (tmp_path / "open").mkdir(mode=0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("KZSCAM_")}
     env.update({"HOME": str(tmp_path), "KZSCAM_CONFIG": os.devnull, "PYTHONPATH": str(ROOT)})
-    proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                           sys.executable, "-m", "kzscam", "audit-host", "--root", str(locked)],
-                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    def audit(root: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                               "--", sys.executable, "-m", "kzscam", "audit-host", "--root",
+                               str(root), "--platform", "linux"],
+                              capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+
+    try:
+        proc, readable = audit(locked), audit(tmp_path / "open")
+    finally:
+        shutil.rmtree(tmp_path)
     if proc.returncode == 126 or ("Permission denied" in proc.stderr and not proc.stdout):
         pytest.skip(f"the interpreter is not executable by nobody: {proc.stderr.strip()}")
+    assert readable.returncode == 0, readable.stderr  # the same user may audit an open tree
     assert proc.returncode == 3
     assert proc.stderr.strip() == f"kzscam: {locked}: permission denied (run kzscam as a user " \
                                   "who may read that disk or tree)"

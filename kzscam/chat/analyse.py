@@ -24,9 +24,11 @@ from kzscam.chat.summary import Summary
 from kzscam.chat.telegram import read_telegram
 from kzscam.chat.whatsapp import read_whatsapp
 from kzscam.config import Config
-from kzscam.model import Evidence, Report, Verdict
+from kzscam.model import Evidence, Hit, Report, Verdict
 
 Checked = tuple[ChatMessage, Report, dict[str, Evidence]]
+CUT_CHECK = "chat.message_cut"  # a message longer than Limits.max_message_chars
+CUT_MARK = "[cut] "  # example syntax: this message was cut by the reader
 
 
 def message_details(msg: ChatMessage) -> dict[str, object]:
@@ -55,8 +57,14 @@ def check_message(msg: ChatMessage, *, name: str, lang: str, config: Config) -> 
     engine = get_engine(config)
     report = engine.check_text(msg.text, name=part_name, lang=lang)
     steps = step_matcher(engine.catalog.lexicon).match(msg.text, report.findings)
-    return msg, Report(part_name, report.verdict, report.score, report.findings, report.urls,
-                       report.phones, details=message_details(msg)), steps
+    findings, score, verdict = report.findings, report.score, report.verdict
+    if msg.truncated:  # the end of the message went unchecked: never call it safe
+        findings += tuple(engine.stamp([Hit(CUT_CHECK, params={"chars": f"{len(msg.text):,}"})],
+                                       lang))
+        rescored, reverdict = engine.score(findings)
+        score, verdict = max(score, rescored), max(verdict, reverdict, Verdict.CAUTION)
+    return msg, Report(part_name, verdict, score, findings, report.urls, report.phones,
+                       details=message_details(msg)), steps
 
 
 def _guarded(messages: Iterator[ChatMessage], errors: list[str]) -> Iterator[ChatMessage]:
@@ -119,14 +127,17 @@ def parse_example(example: str) -> list[ChatMessage]:
     """The compact example syntax of CHAT rules: ``Sender: text || Sender: text || ...``.
 
     Each message is ``Name: text``; messages are separated by `` || ``; a message without
-    ``Name:`` comes from "?". Dates are the message numbers, one minute apart.
+    ``Name:`` comes from "?". Dates are the message numbers, one minute apart. A text starting
+    with ``[cut] `` stands for a message the reader had to cut (over the size limit).
     """
     out: list[ChatMessage] = []
     for i, chunk in enumerate(example.split(" || "), 1):
         sender, sep, text = chunk.partition(": ")
         if not sep:
             sender, text = "?", chunk
-        out.append(ChatMessage(i, f"2026-01-01T00:{i % 60:02d}:00", sender.strip(), text.strip()))
+        cut = text.startswith(CUT_MARK)
+        out.append(ChatMessage(i, f"2026-01-01T00:{i % 60:02d}:00", sender.strip(),
+                               text.removeprefix(CUT_MARK).strip(), truncated=cut))
     return out
 
 

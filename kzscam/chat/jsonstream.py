@@ -16,7 +16,17 @@ from kzscam.chat.model import ChatError, mb
 
 _CHUNK = 1 << 16
 _WS = " \t\r\n"
-_DECODER = json.JSONDecoder()
+_TAIL = 12  # an error this close to the buffer's end may be a token cut by the read
+MAX_DEPTH = 100  # Telegram nests 4 deep; deeper is hostile (and would exhaust the stack)
+MAX_INT_DIGITS = 4000  # below Python's int-conversion limit (4300 digits)
+
+
+def _int(digits: str) -> int | str:
+    """Huge integers (ids, counters) are kept as text instead of failing the whole export."""
+    return int(digits) if len(digits) <= MAX_INT_DIGITS else digits
+
+
+_DECODER = json.JSONDecoder(parse_int=_int)
 
 
 class JsonStream:
@@ -52,6 +62,10 @@ class JsonStream:
         return ChatError(f"truncated JSON: the file ends early (reading {what}, at character "
                          f"{self.offset}); the export is incomplete, export the chat again")
 
+    def _too_deep(self, what: str) -> ChatError:
+        return ChatError(f"invalid JSON at character {self.offset}: {what} is nested too deeply "
+                         "(hostile or corrupt JSON, not a Telegram export)")
+
     def _error(self, what: str) -> ChatError:
         if self._eof and self._pos >= len(self._buf.rstrip(_WS)):
             return self._truncated(what)
@@ -76,8 +90,11 @@ class JsonStream:
         while True:
             try:
                 value, end = _DECODER.raw_decode(self._buf, self._pos)
+            except RecursionError:
+                raise self._too_deep(what) from None
             except json.JSONDecodeError as exc:
-                incomplete = exc.pos >= len(self._buf) - 1 or exc.msg.startswith("Unterminated")
+                # The buffer may end inside a string, a \uXXXX escape or a literal: read on.
+                incomplete = (exc.pos >= len(self._buf) - _TAIL or exc.msg.startswith("Unterminated"))
                 if not incomplete:
                     raise ChatError(f"invalid JSON at character {self._base + exc.pos}: "
                                     f"{exc.msg}") from None
@@ -130,14 +147,16 @@ class JsonStream:
                 self._pos -= 1
                 raise self._error(f"',' or ']' in {what}")
 
-    def skip(self, what: str) -> None:
+    def skip(self, what: str, depth: int = 0) -> None:
         """Step over a value of any size without decoding it whole."""
         first = self.peek()
+        if first in "{[" and depth >= MAX_DEPTH:
+            raise self._too_deep(what)
         if first == "{":
             for key in self.items(what):
-                self.skip(f"{what}.{key}")
+                self.skip(f"{what}.{key}", depth + 1)
         elif first == "[":
             for _ in self.elements(what):
-                self.skip(what)
+                self.skip(what, depth + 1)
         else:
             self.value(what)

@@ -6,6 +6,7 @@ bounds everything an export could blow up (file size, one message's size, zip me
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Message kinds. Only TEXT messages go through the text rules; the others are kept for context.
@@ -42,7 +43,9 @@ class Limits:
     """Bounds on untrusted exports; every one of them ends in a clear ChatError when exceeded."""
 
     max_bytes: int = 256 << 20  # the chat text itself (a file, or a zip member uncompressed)
-    max_message_chars: int = 100_000  # longer messages are cut (WhatsApp allows 65,536)
+    # Messages are checked whole up to this size (the text engine is linear); a longer one is cut
+    # and its report is never "safe" (CHAT-CUT-001). WhatsApp itself allows 65,536 characters.
+    max_message_chars: int = 8 << 20
     max_json_value_chars: int = 8 << 20  # one Telegram message object
     max_zip_members: int = 100_000
     max_zip_ratio: int = 200  # uncompressed / compressed; plain text rarely passes 20
@@ -52,3 +55,11 @@ class Limits:
 def mb(n: int) -> str:
     """Human size for error messages."""
     return f"{n / (1 << 20):.0f} MB" if n >= 1 << 20 else f"{n} bytes"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """Lone surrogates (JSON "\\udc00") -> U+FFFD: they cannot be printed or encoded as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text)

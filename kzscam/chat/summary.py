@@ -124,9 +124,10 @@ class Summary:
         if self.omitted:
             details["messages_omitted"] = self.omitted
         findings = sorted(self.chain_findings, key=lambda f: (-f.severity, f.rule_id))
+        verdict = worst.verdict if worst else Verdict.SAFE
         return Report(
-            input=name,
-            verdict=worst.verdict if worst else Verdict.SAFE,
+            input=name,  # a chat read only in part is never "safe": the rest went unchecked
+            verdict=max(verdict, Verdict.CAUTION) if error else verdict,
             score=worst.score if worst else 0,
             findings=tuple(findings),
             urls=tuple(self._urls),

@@ -15,7 +15,7 @@ from itertools import count
 from typing import Any, TextIO
 
 from kzscam.chat.jsonstream import JsonStream
-from kzscam.chat.model import MEDIA, SERVICE, TEXT, ChatError, ChatMessage, Limits
+from kzscam.chat.model import MEDIA, SERVICE, TEXT, ChatError, ChatMessage, Limits, clean
 
 _MEDIA_KEYS = ("photo", "file", "media_type", "sticker_emoji", "location_information")
 NOT_TELEGRAM = ("JSON without a \"messages\" list: not a Telegram Desktop chat export (in "
@@ -67,7 +67,8 @@ def to_message(obj: Any, index: int, chat: str | None, limits: Limits) -> ChatMe
         if obj.get("duration_seconds"):
             details.append(f"{obj['duration_seconds']} s")
         text = action + (f" ({', '.join(details)})" if details else "")
-        return ChatMessage(index, date, str(obj.get("actor") or ""), text, SERVICE, chat=chat)
+        return ChatMessage(index, clean(date), clean(str(obj.get("actor") or "")), clean(text),
+                           SERVICE, chat=chat)
     if mtype != "message":
         return None  # "unsupported" media the export could not describe
     sender = obj.get("from")
@@ -77,9 +78,9 @@ def to_message(obj: Any, index: int, chat: str | None, limits: Limits) -> ChatMe
     kind = TEXT if text.strip() else MEDIA if any(k in obj for k in _MEDIA_KEYS) else TEXT
     forwarded = obj.get("forwarded_from")
     truncated = len(text) > limits.max_message_chars
-    return ChatMessage(index, date, str(sender) if sender else "(deleted account)",
-                       text[: limits.max_message_chars], kind,
-                       forwarded_from=str(forwarded) if forwarded else None, chat=chat,
+    return ChatMessage(index, clean(date), clean(str(sender)) if sender else "(deleted account)",
+                       clean(text[: limits.max_message_chars]), kind,
+                       forwarded_from=clean(str(forwarded)) if forwarded else None, chat=chat,
                        truncated=truncated)
 
 
@@ -105,7 +106,7 @@ def _chat_list(js: JsonStream, key: str, counter: Iterator[int],
                     yield from _messages(js, name or "(unnamed chat)", counter, limits)
                 elif field == "name":
                     value = js.value("a chat name")
-                    name = str(value) if value else None
+                    name = clean(str(value)) if value else None
                 else:
                     js.skip(field)
 
@@ -121,7 +122,7 @@ def read_telegram(stream: TextIO, limits: Limits, meta: dict[str, str]) -> Itera
             yield from _messages(js, None, counter, limits)
         elif key in ("name", "type"):
             value = js.value(key)
-            meta[key] = str(value) if value is not None else ""
+            meta[key] = clean(str(value)) if value is not None else ""
         elif key in ("chats", "left_chats"):
             found = True
             meta["type"] = "account_export"

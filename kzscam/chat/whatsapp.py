@@ -128,12 +128,13 @@ def read_whatsapp(stream: TextIO, head: str, limits: Limits) -> Iterator[ChatMes
             break
         line = line.rstrip("\r\n")
         m = ANDROID.match(line) or IOS.match(line)
-        if m is None:
-            if current is not None and size < limits.max_message_chars:
-                lines.append(line[: limits.max_message_chars - size])
-                size += len(line) + 1
-            elif current is not None:
-                truncated = True
+        if m is None:  # a continuation line, or the rest of a line longer than readline's cap
+            if current is not None:
+                room = limits.max_message_chars - size
+                truncated = truncated or len(line) > room
+                if room > 0:
+                    lines.append(line[:room])
+                    size += len(line) + 1
             continue
         done = flush()
         if done is not None:

@@ -53,7 +53,8 @@ def _reports(paths: list[Path], ctx: Ctx, jobs: int, all_messages: bool,
 def check_chat(
     paths: Annotated[list[Path], typer.Argument(
         help="Chat exports: Telegram Desktop result.json (or its folder), WhatsApp .txt or "
-             ".zip. The format is read from the content.", show_default=False)],
+             ".zip. The format is read from the content.", show_default=False,
+        exists=False, readable=False)],  # an unreadable export is a one-line error, not usage
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
                                       help="Parallel worker processes for long chats.")] = 1,
     all_messages: Annotated[bool, typer.Option(
