@@ -39,6 +39,9 @@ _INVISIBLE_CLASS = (
     "\ufff9-\ufffb\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
 )
 INVISIBLE_RE = re.compile(_INVISIBLE_CLASS)
+# The signal counts only invisible characters touching a letter or digit: inside emoji sequences
+# (❤️ with U+FE0F, family emoji joined by U+200D, flag tags) they are ordinary.
+INVISIBLE_IN_WORD_RE = re.compile(f"(?<=\\w){_INVISIBLE_CLASS}|{_INVISIBLE_CLASS}(?=\\w)")
 _INVISIBLE_SET = frozenset(INVISIBLE)
 
 # Kazakh (and a few other Cyrillic) letters folded to the Russian letter people type instead.
@@ -275,7 +278,7 @@ class Normalized(NamedTuple):
 def normalize(text: str) -> Normalized:
     """Fold `text` into its views (linear time)."""
     folded = text.translate(FOLD)
-    invisible = len(INVISIBLE_RE.findall(text))
+    invisible = len(INVISIBLE_IN_WORD_RE.findall(text))
     repaired = _repair(folded)
     mixed = repaired != folded and bool(_HAS_CYR.search(folded) and _HAS_LATIN.search(folded))
     main = View("main", repaired, text)
