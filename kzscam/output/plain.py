@@ -10,15 +10,19 @@ from kzscam.model import Report, Verdict
 from kzscam.output.safe import clean, show_evidence, show_url
 
 EVIDENCE_LIMIT = 120
+# Detail fields that hold links or host names: disguised letters are spelled out for people.
+LINK_FIELDS = frozenset({"url", "host", "registrable_domain", "given", "opens"})
 TEXT_LIMIT = 200
 
 
 def _detail_lines(details: dict[str, Any] | Any, indent: str) -> list[str]:
     lines: list[str] = []
     for key, value in details.items():
-        if value in (None, "", [], {}):
+        if value in (None, "", [], {}) or key == "display":
             continue
-        if isinstance(value, (list, tuple)):
+        if key in LINK_FIELDS and isinstance(value, str):
+            value = show_url(value)
+        elif isinstance(value, (list, tuple)):
             value = ", ".join(clean(str(v), one_line=True, limit=200) for v in value[:20])
         elif isinstance(value, dict):
             value = "; ".join(f"{k}={clean(str(v), one_line=True, limit=80)}"
@@ -29,7 +33,8 @@ def _detail_lines(details: dict[str, Any] | Any, indent: str) -> list[str]:
 
 def report_lines(r: Report, lang: str, indent: str = "") -> list[str]:
     """The plain layout of one report (also used for golden-file tests)."""
-    head = f"{indent}[{ui(r.verdict.label, lang)}] {clean(r.input, one_line=True)}"
+    name = clean(str(r.details.get("display") or r.input), one_line=True)
+    head = f"{indent}[{ui(r.verdict.label, lang)}] {name}"
     lines = [head + (f"  (score {r.score})" if r.score else "")]
     sub = indent + "  "
     if r.text:

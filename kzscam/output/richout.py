@@ -89,7 +89,8 @@ def _body(r: Report, lang: str) -> Group:
 def _panel(r: Report, lang: str, nested: bool = False) -> Panel:
     verdict = r.worst
     title = Text(f" {ui(verdict.label, lang)} ", style=VERDICT_STYLE[verdict])
-    title.append("  " + clean(r.input, one_line=True, limit=80), style="bold")
+    name = clean(str(r.details.get("display") or r.input), one_line=True, limit=80)
+    title.append("  " + name, style="bold")
     body = _body(r, lang)
     if not nested and r.error is None:
         if verdict >= Verdict.SUSPICIOUS:
