@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from enum import IntEnum
-
-from kzscam.model import Report, Verdict
 
 
 class ExitCode(IntEnum):
@@ -18,15 +15,8 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130  # Ctrl-C
 
 
-def exit_code_for(reports: Iterable[Report], fail_on: Verdict) -> ExitCode:
+def exit_code(*, flagged: bool, unreadable: bool) -> ExitCode:
     """Input errors win over verdicts: a pipeline must learn that part of its batch was unread."""
-    flagged = False
-    errored = False
-    for report in reports:
-        if report.error is not None:
-            errored = True
-        if report.worst >= fail_on:
-            flagged = True
-    if errored:
+    if unreadable:
         return ExitCode.INPUT_ERROR
     return ExitCode.FLAGGED if flagged else ExitCode.OK

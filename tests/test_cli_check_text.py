@@ -235,7 +235,8 @@ def test_one_bad_byte_keeps_utf8(tmp_path: Path) -> None:
     src.write_bytes("Переведите деньги на безопасный счёт ".encode() + b"\xff")
     proc = run_cli("check-text", "-f", "json", "--file", str(src))
     result = json.loads(proc.stdout)["results"][0]
-    assert "Переведите" in result.get("text", "") or result["verdict"] != "safe"
+    quoted = [e["text"] for f in result["findings"] for e in f["evidence"]]
+    assert any("безопасный" in q for q in quoted), quoted  # decoded as UTF-8, not cp1251 mojibake
     assert result["verdict"] in ("suspicious", "dangerous")
     assert "undecodable" in proc.stderr
 

@@ -74,3 +74,12 @@ def test_same_fact_from_two_detectors_counts_once() -> None:
     c = Finding("URL-C", Severity.HIGH, "t", "a", evidence=ev, category="phishing_link")
     assert eng.score([a, b]) == eng.score([a])
     assert eng.score([a, c])[0] > eng.score([a])[0]
+
+
+def test_exit_code_precedence() -> None:
+    from kzscam.exitcodes import ExitCode, exit_code
+
+    assert exit_code(flagged=False, unreadable=False) is ExitCode.OK
+    assert exit_code(flagged=True, unreadable=False) is ExitCode.FLAGGED
+    assert exit_code(flagged=True, unreadable=True) is ExitCode.INPUT_ERROR
+    assert exit_code(flagged=False, unreadable=True) is ExitCode.INPUT_ERROR

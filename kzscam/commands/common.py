@@ -12,7 +12,7 @@ from typing import Annotated, TextIO
 import typer
 
 from kzscam.config import Config, ConfigError, load_config
-from kzscam.exitcodes import ExitCode
+from kzscam.exitcodes import ExitCode, exit_code
 from kzscam.i18n import choose_lang
 from kzscam.model import Report, Verdict
 from kzscam.output import RENDERERS, OutputFormat
@@ -129,9 +129,7 @@ class Tally:
 
     @property
     def code(self) -> ExitCode:
-        if self.errors:
-            return ExitCode.INPUT_ERROR
-        return ExitCode.FLAGGED if self.flagged else ExitCode.OK
+        return exit_code(flagged=bool(self.flagged), unreadable=bool(self.errors))
 
 
 def emit(reports: Iterable[Report], ctx: Ctx, command: str) -> ExitCode:
