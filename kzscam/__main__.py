@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kzscam.cli import main
+from kzscam.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

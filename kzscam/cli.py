@@ -6,7 +6,7 @@ import importlib
 import importlib.util
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -108,3 +108,27 @@ def main() -> None:
     if code == ExitCode.INTERRUPTED:
         sys.stderr.write("kzscam: interrupted\n")
     sys.exit(int(code) if isinstance(code, int) else 0)
+
+
+def run() -> NoReturn:
+    """The `kzscam` executable: `main`, then leave without interpreter teardown.
+
+    Tearing down frees every module and the loaded rule engine object by object, which took about
+    20 ms of a 115 ms run (measured). By now the command has finished: output is flushed here,
+    worker pools and files are closed, so nothing is lost by leaving at once. In-process callers use
+    `main`, which ends with an ordinary SystemExit.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # reader gone, or the stream was closed
+            if stream is sys.stdout:
+                _quiet_stdout()
+        except OSError:
+            pass
+    os._exit(code)

@@ -15,7 +15,7 @@ from kzscam.model import Evidence, Finding, Hit, Report, Severity, Verdict
 from kzscam.rules.loader import SNAPSHOT, Catalog, load_catalog
 from kzscam.rules.matchers import TextMatcher, compile_text_rule
 from kzscam.rules.schema import Rule
-from kzscam.rules.table import PatternTable, Scan
+from kzscam.rules.table import PatternTable, Scan, csr
 from kzscam.text.extract import APP_EXTENSIONS, Entity, extract_all
 from kzscam.text.normalize import INVISIBLE_IN_WORD_RE, Normalized, normalize
 
@@ -76,16 +76,22 @@ class Engine:
             self.text_matchers = [compile_text_rule(r, self.table, catalog.lexicon)
                                   for r in text_rules]
         self.table.freeze()
-        # A rule is evaluated only when a term of its trigger pattern occurred (or it has none).
-        self._by_term: dict[int, list[int]] = {}
+        # A rule is evaluated only when a term of its trigger pattern occurred (or it has none),
+        # and only after a set test shows every pattern it requires occurred too.
+        by_term: list[list[int]] = [[] for _ in range(self.table.n_terms)]
         self._always: list[int] = []
+        self._gates: list[tuple[frozenset[int], frozenset[int], int | None]] = [
+            (frozenset(tm.all_ids + tm.near_ids), frozenset(tm.any_ids), tm.none_id)
+            for tm in self.text_matchers
+        ]
         for i, tm in enumerate(self.text_matchers):
             trig = tm.trigger
             if trig is None:
                 self._always.append(i)
             else:
                 for tid in self.table.patterns[trig]:
-                    self._by_term.setdefault(tid, []).append(i)
+                    by_term[tid].append(i)
+        self._by_term = csr(by_term)
 
     def __getstate__(self) -> dict[str, Any]:
         """For the per-user cache: without the config (set on load) or the rules' examples."""
@@ -181,11 +187,19 @@ class Engine:
             kinds.add("app_download")
         scan = Scan(self.table, norm)
         candidates = set(self._always)
+        offsets, rules = self._by_term
         for tid in scan.found:
-            candidates.update(self._by_term.get(tid, ()))
+            candidates.update(rules[offsets[tid] : offsets[tid + 1]])
         fired: set[str] = set()
         hits: list[Hit] = []
+        present = scan.patterns_found
+        gates = self._gates
         for i in sorted(candidates):  # matcher order is signal order
+            required, any_of, none_id = gates[i]
+            if not required <= present or (any_of and present.isdisjoint(any_of)) or (
+                none_id in present
+            ):
+                continue
             tm = self.text_matchers[i]
             spans = tm.evaluate(scan, fired, kinds)
             if spans is None:

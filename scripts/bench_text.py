@@ -122,7 +122,7 @@ def run(shared: Path) -> str:
         size_mb = data.stat().st_size / 1e6
         from kzscam.engine import get_engine
 
-        n_patterns = len(get_engine().table.term_sources)
+        n_patterns = get_engine().table.n_terms
         pats = tmpd / "patterns.txt"
         pats.write_text("\n".join(_grep_patterns(n_patterns)) + "\n", encoding="utf-8")
         kz_wall, kz_rss = _timed([py, "-m", "kzscam", "check-text", "--lines", "--file", str(data),

@@ -11,15 +11,23 @@ Set. RE2 never backtracks, so hostile input cannot make matching slower than lin
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import re2
 
 from kzscam.rules.schema import RuleError
-from kzscam.rules.terms import NW, is_cyrillic, narrow_classes, re2_options, term_literals, term_regex
-from kzscam.text.normalize import Normalized, View
+from kzscam.rules.terms import (
+    NW,
+    WORD_CLASS,
+    is_cyrillic,
+    narrow_classes,
+    re2_options,
+    term_literals,
+    term_regex,
+)
+from kzscam.text.normalize import Normalized, View, fold
 
 # Generated term regexes alternate disjoint character classes, so the stdlib engine (10x less call
 # overhead than the RE2 binding) matches them in linear time per start position; its worst case is
@@ -28,43 +36,76 @@ from kzscam.text.normalize import Normalized, View
 SHORT_TEXT = 1024
 ALWAYS_SET_AFTER = 32
 _CLAUSE_ENDS = ",.;:!?\n"
+_WORD_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz" + "".join(map(chr, range(0x430, 0x450))))
+_WORD_RUN = re.compile(f"[{WORD_CLASS}]*")
 _RAW = "re:"  # snapshot key prefix of a rule's own regex (terms are stored as their text)
+MIN_ATOM = 3  # shortest word of a multi-word term worth prefiltering on
 MAX_SPANS = 16  # evidence per term per view: enough to quote, bounded on huge inputs
 
 
-@dataclass
-class PatternTable:
-    """Terms (deduplicated), patterns (tuples of term ids) and the machinery to find them."""
+def csr(rows: Sequence[Sequence[int]]) -> tuple[array[int], array[int]]:
+    """Rows of ints as two flat arrays (offsets, values): two objects to load instead of thousands."""
+    offsets, values = array("i", [0]), array("i")
+    for row in rows:
+        values.extend(row)
+        offsets.append(len(values))
+    return offsets, values
 
-    term_sources: list[str] = field(default_factory=list)
-    term_keys: list[str] = field(default_factory=list)
-    term_literal: list[str | None] = field(default_factory=list)
-    term_cyrillic: list[bool] = field(default_factory=list)
-    patterns: list[tuple[int, ...]] = field(default_factory=list)
-    list_cache: dict[tuple[str, ...], int] = field(default_factory=dict)
-    _term_index: dict[str, int] = field(default_factory=dict)
-    _pattern_index: dict[tuple[int, ...], int] = field(default_factory=dict)
-    _compiled: list[Any] = field(default_factory=list)
-    _quick: list[Any] = field(default_factory=list)
-    _always: list[int] = field(default_factory=list)
-    pattern_sets: list[frozenset[int]] = field(default_factory=list)
-    term_patterns: list[list[int]] = field(default_factory=list)
-    _pattern_compiled: dict[int, Any] = field(default_factory=dict)
-    _automaton: Any = None
-    _always_set: Any = None
-    _views_seen: int = 0
+
+class PatternTable:
+    """Terms (deduplicated), patterns (sets of term ids) and the machinery to find them.
+
+    Built from rules with `add_terms`/`add_regex`, then `freeze` derives the run-time form: the
+    automaton and flat arrays, which is all that is pickled into the per-user engine cache (loading
+    a few large objects is much faster than loading many small ones: start-up time is measured).
+    """
+
+    _BUILD_ONLY = ("term_sources", "term_keys", "term_literal", "term_cyrillic", "patterns",
+                   "list_cache", "_term_index", "_pattern_index")
+    _LAZY = ("_compiled", "_quick", "_psets", "_msets")
+
+    def __init__(self) -> None:
+        # Build form.
+        self.term_sources: list[str] = []
+        self.term_keys: list[str] = []
+        self.term_literal: list[str | None] = []
+        self.term_cyrillic: list[bool] = []
+        self.patterns: list[tuple[int, ...]] = []
+        self.list_cache: dict[tuple[str, ...], int] = {}
+        self._term_index: dict[str, int] = {}
+        self._pattern_index: dict[tuple[int, ...], int] = {}
+        # Run-time form (see freeze).
+        self.n_terms = 0
+        self._automaton: Any = None
+        self._sources = ""
+        self._source_ends: array[int] = array("i", [0])
+        self._cyrillic = b""
+        self._always: tuple[int, ...] = ()
+        self._raw: frozenset[int] = frozenset()
+        empty = (array("i", [0]), array("i"))
+        self._term_patterns = self._pattern_terms = self._atom_single = empty
+        self._atom_multi = self._multi_atoms = empty
+        # Filled lazily per process.
+        self._compiled: dict[int, Any] = {}
+        self._quick: dict[int, Any] = {}
+        self._psets: dict[int, frozenset[int]] = {}
+        self._msets: dict[int, frozenset[int]] = {}
+        self._always_set: Any = None
+        self._views_seen = 0
 
     def __getstate__(self) -> dict[str, Any]:
-        """Compiled regexes and Sets are not picklable: they are rebuilt lazily after loading."""
+        """The run-time form only; compiled regexes and Sets are rebuilt lazily after loading."""
         state = dict(self.__dict__)
-        state["_compiled"] = [None] * len(self.term_sources)
-        state["_quick"] = [None] * len(self.term_sources)
-        state["_pattern_compiled"] = {}
+        for name in self._BUILD_ONLY:
+            del state[name]
+        for name in self._LAZY:
+            state[name] = {}
         state["_always_set"] = None
         state["_views_seen"] = 0
-        for build_only in ("_term_index", "_pattern_index", "list_cache", "term_keys"):
-            state[build_only] = type(state[build_only])()
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
     def snapshot(self) -> dict[str, Any]:
         """Compact form for the rule image: term texts (their regexes are in the term cache)."""
@@ -89,9 +130,10 @@ class PatternTable:
             self.term_sources.append(source)
             self.term_keys.append(key)
             self.term_literal.append(literal)
-            self.term_cyrillic.append(is_cyrillic(source))
-            self._compiled.append(compiled)
-            self._quick.append(None)
+            # Only terms with Cyrillic letters can match the transliterated view usefully.
+            self.term_cyrillic.append(is_cyrillic(source if key.startswith(_RAW) else fold(key)))
+            if compiled is not None:
+                self._compiled[tid] = compiled
         return tid
 
     def _add_pattern(self, tids: Sequence[int]) -> int:
@@ -115,105 +157,203 @@ class PatternTable:
             raise RuleError(f"{where}: pattern does not compile in RE2: {exc}") from None
         return self._add_pattern([self._add_term(source, None, compiled, key=_RAW + source)])
 
-    def pattern_regex(self, pid: int) -> Any:
-        """One RE2 alternation of a pattern's terms (for short searches such as negation windows)."""
-        compiled = self._pattern_compiled.get(pid)
-        if compiled is None:
-            source = "|".join(self.term_sources[t] for t in self.patterns[pid])
-            compiled = self._pattern_compiled[pid] = re2.compile(source, options=re2_options())
-        return compiled
+    # -- run-time form -----------------------------------------------------------------------------
+    def source(self, tid: int) -> str:
+        return self._sources[self._source_ends[tid] : self._source_ends[tid + 1]]
+
+    def pattern_terms(self, pid: int) -> array[int]:
+        offsets, values = self._pattern_terms
+        return values[offsets[pid] : offsets[pid + 1]]
+
+    def pattern_set(self, pid: int) -> frozenset[int]:
+        found = self._psets.get(pid)
+        if found is None:
+            found = self._psets[pid] = frozenset(self.pattern_terms(pid))
+        return found
+
+    def term_patterns(self, tid: int) -> array[int]:
+        offsets, values = self._term_patterns
+        return values[offsets[tid] : offsets[tid + 1]]
 
     def quick(self, tid: int) -> Any:
         """The stdlib-`re` form of a generated term, for short texts only (see SHORT_TEXT)."""
-        pattern = self._quick[tid]
+        pattern = self._quick.get(tid)
         if pattern is None:
-            pattern = self._quick[tid] = re.compile(self.term_sources[tid])
+            pattern = self._quick[tid] = re.compile(self.source(tid))
         return pattern
 
     def compiled(self, tid: int) -> Any:
-        pattern = self._compiled[tid]
+        pattern = self._compiled.get(tid)
         if pattern is None:
-            pattern = self._compiled[tid] = re2.compile(self.term_sources[tid], options=re2_options())
+            pattern = self._compiled[tid] = re2.compile(self.source(tid), options=re2_options())
         return pattern
 
     def freeze(self) -> None:
+        """Derive the run-time form from the build form."""
         import ahocorasick
 
-        self.pattern_sets = [frozenset(p) for p in self.patterns]
-        self.term_patterns = [[] for _ in self.term_sources]
+        self.n_terms = len(self.term_sources)
+        self._sources = "".join(self.term_sources)
+        self._source_ends = array("i", [0])
+        for src in self.term_sources:
+            self._source_ends.append(self._source_ends[-1] + len(src))
+        self._cyrillic = bytes(self.term_cyrillic)
+        self._pattern_terms = csr(self.patterns)
+        by_term: list[list[int]] = [[] for _ in self.term_sources]
         for pid, tids in enumerate(self.patterns):
             for tid in tids:
-                self.term_patterns[tid].append(pid)
-        owners: dict[str, list[int]] = {}
+                by_term[tid].append(pid)
+        self._term_patterns = csr(by_term)
+        # Every word of every term is an "atom": a literal at a word start that either ends the
+        # word (exact) or may continue it (stem). A one-word term is its atom; a longer term is a
+        # candidate for its regex only when all its atoms occurred.
+        atoms: dict[tuple[str, bool], int] = {}
+        single: list[list[int]] = []
+        multi: list[list[int]] = []
+        multi_atoms: list[list[int]] = [[] for _ in self.term_sources]
+        always: list[int] = []
+
+        def atom(literal: str, stem: bool) -> int:
+            aid = atoms.get((literal, stem))
+            if aid is None:
+                aid = atoms[(literal, stem)] = len(atoms)
+                single.append([])
+                multi.append([])
+            return aid
+
         for tid, lit in enumerate(self.term_literal):
             if lit is None:
-                self._always.append(tid)
+                always.append(tid)
+                continue
+            words = [w for w in fold(self.term_keys[tid]).split() if w != ".."]
+            ids = [atom(w.rstrip("*"), w.endswith("*")) for w in words]
+            if len(ids) == 1:
+                single[ids[0]].append(tid)
             else:
-                owners.setdefault(lit, []).append(tid)
-        if owners:
+                trigger = max(range(len(words)), key=lambda i: len(words[i].rstrip("*")))
+                multi[ids[trigger]].append(tid)
+                # Very short words ("в", "на", "to") are in nearly every message: not worth a check.
+                multi_atoms[tid] = sorted({a for a, w in zip(ids, words, strict=True)
+                                           if len(w.rstrip("*")) >= MIN_ATOM} | {ids[trigger]})
+        self._always, self._raw = tuple(always), frozenset(always)
+        self._atom_single, self._atom_multi = csr(single), csr(multi)
+        self._multi_atoms = csr(multi_atoms)
+        wanted = {a for a, terms in enumerate(single) if terms}
+        wanted.update(a for group in multi_atoms for a in group)
+        by_literal: dict[str, list[int]] = {}
+        for (literal, stem), aid in atoms.items():
+            if aid not in wanted:
+                continue
+            slot = by_literal.setdefault(literal, [-1, -1])
+            slot[1 if stem else 0] = aid
+        if by_literal:
             automaton = ahocorasick.Automaton()
-            for lit, owner_ids in owners.items():
-                automaton.add_word(lit, tuple(owner_ids))
+            for literal, (exact_id, stem_id) in by_literal.items():
+                automaton.add_word(literal, (len(literal), exact_id, stem_id))
             automaton.make_automaton()
             self._automaton = automaton
 
-    def terms_in(self, view: View) -> list[int]:
-        """Ids of terms that occur in `view` (translit views only run Cyrillic terms)."""
-        if not self.term_sources:
-            return []
-        candidates: set[int] = set()
+    def _multi_set(self, tid: int) -> frozenset[int]:
+        found = self._msets.get(tid)
+        if found is None:
+            offsets, values = self._multi_atoms
+            found = self._msets[tid] = frozenset(values[offsets[tid] : offsets[tid + 1]])
+        return found
+
+    def view_spans(self, view: View) -> dict[int, list[tuple[int, int]]]:
+        """Every term found in `view`, with its spans (at most MAX_SPANS each) in view positions.
+
+        One Aho-Corasick pass finds the literal words. A one-word term (3 in 4 terms) is confirmed
+        right there by looking at the characters around the literal: a word start before it, a
+        word end after it (or the rest of the word for a stem). Only multi-word terms and rule
+        authors' regexes run a regex, and only when their literal occurred.
+        """
+        text = view.text
+        found: dict[int, list[tuple[int, int]]] = {}
+        if not self.n_terms:
+            return found
         self._views_seen += 1
+        regex_terms: set[int] = set()
         if self._always:
             # Rule authors' regexes have no literal to prefilter on. The first few views search them
             # one by one (cheap to set up); after that one RE2 Set pass finds them all.
             if self._always_set is None and self._views_seen > ALWAYS_SET_AFTER:
                 always_set = re2.Set.SearchSet(re2_options())
                 for tid in self._always:
-                    always_set.Add(self.term_sources[tid])
+                    always_set.Add(self.source(tid))
                 always_set.Compile()
                 self._always_set = always_set
             if self._always_set is not None:
-                found = self._always_set.Match(view.text) or []
-                candidates.update(self._always[i] for i in found)
+                regex_terms.update(self._always[i] for i in self._always_set.Match(text) or [])
             else:
-                candidates.update(t for t in self._always
-                                  if self.compiled(t).search(view.text) is not None)
+                regex_terms.update(t for t in self._always if self.compiled(t).search(text) is not None)
         if self._automaton is not None:
-            for _, tids in self._automaton.iter(view.text):
-                candidates.update(tids)
+            n = len(text)
+            word = _WORD_CHARS
+            word_end = _WORD_RUN.match
+            seen: dict[int, list[tuple[int, int]]] = {}
+            for last, (size, exact, stem) in self._automaton.iter(text):
+                start = last - size + 1
+                if start and text[start - 1] in word:
+                    continue
+                end = last + 1
+                if exact >= 0 and (end == n or text[end] not in word):
+                    spans = seen.setdefault(exact, [])
+                    if len(spans) < MAX_SPANS:
+                        spans.append((start, end))
+                if stem >= 0:
+                    spans = seen.setdefault(stem, [])
+                    if len(spans) < MAX_SPANS:
+                        rest = word_end(text, end)  # always matches (possibly empty)
+                        spans.append((start, rest.end() if rest else end))
+            s_off, s_ids = self._atom_single
+            m_off, m_ids = self._atom_multi
+            for aid, spans in seen.items():
+                for tid in s_ids[s_off[aid] : s_off[aid + 1]]:
+                    found[tid] = spans
+                for tid in m_ids[m_off[aid] : m_off[aid + 1]]:
+                    if seen.keys() >= self._multi_set(tid):
+                        regex_terms.add(tid)
+        if regex_terms:
+            # stdlib `re` searches cost less per call but compile ~10x slower than RE2: worth it only
+            # for short texts once a batch is under way (and never for authors' own regexes).
+            short = len(text) <= SHORT_TEXT and self._views_seen > ALWAYS_SET_AFTER
+            for tid in regex_terms:
+                matcher = self.quick(tid) if short and tid not in self._raw else self.compiled(tid)
+                spans = []
+                for m in matcher.finditer(text):
+                    start, end = m.span(1)
+                    while end > start and not text[end - 1].isalnum():
+                        end -= 1
+                    spans.append((start, end))
+                    if len(spans) >= MAX_SPANS:
+                        break
+                if spans:
+                    found[tid] = spans
         if view.name == "translit":
-            candidates = {tid for tid in candidates if self.term_cyrillic[tid]}
-        text = view.text
-        confirmed = [tid for tid in candidates if self.term_literal[tid] is None]
-        literal = [tid for tid in candidates if self.term_literal[tid] is not None]
-        # stdlib `re` searches cost less per call but compile ~10x slower than RE2: worth it only
-        # once a batch is under way.
-        if len(text) <= SHORT_TEXT and self._views_seen > ALWAYS_SET_AFTER:
-            confirmed += [tid for tid in literal if self.quick(tid).search(text) is not None]
-        else:
-            confirmed += [tid for tid in literal if self.compiled(tid).search(text) is not None]
-        return confirmed
+            found = {tid: spans for tid, spans in found.items() if self._cyrillic[tid]}
+        return found
 
 
 Span = tuple[View, int, int]
 
 
 class Scan:
-    """Per-message matching state: which terms occur in which view; spans computed on demand."""
+    """Per-message matching state: which terms occur in which view, with their spans."""
 
     def __init__(self, table: PatternTable, norm: Normalized) -> None:
         self.table = table
-        self.view_terms: list[tuple[View, set[int]]] = []
+        self.view_terms: list[tuple[View, dict[int, list[tuple[int, int]]]]] = []
         found: set[int] = set()
         for view in norm.views:
-            tids = set(table.terms_in(view))
-            if tids:
-                self.view_terms.append((view, tids))
-                found |= tids
+            spans = table.view_spans(view)
+            if spans:
+                self.view_terms.append((view, spans))
+                found.update(spans)
         self.found = found
         self.patterns_found: set[int] = set()
         for tid in found:
-            self.patterns_found.update(table.term_patterns[tid])
+            self.patterns_found.update(table.term_patterns(tid))
         self._spans: dict[int, list[Span]] = {}
 
     def occurs(self, pid: int) -> bool:
@@ -224,30 +364,24 @@ class Scan:
         if cached is not None:
             return cached
         out: list[Span] = []
-        terms = self.table.pattern_sets[pid]
-        for view, tids in self.view_terms:
-            for tid in sorted(tids & terms):
-                for n, m in enumerate(self.table.compiled(tid).finditer(view.text)):
-                    if n >= MAX_SPANS:
-                        break
-                    start, end = m.span(1)
-                    while end > start and not view.text[end - 1].isalnum():
-                        end -= 1
-                    out.append((view, start, end))
+        terms = self.table.pattern_set(pid)
+        for view, found in self.view_terms:
+            for tid in sorted(found.keys() & terms):
+                out.extend((view, start, end) for start, end in found[tid])
         out.sort(key=lambda s: s[1])
         self._spans[pid] = out
         return out
 
     def negated(self, span: Span, neg_pid: int | None, window: int) -> bool:
         """A negation term ends within `window` characters before the span ("никому не" + "сообщ")."""
-        if neg_pid is None:
+        if neg_pid is None or neg_pid not in self.patterns_found:
             return False
         view, start, _ = span
-        chunk = view.text[max(0, start - window) : start]
+        low = max(0, start - window)
         # Negation does not cross a clause boundary: "не доставлена, обновите" negates nothing.
+        chunk = view.text[low:start]
         cut = max(chunk.rfind(c) for c in _CLAUSE_ENDS)
         if cut >= 0:
-            chunk = chunk[cut + 1 :]
-        if not chunk.strip():
-            return False
-        return self.table.pattern_regex(neg_pid).search(chunk) is not None
+            low += cut + 1
+        return any(neg_view is view and s >= low and e <= start
+                   for neg_view, s, e in self.spans(neg_pid))

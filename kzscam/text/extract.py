@@ -49,7 +49,22 @@ SHORT_NUMBERS = frozenset({"1477", "1414", "102", "112", "101", "103", "104", "1
 _SHORT_RE = re2.compile(r"(?:^|[^\d\-+.,:])(1477|1414|102|112|101|103|104|109)(?:$|[^\d\-,:%.]|\.(?:$|\D))")
 _CARD_RE = re2.compile(r"(?:^|[^\d])((?:\d[ \-]?){12,18}\d)(?:$|[^\d])")
 _IIN_RE = re2.compile(r"(?:^|[^\d])(\d{12})(?:$|[^\d])")
-_DIGIT = re.compile(r"\d")  # a single class: linear in the stdlib engine too
+# Necessary conditions, checked with the stdlib engine (cheap per call, linear for these forms)
+# before the full RE2 patterns run: a link has a dot (or its defanged form) before a letter or
+# digit, or "://"; phones, cards and IINs need enough digits.
+_URL_HINT = re.compile(r"[.\]})][A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]|www|:/|\]//", re.IGNORECASE)
+
+
+class _OnlyDigits(dict[int, str | None]):
+    """str.translate table keeping ASCII digits (what RE2's \\d means); filled lazily, C-speed."""
+
+    def __missing__(self, key: int) -> str | None:
+        value = chr(key) if 48 <= key <= 57 else None
+        self[key] = value
+        return value
+
+
+_ONLY_DIGITS = _OnlyDigits()
 APP_EXTENSIONS = (".apk", ".exe", ".msi", ".ipa", ".dmg", ".scr", ".bat", ".xapk", ".apks", ".pkg")
 
 
@@ -107,9 +122,9 @@ def _groups(pattern: Any, text: str) -> Iterator[tuple[int, int]]:
         pos = max(end, m.start() + 1)
 
 
-def extract_phones(text: str) -> list[Entity]:
+def extract_phones(text: str, *, long_numbers: bool = True) -> list[Entity]:
     out: list[Entity] = []
-    for start, end in _groups(_PHONE_RE, text):
+    for start, end in _groups(_PHONE_RE, text) if long_numbers else ():
         digits = _digits(text[start:end])
         if not 10 <= len(digits) <= 15:
             continue
@@ -117,6 +132,8 @@ def extract_phones(text: str) -> list[Entity]:
         if len(digits) == 11 and digits[0] == "8" and digits[1] == "7":
             value = "+7" + digits[1:]  # Kazakh 8-7xx-... trunk prefix
         out.append(Entity("phone", value, start, end))
+    if not any(number in text for number in SHORT_NUMBERS):
+        return out
     for start, end in _groups(_SHORT_RE, text):
         out.append(Entity("phone", text[start:end], start, end))
     return out
@@ -164,13 +181,18 @@ def extract_iins(text: str) -> list[Entity]:
 
 
 def extract_all(text: str) -> list[Entity]:
-    """Every entity in `text`; cheap when there are no digits or dots."""
+    """Every entity in `text`; cheap when there are no links or digits."""
     out: list[Entity] = []
-    if "." in text or "/" in text or "[" in text:
+    if _URL_HINT.search(text):
         out.extend(extract_urls(text))
-    if _DIGIT.search(text):
-        url_spans = [(e.start, e.end) for e in out]
-        for ent in (*extract_phones(text), *extract_cards(text), *extract_iins(text)):
-            if not any(s <= ent.start < e for s, e in url_spans):
-                out.append(ent)
+    digits = len(text.translate(_ONLY_DIGITS))
+    if digits < 3:  # the shortest number worth reporting is 102
+        return out
+    found = extract_phones(text, long_numbers=digits >= 10)
+    if digits >= 13:
+        found += extract_cards(text)
+    if digits >= 12:
+        found += extract_iins(text)
+    url_spans = [(e.start, e.end) for e in out]
+    out.extend(ent for ent in found if not any(s <= ent.start < e for s, e in url_spans))
     return out

@@ -86,6 +86,17 @@ class _FoldLenTable(dict[int, str]):
         return value
 
 
+class _InvisibleOnlyTable(dict[int, str | None]):
+    """Keeps only invisible characters: `text.translate` then says at C speed whether any occur."""
+
+    def __missing__(self, key: int) -> str | None:
+        ch = chr(key)
+        value = ch if ch in _INVISIBLE_SET or INVISIBLE_RE.match(ch) else None
+        self[key] = value
+        return value
+
+
+_INVISIBLE_ONLY = _InvisibleOnlyTable()
 FOLD = _FoldTable()
 FOLD_LEN = _FoldLenTable()
 for _c in range(128):
@@ -108,9 +119,12 @@ _MIXED_WORD = re2.compile(
     r"[0-9a-zа-я]*(?:[a-z][0-9a-z]*[а-я]|[а-я][0-9а-я]*[a-z])[0-9a-zа-я]*"
 )
 _LEET_WORD = re2.compile(r"[0-9a-zа-я@$]*(?:[a-zа-я][0-9@$]|[0-9@$][a-zа-я])[0-9a-zа-я@$]*")
-_HAS_LATIN = re2.compile(r"[a-z]")
-_HAS_CYR = re2.compile(r"[а-я]")
-_HAS_DIGIT_IN_WORD = re2.compile(r"[a-zа-я][0-9@$]|[0-9@$][a-zа-я]")
+# One class or a fixed-length sequence: linear in the stdlib engine, which costs far less per call.
+_HAS_LATIN = re.compile(r"[a-z]")
+_HAS_CYR = re.compile(r"[а-я]")
+_HAS_DIGIT_IN_WORD = re.compile(r"[a-zа-я][0-9@$]|[0-9@$][a-zа-я]")
+_SEP = "[ .\\-_*·•/|]"
+_MAYBE_SPACED = re.compile(f"[a-zа-я]{_SEP}[a-zа-я]{_SEP}[a-zа-я]")  # prefilter for _SPACED
 _SPACED = re2.compile(r"(?:^|[^0-9a-zа-я])([a-zа-я](?:[ .\-_*·•/|][a-zа-я]){2,})(?:$|[^0-9a-zа-я])")
 # Simple, non-nested patterns: safe (linear) in the stdlib engine, which has less per-match overhead.
 _LATIN_WORD = re.compile(r"[a-z][a-z']*")
@@ -278,12 +292,13 @@ class Normalized(NamedTuple):
 def normalize(text: str) -> Normalized:
     """Fold `text` into its views (linear time)."""
     folded = text.translate(FOLD)
-    invisible = len(INVISIBLE_IN_WORD_RE.findall(text))
+    invisible = len(INVISIBLE_IN_WORD_RE.findall(text)) if text.translate(_INVISIBLE_ONLY) else 0
     repaired = _repair(folded)
     mixed = repaired != folded and bool(_HAS_CYR.search(folded) and _HAS_LATIN.search(folded))
     main = View("main", repaired, text)
     views = [main]
-    spaced = [(m.start(1), m.end(1)) for m in _SPACED.finditer(repaired)]
+    spaced = ([(m.start(1), m.end(1)) for m in _SPACED.finditer(repaired)]
+              if _MAYBE_SPACED.search(repaired) else [])
     if spaced:
         repl = []
         for s, e in spaced:
