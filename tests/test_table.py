@@ -1,0 +1,98 @@
+"""The fast matcher finds exactly what each term's reference regex finds.
+
+`PatternTable.view_spans` confirms one-word terms from the Aho-Corasick hit itself and runs a
+multi-word term's regex only when all its words occurred. Each term also has a reference form:
+its RE2 regex over the whole view. Both forms must agree, term by term and span by span, on rule
+examples, corpus messages (when ../shared is present) and awkward text.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import random
+import re
+
+import pytest
+
+from kzscam.config import Config
+from kzscam.engine import Engine
+from kzscam.rules.loader import load_catalog
+from kzscam.rules.table import MAX_SPANS, PatternTable, Scan
+from kzscam.text.normalize import fold, normalize
+from tests.conftest import shared_path
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_catalog(), Config())  # a fresh build keeps the build form for reference
+
+
+def _reference(table: PatternTable, text: str, cyrillic_only: bool) -> dict[int, list[tuple[int, int]]]:
+    """Every term whose regex matches `text`, with the spans the regex gives.
+
+    A one-word term's occurrences are all word-start matches: the search resumes where the quoted
+    word ends, so the separator a match consumed can start the next one ("a.a" has two).
+    """
+    out: dict[int, list[tuple[int, int]]] = {}
+    for tid, literal in enumerate(table.term_literal):
+        if literal is not None and literal not in text:
+            continue  # the literal is a necessary substring of every match
+        if cyrillic_only and not table.term_cyrillic[tid]:
+            continue
+        one_word = literal is not None and len(
+            [w for w in fold(table.term_keys[tid]).split() if w != ".."]) == 1
+        pattern = re.compile(table.term_sources[tid]) if literal is not None else table.compiled(tid)
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        while len(spans) < MAX_SPANS:
+            m = pattern.search(text, pos)
+            if m is None:
+                break
+            start, end = m.span(1)
+            while end > start and not text[end - 1].isalnum():
+                end -= 1
+            spans.append((start, end))
+            pos = max(end, start + 1) if one_word else max(m.end(), m.start() + 1)
+        if spans:
+            out[tid] = spans
+    return out
+
+
+def _texts(engine: Engine) -> list[str]:
+    texts = [t for rule in engine.catalog.rules for t in (*rule.hits, *rule.misses)]
+    corpus = shared_path("corpus", "texts_dev.jsonl")
+    if corpus.exists():
+        texts += [json.loads(line)["text"] for line in corpus.read_text("utf-8").splitlines()
+                  if line.strip()]
+    rng = random.Random(5)
+    words = [w for t in texts for w in t.split()]
+    # Word salad: terms at the start and end of text, glued to punctuation, repeated many times.
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(300)]
+    texts += ["код", "код.", "(код)", "кодкод код", "код " * 40, "с о о б щ и т е  к о д",
+              "Ulttyq Bank qyzmetkeri, kodty aityңyz", "ЗВОНИТ СЛУЖБА БЕЗОПАСНОСТИ", ""]
+    return texts
+
+
+def test_fast_matcher_agrees_with_reference_regexes(engine: Engine) -> None:
+    table = engine.table
+    checked = 0
+    for text in _texts(engine):
+        for view in normalize(text).views:
+            fast = table.view_spans(view)
+            ref = _reference(table, view.text, view.name == "translit")
+            assert fast == ref, (text, view.name, {
+                table.term_keys[t]: (fast.get(t), ref.get(t)) for t in fast.keys() ^ ref.keys()})
+            checked += 1
+    assert checked > 1000
+
+
+def test_cached_engine_matches_like_a_fresh_build(engine: Engine) -> None:
+    """The pickled run-time form (flat arrays, no build lists) gives the same results."""
+    loaded = pickle.loads(pickle.dumps(engine))
+    assert not hasattr(loaded.table, "term_sources")
+    for text in _texts(engine)[:400]:
+        fresh, cached = Scan(engine.table, normalize(text)), Scan(loaded.table, normalize(text))
+        assert fresh.patterns_found == cached.patterns_found, text
+        assert [r.findings for r in (engine.check_text(text, name="m", lang="en"),)] == [
+            loaded.check_text(text, name="m", lang="en").findings]
