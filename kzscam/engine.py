@@ -17,7 +17,7 @@ from kzscam.rules.matchers import TextMatcher, compile_text_rule
 from kzscam.rules.schema import Rule
 from kzscam.rules.table import PatternTable, Scan, csr
 from kzscam.text.extract import APP_EXTENSIONS, Entity, extract_all
-from kzscam.text.normalize import INVISIBLE_IN_WORD_RE, Normalized, normalize
+from kzscam.text.normalize import Normalized, invisible_in_word, normalize
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -223,7 +223,7 @@ class Engine:
         out: list[Evidence] = []
         for kind in kinds:
             if kind == "invisible":
-                pos = [m.start() for m in INVISIBLE_IN_WORD_RE.finditer(text, 0)][:3]
+                pos = [m.start() for m in invisible_in_word().finditer(text, 0)][:3]
                 out.extend(Evidence(text[max(0, i - 8) : i + 9], max(0, i - 8), min(len(text), i + 9))
                            for i in pos)
             elif kind == "mixed_script":

@@ -17,6 +17,7 @@ import pytest
 
 from kzscam.config import Config
 from kzscam.engine import Engine
+from kzscam.rules.factors import factors
 from kzscam.rules.loader import load_catalog
 from kzscam.rules.table import MAX_SPANS, PatternTable, Scan
 from kzscam.text.normalize import fold, normalize
@@ -96,3 +97,31 @@ def test_cached_engine_matches_like_a_fresh_build(engine: Engine) -> None:
         assert fresh.patterns_found == cached.patterns_found, text
         assert [r.findings for r in (engine.check_text(text, name="m", lang="en"),)] == [
             loaded.check_text(text, name="m", lang="en").findings]
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("(?:^|[^a-z])(?:cat|dog)s", {"cats", "dogs"}),
+    ("a(b|c)de", {"abde", "acde"}),
+    ("(?:hello)?world", {"world"}),
+    ("сооб[щш]ите", {"сообщите", "сообшите"}),
+    ("(?:pay|send)[a-z]*\\s+now", {"now"}),  # equally long: the smaller set wins
+    ("x{2}yz", {"xxyz"}),
+])
+def test_literal_factors_of_author_regexes(pattern: str, expected: set[str]) -> None:
+    assert factors(pattern) == expected
+
+
+@pytest.mark.parametrize("pattern", [
+    "\\d{3}[\\s-]?\\d{4}",  # digits and classes only
+    "(?i)kaspi",  # case-insensitive: the folded text would need every case form
+    "(?:ab|c)\\w+",  # one alternative without a long enough literal
+    "(?:kaspi)*bank[a-z]",  # would be {"bank"}: checks a zero-minimum repeat is not required
+    "\\Qliteral\\E",  # RE2-only syntax: the stdlib parser refuses it, so no prefilter
+])
+def test_factors_give_up_rather_than_guess(pattern: str) -> None:
+    found = factors(pattern)
+    assert found is None or "kaspi" not in found
+    if pattern != "(?:kaspi)*bank[a-z]":
+        assert found is None
+    else:
+        assert found == {"bank"}

@@ -235,21 +235,35 @@ class PatternTable:
                 # Very short words ("в", "на", "to") are in nearly every message: not worth a check.
                 multi_atoms[tid] = sorted({a for a, w in zip(ids, words, strict=True)
                                            if len(w.rstrip("*")) >= MIN_ATOM} | {ids[trigger]})
-        self._always, self._raw = tuple(always), frozenset(always)
+        # A rule author's regex joins the automaton through its literal factors when it has any
+        # (see factors.py); the rest run on every view.
+        from kzscam.rules.factors import factors
+
+        raw_by_literal: dict[str, list[int]] = {}
+        unfiltered: list[int] = []
+        for tid in always:
+            needed = factors(self.term_sources[tid])
+            if needed is None:
+                unfiltered.append(tid)
+            else:
+                for literal in needed:
+                    raw_by_literal.setdefault(literal, []).append(tid)
+        self._always, self._raw = tuple(unfiltered), frozenset(always)
         self._atom_single, self._atom_multi = csr(single), csr(multi)
         self._multi_atoms = csr(multi_atoms)
         wanted = {a for a, terms in enumerate(single) if terms}
         wanted.update(a for group in multi_atoms for a in group)
-        by_literal: dict[str, list[int]] = {}
+        by_literal: dict[str, list[Any]] = {lit: [-1, -1, tuple(tids)]
+                                            for lit, tids in raw_by_literal.items()}
         for (literal, stem), aid in atoms.items():
             if aid not in wanted:
                 continue
-            slot = by_literal.setdefault(literal, [-1, -1])
+            slot = by_literal.setdefault(literal, [-1, -1, ()])
             slot[1 if stem else 0] = aid
         if by_literal:
             automaton = ahocorasick.Automaton()
-            for literal, (exact_id, stem_id) in by_literal.items():
-                automaton.add_word(literal, (len(literal), exact_id, stem_id))
+            for literal, (exact_id, stem_id, raw) in by_literal.items():
+                automaton.add_word(literal, (len(literal), exact_id, stem_id, raw))
             automaton.make_automaton()
             self._automaton = automaton
 
@@ -292,7 +306,9 @@ class PatternTable:
             word = _WORD_CHARS
             word_end = _WORD_RUN.match
             seen: dict[int, list[tuple[int, int]]] = {}
-            for last, (size, exact, stem) in self._automaton.iter(text):
+            for last, (size, exact, stem, raw) in self._automaton.iter(text):
+                if raw:
+                    regex_terms.update(raw)
                 start = last - size + 1
                 if start and text[start - 1] in word:
                     continue

@@ -34,15 +34,31 @@ INVISIBLE = (
 )
 # Also dropped and counted: control characters (not tab/newline), DEL, variation selectors, Unicode
 # tag characters, the braille blank and interlinear annotation marks, all used to split words.
-_INVISIBLE_CLASS = (
-    "[" + INVISIBLE + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u180b-\u180d\u2800\ufe00-\ufe0f"
-    "\ufff9-\ufffb\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
-)
-INVISIBLE_RE = re.compile(_INVISIBLE_CLASS)
-# The signal counts only invisible characters touching a letter or digit: inside emoji sequences
-# (❤️ with U+FE0F, family emoji joined by U+200D, flag tags) they are ordinary.
-INVISIBLE_IN_WORD_RE = re.compile(f"(?<=\\w){_INVISIBLE_CLASS}|{_INVISIBLE_CLASS}(?=\\w)")
+_INVISIBLE_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x7F), (0x180B, 0x180D),
+                     (0x2800, 0x2800), (0xFE00, 0xFE0F), (0xFFF9, 0xFFFB), (0xE0000, 0xE007F),
+                     (0xE0100, 0xE01EF))
+_INVISIBLE_CLASS = "[" + INVISIBLE + "".join(
+    chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in _INVISIBLE_RANGES) + "]"
 _INVISIBLE_SET = frozenset(INVISIBLE)
+
+
+def is_invisible(ch: str) -> bool:
+    """Dropped by folding and counted as a signal (a plain test: no regex to compile at start-up)."""
+    if ch in _INVISIBLE_SET:
+        return True
+    code = ord(ch)
+    return any(a <= code <= b for a, b in _INVISIBLE_RANGES)
+
+
+@lru_cache(maxsize=1)
+def invisible_in_word() -> re.Pattern[str]:
+    """Invisible characters touching a letter or digit (compiled only when a message has any).
+
+    Only those count as the signal: inside emoji sequences (❤️ with U+FE0F, family emoji joined by
+    U+200D, flag tags) they are ordinary.
+    """
+    return re.compile(f"(?<=\\w){_INVISIBLE_CLASS}|{_INVISIBLE_CLASS}(?=\\w)")
+
 
 # Kazakh (and a few other Cyrillic) letters folded to the Russian letter people type instead.
 _CYR_LOOSE = {
@@ -56,7 +72,7 @@ _LATIN_SPECIAL = {"ş": "sh", "ç": "ch", "ı": "i", "ß": "ss", "æ": "ae", "œ
 
 
 def _fold_char(ch: str) -> str:
-    if ch in _INVISIBLE_SET or INVISIBLE_RE.match(ch):
+    if is_invisible(ch):
         return ""
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
@@ -91,7 +107,7 @@ class _InvisibleOnlyTable(dict[int, str | None]):
 
     def __missing__(self, key: int) -> str | None:
         ch = chr(key)
-        value = ch if ch in _INVISIBLE_SET or INVISIBLE_RE.match(ch) else None
+        value = ch if is_invisible(ch) else None
         self[key] = value
         return value
 
@@ -100,7 +116,7 @@ _INVISIBLE_ONLY = _InvisibleOnlyTable()
 FOLD = _FoldTable()
 FOLD_LEN = _FoldLenTable()
 for _c in range(128):
-    FOLD[_c] = "" if INVISIBLE_RE.match(chr(_c)) else chr(_c).lower()
+    FOLD[_c] = "" if is_invisible(chr(_c)) else chr(_c).lower()
 
 
 def fold(text: str) -> str:
@@ -292,7 +308,7 @@ class Normalized(NamedTuple):
 def normalize(text: str) -> Normalized:
     """Fold `text` into its views (linear time)."""
     folded = text.translate(FOLD)
-    invisible = len(INVISIBLE_IN_WORD_RE.findall(text)) if text.translate(_INVISIBLE_ONLY) else 0
+    invisible = len(invisible_in_word().findall(text)) if text.translate(_INVISIBLE_ONLY) else 0
     repaired = _repair(folded)
     mixed = repaired != folded and bool(_HAS_CYR.search(folded) and _HAS_LATIN.search(folded))
     main = View("main", repaired, text)
