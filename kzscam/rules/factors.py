@@ -11,9 +11,12 @@ every message: the analysis may give up, but it never drops a match.
 
 from __future__ import annotations
 
-from re import _constants as c
-from re import _parser as parser
+import importlib
 from typing import Any
+
+# The stdlib's own regex parser (private modules, not in the type stubs; stable since 3.11).
+parser: Any = importlib.import_module("re._parser")
+c: Any = importlib.import_module("re._constants")
 
 MIN_FACTOR = 3  # shorter factors occur in nearly every message: no use as a filter
 _MAX_EXACT = 64  # largest finite set of strings tracked for a sub-pattern
