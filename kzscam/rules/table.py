@@ -62,7 +62,7 @@ class PatternTable:
 
     _BUILD_ONLY = ("term_sources", "term_keys", "term_literal", "term_cyrillic", "patterns",
                    "list_cache", "_term_index", "_pattern_index")
-    _LAZY = ("_compiled", "_quick", "_psets", "_msets")
+    _LAZY = ("_compiled", "_quick", "_psets", "_msets", "_atom_terms", "_tpats")
 
     def __init__(self) -> None:
         # Build form.
@@ -90,7 +90,10 @@ class PatternTable:
         self._quick: dict[int, Any] = {}
         self._psets: dict[int, frozenset[int]] = {}
         self._msets: dict[int, frozenset[int]] = {}
+        self._atom_terms: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self._tpats: dict[int, tuple[int, ...]] = {}
         self._always_set: Any = None
+        self._raw_order: list[int] = []
         self._views_seen = 0
 
     def __getstate__(self) -> dict[str, Any]:
@@ -100,7 +103,7 @@ class PatternTable:
             del state[name]
         for name in self._LAZY:
             state[name] = {}
-        state["_always_set"] = None
+        state["_always_set"], state["_raw_order"] = None, []
         state["_views_seen"] = 0
         return state
 
@@ -171,9 +174,12 @@ class PatternTable:
             found = self._psets[pid] = frozenset(self.pattern_terms(pid))
         return found
 
-    def term_patterns(self, tid: int) -> array[int]:
-        offsets, values = self._term_patterns
-        return values[offsets[tid] : offsets[tid + 1]]
+    def term_patterns(self, tid: int) -> tuple[int, ...]:
+        found = self._tpats.get(tid)
+        if found is None:
+            offsets, values = self._term_patterns
+            found = self._tpats[tid] = tuple(values[offsets[tid] : offsets[tid + 1]])
+        return found
 
     def quick(self, tid: int) -> Any:
         """The stdlib-`re` form of a generated term, for short texts only (see SHORT_TEXT)."""
@@ -267,6 +273,28 @@ class PatternTable:
             automaton.make_automaton()
             self._automaton = automaton
 
+    def _raw_matching(self, text: str, candidates: set[int]) -> set[int]:
+        """Which candidate author regexes match: one by one for the first few views (nothing to
+        set up), then one RE2 Set pass over all of them (one call instead of several)."""
+        if self._always_set is None and self._views_seen > ALWAYS_SET_AFTER:
+            raw = sorted(self._raw)
+            always_set = re2.Set.SearchSet(re2_options())
+            for tid in raw:
+                always_set.Add(self.source(tid))
+            always_set.Compile()
+            self._always_set, self._raw_order = always_set, raw
+        if self._always_set is None:
+            return {tid for tid in candidates if self.compiled(tid).search(text) is not None}
+        return {self._raw_order[i] for i in self._always_set.Match(text) or []} & candidates
+
+    def _unpack_atom(self, aid: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(one-word terms, multi-word terms) of an atom, from the flat arrays, once per process."""
+        s_off, s_ids = self._atom_single
+        m_off, m_ids = self._atom_multi
+        terms = self._atom_terms[aid] = (tuple(s_ids[s_off[aid] : s_off[aid + 1]]),
+                                         tuple(m_ids[m_off[aid] : m_off[aid + 1]]))
+        return terms
+
     def _multi_set(self, tid: int) -> frozenset[int]:
         found = self._msets.get(tid)
         if found is None:
@@ -288,19 +316,7 @@ class PatternTable:
             return found
         self._views_seen += 1
         regex_terms: set[int] = set()
-        if self._always:
-            # Rule authors' regexes have no literal to prefilter on. The first few views search them
-            # one by one (cheap to set up); after that one RE2 Set pass finds them all.
-            if self._always_set is None and self._views_seen > ALWAYS_SET_AFTER:
-                always_set = re2.Set.SearchSet(re2_options())
-                for tid in self._always:
-                    always_set.Add(self.source(tid))
-                always_set.Compile()
-                self._always_set = always_set
-            if self._always_set is not None:
-                regex_terms.update(self._always[i] for i in self._always_set.Match(text) or [])
-            else:
-                regex_terms.update(t for t in self._always if self.compiled(t).search(text) is not None)
+        raw_candidates: set[int] = set(self._always)  # authors' regexes to try on this view
         if self._automaton is not None:
             n = len(text)
             word = _WORD_CHARS
@@ -308,7 +324,7 @@ class PatternTable:
             seen: dict[int, list[tuple[int, int]]] = {}
             for last, (size, exact, stem, raw) in self._automaton.iter(text):
                 if raw:
-                    regex_terms.update(raw)
+                    raw_candidates.update(raw)
                 start = last - size + 1
                 if start and text[start - 1] in word:
                     continue
@@ -322,14 +338,16 @@ class PatternTable:
                     if len(spans) < MAX_SPANS:
                         rest = word_end(text, end)  # always matches (possibly empty)
                         spans.append((start, rest.end() if rest else end))
-            s_off, s_ids = self._atom_single
-            m_off, m_ids = self._atom_multi
+            atom_terms = self._atom_terms
             for aid, spans in seen.items():
-                for tid in s_ids[s_off[aid] : s_off[aid + 1]]:
+                terms = atom_terms.get(aid) or self._unpack_atom(aid)
+                for tid in terms[0]:
                     found[tid] = spans
-                for tid in m_ids[m_off[aid] : m_off[aid + 1]]:
+                for tid in terms[1]:
                     if seen.keys() >= self._multi_set(tid):
                         regex_terms.add(tid)
+        if raw_candidates:
+            regex_terms.update(self._raw_matching(text, raw_candidates))
         if regex_terms:
             # stdlib `re` searches cost less per call but compile ~10x slower than RE2: worth it only
             # for short texts once a batch is under way (and never for authors' own regexes).

@@ -37,34 +37,59 @@ URL_RE = re2.compile(
 )
 _TRAIL = ".,;:!?)]}»\"'…"
 
-_PHONE_RE = re2.compile(
+
+class _Dual:
+    """A number pattern in both engines: RE2 (linear on any input) and, once a batch is under way,
+    the stdlib engine for short texts, which costs a fraction per call. Only for patterns whose
+    repetitions are bounded or over disjoint classes, written with ASCII classes so that both
+    engines read them the same way (re.ASCII makes the stdlib's \\d mean [0-9], as in RE2)."""
+
+    __slots__ = ("_calls", "_long", "_short", "pattern")
+    SHORT_TEXT = 1024
+    WARM_UP = 32  # calls before the stdlib form is compiled (a single message never pays for it)
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._long = re2.compile(pattern)
+        self._short: re.Pattern[str] | None = None
+        self._calls = 0
+
+    def search(self, text: str, pos: int = 0) -> Any:
+        if len(text) <= self.SHORT_TEXT:
+            if self._short is not None:
+                return self._short.search(text, pos)
+            self._calls += 1
+            if self._calls > self.WARM_UP:
+                self._short = re.compile(self.pattern, re.ASCII)
+        return self._long.search(text, pos)
+
+
+_SEP = r"[ \t\n\f\r\-\.]"  # RE2's \s spelled out: the stdlib's \s also takes \v
+_PHONE_RE = _Dual(
     r"(?:^|[^\d+])("
-    r"(?:\+7|8|7)[\s\-\.]?\(?\d{3,4}\)?[\s\-\.]?\d{2,3}[\s\-\.]?\d{2}[\s\-\.]?\d{2}"  # KZ/RU
-    r"|\+(?:[1-689]\d{0,2})[\s\-\.]?(?:\(?\d{1,4}\)?[\s\-\.]?){2,4}\d{2,4}"  # international
+    rf"(?:\+7|8|7){_SEP}?\(?\d{{3,4}}\)?{_SEP}?\d{{2,3}}{_SEP}?\d{{2}}{_SEP}?\d{{2}}"  # KZ/RU
+    rf"|\+(?:[1-689]\d{{0,2}}){_SEP}?(?:\(?\d{{1,4}}\)?{_SEP}?){{2,4}}\d{{2,4}}"  # international
     r"|0\d{9,10}"  # UK-style premium and national numbers (09061701461)
     r")(?:$|[^\d])"
 )
 # Short numbers that matter in Kazakhstan: National Bank 1477, eGov 1414, police 102, 112, ...
 SHORT_NUMBERS = frozenset({"1477", "1414", "102", "112", "101", "103", "104", "109"})
-_SHORT_RE = re2.compile(r"(?:^|[^\d\-+.,:])(1477|1414|102|112|101|103|104|109)(?:$|[^\d\-,:%.]|\.(?:$|\D))")
-_CARD_RE = re2.compile(r"(?:^|[^\d])((?:\d[ \-]?){12,18}\d)(?:$|[^\d])")
-_IIN_RE = re2.compile(r"(?:^|[^\d])(\d{12})(?:$|[^\d])")
+_SHORT_RE = _Dual(r"(?:^|[^\d\-+.,:])(1477|1414|102|112|101|103|104|109)(?:$|[^\d\-,:%.]|\.(?:$|\D))")
+_CARD_RE = _Dual(r"(?:^|[^\d])((?:\d[ \-]?){12,18}\d)(?:$|[^\d])")
+_IIN_RE = _Dual(r"(?:^|[^\d])(\d{12})(?:$|[^\d])")
 # Necessary conditions, checked with the stdlib engine (cheap per call, linear for these forms)
 # before the full RE2 patterns run: a link has a dot (or its defanged form) before a letter or
 # digit, or "://"; phones, cards and IINs need enough digits.
 _URL_HINT = re.compile(r"[.\]})][A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]|www|:/|\]//", re.IGNORECASE)
 
 
-class _OnlyDigits(dict[int, str | None]):
-    """str.translate table keeping ASCII digits (what RE2's \\d means); filled lazily, C-speed."""
-
-    def __missing__(self, key: int) -> str | None:
-        value = chr(key) if 48 <= key <= 57 else None
-        self[key] = value
-        return value
+_SHORT_HINT = re.compile("1477|1414|10[1-49]|112")  # any of SHORT_NUMBERS, before _SHORT_RE
 
 
-_ONLY_DIGITS = _OnlyDigits()
+def _count_digits(text: str) -> int:
+    """ASCII digits in `text` (what RE2's \\d means), counted at C speed on the UTF-8 bytes."""
+    raw = text.encode("utf-8", "surrogatepass")
+    return len(raw) - len(raw.translate(None, b"0123456789"))
 APP_EXTENSIONS = (".apk", ".exe", ".msi", ".ipa", ".dmg", ".scr", ".bat", ".xapk", ".apks", ".pkg")
 
 
@@ -132,7 +157,7 @@ def extract_phones(text: str, *, long_numbers: bool = True) -> list[Entity]:
         if len(digits) == 11 and digits[0] == "8" and digits[1] == "7":
             value = "+7" + digits[1:]  # Kazakh 8-7xx-... trunk prefix
         out.append(Entity("phone", value, start, end))
-    if not any(number in text for number in SHORT_NUMBERS):
+    if _SHORT_HINT.search(text) is None:
         return out
     for start, end in _groups(_SHORT_RE, text):
         out.append(Entity("phone", text[start:end], start, end))
@@ -185,7 +210,7 @@ def extract_all(text: str) -> list[Entity]:
     out: list[Entity] = []
     if _URL_HINT.search(text):
         out.extend(extract_urls(text))
-    digits = len(text.translate(_ONLY_DIGITS))
+    digits = _count_digits(text)
     if digits < 3:  # the shortest number worth reporting is 102
         return out
     found = extract_phones(text, long_numbers=digits >= 10)
