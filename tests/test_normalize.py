@@ -74,3 +74,25 @@ def test_huge_hostile_line_is_processed() -> None:
     norm = normalize(line)
     assert norm.mixed_script_words
     assert len(norm.main.text) == len(line)
+
+
+def test_offsets_through_dropped_and_expanded_characters_match_a_per_character_map() -> None:
+    """The piecewise map back to the original agrees with expanding every character's fold."""
+    import random
+
+    from kzscam.text.normalize import FOLD, FOLD_LEN, View
+
+    def reference(original: str, pos: int) -> int:
+        owners = [i for i, n in enumerate(original.translate(FOLD_LEN)) for _ in range(ord(n))]
+        if not owners:
+            return min(pos, max(len(original) - 1, 0))
+        return owners[min(pos, len(owners) - 1)]
+
+    rng = random.Random(3)
+    alphabet = "abcßﬁ№ьъ\u200bКкқ ²½\u00ad…ǅ"
+    texts = ["", "ь", "ßß", "Съешь ещё", "a\u200bb"] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(2000)]
+    for text in texts:
+        view = View("main", text.translate(FOLD), text)
+        for pos in range(len(view.text) + 2):
+            assert view.to_original(pos) == reference(text, pos), (text, pos)

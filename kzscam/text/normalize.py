@@ -214,6 +214,42 @@ class _Segment(NamedTuple):
     parent_length: int
 
 
+_FoldMap = tuple[list[int], list[int], list[int], int]
+_NOT_ONE = re.compile("[^\x01]")
+
+
+def _fold_map(original: str) -> _FoldMap:
+    """How main-view positions map back to `original`, from the few characters whose fold is not
+    exactly one character (dropped ь/ъ and invisibles, expanded ß or №): piecewise offsets.
+
+    Entry k covers view positions from starts[k] up to the next start: they map to fixed[k] when
+    that is set (the characters one original character expanded to), else to position + offsets[k].
+    Only the exceptions are visited in Python; finding them runs at C speed.
+    """
+    # Each original character folds to 0, 1 or more characters; FOLD_LEN encodes that count.
+    lens = original.translate(FOLD_LEN)
+    starts, offsets, fixed = [0], [0], [-1]
+    shift = 0  # original index minus view position, past the exceptions seen so far
+    for m in _NOT_ONE.finditer(lens):
+        i = m.start()
+        count = ord(lens[i])
+        at = i - shift  # view position where character i's fold begins
+        if starts[-1] != at:
+            starts.append(at)
+            offsets.append(0)
+            fixed.append(-1)
+        if count == 0:
+            shift += 1
+            offsets[-1], fixed[-1] = shift, -1
+        else:
+            fixed[-1] = i
+            shift -= count - 1
+            starts.append(at + count)
+            offsets.append(shift)
+            fixed.append(-1)
+    return starts, offsets, fixed, len(original) - shift
+
+
 class View:
     """One folded form of the text and the way back from its positions to the original string."""
 
@@ -227,7 +263,7 @@ class View:
         self.parent = parent
         self.segments = segments or []  # changed regions only, sorted
         self._starts: list[int] = [seg.start for seg in self.segments]
-        self._cum: list[int] | None = None  # main view: original index of each folded position
+        self._cum: _FoldMap | None = None  # main view: the way back through folding
 
     def to_original(self, pos: int) -> int:
         """Original index of the character at view position `pos`."""
@@ -246,19 +282,13 @@ class View:
 
     def _main_to_original(self, pos: int) -> int:
         if self._cum is None:
-            # Each original character folds to 0, 1 or more characters; FOLD_LEN encodes that count
-            # as a character so the check runs at C speed. Usually every count is 1: identity.
-            lens = self.original.translate(FOLD_LEN)
-            if lens.count("\x01") == len(lens):
-                self._cum = []
-            else:
-                cum: list[int] = []
-                for i, n in enumerate(lens):
-                    cum.extend([i] * ord(n))
-                self._cum = cum
-        if not self._cum:
+            self._cum = _fold_map(self.original)
+        starts, offsets, fixed, folded_len = self._cum
+        if folded_len == 0:
             return min(pos, max(len(self.original) - 1, 0))
-        return self._cum[min(pos, len(self._cum) - 1)]
+        pos = min(pos, folded_len - 1)
+        k = bisect.bisect_right(starts, pos) - 1
+        return fixed[k] if fixed[k] >= 0 else pos + offsets[k]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of the view span [start, end)."""
