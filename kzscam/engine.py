@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from kzscam.config import Config
@@ -30,6 +31,23 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 MAX_URLS = 50
+_CACHED_URL_LEN = 2048  # longer links are inspected every time rather than kept alive in the cache
+
+
+def _inspect(url: str, allow_domains: frozenset[str]) -> tuple[Hit, ...]:
+    """URL inspector hits; a batch meets the same links again and again (one campaign, one link)."""
+    if len(url) > _CACHED_URL_LEN:
+        from kzscam.url.inspect import inspect_url
+
+        return tuple(inspect_url(url, allow_domains=allow_domains))
+    return _inspect_cached(url, allow_domains)
+
+
+@lru_cache(maxsize=4096)
+def _inspect_cached(url: str, allow_domains: frozenset[str]) -> tuple[Hit, ...]:
+    from kzscam.url.inspect import inspect_url
+
+    return tuple(inspect_url(url, allow_domains=allow_domains))
 
 
 class _SafeParams(dict[str, str]):
@@ -238,10 +256,6 @@ class Engine:
         urls = [e for e in entities if e.kind == "url"]
         if not urls:
             return []
-        try:
-            from kzscam.url.inspect import inspect_url
-        except ImportError:  # the inspector is optional until installed
-            return []
         out: list[Hit] = []
         seen: set[str] = set()
         for ent in urls:
@@ -252,7 +266,7 @@ class Engine:
             seen.add(ent.value)
             if len(seen) > MAX_URLS:
                 break
-            for hit in inspect_url(ent.value, allow_domains=self.config.allow_domains):
+            for hit in _inspect(ent.value, self.config.allow_domains):
                 # Evidence offsets of the inspector are relative to the URL; quote the link itself.
                 out.append(Hit(hit.check, (Evidence(text[ent.start : ent.end], ent.start, ent.end),),
                                hit.params))
