@@ -17,12 +17,22 @@ LINES = ["Привет, мама! Буду дома в семь.", "Open http://
 def test_jobs_2_output_is_byte_identical_to_jobs_1(tmp_path: Path) -> None:
     src = tmp_path / "inbox.txt"
     src.write_text("\n".join(LINES * 200) + "\n", encoding="utf-8")  # 1000 lines, 4+ chunks
-    one = run_cli("check-text", "--lines", "--file", str(src), "-f", "jsonl")
+    one = run_cli("check-text", "--lines", "--file", str(src), "-f", "jsonl", "--jobs", "1")
     two = run_cli("check-text", "--lines", "--file", str(src), "-f", "jsonl", "--jobs", "2")
     assert one.stdout == two.stdout and one.returncode == two.returncode == ExitCode.FLAGGED
     rows = [json.loads(x) for x in two.stdout.splitlines()]
     assert [r["input"] for r in rows] == [f"{src}:{i}" for i in range(1, 1001)]
     assert two.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_default_goes_parallel_on_a_large_batch_with_identical_output(tmp_path: Path) -> None:
+    """--jobs 0 (default): in-process for the first 2,000 messages, then workers; same bytes."""
+    src = tmp_path / "inbox.txt"
+    src.write_text("\n".join(LINES * 700) + "\n", encoding="utf-8")  # 3,500 lines
+    auto = run_cli("check-text", "--lines", "--file", str(src), "-f", "jsonl")
+    one = run_cli("check-text", "--lines", "--file", str(src), "-f", "jsonl", "--jobs", "1")
+    assert auto.stdout == one.stdout and auto.returncode == one.returncode == ExitCode.FLAGGED
+    assert len(auto.stdout.splitlines()) == 3500 and auto.stderr == ""
 
 
 def test_jsonl_field_keeps_ids_and_passes_other_fields_through() -> None:

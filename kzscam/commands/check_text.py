@@ -58,6 +58,10 @@ def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | 
             yield read_whole(path, name)
 
 
+# Below this many messages a batch is done in-process: starting workers would cost more than it saves.
+AUTO_PARALLEL_AFTER = 2000
+
+
 def check_message(args: tuple[Message, str, Config]) -> Report:
     """Top-level (picklable) worker: one message -> one report."""
     from kzscam.engine import get_engine
@@ -78,13 +82,15 @@ def _reports(messages: Iterator[Message], ctx: Ctx, jobs: int) -> Iterator[Repor
                 warn(ctx, f"{msg.name}: {msg.note}")
             yield (msg, ctx.lang, ctx.config)
 
-    if jobs > 1:
-        from kzscam.batch import ordered_map
-
-        yield from ordered_map(check_message, tasks(), jobs)
-    else:
+    if jobs == 1:
         for task in tasks():
             yield check_message(task)
+        return
+    from kzscam.batch import ordered_map
+
+    # --jobs 0 (the default): one process until the batch proves large, then one worker per core.
+    yield from ordered_map(check_message, tasks(), jobs,
+                           serial_first=AUTO_PARALLEL_AFTER if jobs == 0 else 0)
 
 
 @app.command("check-text")
@@ -103,8 +109,10 @@ def check_text(
     image: Annotated[list[Path] | None, typer.Option(
         "--image", help="OCR this screenshot and check its text (repeatable).",
         show_default=False, readable=False)] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
-                                      help="Parallel worker processes.")] = 1,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=0, max=64,
+        help="Worker processes; 0: one per CPU core once a batch passes "
+        f"{AUTO_PARALLEL_AFTER:,} messages; 1: never.")] = 0,
     lang: LangOpt = None,
     fmt: FormatOpt = OutputFormat.AUTO,
     fail_on: FailOnOpt = None,

@@ -143,6 +143,11 @@ def emit(reports: Iterable[Report], ctx: Ctx, command: str) -> ExitCode:
         from kzscam.cli import _quiet_stdout
 
         _quiet_stdout()
+    finally:
+        # Stop the producer now (worker pools shut down) rather than whenever it is collected.
+        close = getattr(reports, "close", None)
+        if callable(close):
+            close()
     if ctx.verbose:
         warn(ctx, f"{tally.total} input(s), {tally.flagged} at or above {ctx.fail_on.label}, "
                   f"{tally.errors} unreadable")
