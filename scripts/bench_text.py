@@ -103,6 +103,23 @@ def _grep_patterns(count: int) -> list[str]:
     return words[:count]
 
 
+GREP_ENV = {**os.environ, "LC_ALL": "C.UTF-8"}  # -i must fold Cyrillic too
+ANCHORED_LINES = 5_000  # the anchored grep is slow: measured on a prefix, rate per message
+
+
+def _typer_029_python(tmpd: Path) -> str | None:
+    """An interpreter with typer 0.29.2 in a throwaway venv (None when it cannot be installed)."""
+    venv = tmpd / "typer029"
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+        py = str(venv / "bin" / "python")
+        subprocess.run([py, "-m", "pip", "install", "-q", "typer==0.29.2"], check=True,
+                       capture_output=True, timeout=300)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return py
+
+
 def run(shared: Path) -> str:
     py = sys.executable
     msg = "Здравствуйте, это Нацбанк. Назовите код из SMS, ваши деньги под угрозой."
@@ -110,28 +127,48 @@ def run(shared: Path) -> str:
         tmpd = Path(tmp)
         minimal = tmpd / "minimal_typer.py"
         minimal.write_text(MINIMAL_TYPER, encoding="utf-8")
-        ours, base = [], []
-        for _ in range(STARTUP_RUNS):  # alternate so drift hits both equally
+        py029 = _typer_029_python(tmpd)
+        ours, base, bare, new = [], [], [], []
+        for _ in range(STARTUP_RUNS):  # alternate so drift hits all equally
             ours += _median_ms([py, "-m", "kzscam", "check-text", "--format", "json", msg], 1)
             base += _median_ms([py, str(minimal), msg], 1)
+            bare += _median_ms([py, "-c", "pass"], 1)
+            if py029:
+                new += _median_ms([py029, str(minimal), msg], 1)
         ours_ms, base_ms = statistics.median(ours), statistics.median(base)
+        bare_ms = statistics.median(bare)
+        new_ms = statistics.median(new) if new else None
 
         msgs = generate_messages(N_MESSAGES)
         data = tmpd / "messages.txt"
         data.write_text("\n".join(msgs) + "\n", encoding="utf-8")
+        head = tmpd / "head.txt"
+        head.write_text("\n".join(msgs[:ANCHORED_LINES]) + "\n", encoding="utf-8")
         size_mb = data.stat().st_size / 1e6
         from kzscam.engine import get_engine
 
         n_patterns = get_engine().table.n_terms
+        stems = _grep_patterns(n_patterns)
         pats = tmpd / "patterns.txt"
-        pats.write_text("\n".join(_grep_patterns(n_patterns)) + "\n", encoding="utf-8")
-        kz_wall, kz_rss = _timed([py, "-m", "kzscam", "check-text", "--lines", "--file", str(data),
-                                  "--format", "jsonl", "--fail-on", "dangerous"])
-        grep_wall, _ = _timed(["grep", "-c", "-i", "-E", "-f", str(pats), str(data)])
+        pats.write_text("\n".join(stems) + "\n", encoding="utf-8")
+        anchored = tmpd / "anchored.txt"
+        anchored.write_text("\n".join(f"(^|[^[:alnum:]]){p}" for p in stems) + "\n", encoding="utf-8")
+        cmd = [py, "-m", "kzscam", "check-text", "--lines", "--file", str(data), "--format", "jsonl",
+               "--fail-on", "dangerous"]
+        kz_wall, _ = _timed(cmd)
+        one_wall, kz_rss = _timed([*cmd, "--jobs", "1"])
+        grep_wall = _grep_wall(["grep", "-c", "-i", "-E", "-f", str(pats), str(data)])
+        anch_wall = _grep_wall(["grep", "-c", "-i", "-E", "-f", str(anchored), str(head)])
         _bare_wall, bare_rss = _timed([py, "-c", "import sys; sum(1 for _ in open(sys.argv[1]))",
                                       str(data)])
-    rate, grate = N_MESSAGES / kz_wall, N_MESSAGES / grep_wall
+    rate, one_rate = N_MESSAGES / kz_wall, N_MESSAGES / one_wall
+    grate, arate = N_MESSAGES / grep_wall, ANCHORED_LINES / anch_wall
+    cores = os.cpu_count() or 1
     typer_version = __import__("typer").__version__
+    mb_per_msg = size_mb / N_MESSAGES
+    rows029 = ([f"| the same minimal app with typer 0.29.2 (throwaway venv) | {new_ms:.0f} | "
+                f"{new_ms / base_ms:.2f} |"] if new_ms else
+               ["| the same minimal app with typer 0.29.2 | not measured (install failed) | |"])
     return "\n".join([
         "## check-text",
         "",
@@ -139,32 +176,50 @@ def run(shared: Path) -> str:
         "",
         "| command | median ms | ratio |",
         "|---|---:|---:|",
-        f"| minimal Typer app printing its argument (typer {typer_version}) | {base_ms:.0f} | 1.00 |",
+        f"| minimal Typer app printing its argument (typer {typer_version}, pinned) | {base_ms:.0f} | "
+        "1.00 |",
+        *rows029,
         f"| `kzscam check-text --format json \"<one message>\"` | {ours_ms:.0f} | "
         f"{ours_ms / base_ms:.2f} |",
+        f"| `python -c pass` (interpreter alone, for scale) | {bare_ms:.0f} | {bare_ms / base_ms:.2f} |",
         "",
-        "Target: <= 1.5x. typer is pinned to 0.28.0: 0.29.x imports pydantic at start-up "
-        "(about twice the start-up time of a small Typer app).",
+        "Target: <= 1.5x the minimal Typer app. typer is pinned to 0.28.0 because 0.29.x imports "
+        "pydantic at start-up.",
         "",
         f"### Throughput: {N_MESSAGES:,} generated messages ({size_mb:.1f} MB, {SCAM_SHARE:.0%} "
-        "scam-like), one per line",
+        f"scam-like), one per line, {cores} CPU cores",
         "",
-        "| tool | wall s | messages/s | MB/s | ratio to grep |",
+        "| tool | wall s | messages/s | MB/s | ratio to grep (literal) |",
         "|---|---:|---:|---:|---:|",
-        f"| `grep -c -i -E -f` with {n_patterns} patterns (ceiling) | {grep_wall:.2f} | "
+        f"| `grep -c -i -E -f`, {n_patterns:,} literal stems (the ceiling) | {grep_wall:.2f} | "
         f"{grate:,.0f} | {size_mb / grep_wall:.1f} | 1.00 |",
-        f"| `kzscam check-text --lines --format jsonl` ({n_patterns} RE2 term patterns) | {kz_wall:.2f} | "
-        f"{rate:,.0f} | {size_mb / kz_wall:.1f} | {rate / grate:.2f} |",
+        f"| `grep -c -i -E -f`, the same stems anchored at a word start as kzscam's terms are "
+        f"(`(^|[^[:alnum:]])stem`; first {ANCHORED_LINES:,} lines) | {anch_wall:.2f} | {arate:,.0f} | "
+        f"{arate * mb_per_msg:.2f} | {arate / grate:.4f} |",
+        f"| `kzscam check-text --lines --format jsonl` (default: workers after 2,000 messages) | "
+        f"{kz_wall:.2f} | {rate:,.0f} | {size_mb / kz_wall:.1f} | {rate / grate:.4f} |",
+        f"| the same with `--jobs 1` (one process) | {one_wall:.2f} | {one_rate:,.0f} | "
+        f"{size_mb / one_wall:.1f} | {one_rate / grate:.4f} |",
         "",
-        "Target: kzscam at least one third of grep's rate (ratio >= 0.33).",
+        "Target: kzscam at least one third of grep's rate. Against literal stems grep runs its "
+        "Aho-Corasick/Boyer-Moore matcher and only says whether a line contains a stem; kzscam folds "
+        "every message, checks word boundaries, evaluates 136 rules with negation and proximity and "
+        "writes a JSON report per message. The anchored row gives grep the same word-start "
+        "semantics: its DFA then gives up on this many patterns in a UTF-8 locale.",
         "",
         "### Peak memory on that batch",
         "",
         "| process | peak RSS MiB |",
         "|---|---:|",
         f"| python reading the file line by line (baseline) | {bare_rss / 1024:.0f} |",
-        f"| kzscam check-text --lines | {kz_rss / 1024:.0f} |",
+        f"| kzscam check-text --lines --jobs 1 | {kz_rss / 1024:.0f} |",
     ])
+
+
+def _grep_wall(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=GREP_ENV, check=False)
+    return time.perf_counter() - t
 
 
 if __name__ == "__main__":

@@ -96,3 +96,15 @@ def test_offsets_through_dropped_and_expanded_characters_match_a_per_character_m
         view = View("main", text.translate(FOLD), text)
         for pos in range(len(view.text) + 2):
             assert view.to_original(pos) == reference(text, pos), (text, pos)
+
+
+def test_invisible_class_and_plain_test_agree_on_every_code_point() -> None:
+    """The batch path (a compiled class) and the first-messages path (is_invisible) must agree."""
+    import re
+
+    from kzscam.text.normalize import _INVISIBLE_CLASS, is_invisible
+
+    pattern = re.compile(_INVISIBLE_CLASS)
+    wrong = [hex(cp) for cp in range(0x110000)
+             if (pattern.match(chr(cp)) is not None) != is_invisible(chr(cp))]
+    assert wrong == []

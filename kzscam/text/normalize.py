@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -113,6 +114,22 @@ class _InvisibleOnlyTable(dict[int, str | None]):
 
 
 _INVISIBLE_ONLY = _InvisibleOnlyTable()
+_invisible_calls = 0
+
+
+def _has_invisible(text: str) -> bool:
+    """Any invisible character? A translate table for the first messages (nothing to compile),
+    then a compiled class, which is several times faster per message in a batch."""
+    global _invisible_calls
+    if _invisible_calls > 32:
+        return _invisible_search()(text) is not None
+    _invisible_calls += 1
+    return bool(text.translate(_INVISIBLE_ONLY))
+
+
+@lru_cache(maxsize=1)
+def _invisible_search() -> Callable[[str], re.Match[str] | None]:
+    return re.compile(_INVISIBLE_CLASS).search
 FOLD = _FoldTable()
 FOLD_LEN = _FoldLenTable()
 for _c in range(128):
@@ -338,7 +355,7 @@ class Normalized(NamedTuple):
 def normalize(text: str) -> Normalized:
     """Fold `text` into its views (linear time)."""
     folded = text.translate(FOLD)
-    invisible = len(invisible_in_word().findall(text)) if text.translate(_INVISIBLE_ONLY) else 0
+    invisible = len(invisible_in_word().findall(text)) if _has_invisible(text) else 0
     repaired = _repair(folded)
     mixed = repaired != folded and bool(_HAS_CYR.search(folded) and _HAS_LATIN.search(folded))
     main = View("main", repaired, text)
