@@ -172,7 +172,7 @@ def _parallel(fn: Callable[[T], R], items: Iterator[T], jobs: int, chunk: int,
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, *, chunk: int = 256,
                 progress: bool | None = None, total: int | None = None,
-                label: str = "", serial_first: int = 0) -> Iterator[R]:
+                label: str = "") -> Iterator[R]:
     """Yield ``fn(item)`` for every item, in input order, using `jobs` worker processes.
 
     Memory stays constant on unbounded input: at most ``(2 * jobs + 1) * chunk`` items and
@@ -180,8 +180,7 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, *, chunk: i
     ``functools.partial`` of one) and should catch its own errors and return an error result:
     an exception raised by `fn` ends the iteration there. ``jobs <= 0`` uses every CPU core.
     `progress` forces the stderr progress bar on or off (default: only on a terminal);
-    `total` and `label` decorate it. The first `serial_first` items are done in this process:
-    a small batch then never pays for starting workers, a large one is parallel after that.
+    `total` and `label` decorate it.
     """
     if chunk < 1:
         raise ValueError("ordered_map: chunk must be at least 1")
@@ -193,8 +192,6 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, *, chunk: i
         if jobs == 1:
             yield from _serial(fn, stream, bar)
         else:
-            if serial_first > 0:
-                yield from _serial(fn, islice(stream, serial_first), bar)
             yield from _parallel(fn, stream, jobs, chunk, bar)
     finally:
         if bar is not None:

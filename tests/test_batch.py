@@ -52,14 +52,6 @@ def test_parallel_really_uses_other_processes() -> None:
     assert pids - {os.getpid()}, "jobs=2 must run fn in worker processes"
 
 
-def test_serial_first_items_run_in_process_then_workers_take_over() -> None:
-    pids = list(ordered_map(pid_of, range(1500), 2, chunk=50, serial_first=500))
-    assert set(pids[:500]) == {os.getpid()}
-    assert set(pids[500:]) - {os.getpid()}, "after serial_first the pool must do the work"
-    assert list(ordered_map(square, iter(range(40)), 2, chunk=8, serial_first=10)) == [
-        i * i for i in range(40)]
-
-
 def test_single_job_runs_in_process() -> None:
     assert set(ordered_map(pid_of, range(300), 1)) == {os.getpid()}
 

@@ -82,15 +82,18 @@ def _reports(messages: Iterator[Message], ctx: Ctx, jobs: int) -> Iterator[Repor
                 warn(ctx, f"{msg.name}: {msg.note}")
             yield (msg, ctx.lang, ctx.config)
 
-    if jobs == 1:
-        for task in tasks():
-            yield check_message(task)
+    stream = tasks()
+    # --jobs 0 (the default): one process until the batch proves large, then one worker per core.
+    # A single message never even imports the pool machinery (start-up time is measured).
+    inline = None if jobs == 1 else AUTO_PARALLEL_AFTER if jobs == 0 else 0
+    for task in itertools.islice(stream, inline):
+        yield check_message(task)
+    rest = next(stream, None)
+    if rest is None:
         return
     from kzscam.batch import ordered_map
 
-    # --jobs 0 (the default): one process until the batch proves large, then one worker per core.
-    yield from ordered_map(check_message, tasks(), jobs,
-                           serial_first=AUTO_PARALLEL_AFTER if jobs == 0 else 0)
+    yield from ordered_map(check_message, itertools.chain([rest], stream), jobs)
 
 
 @app.command("check-text")
