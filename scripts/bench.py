@@ -29,6 +29,16 @@ def _load(name: str) -> object | None:
     return module
 
 
+def _sections(text: str) -> dict[str, str]:
+    """Sections of an earlier benchmarks.md, by name, markers included."""
+    found: dict[str, str] = {}
+    for block in text.split("<!-- section: ")[1:]:
+        name, _, rest = block.partition(" -->")
+        body = rest.split("<!-- end -->")[0]
+        found[name] = f"<!-- section: {name} -->{body}<!-- end -->"
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
@@ -46,8 +56,11 @@ def main() -> int:
         f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "",
     ]
+    previous = _sections(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     for name in SECTIONS:
         if args.only and name not in args.only:
+            if name in previous:  # --only keeps the other sections as they were measured
+                parts += [previous[name], ""]
             continue
         module = _load(name)
         if module is None:
@@ -55,7 +68,8 @@ def main() -> int:
         print(f"== {name}", file=sys.stderr, flush=True)
         started = time.perf_counter()
         section = module.run(args.shared)  # type: ignore[attr-defined]
-        parts += [section.rstrip(), "", f"_(section took {time.perf_counter() - started:.0f} s)_", ""]
+        parts += [f"<!-- section: {name} -->", section.rstrip(), "",
+                  f"_(section took {time.perf_counter() - started:.0f} s)_", "<!-- end -->", ""]
     args.out.write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
