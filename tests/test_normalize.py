@@ -108,3 +108,19 @@ def test_invisible_class_and_plain_test_agree_on_every_code_point() -> None:
     wrong = [hex(cp) for cp in range(0x110000)
              if (pattern.match(chr(cp)) is not None) != is_invisible(chr(cp))]
     assert wrong == []
+
+
+@pytest.mark.parametrize(("text", "mixed"), [
+    ("Kаspi банк", True),  # Cyrillic а inside a Latin name
+    ("НАЦИОНАЛЬНЬIЙ банк", True),  # Latin I inside a Cyrillic word
+    ("kaspі bank", True),  # a single Cyrillic letter at the end is still a disguise
+    ("Kaspiге ақша салдым", False),  # a Latin name with a Kazakh case ending
+    ("WhatsAppтан жаздым", False),
+    ("поликлиника №5, каб. 214", False),  # № folds to "no": leetspeak, not two scripts
+    ("Резюме на hr@kts.kz", False),
+    ("Wi-Fi: пароль navat2025", False),
+])
+def test_mixed_script_words_are_disguises_not_inflections(text: str, mixed: bool) -> None:
+    norm = normalize(text)
+    assert norm.mixed_script_words is mixed
+    assert bool(norm.mixed_spans()) is mixed

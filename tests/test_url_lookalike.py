@@ -38,6 +38,13 @@ def brand_hits(url: str, **kw: frozenset[str]) -> list[tuple[str, str]]:
     ("halyk-pay.com", "url.combosquat", "Halyk Bank"),
     ("mykaspi.top", "url.combosquat", "Kaspi"),
     ("kaspibonus.kz", "url.combosquat", "Kaspi"),
+    # booking, renewal and insurance words with everyday-word brands; short names with a filler
+    ("https://egov-renew.com/id", "url.combosquat", "eGov (electronic government)"),
+    ("krisha-booking.com/pay", "url.combosquat", "Kolesa.kz"),
+    ("halyk-booking.com", "url.combosquat", "Halyk Bank"),
+    ("nbk-kz.com", "url.combosquat", "National Bank of Kazakhstan"),
+    ("nbk-insurance-kz.com", "url.combosquat", "National Bank of Kazakhstan"),
+    ("t-me-verify.info", "url.combosquat", "Telegram"),
     ("egov-kz.online", "url.combosquat", "eGov (electronic government)"),
     ("olx-delivery.com", "url.combosquat", "OLX"),
     ("kazpost-tracking.info", "url.combosquat", "Kazpost"),

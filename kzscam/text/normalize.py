@@ -165,6 +165,18 @@ _WORDS_LATIN3 = re.compile(r"[a-z]{3,}")
 _CYR_CHARS = re.compile(r"[а-я]")
 
 
+# A Latin name with a Kazakh or Russian case ending ("Kaspiге", "WhatsAppтан", "iPhoneды") is how
+# people write, not a disguise; a lone Cyrillic letter at the end ("kaspі") still is one.
+_INFLECTED = re.compile("[a-z0-9]{2,}[а-я]{2,5}")
+
+
+def _mixed_words(folded: str) -> list[tuple[int, int]]:
+    """Spans of words written in two scripts at once (leetspeak alone does not count)."""
+    if not (_HAS_LATIN.search(folded) and _HAS_CYR.search(folded)):
+        return []
+    return [m.span() for m in _MIXED_WORD.finditer(folded) if not _INFLECTED.fullmatch(m.group())]
+
+
 def _repair_word(word: str) -> str:
     """Fold a mixed-script or leet word to its dominant script; keeps the length unchanged."""
     lat = sum(1 for c in word if "a" <= c <= "z")
@@ -349,7 +361,7 @@ class Normalized(NamedTuple):
             return []
         folded = self.original.translate(FOLD)
         main = self.main
-        return [main.span(*m.span()) for m in _MIXED_WORD.finditer(folded)]
+        return [main.span(s, e) for s, e in _mixed_words(folded)]
 
 
 def normalize(text: str) -> Normalized:
@@ -357,7 +369,7 @@ def normalize(text: str) -> Normalized:
     folded = text.translate(FOLD)
     invisible = len(invisible_in_word().findall(text)) if _has_invisible(text) else 0
     repaired = _repair(folded)
-    mixed = repaired != folded and bool(_HAS_CYR.search(folded) and _HAS_LATIN.search(folded))
+    mixed = repaired != folded and bool(_mixed_words(folded))
     main = View("main", repaired, text)
     views = [main]
     spaced = ([(m.start(1), m.end(1)) for m in _SPACED.finditer(repaired)]
