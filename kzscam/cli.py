@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.util
 import os
@@ -11,7 +12,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from kzscam.exitcodes import ExitCode
+from kzscam.exitcodes import ExitCode, OutputError
 
 # name -> (module, help). Each module defines `app`, a typer.Typer with one command (or a group).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -84,6 +85,9 @@ def _quiet_stdout() -> None:
         pass
 
 
+_WRITE_ERRNOS = frozenset({errno.EFBIG, errno.ENOSPC, errno.EDQUOT, errno.EIO})
+
+
 def main() -> None:
     """Console entry point: every way out maps to a documented exit code, never a traceback."""
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
@@ -105,6 +109,14 @@ def main() -> None:
     except BrokenPipeError:
         _quiet_stdout()
         code = ExitCode.OK
+    except OSError as exc:
+        # print() in a command (rules show, --version) when the disk is full or a size limit hit;
+        # emit() turns the same failures of the report stream into OutputError.
+        if not isinstance(exc, OutputError) and (exc.filename is not None
+                                                 or exc.errno not in _WRITE_ERRNOS):
+            raise
+        _report_output_error(exc)
+        code = ExitCode.OUTPUT_ERROR
     if code == ExitCode.INTERRUPTED:
         sys.stderr.write("kzscam: interrupted\n")
     sys.exit(int(code) if isinstance(code, int) else 0)
@@ -129,6 +141,17 @@ def run() -> NoReturn:
         except (BrokenPipeError, ValueError):  # reader gone, or the stream was closed
             if stream is sys.stdout:
                 _quiet_stdout()
-        except OSError:
-            pass
+        except OSError as exc:  # disk full, file size limit: the report is incomplete
+            if stream is sys.stdout:
+                _report_output_error(exc)
+                code = ExitCode.OUTPUT_ERROR
     os._exit(code)
+
+
+def _report_output_error(exc: OSError) -> None:
+    _quiet_stdout()  # nothing more can be written there
+    try:
+        sys.stderr.write(f"kzscam: cannot write the report: {exc.strerror or exc}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass

@@ -12,7 +12,12 @@ class ExitCode(IntEnum):
     FLAGGED = 1  # at least one input at or above --fail-on
     USAGE = 2  # bad options or configuration
     INPUT_ERROR = 3  # some input could not be read; the rest was still processed
+    OUTPUT_ERROR = 120  # the report could not be written (disk full, file size limit): as Python does
     INTERRUPTED = 130  # Ctrl-C
+
+
+class OutputError(OSError):
+    """Writing the report failed for a reason other than a closed pipe."""
 
 
 def exit_code(*, flagged: bool, unreadable: bool) -> ExitCode:

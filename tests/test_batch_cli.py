@@ -58,3 +58,42 @@ def test_jsonl_out_is_jsonl_in_for_the_next_stage() -> None:
     # Every field of the first stage's RESULT rides along to the next stage untouched.
     assert [r["passthrough"]["verdict"] for r in stage2] == [r["verdict"] for r in stage1]
     assert stage2[2]["passthrough"]["findings"] == stage1[2]["findings"]
+
+
+def test_a_live_pipe_gets_every_result_before_input_ends() -> None:
+    """The automatic pool reads ahead, so it is used for regular files only, not for live streams."""
+    import os
+    import selectors
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KZSCAM_")}
+    proc = subprocess.Popen([sys.executable, "-m", "kzscam", "check-text", "--lines", "-f", "jsonl"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    assert proc.stdin is not None and proc.stdout is not None
+    data = ("\n".join(LINES * 500) + "\n").encode()  # 2,500 lines; stdin stays open afterwards
+
+    def feed() -> None:  # from a thread: the results pipe must be drained while we write
+        assert proc.stdin is not None
+        proc.stdin.write(data)
+        proc.stdin.flush()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        selector = selectors.DefaultSelector()
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        received, deadline = b"", time.monotonic() + 60
+        while received.count(b"\n") < 2500 and time.monotonic() < deadline:
+            if selector.select(timeout=1):
+                chunk = os.read(proc.stdout.fileno(), 1 << 16)
+                if not chunk:
+                    break
+                received += chunk
+        assert received.count(b"\n") == 2500
+    finally:
+        writer.join(timeout=60)
+        proc.stdin.close()
+        proc.wait(timeout=60)

@@ -298,3 +298,24 @@ def test_unreadable_file_does_not_stop_the_batch(tmp_path: Path) -> None:
     rows = [json.loads(x) for x in proc.stdout.splitlines()]
     assert proc.returncode == ExitCode.INPUT_ERROR, proc.stderr
     assert rows[0]["error"] == "permission denied" and rows[1]["verdict"] != "safe"
+
+
+def test_a_report_that_cannot_be_written_is_exit_120_with_one_line(tmp_path: Path) -> None:
+    """Disk full or a file size limit: the pipeline must learn that its output is incomplete."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    def no_file_space() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+    for args in (["check-text", "--format", "json", "Назовите код из SMS"],
+                 ["rules", "show", "TXT-CODE-001"]):
+        with (tmp_path / "out.txt").open("wb") as out:
+            proc = subprocess.run([sys.executable, "-m", "kzscam", *args], stdout=out,
+                                  stderr=subprocess.PIPE, preexec_fn=no_file_space, check=False)
+        assert proc.returncode == ExitCode.OUTPUT_ERROR == 120, args
+        assert proc.stderr.decode().strip().splitlines() == [
+            "kzscam: cannot write the report: File too large"]

@@ -64,3 +64,10 @@ def test_undefang() -> None:
 def test_adjacent_numbers_are_all_found() -> None:
     phones = [v for k, v in kinds("+77010000001 +77010000002 +77010000003 1477 1414")]
     assert phones == ["+77010000001", "+77010000002", "+77010000003", "1477", "1414"]
+
+
+def test_mobile_links_with_a_digit_label_pass_the_prefilter() -> None:
+    from kzscam.text.extract import extract_all
+
+    for text, url in [("Скачайте m.888/app и войдите", "m.888/app"), ("M[.]1xbet/login", "M.1xbet/login")]:
+        assert [e.value for e in extract_all(text) if e.kind == "url"] == [url]

@@ -125,3 +125,41 @@ def test_factors_give_up_rather_than_guess(pattern: str) -> None:
         assert found is None
     else:
         assert found == {"bank"}
+
+
+def test_negation_holds_in_long_text_full_of_negation_words(engine: Engine) -> None:
+    """Spans stop at MAX_SPANS per term; a negation must still be seen after many earlier "не"."""
+    filler = "Это не шутка, не спам и не реклама. " * 6
+    advice = engine.check_text(filler + "Не скажите код из SMS.", name="m", lang="en")
+    assert advice.findings == ()
+    request = engine.check_text(filler + "Скажите код из SMS.", name="m", lang="en")
+    assert "TXT-CODE-001" in {f.rule_id for f in request.findings}
+
+
+def test_posix_classes_in_author_regexes_are_not_misread() -> None:
+    """Python's parser reads [[:digit:]] as a set of letters; RE2 as digits: no prefilter then."""
+    assert factors("(kaspi[[:digit:]])") is None
+    assert factors("(ab{,0}cd)") is None  # a literal "{,0}" in RE2
+    table = PatternTable()
+    table.add_regex("kaspi [[:digit:]]{4}", "test")
+    table.freeze()
+    view = normalize("переведите на kaspi 5169").views[0]
+    assert list(table.view_spans(view)) == [0]
+
+
+def test_engine_cache_key_covers_every_module_that_builds_the_engine() -> None:
+    """A change to any of them must invalidate pickled engines in users' caches."""
+    import subprocess
+    import sys
+
+    from kzscam.rules import cache
+
+    code = ("import sys; from kzscam.engine import Engine; from kzscam.rules.loader import "
+            "load_catalog; from kzscam.config import Config; Engine(load_catalog(), Config()); "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('kzscam.'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.split()
+    files = {m.removeprefix("kzscam.").replace(".", "/") + ".py" for m in loaded}
+    # Packages' __init__ files, language names and the extractor hold no engine state.
+    exempt = {"rules.py", "text.py", "i18n.py", "text/extract.py"}
+    assert files - exempt - set(cache._CODE) == set()

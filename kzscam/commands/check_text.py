@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -73,6 +75,16 @@ def check_message(args: tuple[Message, str, Config]) -> Report:
     return replace(report, details=msg.extra) if msg.extra else report
 
 
+def _all_regular(files: list[Path], *, reads_stdin: bool) -> bool:
+    """Are all inputs regular files? Only then may the automatic worker pool read ahead."""
+    try:
+        if reads_stdin and (sys.stdin is None or not stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode)):
+            return False
+    except (OSError, ValueError, AttributeError):
+        return False
+    return all(path.is_file() for path in files)
+
+
 def _reports(messages: Iterator[Message], ctx: Ctx, jobs: int) -> Iterator[Report]:
     def tasks() -> Iterator[tuple[Message, str, Config]]:
         for msg in messages:
@@ -83,7 +95,8 @@ def _reports(messages: Iterator[Message], ctx: Ctx, jobs: int) -> Iterator[Repor
             yield (msg, ctx.lang, ctx.config)
 
     stream = tasks()
-    # --jobs 0 (the default): one process until the batch proves large, then one worker per core.
+    # --jobs 0 (the default, for regular files): one process until the batch proves large, then
+    # one worker per core.
     # A single message never even imports the pool machinery (start-up time is measured).
     inline = None if jobs == 1 else AUTO_PARALLEL_AFTER if jobs == 0 else 0
     for task in itertools.islice(stream, inline):
@@ -114,8 +127,8 @@ def check_text(
         show_default=False, readable=False)] = None,
     jobs: Annotated[int, typer.Option(
         "--jobs", "-j", min=0, max=64,
-        help="Worker processes; 0: one per CPU core once a batch passes "
-        f"{AUTO_PARALLEL_AFTER:,} messages; 1: never.")] = 0,
+        help="Worker processes; 0: one per CPU core once a batch read from files passes "
+        f"{AUTO_PARALLEL_AFTER:,} messages (pipes stay in one process); 1: never.")] = 0,
     lang: LangOpt = None,
     fmt: FormatOpt = OutputFormat.AUTO,
     fail_on: FailOnOpt = None,
@@ -129,6 +142,9 @@ def check_text(
     if not texts and not files and not images and stdin_tty:
         raise fail_usage("no input: give message text, --file PATH, --image PATH, or pipe stdin")
     messages = gather(texts, files, lines, jsonl_field, stdin_tty or bool(images))
+    reads_stdin = "-" in texts or not (texts or files or stdin_tty or images)  # as gather decides
+    if jobs == 0 and not _all_regular(files, reads_stdin=reads_stdin):
+        jobs = 1  # a live stream (pipe, terminal) gets each result at once, with no read-ahead
     reports = _reports(messages, ctx, jobs)
     if images:
         reports = itertools.chain(reports, _screenshot_reports(images, ctx))

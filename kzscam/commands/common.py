@@ -12,7 +12,7 @@ from typing import Annotated, TextIO
 import typer
 
 from kzscam.config import Config, ConfigError, load_config
-from kzscam.exitcodes import ExitCode, exit_code
+from kzscam.exitcodes import ExitCode, OutputError, exit_code
 from kzscam.i18n import choose_lang
 from kzscam.model import Report, Verdict
 from kzscam.output import RENDERERS, OutputFormat
@@ -143,6 +143,10 @@ def emit(reports: Iterable[Report], ctx: Ctx, command: str) -> ExitCode:
         from kzscam.cli import _quiet_stdout
 
         _quiet_stdout()
+    except OSError as exc:
+        if exc.filename is not None:
+            raise  # a file the command itself opened, not the report stream
+        raise OutputError(exc.errno, exc.strerror) from exc
     finally:
         # Stop the producer now (worker pools shut down) rather than whenever it is collected.
         close = getattr(reports, "close", None)

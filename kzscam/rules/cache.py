@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 _CODE = ("engine.py", "model.py", "config.py", "rules/table.py", "rules/matchers.py",
-         "rules/schema.py", "rules/loader.py", "rules/terms.py", "text/normalize.py")
+         "rules/schema.py", "rules/loader.py", "rules/terms.py", "rules/factors.py",
+         "text/normalize.py")
 _VERSION = "1"
 
 

@@ -12,12 +12,16 @@ every message: the analysis may give up, but it never drops a match.
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import Any
 
 # The stdlib's own regex parser (private modules, not in the type stubs; stable since 3.11).
 parser: Any = importlib.import_module("re._parser")
 c: Any = importlib.import_module("re._constants")
 
+# Syntax the stdlib parser accepts but reads differently from RE2: POSIX classes ([[:digit:]] is a
+# set of letters to Python), "{,n}" (a literal in RE2, a repeat in Python), quoting.
+_RE2_ONLY = ("[:", "{,", "\\Q", "\\E")
 MIN_FACTOR = 3  # shorter factors occur in nearly every message: no use as a filter
 _MAX_EXACT = 64  # largest finite set of strings tracked for a sub-pattern
 _MAX_CLASS = 6  # a character class this small is still "exact" ([щш] -> {"щ", "ш"})
@@ -28,8 +32,12 @@ Required = frozenset[str] | None  # every match contains one of these (None: no 
 
 def factors(pattern: str) -> frozenset[str] | None:
     """Strings (each at least MIN_FACTOR long) of which every match of `pattern` contains one."""
+    if any(token in pattern for token in _RE2_ONLY):
+        return None
     try:
-        parsed = parser.parse(pattern)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "possible nested set" and similar FutureWarnings
+            parsed = parser.parse(pattern)
     except Exception:  # re.error, or syntax only RE2 knows: no prefilter
         return None
     if parsed.state.flags & (c.SRE_FLAG_IGNORECASE | c.SRE_FLAG_VERBOSE):

@@ -62,7 +62,7 @@ class PatternTable:
 
     _BUILD_ONLY = ("term_sources", "term_keys", "term_literal", "term_cyrillic", "patterns",
                    "list_cache", "_term_index", "_pattern_index")
-    _LAZY = ("_compiled", "_quick", "_psets", "_msets", "_atom_terms", "_tpats")
+    _LAZY = ("_compiled", "_quick", "_psets", "_msets", "_atom_terms", "_tpats", "_pregex")
 
     def __init__(self) -> None:
         # Build form.
@@ -92,6 +92,7 @@ class PatternTable:
         self._msets: dict[int, frozenset[int]] = {}
         self._atom_terms: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self._tpats: dict[int, tuple[int, ...]] = {}
+        self._pregex: dict[int, Any] = {}
         self._always_set: Any = None
         self._raw_order: list[int] = []
         self._views_seen = 0
@@ -180,6 +181,14 @@ class PatternTable:
             offsets, values = self._term_patterns
             found = self._tpats[tid] = tuple(values[offsets[tid] : offsets[tid + 1]])
         return found
+
+    def pattern_regex(self, pid: int) -> Any:
+        """One RE2 alternation of a pattern's terms, for short windows (see Scan.negated)."""
+        compiled = self._pregex.get(pid)
+        if compiled is None:
+            source = "|".join(self.source(t) for t in self.pattern_terms(pid))
+            compiled = self._pregex[pid] = re2.compile(source, options=re2_options())
+        return compiled
 
     def quick(self, tid: int) -> Any:
         """The stdlib-`re` form of a generated term, for short texts only (see SHORT_TEXT)."""
@@ -379,9 +388,11 @@ class Scan:
         self.table = table
         self.view_terms: list[tuple[View, dict[int, list[tuple[int, int]]]]] = []
         found: set[int] = set()
+        self._by_view: dict[int, dict[int, list[tuple[int, int]]]] = {}
         for view in norm.views:
             spans = table.view_spans(view)
             if spans:
+                self._by_view[id(view)] = spans
                 self.view_terms.append((view, spans))
                 found.update(spans)
         self.found = found
@@ -417,5 +428,10 @@ class Scan:
         cut = max(chunk.rfind(c) for c in _CLAUSE_ENDS)
         if cut >= 0:
             low += cut + 1
+        found = self._by_view.get(id(view), {})
+        if any(len(found[t]) >= MAX_SPANS for t in found.keys() & self.table.pattern_set(neg_pid)):
+            # Spans stop at MAX_SPANS per term: a negation word that common ("не" in a long text)
+            # may be missing from them, so search the window itself.
+            return self.table.pattern_regex(neg_pid).search(view.text[low:start]) is not None
         return any(neg_view is view and s >= low and e <= start
                    for neg_view, s, e in self.spans(neg_pid))

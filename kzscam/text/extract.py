@@ -80,7 +80,7 @@ _IIN_RE = _Dual(r"(?:^|[^\d])(\d{12})(?:$|[^\d])")
 # Necessary conditions, checked with the stdlib engine (cheap per call, linear for these forms)
 # before the full RE2 patterns run: a link has a dot (or its defanged form) before a letter or
 # digit, or "://"; phones, cards and IINs need enough digits.
-_URL_HINT = re.compile(r"[.\]})][A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]|www|:/|\]//", re.IGNORECASE)
+_URL_HINT = re.compile(r"[.\]})][A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]|www|m[.\[({]|:/|\]//", re.IGNORECASE)
 
 
 _SHORT_HINT = re.compile("1477|1414|10[1-49]|112")  # any of SHORT_NUMBERS, before _SHORT_RE
