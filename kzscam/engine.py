@@ -122,9 +122,9 @@ class Engine:
         slim = {r.id: replace(r, hits=(), misses=(), description="",
                               match={"check": r.check} if r.check else {})
                 for r in self.catalog.rules}
-        state["catalog"] = replace(self.catalog, rules=tuple(slim.values()), by_id=slim)
+        state["catalog"] = self.catalog._replace(rules=tuple(slim.values()), by_id=slim)
         state["by_check"] = {k: [slim[r.id] for r in v] for k, v in self.by_check.items()}
-        state["text_matchers"] = [replace(tm, rule=slim[tm.rule.id]) for tm in self.text_matchers]
+        state["text_matchers"] = [tm._replace(rule=slim[tm.rule.id]) for tm in self.text_matchers]
         return state
 
     def snapshot(self) -> dict[str, Any]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kzscam.model import Severity
 from kzscam.rules import RULE_FILES, SUPPORT_FILES
@@ -15,8 +14,9 @@ from kzscam.rules.schema import Rule, RuleError, parse_rule, trusted_rule
 from kzscam.rules.terms import TERM_CACHE, term_literals, term_regex
 
 
-@dataclass(frozen=True)
-class Combo:
+# Plain records are NamedTuples: they cost a fraction of a dataclass to define at import, and
+# this module is on every command's start-up path.
+class Combo(NamedTuple):
     """Extra points when findings together carry all of `tags` (an authority AND a money request)."""
 
     tags: frozenset[str]
@@ -24,8 +24,7 @@ class Combo:
     name: str = ""
 
 
-@dataclass(frozen=True)
-class Scoring:
+class Scoring(NamedTuple):
     """How findings add up to a verdict; data in rules/scoring.toml."""
 
     points: Mapping[Severity, int]
@@ -36,14 +35,13 @@ class Scoring:
     combos: tuple[Combo, ...] = ()
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(NamedTuple):
     """Every rule, the shared lexicon and the scoring table."""
 
     rules: tuple[Rule, ...]
     lexicon: Mapping[str, Sequence[str]]
     scoring: Scoring
-    by_id: Mapping[str, Rule] = field(default_factory=dict)
+    by_id: Mapping[str, Rule]
 
 
 def _read_toml(text: str, source: str) -> dict[str, Any]:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kzscam.rules.schema import Rule
 from kzscam.rules.table import PatternTable, Scan, Span
 from kzscam.rules.terms import expand_terms
 
 
-@dataclass(frozen=True)
-class TextMatcher:
+class TextMatcher(NamedTuple):
     """A text rule's compiled match: pattern ids per matcher kind."""
 
     rule: Rule

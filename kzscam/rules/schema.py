@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kzscam.i18n import LANGS
 from kzscam.model import Severity
@@ -32,8 +32,7 @@ class RuleError(Exception):
     """A rule file is invalid; the message names the file and the rule."""
 
 
-@dataclass(frozen=True)
-class Texts:
+class Texts(NamedTuple):
     """Localised title and advice of one rule, by language."""
 
     title: Mapping[str, str]

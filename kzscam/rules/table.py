@@ -101,7 +101,7 @@ class PatternTable:
         """The run-time form only; compiled regexes and Sets are rebuilt lazily after loading."""
         state = dict(self.__dict__)
         for name in self._BUILD_ONLY:
-            del state[name]
+            state.pop(name, None)
         for name in self._LAZY:
             state[name] = {}
         state["_always_set"], state["_raw_order"] = None, []

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import re2
 
@@ -93,8 +92,7 @@ def _count_digits(text: str) -> int:
 APP_EXTENSIONS = (".apk", ".exe", ".msi", ".ipa", ".dmg", ".scr", ".bat", ".xapk", ".apks", ".pkg")
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
+class Entity(NamedTuple):
     """One extracted item: kind, the value (cleaned), and its span in the original text."""
 
     kind: str

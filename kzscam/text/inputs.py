@@ -11,23 +11,21 @@ import codecs
 import io
 import json
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 SNIFF = 8192
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(NamedTuple):
     """One message to check, or the reason it could not be read."""
 
     name: str
     text: str = ""
     error: str | None = None
     note: str | None = None  # e.g. "decoded as cp1251", reported on stderr
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] | None = None  # --jsonl-field: the other fields, passed through
 
 
 def decode_bytes(data: bytes) -> tuple[str, str | None]:
