@@ -45,6 +45,7 @@ def brand_hits(url: str, **kw: frozenset[str]) -> list[tuple[str, str]]:
     ("nbk-kz.com", "url.combosquat", "National Bank of Kazakhstan"),
     ("nbk-insurance-kz.com", "url.combosquat", "National Bank of Kazakhstan"),
     ("t-me-verify.info", "url.combosquat", "Telegram"),
+    ("kgd-pay.kz", "url.combosquat", "eGov (electronic government)"),  # the tax committee, kgd.gov.kz
     ("egov-kz.online", "url.combosquat", "eGov (electronic government)"),
     ("olx-delivery.com", "url.combosquat", "OLX"),
     ("kazpost-tracking.info", "url.combosquat", "Kazpost"),
