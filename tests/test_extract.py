@@ -71,3 +71,11 @@ def test_mobile_links_with_a_digit_label_pass_the_prefilter() -> None:
 
     for text, url in [("Скачайте m.888/app и войдите", "m.888/app"), ("M[.]1xbet/login", "M.1xbet/login")]:
         assert [e.value for e in extract_all(text) if e.kind == "url"] == [url]
+
+
+def test_bare_links_under_scam_favourite_endings() -> None:
+    from kzscam.text.extract import extract_all
+
+    text = "Аккаунт удаляется, отменить тут 👉 whatsapp-kz.help, kaspi-center.services или wa.support/x"
+    assert [e.value for e in extract_all(text) if e.kind == "url"] == [
+        "whatsapp-kz.help", "kaspi-center.services", "wa.support/x"]

@@ -19,8 +19,11 @@ _BARE_TLDS = (
     "kz|ru|com|net|org|info|biz|top|xyz|site|online|click|link|ly|me|io|app|shop|store|co|cc|tk|"
     "ml|ga|cf|gq|pw|ws|su|by|uz|kg|ua|live|vip|pro|icu|cfd|sbs|fun|space|website|tech|cloud|"
     "page|win|bid|loan|work|rest|monster|buzz|best|today|world|digital|pl|de|uk|us|to|gl|gd|"
-    "su|am|az|tj|tm|ge|in|cn|io|ai|gg|sh|one|gov|edu|рф|қаз|бел|укр|рус|онлайн|сайт"
+    "su|am|az|tj|tm|ge|in|cn|io|ai|gg|sh|one|gov|edu|help|support|center|services|life|host|cyou|"
+    "lol|рф|қаз|бел|укр|рус|онлайн|сайт"
 )
+# Longest first: RE2 takes the first alternative that matches, and "x.support" must not stop at ".su".
+_TLD_ALTERNATION = "|".join(sorted(set(_BARE_TLDS.split("|")), key=lambda t: (-len(t), t)))
 _DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
 # Explicit letters instead of \p{L}: RE2 compiles this in a fraction of the time (start-up matters);
 # Latin, Russian and Kazakh letters cover the links people meet here.
@@ -31,7 +34,7 @@ URL_RE = re2.compile(
     r"(?i)(?:"
     r"(?:h[tx]{2}ps?|ftp|tg|intent|market|whatsapp|viber|kaspi|otpauth)(?:://|\[:\]//|:/\\\\)[^\s<>\"'«»]+"
     r"|(?:www|m)" + _DOT + _LABEL + r"(?:" + _DOT + _LABEL + r")*" + _PATH +
-    r"|(?:" + _LABEL + _DOT + r")+(?:" + _BARE_TLDS + r")(?::\d{1,5})?" + r"(?:[/?#][^\s<>\"'«»]*)?"
+    r"|(?:" + _LABEL + _DOT + r")+(?:" + _TLD_ALTERNATION + r")(?::\d{1,5})?" + r"(?:[/?#][^\s<>\"'«»]*)?"
     r")"
 )
 _TRAIL = ".,;:!?)]}»\"'…"
