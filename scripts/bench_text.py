@@ -167,6 +167,7 @@ def run(shared: Path) -> str:
         from kzscam.engine import get_engine
 
         n_patterns = get_engine().table.n_terms
+        n_rules = len(get_engine().text_matchers)
         stems, terms = _grep_patterns()
         pats = tmpd / "patterns.txt"
         pats.write_text("\n".join(stems) + "\n", encoding="utf-8")
@@ -222,7 +223,7 @@ def run(shared: Path) -> str:
         "",
         "Target: kzscam at least one third of grep's rate. Against literal words grep runs its "
         "Aho-Corasick/Boyer-Moore matcher and only says whether a line contains one; kzscam folds "
-        "every message, checks word boundaries, evaluates 136 rules with negation and proximity and "
+        f"every message, checks word boundaries, evaluates {n_rules} rules with negation and proximity and "
         "writes a JSON report per message. The anchored row gives grep the same word-start "
         "semantics (word starts, word ends, multi-word terms); with this many patterns in a UTF-8 locale "
         "its matcher leaves the fast path.",
