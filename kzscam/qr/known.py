@@ -61,13 +61,11 @@ class Known:
 
 
 def _load_brands(names: dict[str, list[str]]) -> list[Brand]:
-    path = _DATA / "url" / "brands.toml"
-    raw: list[dict[str, Any]] = []
-    if path.exists():
-        raw = tomllib.loads(path.read_text(encoding="utf-8")).get("brand", [])
+    from kzscam.url.brands import brand_entries
+
     out: list[Brand] = []
     seen: set[str] = set()
-    for entry in raw:
+    for entry in brand_entries():
         if entry.get("category") not in _PROTECTED:
             continue
         bid = str(entry["id"])

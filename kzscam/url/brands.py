@@ -229,11 +229,17 @@ def _brand(entry: dict[str, Any]) -> tuple[Brand, list[Keyword]]:
 
 
 @functools.cache
+def brand_entries() -> tuple[dict[str, Any], ...]:
+    """The [[brand]] tables of brands.toml, parsed once per process (the QR checks read them too)."""
+    return tuple(_data("brands.toml")["brand"])
+
+
+@functools.cache
 def index() -> BrandIndex:
     """The brand index, built once from brands.toml."""
     brands: list[Brand] = []
     keywords: list[Keyword] = []
-    for entry in _data("brands.toml")["brand"]:
+    for entry in brand_entries():
         brand, kws = _brand(entry)
         brands.append(brand)
         keywords.extend(kws)
