@@ -7,6 +7,7 @@ so a finding means the same thing and weighs the same wherever it comes from.
 from __future__ import annotations
 
 import threading
+from array import array
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -126,6 +127,73 @@ class Engine:
         state["by_check"] = {k: [slim[r.id] for r in v] for k, v in self.by_check.items()}
         state["text_matchers"] = [tm._replace(rule=slim[tm.rule.id]) for tm in self.text_matchers]
         return state
+
+    def to_image(self) -> dict[str, Any]:
+        """The run-time form as plain data (str, int, bytes, containers) for the per-user cache.
+
+        Only what matching and stamping need: rules lose their examples and match tables, the
+        pattern table its build lists. `from_image` rebuilds an equal engine without calling
+        anything stored in the data.
+        """
+        sc = self.catalog.scoring
+        rules = [[r.id, r.name, r.subject, int(r.severity), r.category, list(r.tags),
+                  list(r.languages), list(r.references), r.check, dict(r.texts.title),
+                  dict(r.texts.advice), r.source] for r in self.catalog.rules]
+        return {
+            "rules": rules,
+            "lexicon": {k: list(v) for k, v in self.catalog.lexicon.items()},
+            "scoring": [[[int(k), v] for k, v in sc.points.items()], sc.caution, sc.suspicious,
+                        sc.dangerous, [[int(k), v] for k, v in sc.floors.items()],
+                        [[sorted(c.tags), c.bonus, c.name] for c in sc.combos]],
+            "by_check": {k: [r.id for r in v] for k, v in self.by_check.items()},
+            "table": _table_image(self.table),
+            "matchers": [[tm.rule.id, tm.snapshot()] for tm in self.text_matchers],
+            "always": list(self._always),
+            "gates": [[sorted(a), sorted(b), c] for a, b, c in self._gates],
+            "by_term": [self._by_term[0].tobytes(), self._by_term[1].tobytes()],
+        }
+
+    @classmethod
+    def from_image(cls, image: Mapping[str, Any], config: Config) -> Engine:
+        """An engine from `to_image` data; malformed data raises (the caller rebuilds instead)."""
+        from kzscam.rules.loader import Combo, Scoring
+        from kzscam.rules.schema import Texts
+
+        rules: list[Rule] = []
+        for (rid, name, subject, sev, category, tags, langs, refs, check, title, advice,
+             source) in image["rules"]:
+            # Written by `to_image` and checksummed: shapes are trusted, values are not called.
+            rules.append(Rule(id=rid, name=name, subject=subject, severity=Severity(sev),
+                              category=category, tags=tuple(tags), languages=tuple(langs),
+                              references=tuple(refs),
+                              match={"check": check} if check is not None else {},
+                              texts=Texts(title, advice), hits=(), misses=(), source=source))
+        by_id = {r.id: r for r in rules}
+        points, caution, suspicious, dangerous, floors, combos = image["scoring"]
+        scoring = Scoring(points={Severity(k): int(v) for k, v in points},
+                          caution=int(caution), suspicious=int(suspicious),
+                          dangerous=int(dangerous),
+                          floors={Severity(k): _str(v) for k, v in floors},
+                          combos=tuple(Combo(frozenset(_strs(t)), int(b), _str(n))
+                                       for t, b, n in combos))
+        lexicon = {k: tuple(v) for k, v in image["lexicon"].items()}
+        engine = cls.__new__(cls)
+        engine.catalog = Catalog(rules=tuple(rules), lexicon=lexicon, scoring=scoring,
+                                 by_id=by_id)
+        engine.config = config
+        engine.by_check = {k: [by_id[i] for i in v] for k, v in image["by_check"].items()}
+        engine.table = _table_from_image(image["table"])
+        engine.text_matchers = [TextMatcher.from_snapshot(by_id[rid], snap)
+                                for rid, snap in image["matchers"]]
+        engine._always = [int(i) for i in image["always"]]
+        engine._gates = [(frozenset(a), frozenset(b), c if c is None else int(c))
+                         for a, b, c in image["gates"]]
+        offsets, values = image["by_term"]
+        engine._by_term = (array("i", offsets), array("i", values))
+        n = len(engine.text_matchers)
+        if len(engine._gates) != n or any(not 0 <= i < n for i in engine._always):
+            raise ValueError("inconsistent engine image")
+        return engine
 
     def snapshot(self) -> dict[str, Any]:
         """The compiled structure, stored in the rule image so the next start skips compiling."""
@@ -307,14 +375,85 @@ def _build(config: Config) -> Engine:
     """Packaged rules only (the common case) may come from the per-user engine cache."""
     if config.rules_dir is not None or config.disabled_rules:
         return Engine(load_catalog(config.rules_dir, config.disabled_rules), config)
-    from kzscam.rules import cache
+    from kzscam import engine_cache
     from kzscam.rules.loader import packaged_digest
 
-    key = cache.cache_key(packaged_digest())
-    engine = cache.load(key)
-    if isinstance(engine, Engine):
-        engine.config = config
-        return engine
+    key = engine_cache.cache_key(packaged_digest())
+    image = engine_cache.load(key)
+    if image is not None:
+        try:
+            return Engine.from_image(image, config)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            pass  # a valid checksum over data this version cannot read: rebuild and rewrite
     engine = Engine(load_catalog(), config)
-    cache.save(key, engine)
+    engine_cache.save(key, engine.to_image())
     return engine
+
+
+# -- plain-data form of the pattern table (see Engine.to_image) -------------------------------------
+_ARRAY, _AUTOMATON = "\x00array", "\x00automaton"
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected a string")
+    return value
+
+
+def _strs(values: Iterable[object]) -> tuple[str, ...]:
+    return tuple(_str(v) for v in values)
+
+
+def _plain(value: Any) -> Any:
+    """Arrays and the automaton as tagged tuples; other run-time values are plain already."""
+    if isinstance(value, array):
+        return (_ARRAY, value.typecode, value.tobytes())
+    if type(value).__name__ == "Automaton":
+        items = sorted(value.items())  # trie order depends on insertion order: make it stable
+        return (_AUTOMATON, [w for w, _ in items], [v for _, v in items])
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, bytes, int, float, frozenset)):
+        return value
+    raise TypeError(f"cannot store {type(value).__name__} in the engine cache")
+
+
+def _unplain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        if len(value) == 3 and value[0] == _ARRAY:
+            out = array(_str(value[1]))
+            out.frombytes(value[2])
+            return out
+        if len(value) == 3 and value[0] == _AUTOMATON:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for word, val in zip(value[1], value[2], strict=True):
+                automaton.add_word(_str(word), val)
+            automaton.make_automaton()
+            return automaton
+        return tuple(_unplain(v) for v in value)
+    if isinstance(value, list):
+        return [_unplain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unplain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, bytes, int, float, frozenset)):
+        return value
+    raise TypeError(f"unexpected {type(value).__name__} in the engine cache")
+
+
+def _table_image(table: PatternTable) -> dict[str, Any]:
+    return {k: _plain(v) for k, v in table.__getstate__().items()}
+
+
+def _table_from_image(image: Mapping[str, Any]) -> PatternTable:
+    expected = set(PatternTable().__getstate__())
+    if set(image) != expected:
+        raise ValueError("pattern table fields differ from this version")
+    table = PatternTable.__new__(PatternTable)
+    table.__setstate__({k: _unplain(v) for k, v in image.items()})
+    return table
