@@ -76,9 +76,12 @@ def tesseract_status() -> str | None:
 
 
 def _open_image(path: Path) -> Any:
+    """The screenshot as 8-bit grey, or OcrError: the decoding boundary for untrusted files."""
     import warnings
 
     from PIL import Image, ImageOps, UnidentifiedImageError
+
+    from kzscam.qr.loader import describe, special_file_problem
 
     try:
         import pi_heif
@@ -86,6 +89,10 @@ def _open_image(path: Path) -> Any:
         pi_heif.register_heif_opener()  # iPhone screenshots shared as HEIC
     except ImportError:  # pragma: no cover - pi-heif is a dependency, but optional here
         pass
+    # A FIFO or device named shot.png would block `open` for ever (the same check scan-qr uses).
+    special = special_file_problem(Path(path))
+    if special is not None:
+        raise OcrError(special if special != "is a directory" else "is a directory, not an image")
     too_large = OcrError(f"image is too large (over {_MAX_PIXELS // 1_000_000} megapixels)")
     try:
         with warnings.catch_warnings():
@@ -95,6 +102,8 @@ def _open_image(path: Path) -> Any:
                     raise too_large  # checked from the header, before decoding anything
                 img.load()
                 return ImageOps.exif_transpose(img).convert("L")
+    except OcrError:
+        raise
     except FileNotFoundError:
         raise OcrError("file not found") from None
     except IsADirectoryError:
@@ -105,8 +114,12 @@ def _open_image(path: Path) -> Any:
         raise OcrError("not an image in a supported format (PNG, JPEG, WebP, HEIC, ...)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_large from None
+    except MemoryError:
+        raise OcrError("not enough memory to decode this image") from None
     except (OSError, ValueError, SyntaxError) as exc:
-        raise OcrError(f"cannot decode image: {exc}") from None
+        raise OcrError(f"cannot decode image: {describe(exc)}") from None
+    except Exception as exc:  # Pillow fails on crafted files with TypeError, KeyError, ...
+        raise OcrError(f"cannot decode image, the decoder failed ({describe(exc)})") from None
 
 
 def prepare(gray: Any) -> Any:

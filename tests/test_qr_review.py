@@ -68,13 +68,16 @@ def test_non_finite_limits_are_usage_errors(tmp_path: Path, option: str, value: 
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
-def test_fifos_are_skipped_in_folders_and_refused_by_name(tmp_path: Path) -> None:
+def test_fifos_are_reported_in_folders_and_refused_by_name(tmp_path: Path) -> None:
     pics = tmp_path / "pics"
     pics.mkdir()
     os.mkfifo(pics / "a.png")
     make_code("https://example.kz").save(pics / "b.png")
     walk = run_cli("scan-qr", "-f", "json", str(pics))  # would block forever on the FIFO
-    assert [r["input"] for r in json.loads(walk.stdout)["results"]] == [str(pics / "b.png")]
+    rows = json.loads(walk.stdout)["results"]
+    assert [(r["input"], r["error"] is None) for r in rows] == [
+        (str(pics / "a.png"), False), (str(pics / "b.png"), True)]
+    assert walk.returncode == ExitCode.INPUT_ERROR and "not a regular file" in walk.stderr
     named = run_cli("scan-qr", str(pics / "a.png"), str(pics / "b.png"))
     assert named.returncode == ExitCode.INPUT_ERROR
     assert "not a regular file" in named.stderr and "[SAFE]" in named.stdout

@@ -50,6 +50,21 @@ class Job:
 
 def scan_source(job: Job) -> Report:
     """Top-level worker: one image -> one report (errors become error reports, never raise)."""
+    try:
+        return _scan_source(job)
+    except Exception as exc:  # the last line of defence: one input must not end the batch
+        return internal_error(job.source.name, exc)
+
+
+def internal_error(name: str, exc: Exception) -> Report:
+    """An error report for an input that broke kzscam itself (a bug, not a bad file)."""
+    from kzscam.qr.loader import describe
+
+    return Report(input=name, verdict=Verdict.CAUTION, score=0,
+                  error=f"could not be checked: internal error ({describe(exc)})")
+
+
+def _scan_source(job: Job) -> Report:
     from kzscam.engine import get_engine
     from kzscam.qr.analyze import image_report
     from kzscam.qr.loader import ImageError, load
@@ -69,8 +84,8 @@ def scan_source(job: Job) -> Report:
                for s in result.symbols]
     if scanned < total:
         notes["frames_total"] = total
-        notes["frames_note"] = (f"{scanned} of {total} frames scanned, spread evenly from the "
-                                "first to the last")
+        notes["frames_note"] = image.note or (f"{scanned} of {total} frames scanned, spread "
+                                              "evenly from the first to the last")
     if result.budget_exhausted and not result.symbols:
         notes["note"] = "time budget ran out before every retry was tried (see --budget)"
     report = image_report(name, image.size, symbols, get_engine(job.config), job.config,
@@ -97,7 +112,9 @@ def _jobs(inputs: list[str], ctx: Ctx, limits: Limits, options: ScanOptions,
     from kzscam.qr.loader import iter_sources
 
     taken: set[Path] = set()
-    for source in iter_sources(inputs, limits=limits):
+    # The annotated copies must not be scanned again when their folder is inside an input.
+    skip = annotate[0] if annotate is not None and annotate[1] else None
+    for source in iter_sources(inputs, limits=limits, skip=skip):
         out = None
         if annotate is not None and source.error is None:
             out = output_path(annotate[0], source.name, annotate[1], taken)
@@ -119,8 +136,13 @@ def _reports(inputs: list[str], payloads: list[str], ctx: Ctx, limits: Limits,
 
     engine = get_engine(ctx.config)
     for i, text in enumerate(payloads, 1):
-        yield payload_report(text, engine, ctx.config, ctx.lang,
-                             name=f"payload{i}" if len(payloads) > 1 else "payload")
+        name = f"payload{i}" if len(payloads) > 1 else "payload"
+        try:
+            yield payload_report(text, engine, ctx.config, ctx.lang, name=name)
+        except Exception as exc:  # the last line of defence, as in scan_source
+            report = internal_error(name, exc)
+            warn(ctx, f"{name}: {report.error}")
+            yield report
     work = _jobs(inputs, ctx, limits, options, annotate)
     if jobs > 1:
         from kzscam.batch import ordered_map

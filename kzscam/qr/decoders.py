@@ -97,7 +97,7 @@ def read_zxing(image: Image, *, binarizer: str = "LocalAverage", pure: bool = Fa
         extra = dict(res.extra or {})
         version = str(extra.get("Version", ""))
         if res.error is not None or not res.valid:
-            if version.isdigit():
+            if version.isascii() and version.isdigit():
                 candidates.append(Candidate(corners, int(version)))
             continue
         raw = bytes(res.bytes)

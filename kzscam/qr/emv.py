@@ -39,13 +39,18 @@ def crc16_ccitt(data: bytes) -> int:
     return crc
 
 
+def _two_digits(text: str) -> bool:
+    """Two ASCII digits: `str.isdigit` also accepts '²' and '٣', which `int` then refuses."""
+    return len(text) == 2 and text.isascii() and text.isdigit()
+
+
 def parse_tlv(text: str) -> list[tuple[str, str, int]]:
     """`ID LEN VALUE ...` -> [(id, value, offset of the ID)]; FormatError if lengths do not fit."""
     out: list[tuple[str, str, int]] = []
     i = 0
     while i < len(text):
         tag, length = text[i:i + 2], text[i + 2:i + 4]
-        if len(tag) < 2 or not tag.isdigit() or len(length) < 2 or not length.isdigit():
+        if not (_two_digits(tag) and _two_digits(length)):
             raise FormatError(f"broken EMV field at position {i}")
         end = i + 4 + int(length)
         if end > len(text):

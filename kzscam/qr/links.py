@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from kzscam.qr.formats import FormatError
 from kzscam.qr.known import known
@@ -31,11 +31,20 @@ def _q(query: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
 
 
+def split_url(url: str) -> SplitResult | None:
+    """`urlsplit`, or None for a link it refuses: it raises ValueError on a bracket that opens
+    no IPv6 address (`otpauth://[x`) and on hosts that change under NFKC normalisation."""
+    try:
+        return urlsplit(url.strip())
+    except ValueError:
+        return None
+
+
 def normalise_url(url: str) -> str:
     """Lower-case scheme and host only: QR alphanumeric mode prints `HTTPS://KASPI.KZ/Pay/AbC`,
     and paths are case-sensitive, so the rest stays as printed."""
-    parts = urlsplit(url.strip())
-    if not parts.scheme or not parts.netloc:
+    parts = split_url(url)
+    if parts is None or not parts.scheme or not parts.netloc:
         return url.strip()
     rest = url.strip()[len(parts.scheme) + 3 + len(parts.netloc):]
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{rest}"
@@ -43,9 +52,8 @@ def normalise_url(url: str) -> str:
 
 def classify_url(url: str) -> Link:
     """Classify an http(s) or app link; "unknown" for schemes nobody here knows."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
+    parts = split_url(url)
+    if parts is None:
         return Link("unknown", {"problem": "malformed link"})
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
@@ -208,7 +216,9 @@ def parse_otpauth(payload: str) -> dict[str, Any]:
 
     The secret itself is never copied into the report: it is the second factor.
     """
-    parts = urlsplit(payload.strip())
+    parts = split_url(payload)
+    if parts is None:
+        raise FormatError("malformed otpauth link (its address part cannot be parsed)")
     if parts.scheme.lower() == "otpauth-migration":
         return {"export": True, "accounts": "several (authenticator export)"}
     q = _q(parts.query)

@@ -76,7 +76,8 @@ def _claimed_kind(s: str) -> str:
     for prefix, kind in (("WIFI:", "wifi"), ("MECARD:", "contact"), ("BIZCARD:", "contact"),
                          ("BEGIN:VCARD", "contact"), ("MATMSG:", "email"), ("MEBKM:", "url"),
                          ("BEGIN:VEVENT", "calendar"), ("BEGIN:VCALEN", "calendar"),
-                         ("GEO:", "geo"), ("TEL:", "tel"), ("SMS", "sms"), ("MAILTO:", "email")):
+                         ("GEO:", "geo"), ("TEL:", "tel"), ("SMS", "sms"), ("MAILTO:", "email"),
+                         ("OTPAUTH", "otpauth")):
         if upper.startswith(prefix):
             return kind
     return "emv_payment" if looks_like_emv(s) else "unknown"
