@@ -1,12 +1,17 @@
 """Find links, phone numbers, payment card numbers and IINs in the ORIGINAL message text.
 
 Scam messages defang or disguise links (`hxxp://`, `kaspi[.]kz`, `bit(.)ly`) and write numbers with
-odd spacing; each entity keeps its span in the original text so findings can quote it. All patterns
-are RE2 (linear time).
+odd spacing; each entity keeps its span in the original text so findings can quote it.
+
+Linear time on any input: links come from one RE2 `finditer` pass; number patterns are searched
+match after match (a boundary character may be shared by two numbers), on an ASCII byte copy made
+once per message, because the RE2 binding encodes a `str` afresh on every call and a search from
+`pos` then costs the whole text (quadratic on a message full of numbers).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -48,7 +53,7 @@ class _Dual:
 
     __slots__ = ("_calls", "_long", "_short", "pattern")
     SHORT_TEXT = 1024
-    WARM_UP = 32  # calls before the stdlib form is compiled (a single message never pays for it)
+    WARM_UP = 32  # texts before the stdlib form is compiled (a single message never pays for it)
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -56,14 +61,31 @@ class _Dual:
         self._short: re.Pattern[str] | None = None
         self._calls = 0
 
-    def search(self, text: str, pos: int = 0) -> Any:
-        if len(text) <= self.SHORT_TEXT:
-            if self._short is not None:
-                return self._short.search(text, pos)
-            self._calls += 1
-            if self._calls > self.WARM_UP:
-                self._short = re.compile(self.pattern, re.ASCII)
-        return self._long.search(text, pos)
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Spans of group 1, resuming right after it: a boundary character consumed at the end of one
+        match is the leading boundary of the next (so "+7701… +7702…" yields both numbers).
+
+        Each search starts where the last match ended, so the whole loop reads the text about once,
+        as long as a search costs only what it scans: true for the stdlib on `str` and for RE2 on
+        `bytes`. RE2 gets `text` as ASCII bytes, one byte per character (anything else becomes "?",
+        which every pattern here treats as it treats any letter), so its offsets are `text`'s.
+        """
+        haystack: str | bytes = text
+        search: Any = self._short.search if self._short is not None else None
+        if search is None or len(text) > self.SHORT_TEXT:
+            if len(text) <= self.SHORT_TEXT:
+                self._calls += 1
+                if self._calls > self.WARM_UP:
+                    self._short = re.compile(self.pattern, re.ASCII)
+            haystack, search = text.encode("ascii", "replace"), self._long.search
+        pos = 0
+        while pos <= len(haystack):
+            m = search(haystack, pos)
+            if m is None:
+                return
+            start, end = m.span(1)
+            yield start, end
+            pos = end  # group 1 is never empty, so this is past the match's start
 
 
 _SEP = r"[ \t\n\f\r\-\.]"  # RE2's \s spelled out: the stdlib's \s also takes \v
@@ -116,9 +138,22 @@ def undefang(url: str) -> str:
     return out
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _for_re2(text: str) -> str:
+    """`text` as the RE2 binding accepts it: it encodes a `str` to strict UTF-8, which a lone
+    surrogate (a JSON "\\ud800" escape) fails; each becomes U+FFFD, one character for one, so
+    offsets still index `text`."""
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def extract_urls(text: str) -> list[Entity]:
+    """Links, each with its span; one RE2 pass (its `finditer` encodes the text once)."""
     out: list[Entity] = []
-    for m in URL_RE.finditer(text):
+    for m in URL_RE.finditer(_for_re2(text)):
         start, end = m.span()
         while end > start and text[end - 1] in _TRAIL:
             end -= 1
@@ -135,22 +170,9 @@ def _digits(s: str) -> str:
     return "".join(c for c in s if c.isdigit())
 
 
-def _groups(pattern: Any, text: str) -> Iterator[tuple[int, int]]:
-    """Spans of group 1, resuming right after it: a boundary character consumed at the end of one
-    match is the leading boundary of the next (so "+7701… +7702…" yields both numbers)."""
-    pos = 0
-    while pos <= len(text):
-        m = pattern.search(text, pos)
-        if m is None:
-            return
-        start, end = m.span(1)
-        yield start, end
-        pos = max(end, m.start() + 1)
-
-
 def extract_phones(text: str, *, long_numbers: bool = True) -> list[Entity]:
     out: list[Entity] = []
-    for start, end in _groups(_PHONE_RE, text) if long_numbers else ():
+    for start, end in _PHONE_RE.spans(text) if long_numbers else ():
         digits = _digits(text[start:end])
         if not 10 <= len(digits) <= 15:
             continue
@@ -160,7 +182,7 @@ def extract_phones(text: str, *, long_numbers: bool = True) -> list[Entity]:
         out.append(Entity("phone", value, start, end))
     if _SHORT_HINT.search(text) is None:
         return out
-    for start, end in _groups(_SHORT_RE, text):
+    for start, end in _SHORT_RE.spans(text):
         out.append(Entity("phone", text[start:end], start, end))
     return out
 
@@ -194,7 +216,7 @@ def iin_ok(iin: str) -> bool:
 
 def extract_cards(text: str) -> list[Entity]:
     out: list[Entity] = []
-    for start, end in _groups(_CARD_RE, text):
+    for start, end in _CARD_RE.spans(text):
         digits = _digits(text[start:end])
         if 13 <= len(digits) <= 19 and digits[0] in "2345689" and luhn_ok(digits):
             out.append(Entity("card", digits[:6] + "…" + digits[-4:], start, end))
@@ -202,7 +224,7 @@ def extract_cards(text: str) -> list[Entity]:
 
 
 def extract_iins(text: str) -> list[Entity]:
-    return [Entity("iin", text[s:e][:6] + "…", s, e) for s, e in _groups(_IIN_RE, text)
+    return [Entity("iin", text[s:e][:6] + "…", s, e) for s, e in _IIN_RE.spans(text)
             if iin_ok(text[s:e])]
 
 
@@ -219,6 +241,15 @@ def extract_all(text: str) -> list[Entity]:
         found += extract_cards(text)
     if digits >= 12:
         found += extract_iins(text)
-    url_spans = [(e.start, e.end) for e in out]
-    out.extend(ent for ent in found if not any(s <= ent.start < e for s, e in url_spans))
+    if out:  # numbers inside a link are part of the link
+        starts = [e.start for e in out]  # links never overlap: sorted by start and by end
+        found = [ent for ent in found if not _inside(out, starts, ent.start)]
+    out.extend(found)
     return out
+
+
+def _inside(links: list[Entity], starts: list[int], pos: int) -> bool:
+    """Is `pos` within one of `links`? A bisection, not a scan: a message may hold thousands of
+    links and numbers."""
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < links[i].end

@@ -75,6 +75,8 @@ _LATIN_SPECIAL = {"ş": "sh", "ç": "ch", "ı": "i", "ß": "ss", "æ": "ae", "œ
 def _fold_char(ch: str) -> str:
     if is_invisible(ch):
         return ""
+    if "\ud800" <= ch <= "\udfff":
+        return "\ufffd"  # a lone surrogate: RE2's binding cannot encode it; one character for one
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
         c = _LATIN_SPECIAL.get(c) or _SMALL_CAPS.get(c, c)
