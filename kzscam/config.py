@@ -15,6 +15,16 @@ from typing import Any
 from kzscam.i18n import LANGS
 from kzscam.model import Verdict
 
+# Input size limits (docs/output.md, "Limits"): one message (a file, stdin, an argument) and one line
+# of a --lines / --jsonl-field stream. Big enough for any real message or chat line, small enough
+# that /dev/zero or a 2 GB file cannot exhaust memory before kzscam says what is wrong.
+DEFAULT_MAX_INPUT_BYTES = 16 << 20
+DEFAULT_MAX_LINE_BYTES = 1 << 20
+# The config file itself is read with a bound too (`--config /dev/zero` must not hang).
+MAX_CONFIG_BYTES = 1 << 20
+
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
 
 class ConfigError(Exception):
     """A configuration problem; the CLI reports it on one line and exits with code 2."""
@@ -31,11 +41,14 @@ class Config:
     allow_phones: frozenset[str] = frozenset()
     allow_tools: frozenset[str] = frozenset()
     rules_dir: Path | None = None
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     source: str = "defaults"
 
 
 _KEYS = {
     "lang", "fail_on", "disabled_rules", "allow_domains", "allow_phones", "allow_tools", "rules_dir",
+    "max_input_bytes", "max_line_bytes",
 }
 _ENV = {
     "KZSCAM_LANG": "lang",
@@ -45,7 +58,38 @@ _ENV = {
     "KZSCAM_ALLOW_PHONES": "allow_phones",
     "KZSCAM_ALLOW_TOOLS": "allow_tools",
     "KZSCAM_RULES_DIR": "rules_dir",
+    "KZSCAM_MAX_INPUT_BYTES": "max_input_bytes",
+    "KZSCAM_MAX_LINE_BYTES": "max_line_bytes",
 }
+
+
+def parse_size(value: object) -> int:
+    """A byte count: an integer, or a string such as "16MiB", "512k", "1 G" (binary units).
+
+    Raises ValueError with a short reason; the callers add where the value came from.
+    """
+    import re
+
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str):
+        found = re.fullmatch(r"\s*(\d{1,15})\s*([kmg]?)(?:i?b)?\s*", value, re.IGNORECASE)
+        if found is None:
+            raise ValueError(f"{value!r} is not a size (use bytes or a unit: 512k, 16MiB, 1G)")
+        number = int(found.group(1)) * _UNITS[found.group(2).lower()]
+    else:
+        raise ValueError("must be a size in bytes (an integer, or a string such as \"16MiB\")")
+    if number < 1:
+        raise ValueError("must be at least 1 byte")
+    return number
+
+
+def format_size(n: int) -> str:
+    """Short human form of a byte count for messages: 16 MiB, 512 KiB, 1000 bytes."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n % size == 0:
+            return f"{n // size} {unit}"
+    return f"{n} bytes"
 
 
 def default_config_path() -> Path:
@@ -87,13 +131,43 @@ def _apply(cfg: Config, values: Mapping[str, Any], where: str) -> Config:
             if not isinstance(value, str):
                 raise ConfigError(f"{where}: rules_dir must be a path string")
             changes["rules_dir"] = Path(value).expanduser()
+        elif key in ("max_input_bytes", "max_line_bytes"):
+            try:
+                changes[key] = parse_size(value)
+            except ValueError as exc:
+                raise ConfigError(f"{where}: {key} {exc}") from None
         else:
             changes[key] = _as_set(value, key, where)
     return replace(cfg, **changes, source=where)
 
 
-def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
-    """Build the effective config; an explicit `path` must exist, the default one may not."""
+def _read_config_text(path: Path) -> str:
+    """The config file's text, read with a bound: a device or a huge file is an error, not a hang."""
+    with path.open("rb") as handle:
+        data = handle.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: config file larger than {format_size(MAX_CONFIG_BYTES)}")
+    return data.decode("utf-8")
+
+
+def parse_toml(text: str, where: str) -> dict[str, Any]:
+    """Parse config TOML; every failure (including nesting too deep to parse) is a ConfigError."""
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{where}: invalid TOML: nested too deeply") from None
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None,
+                overrides: Mapping[str, Any] | None = None) -> Config:
+    """Build the effective config; an explicit `path` must exist, the default one may not.
+
+    `overrides` are command-line flags (config keys to values), the last layer.
+    """
     env = os.environ if env is None else env
     cfg = Config()
     explicit = path is not None or "KZSCAM_CONFIG" in env
@@ -105,18 +179,18 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             raise ConfigError(f"{cfg_path}: cannot read config: {exc.strerror or exc}") from None
         present = False  # an unreachable default location is the same as none
     if present or explicit:
-        import tomllib
-
         try:
-            data = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
+            text = _read_config_text(cfg_path)
         except FileNotFoundError:
             raise ConfigError(f"{cfg_path}: config file not found") from None
+        except IsADirectoryError:
+            raise ConfigError(f"{cfg_path}: cannot read config: is a directory") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{cfg_path}: cannot read config: {exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{cfg_path}: invalid TOML: {exc}") from None
-        cfg = _apply(cfg, data, str(cfg_path))
+        cfg = _apply(cfg, parse_toml(text, str(cfg_path)), str(cfg_path))
     env_values = {key: env[var] for var, key in _ENV.items() if env.get(var)}
     if env_values:
         cfg = _apply(cfg, env_values, "environment")
+    if overrides:
+        cfg = _apply(cfg, overrides, "command line")
     return cfg

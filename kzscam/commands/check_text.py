@@ -26,27 +26,44 @@ from kzscam.commands.common import (
     make_ctx,
     warn,
 )
-from kzscam.config import Config
+from kzscam.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_LINE_BYTES, Config, parse_size
 from kzscam.model import Report, Verdict
 from kzscam.output import OutputFormat
-from kzscam.text.inputs import Message, from_jsonl, iter_lines, read_whole
+from kzscam.text.inputs import (
+    Message,
+    from_jsonl,
+    iter_lines,
+    line_too_long,
+    over_limit,
+    read_whole,
+    too_big,
+)
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 
 
 def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | None,
-           stdin_is_tty: bool) -> Iterator[Message]:
-    """Arguments first, then files, then stdin (when piped, or asked for with `-`)."""
+           stdin_is_tty: bool, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+           max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[Message]:
+    """Arguments first, then files, then stdin (when piped, or asked for with `-`).
+
+    Every message is held to the size limits (`max_bytes` whole, `max_line_bytes` per line), so
+    no input can make kzscam read without bound.
+    """
     read_stdin = False
     for i, text in enumerate(texts, 1):
         if text == "-":
             read_stdin = True
         elif lines:
             for n, line in enumerate(text.splitlines(), 1):
-                if line.strip():
+                if over_limit(line, max_line_bytes):
+                    yield Message(f"arg{i}:{n}", error=line_too_long(max_line_bytes))
+                elif line.strip():
                     yield Message(f"arg{i}:{n}", line)
         elif not text.strip():
             yield Message(f"arg{i}", error="empty input")
+        elif over_limit(text, max_bytes):
+            yield Message(f"arg{i}" if len(texts) > 1 else "message", error=too_big(max_bytes))
         else:
             yield Message(f"arg{i}" if len(texts) > 1 else "message", text)
     sources: list[tuple[Path, str]] = [(p, str(p)) for p in files]
@@ -54,10 +71,10 @@ def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | 
         sources.append((Path("-"), "<stdin>"))
     for path, name in sources:
         if lines or jsonl_field:
-            stream = iter_lines(path, name)
+            stream = iter_lines(path, name, max_line_bytes)
             yield from (from_jsonl(stream, jsonl_field) if jsonl_field else stream)
         else:
-            yield read_whole(path, name)
+            yield read_whole(path, name, max_bytes)
 
 
 # Below this many messages a batch is done in-process: starting workers would cost more than it saves.
@@ -129,6 +146,14 @@ def check_text(
         "--jobs", "-j", min=0, max=64,
         help="Worker processes; 0: one per CPU core once a batch read from files passes "
         f"{AUTO_PARALLEL_AFTER:,} messages (pipes stay in one process); 1: never.")] = 0,
+    max_bytes: Annotated[str | None, typer.Option(
+        "--max-bytes", help="Size limit for one message (a file, stdin, an argument), e.g. 16MiB "
+        "(default: KZSCAM_MAX_INPUT_BYTES, config max_input_bytes, 16MiB).",
+        show_default=False)] = None,
+    max_line_bytes: Annotated[str | None, typer.Option(
+        "--max-line-bytes", help="Size limit for one line with --lines/--jsonl-field, e.g. 1MiB "
+        "(default: KZSCAM_MAX_LINE_BYTES, config max_line_bytes, 1MiB).",
+        show_default=False)] = None,
     lang: LangOpt = None,
     fmt: FormatOpt = OutputFormat.AUTO,
     fail_on: FailOnOpt = None,
@@ -136,12 +161,22 @@ def check_text(
     verbose: VerboseOpt = False,
 ) -> None:
     """Check message text for scam indicators; exit 1 when any message is flagged."""
-    ctx = make_ctx(lang=lang, fmt=fmt, fail_on=fail_on, config_path=config, verbose=verbose)
+    overrides: dict[str, int] = {}
+    for flag, key, value in (("--max-bytes", "max_input_bytes", max_bytes),
+                             ("--max-line-bytes", "max_line_bytes", max_line_bytes)):
+        if value is not None:
+            try:
+                overrides[key] = parse_size(value)
+            except ValueError as exc:
+                raise fail_usage(f"{flag}: {exc}") from None
+    ctx = make_ctx(lang=lang, fmt=fmt, fail_on=fail_on, config_path=config, verbose=verbose,
+                   overrides=overrides)
     texts, files, images = texts or [], file or [], image or []
     stdin_tty = sys.stdin is None or sys.stdin.isatty()
     if not texts and not files and not images and stdin_tty:
         raise fail_usage("no input: give message text, --file PATH, --image PATH, or pipe stdin")
-    messages = gather(texts, files, lines, jsonl_field, stdin_tty or bool(images))
+    messages = gather(texts, files, lines, jsonl_field, stdin_tty or bool(images),
+                      ctx.config.max_input_bytes, ctx.config.max_line_bytes)
     reads_stdin = "-" in texts or not (texts or files or stdin_tty or images)  # as gather decides
     if jobs == 0 and not _all_regular(files, reads_stdin=reads_stdin):
         jobs = 1  # a live stream (pipe, terminal) gets each result at once, with no read-ahead

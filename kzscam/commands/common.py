@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -71,10 +71,14 @@ def _resolve_format(fmt: OutputFormat, out: TextIO) -> OutputFormat:
 
 
 def make_ctx(*, lang: str | None, fmt: OutputFormat, fail_on: str | None,
-             config_path: Path | None, verbose: bool = False, load_rules: bool = True) -> Ctx:
-    """Layer flags over env over config file over defaults; bad values exit with code 2."""
+             config_path: Path | None, verbose: bool = False, load_rules: bool = True,
+             overrides: Mapping[str, Any] | None = None) -> Ctx:
+    """Layer flags over env over config file over defaults; bad values exit with code 2.
+
+    `overrides` are flags that set config keys (check-text's size limits): the last layer.
+    """
     try:
-        config = load_config(config_path)
+        config = load_config(config_path, overrides=overrides)
     except ConfigError as exc:
         raise fail_usage(str(exc)) from None
     if lang is not None and lang.lower() not in ("kk", "ru", "en"):

@@ -2,7 +2,9 @@
 
 Real exports arrive as UTF-8 (with or without BOM), UTF-16 from Windows tools, or cp1251 from old
 Russian-locale software. Undecodable bytes are replaced and reported, never a traceback; lines are
-streamed so a 1 GB file of messages needs constant memory.
+streamed so a 1 GB file of messages needs constant memory. Everything is read in bounded chunks up
+to a size limit (one message, one line), and binary data is recognised from its first bytes, so
+`/dev/zero` or a 2 GB file costs no more memory than the limit.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
+from kzscam.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_LINE_BYTES, format_size
+
 SNIFF = 8192
+CHUNK = 1 << 16
 
 
 class Message(NamedTuple):
@@ -71,8 +76,27 @@ def _looks_binary(head: bytes) -> bool:
     return len(head) > 0 and controls / len(head) > 0.1
 
 
+def too_big(limit: int) -> str:
+    """The error for a message over the size limit, naming how to raise it."""
+    return f"larger than the {format_size(limit)} limit for one message (--max-bytes)"
+
+
+def line_too_long(limit: int) -> str:
+    """The error for a line over the per-line limit, naming how to raise it."""
+    return f"line longer than the {format_size(limit)} limit (--max-line-bytes)"
+
+
+def over_limit(text: str, limit: int) -> bool:
+    """Is `text` more than `limit` bytes in UTF-8? Cheap for the usual short message."""
+    if len(text) * 4 <= limit:
+        return False
+    return len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit
+
+
 def _open(path: Path) -> tuple[BinaryIO | None, str | None]:
     if str(path) == "-":
+        if sys.stdin is None:
+            return None, "stdin is closed"
         return sys.stdin.buffer, None
     try:
         if path.is_dir():
@@ -86,28 +110,53 @@ def _open(path: Path) -> tuple[BinaryIO | None, str | None]:
         return None, f"cannot read: {exc.strerror or exc}"
 
 
-def read_whole(path: Path, name: str) -> Message:
-    """A file (or `-` for stdin) as one message."""
+def read_whole(path: Path, name: str, limit: int = DEFAULT_MAX_INPUT_BYTES) -> Message:
+    """A file (or `-` for stdin) as one message, at most `limit` bytes.
+
+    The first bytes decide "binary" before anything else is read, and the rest comes in chunks
+    that stop one byte past the limit: memory is bounded by the limit, whatever the input is.
+    """
     handle, problem = _open(path)
     if handle is None:
         return Message(name, error=problem)
     try:
-        data = handle.read()
+        head = handle.read(min(SNIFF, limit + 1))
+        if _looks_binary(head):
+            return Message(name, error="binary data, not text")
+        parts, size = [head], len(head)
+        while size <= limit:
+            block = handle.read(min(CHUNK, limit + 1 - size))
+            if not block:
+                break
+            parts.append(block)
+            size += len(block)
     except OSError as exc:
         return Message(name, error=f"cannot read: {exc.strerror or exc}")
     finally:
         if str(path) != "-":
             handle.close()
-    if _looks_binary(data[:SNIFF]):
-        return Message(name, error="binary data, not text")
-    text, note = decode_bytes(data)
+    if size > limit:
+        return Message(name, error=too_big(limit))
+    text, note = decode_bytes(b"".join(parts))
     if not text.strip():
         return Message(name, error="empty input")
     return Message(name, text, note=note)
 
 
-def iter_lines(path: Path, name: str) -> Iterator[Message]:
-    """Each non-empty line of a file (or stdin) as one message, streamed."""
+def _skip_rest_of_line(stream: Any) -> None:
+    """Read past the end of an over-long line in bounded pieces."""
+    while True:
+        block = stream.readline(CHUNK)
+        if not block or block.endswith("\n" if isinstance(block, str) else b"\n"):
+            return
+
+
+def iter_lines(path: Path, name: str, limit: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[Message]:
+    """Each non-empty line of a file (or stdin) as one message, streamed.
+
+    A line over `limit` bytes (UTF-16: `limit / 2` characters) is an error for that line only; it
+    is skipped in bounded pieces, never held whole, and the next line is read as usual.
+    """
     handle, problem = _open(path)
     if handle is None:
         yield Message(name, error=problem)
@@ -118,24 +167,36 @@ def iter_lines(path: Path, name: str) -> Iterator[Message]:
         if _looks_binary(head):
             yield Message(name, error="binary data, not text")
             return
-        stream: Iterator[bytes] | Iterator[str]
+        stream: Any = handle
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             stream = io.TextIOWrapper(handle, encoding="utf-16", errors="replace", newline=None)
+            limit_units = max(1, limit // 2)
         else:
-            stream = iter(handle)
-        seen = 0
-        for lineno, raw in enumerate(stream, 1):
+            limit_units = limit
+        seen = lineno = 0
+        while True:
+            raw = stream.readline(limit_units + 2)  # the line and its \r\n, if it fits
+            if not raw:
+                break
+            lineno += 1
+            label = str(lineno) if is_stdin else f"{name}:{lineno}"
+            newline = "\n" if isinstance(raw, str) else b"\n"
+            if len(raw.rstrip("\r\n" if isinstance(raw, str) else b"\r\n")) > limit_units:
+                if not raw.endswith(newline):
+                    _skip_rest_of_line(stream)
+                seen += 1
+                yield Message(label, error=line_too_long(limit))
+                continue
             note: str | None = None
             if isinstance(raw, bytes):
                 data = raw[3:] if lineno == 1 and raw.startswith(codecs.BOM_UTF8) else raw
                 text, note = decode_bytes(data)
             else:
-                text = str(raw)
+                text = raw
             text = text.rstrip("\r\n")
             if not text.strip():
                 continue
             seen += 1
-            label = str(lineno) if is_stdin else f"{name}:{lineno}"
             yield Message(label, text, note=note)
         if seen == 0:
             yield Message(name, error="empty input")
