@@ -15,6 +15,7 @@ import functools
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from kzscam.batch import ordered_map
 from kzscam.chat.conversation import Conversation
@@ -103,15 +104,17 @@ def check_messages(messages: Iterator[ChatMessage], *, name: str, lang: str, con
 
 def check_chat(path: Path, *, config: Config | None = None, lang: str = "en", jobs: int = 1,
                all_messages: bool = False, limits: Limits | None = None,
-               name: str | None = None) -> Report:
+               name: str | None = None, stdin: IO[bytes] | None = None) -> Report:
     """Read and judge one chat export; raises ChatError when it cannot be read at all.
 
-    An export that breaks off midway (truncated JSON, a bad byte) still yields a report of the
-    messages read before the problem, with `error` set (exit code 3).
+    ChatError is the only exception bad input raises (corrupt zips, wrong JSON types, pipes and
+    devices included). An export that breaks off midway (truncated JSON, a bad byte, corrupt
+    compressed data) still yields a report of the messages read before the problem, with `error`
+    set (exit code 3). With `stdin`, the path ``-`` reads it.
     """
     limits = limits or Limits()
     config = config or Config()
-    with open_chat(Path(path), limits) as (sniffed, stream, _member):
+    with open_chat(Path(path), limits, stdin) as (sniffed, stream, _member):
         meta: dict[str, str] = {}
         if sniffed.fmt == TELEGRAM:
             messages = read_telegram(stream, limits, meta)

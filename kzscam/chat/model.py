@@ -50,11 +50,19 @@ class Limits:
     max_zip_members: int = 100_000
     max_zip_ratio: int = 200  # uncompressed / compressed; plain text rarely passes 20
     zip_ratio_floor: int = 10 << 20  # the ratio check applies above this uncompressed size
+    # A named pipe with no writer yet: wait this long for one to connect, then give up (opening
+    # it the ordinary way would block forever).
+    fifo_wait_seconds: float = 30.0
 
 
 def mb(n: int) -> str:
     """Human size for error messages."""
     return f"{n / (1 << 20):.0f} MB" if n >= 1 << 20 else f"{n} bytes"
+
+
+def one_line(text: str) -> str:
+    """Library error texts squeezed onto one line (errors are one line on stderr)."""
+    return " ".join(text.split())
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

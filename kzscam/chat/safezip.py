@@ -2,41 +2,90 @@
 
 A WhatsApp export zip holds the chat text next to photos and videos; only the text member is read,
 through a stream that counts what comes out. Before Python's `zipfile` parses the central directory
-(which it keeps in memory), the end-of-directory record is read to refuse archives that claim
-absurd member counts or directory sizes. Names that climb out of a folder (``../``, ``/etc``,
-``C:``) refuse the whole archive: a real export never has them.
+(which it keeps in memory), the end-of-directory record is read, the way `zipfile` reads it, to
+refuse archives that claim absurd member counts or directory sizes. Names that climb out of a
+folder (``../``, ``/etc``, ``C:``) refuse the whole archive: a real export never has them. Every
+error `zipfile` and the decompressors raise on corrupt data (zlib, LZMA, bz2, unknown methods,
+impossible offsets) becomes one `ChatError`, when the archive is opened and while it is read.
 """
 
 from __future__ import annotations
 
 import io
+import lzma
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Protocol
 
-from kzscam.chat.model import ChatError, Limits, mb
+from kzscam.chat.model import ChatError, Limits, mb, one_line
 
 _EOCD = b"PK\x05\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
-_MAX_DIRECTORY = 64 << 20  # bytes of central directory: ~1 million names
+_EOCD64 = b"PK\x06\x06"
+# Bytes of central directory `zipfile` may hold as ZipInfo objects (it walks the directory by its
+# size, not its claimed member count): 16 MB is 100,000 members with 110-character names.
+MAX_DIRECTORY = 16 << 20
 PROBE_BYTES = 64 << 10
+
+# What `zipfile` and the decompressors raise on hostile bytes: bad structures (BadZipFile,
+# struct.error, ValueError/TypeError/OverflowError from impossible offsets, negative seeks),
+# corrupt streams (zlib.error, LZMAError, EOFError; bz2 raises OSError), unsupported methods
+# (NotImplementedError) and encryption flags set only in some headers (RuntimeError).
+ZIP_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError, OSError,
+    ValueError, TypeError, OverflowError, IndexError, struct.error, RuntimeError)
+
+
+def zip_problem(exc: BaseException, what: str = "zip archive") -> str:
+    """One line for an error met inside a zip (its members' data or its structure)."""
+    if isinstance(exc, ChatError):
+        return str(exc)
+    detail = one_line(str(exc)) or type(exc).__name__
+    if isinstance(exc, NotImplementedError):
+        return (f"{what} uses a compression method kzscam cannot read ({detail}); "
+                f"export the chat again")
+    if isinstance(exc, (zlib.error, lzma.LZMAError, EOFError)) or (
+            isinstance(exc, OSError) and not exc.errno):  # bz2's "Invalid data stream"
+        return f"{what} has corrupt compressed data ({detail})"
+    if isinstance(exc, OSError):
+        return f"cannot read: {exc.strerror or detail}"
+    if isinstance(exc, zipfile.BadZipFile):
+        return f"corrupt zip archive ({detail})"
+    return f"corrupt zip archive ({type(exc).__name__}: {detail})"
+
+
+class Readable(Protocol):
+    """What Counting reads from: a binary file, a zip member, a pipe with its head put back."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def close(self) -> None: ...
 
 
 class Counting(io.RawIOBase):
-    """Passes bytes through and stops the read once more than `limit` bytes came out."""
+    """Passes bytes through and stops the read once more than `limit` bytes came out.
 
-    def __init__(self, inner: IO[bytes], limit: int, what: str) -> None:
+    `close_inner=False` leaves the wrapped stream open (standard input belongs to the caller).
+    """
+
+    def __init__(self, inner: Readable, limit: int, what: str, *,
+                 close_inner: bool = True) -> None:
         self._inner, self._limit, self._what, self.count = inner, limit, what, 0
+        self._close_inner = close_inner
 
     def readable(self) -> bool:
         return True
 
+    def _read(self, size: int) -> bytes:
+        return self._inner.read(size)
+
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self._inner.read(len(buffer))
+        data = self._read(len(buffer))
         self.count += len(data)
         if self.count > self._limit:
             raise ChatError(f"{self._what} is larger than {mb(self._limit)} "
@@ -45,29 +94,46 @@ class Counting(io.RawIOBase):
         return len(data)
 
     def close(self) -> None:
-        self._inner.close()
+        if self._close_inner:
+            self._inner.close()
         super().close()
 
 
-def directory_size(path: Path) -> tuple[int, int]:
-    """(member count, central directory bytes) as the archive's end record claims them."""
-    with path.open("rb") as fh:
-        fh.seek(0, 2)
-        end = fh.tell()
-        fh.seek(max(0, end - (1 << 16) - 22))
-        tail = fh.read()
-    pos = tail.rfind(_EOCD)
+class _Member(Counting):
+    """A zip member's stream: corrupt compressed data midway is a ChatError like any other."""
+
+    def _read(self, size: int) -> bytes:
+        try:
+            return self._inner.read(size)
+        except ZIP_ERRORS as exc:
+            raise ChatError(zip_problem(exc, self._what)) from None
+
+
+def directory_size(source: Path | IO[bytes]) -> tuple[int, int]:
+    """(member count, central directory bytes) as `zipfile` will read them from the end records."""
+    if isinstance(source, Path):
+        with source.open("rb") as opened:
+            return directory_size(opened)
+    fh = source
+    fh.seek(0, 2)
+    start = max(0, fh.tell() - (1 << 16) - 22)
+    fh.seek(start)
+    tail = fh.read()
+    if len(tail) >= 22 and tail[-22:-18] == _EOCD and tail[-2:] == b"\0\0":
+        pos = len(tail) - 22  # no comment: zipfile looks here first
+    else:
+        pos = tail.rfind(_EOCD)
     if pos < 0 or len(tail) - pos < 22:
         raise ChatError("not a valid zip archive (no end-of-directory record)")
     count, size = struct.unpack("<HI", tail[pos + 10 : pos + 16])
-    locator = tail.rfind(_EOCD64_LOCATOR, 0, pos)
-    if (count == 0xFFFF or size == 0xFFFFFFFF) and locator >= 0:
-        (offset,) = struct.unpack("<Q", tail[locator + 8 : locator + 16])
-        with path.open("rb") as fh:
-            fh.seek(offset)
+    eocd = start + pos
+    if eocd >= 20 + 56:  # zipfile takes the zip64 records right before the end record
+        fh.seek(eocd - 20)
+        if fh.read(4) == _EOCD64_LOCATOR:
+            fh.seek(eocd - 20 - 56)
             record = fh.read(56)
-        if record[:4] == b"PK\x06\x06" and len(record) == 56:
-            count, size = struct.unpack("<QQ", record[32:48])
+            if len(record) == 56 and record[:4] == _EOCD64:
+                count, size = struct.unpack("<QQ", record[32:48])
     return count, size
 
 
@@ -101,37 +167,45 @@ def check_member(info: zipfile.ZipInfo, limits: Limits) -> None:
         raise ChatError(f"{what} expands {ratio:.0f} times (a zip bomb?); refusing to unpack it")
 
 
-@contextmanager
-def open_member(path: Path, limits: Limits,
-                accept: Callable[[bytes], bool]) -> Iterator[tuple[Counting, bytes, str]]:
-    """Yield (counted stream, first bytes, name) of the first member whose head `accept`s."""
-    count, size = directory_size(path)
-    if count > limits.max_zip_members or size > _MAX_DIRECTORY:
-        raise ChatError(f"zip claims {count} members in a {mb(size)} directory, over the limit "
-                        f"of {limits.max_zip_members} members")
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise ChatError(f"not a valid zip archive ({exc})") from None
-    with archive:
-        infos = archive.infolist()
-        bad = next((i.filename for i in infos if unsafe_name(i.filename)), None)
-        if bad is not None:
-            raise ChatError(f"unsafe zip: member {bad!r} points outside the archive "
-                            f"(path traversal); refusing the whole file")
-        candidates = sorted((i for i in infos if not i.is_dir() and member_rank(i) < 9),
-                            key=member_rank)
-        for info in candidates[:20]:
-            check_member(info, limits)
+def _find_member(archive: zipfile.ZipFile, limits: Limits,
+                 accept: Callable[[bytes], bool]) -> tuple[zipfile.ZipInfo, bytes]:
+    infos = archive.infolist()
+    bad = next((i.filename for i in infos if unsafe_name(i.filename)), None)
+    if bad is not None:
+        raise ChatError(f"unsafe zip: member {bad!r} points outside the archive "
+                        f"(path traversal); refusing the whole file")
+    candidates = sorted((i for i in infos if not i.is_dir() and member_rank(i) < 9),
+                        key=member_rank)
+    for info in candidates[:20]:
+        check_member(info, limits)
+        try:
             with archive.open(info) as probe:
                 head = probe.read(PROBE_BYTES)
-            if not accept(head):
-                continue
-            counted = Counting(archive.open(info), limits.max_bytes,
-                               f"zip member {info.filename!r}")
-            try:
-                yield counted, head, info.filename
-            finally:
-                counted.close()
-            return
-        raise ChatError("zip archive holds no chat (no _chat.txt, WhatsApp .txt or result.json)")
+        except ZIP_ERRORS as exc:
+            raise ChatError(zip_problem(exc, f"zip member {info.filename!r}")) from None
+        if accept(head):
+            return info, head
+    raise ChatError("zip archive holds no chat (no _chat.txt, WhatsApp .txt or result.json)")
+
+
+@contextmanager
+def open_member(fh: IO[bytes], limits: Limits,
+                accept: Callable[[bytes], bool]) -> Iterator[tuple[Counting, bytes, str]]:
+    """Yield (counted stream, first bytes, name) of the first member whose head `accept`s.
+
+    `fh` must be seekable (a file, or a pipe's bytes buffered in memory).
+    """
+    with ExitStack() as stack:
+        try:
+            count, size = directory_size(fh)
+            if count > limits.max_zip_members or size > MAX_DIRECTORY:
+                raise ChatError(f"zip claims {count} members in a {mb(size)} directory, over the "
+                                f"limit of {limits.max_zip_members} members ({mb(MAX_DIRECTORY)})")
+            archive = stack.enter_context(zipfile.ZipFile(fh))
+            info, head = _find_member(archive, limits, accept)
+            what = f"zip member {info.filename!r}"
+            member = archive.open(info)
+        except ZIP_ERRORS as exc:
+            raise ChatError(zip_problem(exc)) from None
+        counted = stack.enter_context(_Member(member, limits.max_bytes, what))
+        yield counted, head, info.filename

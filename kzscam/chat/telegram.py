@@ -22,10 +22,25 @@ NOT_TELEGRAM = ("JSON without a \"messages\" list: not a Telegram Desktop chat e
                 "Telegram Desktop choose Export chat history, format 'Machine-readable JSON')")
 
 
+def scalar(value: Any) -> str:
+    """A field that should be text: strings as they are, numbers as digits, anything else "".
+
+    Exports are untrusted: a list, object, bool or null where Telegram writes a string is
+    ignored rather than stringified (`str()` of a deeply nested list can even overflow the stack).
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
 def flatten_text(value: Any) -> str:
     """Telegram's text (string or list of parts) as one string, link targets made visible."""
     if isinstance(value, str):
         return value
+    if isinstance(value, dict):
+        value = [value]  # one entity object instead of a list of them
     if not isinstance(value, list):
         return ""
     out: list[str] = []
@@ -33,7 +48,7 @@ def flatten_text(value: Any) -> str:
         if isinstance(part, str):
             out.append(part)
         elif isinstance(part, dict):
-            text = str(part.get("text", ""))
+            text = scalar(part.get("text"))
             href = part.get("href")
             if part.get("type") == "text_link" and isinstance(href, str) and href not in text:
                 text = f"{text} ({href})"
@@ -46,12 +61,14 @@ def _extras(obj: dict[str, Any]) -> str:
     extra: list[str] = []
     poll = obj.get("poll")
     if isinstance(poll, dict):
-        answers = [str(a.get("text", "")) for a in poll.get("answers", []) if isinstance(a, dict)]
-        extra.append(" / ".join([str(poll.get("question", "")), *answers]))
+        answers = poll.get("answers")
+        texts = [scalar(a.get("text")) for a in answers if isinstance(a, dict)] if isinstance(
+            answers, list) else []
+        extra.append(" / ".join([scalar(poll.get("question")), *texts]))
     contact = obj.get("contact_information")
     if isinstance(contact, dict):
-        names = (contact.get("first_name"), contact.get("last_name"), contact.get("phone_number"))
-        extra.append(" ".join(str(v) for v in names if v))
+        names = (scalar(contact.get(k)) for k in ("first_name", "last_name", "phone_number"))
+        extra.append(" ".join(v for v in names if v))
     return "\n".join(e for e in extra if e.strip())
 
 
@@ -60,27 +77,29 @@ def to_message(obj: Any, index: int, chat: str | None, limits: Limits) -> ChatMe
     if not isinstance(obj, dict):
         raise ChatError(f"message {index} is not a JSON object")
     mtype = obj.get("type")
-    date = str(obj.get("date", ""))
+    date = scalar(obj.get("date"))
     if mtype == "service":
-        action = str(obj.get("action") or "service")
-        details = [str(obj[k]) for k in ("title", "discard_reason") if obj.get(k)]
-        if obj.get("duration_seconds"):
-            details.append(f"{obj['duration_seconds']} s")
+        action = scalar(obj.get("action")) or "service"
+        details = [v for v in (scalar(obj.get(k)) for k in ("title", "discard_reason")) if v]
+        duration = scalar(obj.get("duration_seconds"))
+        if duration and duration != "0":
+            details.append(f"{duration} s")
         text = action + (f" ({', '.join(details)})" if details else "")
-        return ChatMessage(index, clean(date), clean(str(obj.get("actor") or "")), clean(text),
+        return ChatMessage(index, clean(date), clean(scalar(obj.get("actor"))), clean(text),
                            SERVICE, chat=chat)
     if mtype != "message":
         return None  # "unsupported" media the export could not describe
-    sender = obj.get("from")
-    text = flatten_text(obj["text"] if "text" in obj else obj.get("text_entities"))
+    sender = scalar(obj.get("from"))
+    # `text_entities` says the same as `text` in real exports: a fallback when `text` is unusable.
+    text = flatten_text(obj.get("text")) or flatten_text(obj.get("text_entities"))
     extra = _extras(obj)
     text = f"{text}\n{extra}" if text and extra else text or extra
     kind = TEXT if text.strip() else MEDIA if any(k in obj for k in _MEDIA_KEYS) else TEXT
-    forwarded = obj.get("forwarded_from")
+    forwarded = scalar(obj.get("forwarded_from"))
     truncated = len(text) > limits.max_message_chars
-    return ChatMessage(index, clean(date), clean(str(sender)) if sender else "(deleted account)",
+    return ChatMessage(index, clean(date), clean(sender) if sender else "(deleted account)",
                        clean(text[: limits.max_message_chars]), kind,
-                       forwarded_from=clean(str(forwarded)) if forwarded else None, chat=chat,
+                       forwarded_from=clean(forwarded) if forwarded else None, chat=chat,
                        truncated=truncated)
 
 
@@ -105,8 +124,7 @@ def _chat_list(js: JsonStream, key: str, counter: Iterator[int],
                 if field == "messages":
                     yield from _messages(js, name or "(unnamed chat)", counter, limits)
                 elif field == "name":
-                    value = js.value("a chat name")
-                    name = clean(str(value)) if value else None
+                    name = clean(scalar(js.value("a chat name"))) or None
                 else:
                     js.skip(field)
 
@@ -121,8 +139,7 @@ def read_telegram(stream: TextIO, limits: Limits, meta: dict[str, str]) -> Itera
             found = True
             yield from _messages(js, None, counter, limits)
         elif key in ("name", "type"):
-            value = js.value(key)
-            meta[key] = clean(str(value)) if value is not None else ""
+            meta[key] = clean(scalar(js.value(key)))
         elif key in ("chats", "left_chats"):
             found = True
             meta["type"] = "account_export"

@@ -130,11 +130,11 @@ def read_whatsapp(stream: TextIO, head: str, limits: Limits) -> Iterator[ChatMes
         m = ANDROID.match(line) or IOS.match(line)
         if m is None:  # a continuation line, or the rest of a line longer than readline's cap
             if current is not None:
-                room = limits.max_message_chars - size
+                room = limits.max_message_chars - size - 1  # after the newline joining it
                 truncated = truncated or len(line) > room
-                if room > 0:
+                if room >= 0:
                     lines.append(line[:room])
-                    size += len(line) + 1
+                    size += min(len(line), room) + 1
             continue
         done = flush()
         if done is not None:

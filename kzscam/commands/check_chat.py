@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
@@ -28,15 +29,28 @@ app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions
 
 def _reports(paths: list[Path], ctx: Ctx, jobs: int, all_messages: bool,
              max_mb: int) -> Iterator[Report]:
-    """One report per export; an unreadable export is an error report and the rest go on."""
+    """One report per export; an unreadable export is an error report and the rest go on.
+
+    `-` is standard input, read once (a second `-` would find it empty).
+    """
     from kzscam.chat.analyse import check_chat as judge
     from kzscam.chat.model import ChatError, Limits
+    from kzscam.chat.source import STDIN
 
     limits = Limits(max_bytes=max_mb << 20)
+    stdin_read = False
     for path in paths:
+        stdin = None
+        if str(path) == STDIN:
+            if stdin_read or sys.stdin is None:
+                yield input_error_report(STDIN, "standard input was already read (give - once)"
+                                         if stdin_read else "no standard input", ctx)
+                continue
+            stdin, stdin_read = sys.stdin.buffer, True
         try:
             report = judge(path, config=ctx.config, lang=ctx.lang, jobs=jobs,
-                           all_messages=all_messages, limits=limits, name=str(path))
+                           all_messages=all_messages, limits=limits, name=str(path),
+                           stdin=stdin)
         except ChatError as exc:
             yield input_error_report(str(path), str(exc), ctx)
             continue
@@ -53,7 +67,8 @@ def _reports(paths: list[Path], ctx: Ctx, jobs: int, all_messages: bool,
 def check_chat(
     paths: Annotated[list[Path], typer.Argument(
         help="Chat exports: Telegram Desktop result.json (or its folder), WhatsApp .txt or "
-             ".zip. The format is read from the content.", show_default=False,
+             ".zip; '-' reads stdin, pipes work too. The format is read from the content.",
+        show_default=False,
         exists=False, readable=False)],  # an unreadable export is a one-line error, not usage
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
                                       help="Parallel worker processes for long chats.")] = 1,
@@ -61,7 +76,9 @@ def check_chat(
         "--all-messages", help="Report every message, not only flagged ones (memory then "
         "grows with the chat).")] = False,
     max_size: Annotated[int, typer.Option(
-        "--max-size", min=1, max=1 << 20, help="Largest chat text to read, in MB.")] = 256,
+        "--max-size", min=1, max=1 << 20,
+        help="Largest chat text to read, in MB (also the most a zip from a pipe may hold in "
+             "memory).")] = 256,
     lang: LangOpt = None,
     fmt: FormatOpt = OutputFormat.AUTO,
     fail_on: FailOnOpt = None,
