@@ -246,6 +246,30 @@ def test_a_huge_skipped_gif_frame_is_refused_before_decoding(tmp_path: Path) -> 
     assert proc.stdout.startswith("image dimensions too large"), proc.stdout
 
 
+def test_a_huge_first_gif_frame_is_refused_while_opening(tmp_path: Path) -> None:
+    """Opening a GIF fills frame 0's disposal area: 60909x60909 once took 3.7 GB there."""
+    data = bytearray(_gif_frames(1, (16, 16)))
+    at = _descriptors(bytes(data))[0]
+    assert data[at - 8:at - 5] == b"!\xf9\x04"
+    data[at - 5] = (data[at - 5] & 0b11100011) | (2 << 2)  # disposal: restore to background
+    struct.pack_into("<HH", data, at + 5, 60909, 60909)
+    (tmp_path / "open.gif").write_bytes(bytes(data))
+    script = textwrap.dedent(f"""
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
+        from pathlib import Path
+        from kzscam.qr.loader import ImageError, Source, load
+        try:
+            load(Source("open.gif", path=Path({str(tmp_path / "open.gif")!r})))
+        except ImageError as exc:
+            print(exc)
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("image dimensions too large"), proc.stdout
+
+
 def test_decoded_pixels_per_file_are_capped() -> None:
     data = _gif_frames(32, (900, 900))  # 0.81 megapixels a frame, 26 in all
     image = load(Source("long.gif", data=data), Limits(max_pixels=1_000_000))

@@ -272,7 +272,11 @@ def decode(name: str, data: bytes, limits: Limits | None = None) -> LoadedImage:
 
         pi_heif.register_heif_opener()
     try:
-        with warnings.catch_warnings(), _pixel_guard(None):
+        # Opening a GIF already grows its canvas and fills disposal areas for frame 0, so
+        # Pillow's guard stays on for it; other formats only read their header, which we check
+        # ourselves to say the size in the error.
+        opening = limits.max_pixels if data[:4] == b"GIF8" else None
+        with warnings.catch_warnings(), _pixel_guard(opening):
             warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return _decode(name, data, limits)
