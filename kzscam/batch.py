@@ -5,25 +5,44 @@ exports), so the batch layer must never read its whole input first: it pulls `ch
 time, keeps at most ``2 * jobs`` chunks in flight and yields results as soon as the oldest chunk is
 done. With ``jobs == 1`` it is a plain loop (no processes, no pickling). A progress bar is drawn
 on stderr only when stderr is a terminal, so pipelines never see it.
+
+Workers are expendable, the batch is not: when a worker dies (kill -9, the OOM killer, a crash in
+a C library) the unfinished chunks are checked again in a fresh pool, and a chunk lost twice
+becomes error results for its items, so the output stays complete and well formed. Workers never
+outlive the parent (they die with it), and SIGTERM/SIGHUP to the parent take the workers down
+before it exits with 128 + the signal number, as Ctrl-C does with 130.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from typing import Any, Protocol, TypeVar
+from types import FrameType
+from typing import Any, Generic, Protocol, TypeVar
+
+from kzscam.exitcodes import Terminated, WorkerLost
+
+__all__ = ["RETRIES", "WorkerLost", "ordered_map", "resolve_jobs", "want_progress"]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _REFRESH_SECONDS = 0.1
+# How often a chunk whose worker died is tried again in a fresh pool before its items are lost.
+RETRIES = 1
+# How long terminated workers get to exit before they are killed.
+_STOP_SECONDS = 2.0
+_WATCH_SECONDS = 1.0
 
 
 class _Stream(Protocol):
@@ -94,9 +113,71 @@ class _Bar:
         self._progress.stop()
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C reaches the whole process group; only the parent should react (and stop the pool).
+def _worker_init(parent: int) -> None:
+    """Runs first in every worker: leave Ctrl-C to the parent, and never outlive the parent.
+
+    Ctrl-C reaches the whole process group; only the parent should react (and stop the pool).
+    A worker whose parent was killed (kill -9, OOM) would otherwise keep computing for nobody.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker must not inherit our handler
+    linked = sys.platform.startswith("linux") and _die_with_parent_linux()
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    if not linked and os.name == "posix":
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
+                         name="kzscam-parent-watch").start()
+
+
+def _die_with_parent_linux() -> bool:
+    """prctl(PR_SET_PDEATHSIG, SIGKILL): the kernel kills this worker when its parent dies."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)) == 0  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    """Other platforms: a worker re-parented to init (or a subreaper) has lost its parent."""
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
+
+
+class _EndOnSignals:
+    """While workers run, SIGTERM and SIGHUP end the batch the way Ctrl-C does.
+
+    Their default action kills the parent at once and leaves the workers running. Here the
+    handler raises `Terminated` (a SystemExit with code 128 + signum) in the main thread, so the
+    pool's cleanup terminates the workers first. Only signals still at their default action are
+    taken over (an application embedding kzscam keeps its own handlers), and only in the main
+    thread, where Python delivers signals.
+    """
+
+    def __init__(self) -> None:
+        self._saved: dict[int, Any] = {}
+
+    def __enter__(self) -> _EndOnSignals:
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        for name in ("SIGTERM", "SIGHUP"):
+            signum = getattr(signal, name, None)
+            if signum is not None and signal.getsignal(signum) == signal.SIG_DFL:
+                self._saved[signum] = signal.signal(signum, self._raise)
+        return self
+
+    def _raise(self, signum: int, frame: FrameType | None) -> None:
+        for other in self._saved:  # do not interrupt the cleanup that follows
+            signal.signal(other, signal.SIG_IGN)
+        raise Terminated(signum)
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._saved.items():
+            signal.signal(signum, handler)
+        self._saved.clear()
 
 
 def _run_chunk(fn: Callable[[T], R], chunk: list[T]) -> tuple[list[R], Exception | None]:
@@ -128,8 +209,60 @@ def _serial(fn: Callable[[T], R], items: Iterator[T], bar: _Bar | None) -> Itera
         yield result
 
 
+class _Chunk(Generic[T]):
+    """Items sent to a worker together, with the future for their results and how often tried."""
+
+    __slots__ = ("future", "items", "lost", "tries")
+
+    def __init__(self, items: list[T]) -> None:
+        self.items = items
+        self.future: Future[tuple[list[Any], Exception | None]] | None = None
+        self.tries = 0
+        self.lost = False
+
+
+def _notice(message: str) -> None:
+    """One line on stderr, inert (input names may hold control characters); never fails."""
+    from kzscam.output.safe import clean
+
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(f"kzscam: {clean(message, one_line=True)}\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _stop(pool: ProcessPoolExecutor | None, graceful: bool) -> None:
+    """Shut the pool down; unless every chunk is done, terminate the workers rather than wait."""
+    if pool is None:
+        return
+    if graceful:
+        pool.shutdown(wait=True, cancel_futures=True)
+        return
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + _STOP_SECONDS
+    for proc in procs:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+            proc.join(_STOP_SECONDS)
+
+
+def _span(items: list[T], label: Callable[[T], str] | None) -> str:
+    if label is None:
+        return ""
+    first, last = label(items[0]), label(items[-1])
+    return f": {first}" if len(items) == 1 else f": {first} to {last}"
+
+
 def _parallel(fn: Callable[[T], R], items: Iterator[T], jobs: int, chunk: int,
-              bar: _Bar | None) -> Iterator[R]:
+              bar: _Bar | None, on_lost: Callable[[T], R] | None,
+              label: Callable[[T], str] | None) -> Iterator[R]:
     first = list(islice(items, chunk))
     if len(first) < chunk:
         # The whole input fits in one chunk: starting processes would only cost time.
@@ -140,39 +273,112 @@ def _parallel(fn: Callable[[T], R], items: Iterator[T], jobs: int, chunk: int,
     except (pickle.PicklingError, AttributeError, TypeError) as exc:
         raise TypeError(f"ordered_map: fn must be a picklable top-level function when "
                         f"jobs > 1 ({exc})") from None
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(),
-                               initializer=_ignore_sigint)
-    pending: deque[Future[tuple[list[R], Exception | None]]] = deque(
-        [pool.submit(_run_chunk, fn, first)])
-    exhausted = False
+    parent = os.getpid()
+    pool: ProcessPoolExecutor | None = None
+    pending: deque[_Chunk[T]] = deque([_Chunk(first)])
+    exhausted = finished = False
 
-    def refill() -> None:
+    def start_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(),
+                                   initializer=_worker_init, initargs=(parent,))
+
+    def submit(entry: _Chunk[T]) -> None:
+        assert pool is not None
+        entry.future = pool.submit(_run_chunk, fn, entry.items)  # BrokenProcessPool: restart
+
+    def dispatch() -> None:
+        """Send waiting chunks to the pool in order and read more input when none wait.
+
+        A chunk on its retry runs alone: if the pool breaks again, it broke it (or was hit by the
+        same outside cause twice), and no innocent chunk is blamed along with it.
+        """
         nonlocal exhausted
+        running = [e for e in pending if e.future is not None and not e.future.done()]
+        if any(e.tries for e in running):
+            return
+        waiting = [e for e in pending if e.future is None and not e.lost]
+        for entry in waiting:
+            if entry.tries:
+                if not running:
+                    submit(entry)
+                return
+            submit(entry)
+            running.append(entry)
         while not exhausted and len(pending) < 2 * jobs:
             batch = list(islice(items, chunk))
             if not batch:
                 exhausted = True
                 return
-            pending.append(pool.submit(_run_chunk, fn, batch))
+            pending.append(_Chunk(batch))
+            submit(pending[-1])
 
-    try:
-        refill()
-        while pending:
-            results, error = pending.popleft().result()
-            if error is None:
-                refill()  # keep the workers busy while the caller consumes this chunk
-            if bar is not None:
-                bar.advance(len(results))
-            yield from results
-            if error is not None:
-                raise error
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    def restart() -> None:
+        """The pool broke: unfinished chunks wait for a fresh pool, or are lost if retried."""
+        nonlocal pool
+        _stop(pool, graceful=False)
+        pool = None
+        retried = 0
+        lost: list[T] = []
+        for entry in pending:
+            future = entry.future
+            if entry.lost or future is None:  # already given up, or never reached a worker
+                continue
+            if future.done() and not future.cancelled() and future.exception() is None:
+                continue  # finished before the pool broke: its results are good
+            entry.future = None
+            if entry.tries >= RETRIES:
+                entry.lost = True
+                lost.extend(entry.items)
+            else:
+                entry.tries += 1
+                retried += len(entry.items)
+        if lost:
+            _notice(f"{len(lost)} input(s) not checked, their worker process ended unexpectedly "
+                    f"{RETRIES + 1} times{_span(lost, label)}")
+        if retried:
+            _notice(f"a worker process ended unexpectedly; checking {retried} unfinished "
+                    "input(s) again in new worker processes")
+        pool = start_pool()
+
+    with _EndOnSignals():
+        try:
+            pool = start_pool()
+            while pending:
+                try:
+                    dispatch()
+                    entry = pending[0]
+                    if not entry.lost:
+                        if entry.future is None:  # cannot happen: dispatch sends the oldest first
+                            raise BrokenProcessPool("chunk not sent")
+                        results, error = entry.future.result()
+                except BrokenProcessPool:
+                    restart()
+                    continue
+                pending.popleft()
+                if entry.lost:
+                    if on_lost is None:
+                        raise WorkerLost(f"{len(entry.items)} input(s) not checked: their worker "
+                                         f"process ended unexpectedly{_span(entry.items, label)}")
+                    results, error = [on_lost(item) for item in entry.items], None
+                elif error is None:
+                    # Keep the workers busy while the caller consumes this chunk; a broken pool is
+                    # seen, and handled, when the next chunk's result is awaited.
+                    with contextlib.suppress(BrokenProcessPool):
+                        dispatch()
+                if bar is not None:
+                    bar.advance(len(results))
+                yield from results
+                if error is not None:
+                    raise error
+            finished = True
+        finally:
+            _stop(pool, graceful=finished)
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, *, chunk: int = 256,
                 progress: bool | None = None, total: int | None = None,
-                label: str = "") -> Iterator[R]:
+                label: str = "", on_lost: Callable[[T], R] | None = None,
+                name_of: Callable[[T], str] | None = None) -> Iterator[R]:
     """Yield ``fn(item)`` for every item, in input order, using `jobs` worker processes.
 
     Memory stays constant on unbounded input: at most ``(2 * jobs + 1) * chunk`` items and
@@ -181,6 +387,10 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, *, chunk: i
     an exception raised by `fn` ends the iteration there. ``jobs <= 0`` uses every CPU core.
     `progress` forces the stderr progress bar on or off (default: only on a terminal);
     `total` and `label` decorate it.
+
+    A chunk whose worker process died is checked again once in a fresh pool (one line on stderr
+    says so). If it is lost again, `on_lost(item)` gives each of its items an error result and
+    one stderr line names them (by `name_of`); without `on_lost`, `WorkerLost` is raised there.
     """
     if chunk < 1:
         raise ValueError("ordered_map: chunk must be at least 1")
@@ -192,7 +402,7 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, *, chunk: i
         if jobs == 1:
             yield from _serial(fn, stream, bar)
         else:
-            yield from _parallel(fn, stream, jobs, chunk, bar)
+            yield from _parallel(fn, stream, jobs, chunk, bar, on_lost, name_of)
     finally:
         if bar is not None:
             bar.close()

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from kzscam.exitcodes import ExitCode, OutputError
+from kzscam.exitcodes import ExitCode, OutputError, Terminated, WorkerLost
 
 # name -> (module, help). Each module defines `app`, a typer.Typer with one command (or a group).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -79,9 +79,50 @@ def _root(
 def _quiet_stdout() -> None:
     """The reader of our stdout went away (`| head`): silence the interpreter's final flush."""
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):  # no stdout object, or it was closed
+        fd = 1
+    _devnull_on(fd)
+
+
+def _devnull_on(fd: int) -> None:
+    """Put /dev/null on descriptor `fd`, so that neither our writes nor a file opened later use it."""
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
     except OSError:
+        return
+    try:
+        if devnull != fd:
+            os.dup2(devnull, fd)
+            os.close(devnull)
+    except OSError:
+        pass
+
+
+def _standard_streams() -> bool:
+    """Cope with standard streams closed by the caller (`>&-`, `2>&-`); False if stdout is closed.
+
+    Python leaves a closed stream as None. A closed stderr only loses diagnostics: they go to
+    /dev/null and the run goes on. A closed stdout means the report cannot be written at all.
+    Either way /dev/null takes the descriptor, so no file opened later lands on 0, 1 or 2.
+    """
+    if sys.stderr is None:
+        _devnull_on(2)
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as we do
+    if sys.stdin is None:
+        _devnull_on(0)
+    if sys.stdout is None:
+        _devnull_on(1)
+        return False
+    return True
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if anything can be written there at all."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
         pass
 
 
@@ -93,6 +134,9 @@ def main() -> None:
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
     from typer.exceptions import Abort
 
+    if not _standard_streams():
+        _say("kzscam: cannot write the report: standard output is closed")
+        sys.exit(int(ExitCode.OUTPUT_ERROR))
     # Invalid UTF-8 in arguments arrives as lone surrogates, which nothing can print: make it U+FFFD.
     sys.argv = [a.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for a in sys.argv]
     try:
@@ -104,8 +148,15 @@ def main() -> None:
         exc.show()
         code = ExitCode.USAGE
     except (KeyboardInterrupt, Abort):
-        sys.stderr.write("kzscam: interrupted\n")
         code = ExitCode.INTERRUPTED
+    except Terminated as exc:
+        import signal
+
+        _say(f"kzscam: stopped by {signal.Signals(exc.signum).name}")
+        code = int(exc.code) if isinstance(exc.code, int) else 128 + exc.signum
+    except WorkerLost as exc:
+        _say(f"kzscam: {exc}")
+        code = ExitCode.INPUT_ERROR
     except BrokenPipeError:
         _quiet_stdout()
         code = ExitCode.OK
@@ -118,7 +169,7 @@ def main() -> None:
         _report_output_error(exc)
         code = ExitCode.OUTPUT_ERROR
     if code == ExitCode.INTERRUPTED:
-        sys.stderr.write("kzscam: interrupted\n")
+        _say("kzscam: interrupted")
     sys.exit(int(code) if isinstance(code, int) else 0)
 
 
@@ -136,6 +187,8 @@ def run() -> NoReturn:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:
+            continue
         try:
             stream.flush()
         except (BrokenPipeError, ValueError):  # reader gone, or the stream was closed
@@ -150,8 +203,4 @@ def run() -> NoReturn:
 
 def _report_output_error(exc: OSError) -> None:
     _quiet_stdout()  # nothing more can be written there
-    try:
-        sys.stderr.write(f"kzscam: cannot write the report: {exc.strerror or exc}\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
+    _say(f"kzscam: cannot write the report: {exc.strerror or exc}")

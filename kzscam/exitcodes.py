@@ -13,11 +13,29 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad options or configuration
     INPUT_ERROR = 3  # some input could not be read; the rest was still processed
     OUTPUT_ERROR = 120  # the report could not be written (disk full, file size limit): as Python does
-    INTERRUPTED = 130  # Ctrl-C
+    HANGUP = 129  # SIGHUP (128 + 1): the terminal went away during a parallel batch
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+    TERMINATED = 143  # SIGTERM (128 + 15) during a parallel batch; workers were stopped first
 
 
 class OutputError(OSError):
     """Writing the report failed for a reason other than a closed pipe."""
+
+
+class Terminated(SystemExit):
+    """SIGTERM or SIGHUP ended a parallel batch: exit 128 + signum, as a shell reports it.
+
+    A SystemExit, so that code catching Exception cannot swallow it and an uncaught one still
+    leaves with the right code.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
+
+
+class WorkerLost(RuntimeError):
+    """Items could not be checked: their worker process died on every try (see kzscam.batch)."""
 
 
 def exit_code(*, flagged: bool, unreadable: bool) -> ExitCode:

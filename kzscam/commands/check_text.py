@@ -92,6 +92,21 @@ def check_message(args: tuple[Message, str, Config]) -> Report:
     return replace(report, details=msg.extra) if msg.extra else report
 
 
+NOT_CHECKED = "not checked: its worker process ended unexpectedly twice"
+
+
+def not_checked(task: tuple[Message, str, Config]) -> Report:
+    """The result for a message whose worker died on both tries (kzscam.batch): an input error."""
+    msg = task[0]
+    return Report(input=msg.name, verdict=Verdict.CAUTION, score=0,
+                  error=msg.error if msg.error is not None else NOT_CHECKED)
+
+
+def task_name(task: tuple[Message, str, Config]) -> str:
+    """How the batch names a message in its one-line notices."""
+    return task[0].name
+
+
 def _all_regular(files: list[Path], *, reads_stdin: bool) -> bool:
     """Are all inputs regular files? Only then may the automatic worker pool read ahead."""
     try:
@@ -123,7 +138,8 @@ def _reports(messages: Iterator[Message], ctx: Ctx, jobs: int) -> Iterator[Repor
         return
     from kzscam.batch import ordered_map
 
-    yield from ordered_map(check_message, itertools.chain([rest], stream), jobs)
+    yield from ordered_map(check_message, itertools.chain([rest], stream), jobs,
+                           on_lost=not_checked, name_of=task_name)
 
 
 @app.command("check-text")
