@@ -11,7 +11,9 @@ all shared state is read-only. `config` defaults to the built-in defaults, NOT t
 file (a library must not change behaviour with the machine it runs on); pass
 `kzscam.config.load_config()` to get the command line's layering. `lang` is kk, ru or en (else
 `config.lang`, else English). Unreadable inputs give a Report whose `error` says why, exactly as
-the CLI prints them; nothing here raises on bad input except on invalid arguments.
+the CLI prints them; nothing here raises on bad input except on invalid arguments. Any `str` is
+accepted: lone surrogates (from `surrogateescape` decoding or JSON `\\ud800` escapes) become
+U+FFFD, as the command line makes them, so reports always encode as UTF-8.
 """
 
 from __future__ import annotations
@@ -40,13 +42,20 @@ def _error(name: str, problem: str) -> Report:
     return Report(input=name, verdict=Verdict.CAUTION, score=0, error=problem)
 
 
+def _clean(text: str) -> str:
+    """Lone surrogates -> U+FFFD, as the CLI does with arguments, files and JSON lines."""
+    from kzscam.text.inputs import clean_surrogates
+
+    return clean_surrogates(text)
+
+
 def check_text(text: str, *, lang: str | None = None, config: Config | None = None,
                name: str = "message") -> Report:
     """Check one message: text rules, links (URL inspector), phones, cards; like `check-text`."""
     from kzscam.engine import get_engine
 
     chosen, config = _setup(lang, config)
-    return get_engine(config).check_text(text, name=name, lang=chosen)
+    return get_engine(config).check_text(_clean(text), name=_clean(name), lang=chosen)
 
 
 def _check_one(item: tuple[str, str, Config]) -> Report:
@@ -54,16 +63,24 @@ def _check_one(item: tuple[str, str, Config]) -> Report:
     return check_text(text, lang=lang, config=config)
 
 
+def _not_checked(item: tuple[str, str, Config]) -> Report:
+    # A message whose worker process died on both tries: an error Report, never an exception.
+    return _error("message", "not checked: its worker process ended unexpectedly twice")
+
+
 def check_many(texts: Iterable[str], *, lang: str | None = None, config: Config | None = None,
                jobs: int = 1) -> Iterator[Report]:
     """Check many messages lazily, in input order; ``jobs > 1`` uses worker processes.
 
-    Memory stays constant however long `texts` is (see `kzscam.batch.ordered_map`).
+    Memory stays constant however long `texts` is (see `kzscam.batch.ordered_map`). A worker
+    process that dies is replaced and its messages checked again; messages lost twice get a
+    Report with `error` set.
     """
     from kzscam.batch import ordered_map
 
     chosen, config = _setup(lang, config)
-    return ordered_map(_check_one, ((t, chosen, config) for t in texts), jobs, progress=False)
+    return ordered_map(_check_one, ((t, chosen, config) for t in texts), jobs, progress=False,
+                       on_lost=_not_checked)
 
 
 def check_url(url: str, *, lang: str | None = None, config: Config | None = None) -> Report:
@@ -72,6 +89,7 @@ def check_url(url: str, *, lang: str | None = None, config: Config | None = None
     from kzscam.url.inspect import url_report
 
     chosen, config = _setup(lang, config)
+    url = _clean(url)
     return url_report(url, name=visible(url), lang=chosen, config=config)
 
 

@@ -59,12 +59,17 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
 
 
 def clean_surrogates(text: str) -> str:
-    """Lone surrogates (from invalid UTF-8 in argv or JSON escapes) -> U+FFFD, so output can encode."""
+    """Lone surrogates (from invalid UTF-8 in argv or JSON escapes) -> U+FFFD, so output can encode.
+
+    One U+FFFD per surrogate: a surrogate is one code point, and the text keeps its length.
+    """
     try:
         text.encode("utf-8")
         return text
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        import re
+
+        return re.sub("[\ud800-\udfff]", "\ufffd", text)
 
 
 def _looks_binary(head: bytes) -> bool:
