@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("bench_text", "bench_url", "bench_qr", "bench_host", "bench_batch")
+SECTIONS = ("bench_text", "bench_growth", "bench_url", "bench_qr", "bench_host", "bench_batch")
 
 
 def _load(name: str) -> object | None:

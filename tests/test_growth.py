@@ -245,11 +245,25 @@ def _corpus() -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("engine", ["default", "re2 only"])
+_DUALS = (extract._PHONE_RE, extract._SHORT_RE, extract._CARD_RE, extract._IIN_RE)
+
+
+def _force(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send every number search to one engine, whatever the text's length."""
+    if engine == "re2":  # RE2 on the ASCII byte copy, short texts too
+        monkeypatch.setattr(extract._Dual, "SHORT_TEXT", -1)
+        for dual in _DUALS:
+            monkeypatch.setattr(dual, "any_length", False)
+    elif engine == "stdlib":  # the stdlib form from the first text on, long texts too
+        monkeypatch.setattr(extract._Dual, "WARM_UP", 0)
+        for dual in _DUALS:
+            monkeypatch.setattr(dual, "any_length", True)
+
+
+@pytest.mark.parametrize("engine", ["default", "re2", "stdlib"])
 def test_same_entities_as_before_on_the_corpus(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
     texts = _corpus()
-    if engine == "re2 only":  # every message through the RE2-on-bytes path, short ones too
-        monkeypatch.setattr(extract._Dual, "SHORT_TEXT", -1)
+    _force(engine, monkeypatch)
     # Single messages, then runs of 40 joined (past 1,024 characters: the long-text path).
     joined = ["\n".join(texts[i:i + 40]) for i in range(0, len(texts), 40)]
     differing = [t for t in texts + joined if extract_all(t) != _old_extract_all(t)]
@@ -265,17 +279,11 @@ NUMBERISH = st.lists(st.sampled_from([*"0123456789 +-.()\t\n,:%", "\u0436", "147
 @given(NUMBERISH)
 def test_both_engines_find_the_same_numbers(text: str) -> None:
     """RE2 on the ASCII byte copy, the stdlib on the str, and the old RE2-on-str loop agree."""
-    for dual in (extract._PHONE_RE, extract._SHORT_RE, extract._CARD_RE, extract._IIN_RE):
+    for dual in _DUALS:
         old = list(_old_groups(dual.pattern, text))
-        stdlib = re.compile(dual.pattern, re.ASCII)
-        pos, short = 0, []
-        while (m := stdlib.search(text, pos)) is not None:
-            short.append(m.span(1))
-            pos = m.end(1)
-        saved = extract._Dual.SHORT_TEXT
-        extract._Dual.SHORT_TEXT = -1
-        try:
-            long = list(dual.spans(text))
-        finally:
-            extract._Dual.SHORT_TEXT = saved
-        assert old == short == long, dual.pattern
+        found = {}
+        for engine in ("re2", "stdlib"):
+            with pytest.MonkeyPatch.context() as patch:
+                _force(engine, patch)
+                found[engine] = list(dual.spans(text))
+        assert old == found["re2"] == found["stdlib"], dual.pattern
