@@ -115,7 +115,8 @@ def _as_set(value: Any, key: str, where: str) -> frozenset[str]:
 def _apply(cfg: Config, values: Mapping[str, Any], where: str) -> Config:
     unknown = sorted(set(values) - _KEYS)
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_KEYS))}")
+        shown = ", ".join(k if k.isidentifier() else repr(k) for k in unknown)
+        raise ConfigError(f"{where}: unknown key(s) {shown}; known: {', '.join(sorted(_KEYS))}")
     changes: dict[str, Any] = {}
     for key, value in values.items():
         if key == "lang":

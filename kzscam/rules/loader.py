@@ -51,6 +51,8 @@ def _read_toml(text: str, source: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"{source}: invalid TOML: {exc}") from None
+    except RecursionError:  # arrays or inline tables nested ~1,000 deep: the parser recurses
+        raise RuleError(f"{source}: invalid TOML: nested too deeply") from None
 
 
 RULES_DIR = Path(__file__).resolve().parent
