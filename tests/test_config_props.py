@@ -177,3 +177,15 @@ def test_deep_nesting_is_a_rule_error_and_a_config_error() -> None:
                 assert str(exc) == f"{path}: invalid TOML: nested too deeply"
             else:
                 raise AssertionError("a 1,100-deep config file loaded")
+
+
+def test_a_deep_user_rule_file_exits_2_with_one_line(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "deep.toml").write_text("x = " + "[" * 1100 + "]" * 1100 + "\n", encoding="utf-8")
+    proc = run_cli("check-text", "hello", env={"KZSCAM_RULES_DIR": str(rules),
+                                               "KZSCAM_NO_CACHE": "1"})
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [f"kzscam: {rules / 'deep.toml'}: invalid TOML: nested too deeply"]

@@ -1,8 +1,17 @@
-"""JSON and JSONL: the stable contract for pipelines (docs/output.md). Never goes through rich."""
+"""JSON and JSONL: the stable contract for pipelines (docs/output.md). Never goes through rich.
+
+Kazakh and Russian stay readable (UTF-8, not \\u escapes), but characters that can act on a
+terminal or reorder what a person sees are escaped even though JSON would allow them raw: C1
+controls (U+0080-U+009F; U+009B is CSI, an escape sequence on its own on some terminals), bidi
+embeddings, overrides and isolates, the line and paragraph separators. `cat` or `less` of the
+output then shows `\\u202e` instead of a reversed link, and any JSON reader decodes the same
+string.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -39,14 +48,28 @@ def result_dict(r: Report) -> dict[str, Any]:
     return out
 
 
+# Raw only inside JSON strings (json.dumps escapes nothing else), so replacing each with its
+# \\uXXXX escape keeps the document valid and decoding to the same text.
+_UNSAFE = re.compile("[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def dumps(obj: Any) -> str:
-    """Compact UTF-8 JSON; falls back to \\u escapes if a lone surrogate slipped into a string."""
+    """Compact UTF-8 JSON with terminal-active characters escaped (see the module docstring).
+
+    Falls back to \\u escapes throughout if a lone surrogate slipped into a string.
+    """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+    if text.isascii():
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        text = json.dumps(obj, ensure_ascii=True, separators=(",", ":"), default=str)
-    return text
+        return json.dumps(obj, ensure_ascii=True, separators=(",", ":"), default=str)
+    return _UNSAFE.sub(_escape, text)
 
 
 def render_jsonl(reports: Iterable[Report], out: TextIO) -> None:
