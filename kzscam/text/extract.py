@@ -88,7 +88,9 @@ class _Dual:
         which every pattern here treats as it treats any letter), so its offsets are `text`'s.
         """
         haystack: str | bytes = text
-        stdlib = self._stdlib(text)
+        stdlib = self._short
+        if stdlib is None or not (self.any_length or len(text) <= self.SHORT_TEXT):
+            stdlib = self._stdlib(text)
         if stdlib is not None:
             search: Any = stdlib.search
         else:
@@ -155,22 +157,21 @@ def undefang(url: str) -> str:
     return out
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _for_re2(text: str) -> str:
-    """`text` as the RE2 binding accepts it: it encodes a `str` to strict UTF-8, which a lone
-    surrogate (a JSON "\\ud800" escape) fails; each becomes U+FFFD, one character for one, so
-    offsets still index `text`."""
-    if text.isascii() or _SURROGATE.search(text) is None:
-        return text
-    return _SURROGATE.sub("\ufffd", text)
-
-
 def extract_urls(text: str) -> list[Entity]:
-    """Links, each with its span; one RE2 pass (its `finditer` encodes the text once)."""
+    """Links, each with its span; one RE2 pass (its `finditer` encodes the text once).
+
+    The binding encodes to strict UTF-8, which a lone surrogate (a JSON "\\ud800" escape) fails:
+    then each surrogate becomes U+FFFD, one character for one, so offsets still index `text`.
+    """
+    try:
+        return _urls(text, text)
+    except UnicodeEncodeError:
+        return _urls(text, re.sub("[\ud800-\udfff]", "\ufffd", text))  # compiled only now
+
+
+def _urls(text: str, searched: str) -> list[Entity]:
     out: list[Entity] = []
-    for m in URL_RE.finditer(_for_re2(text)):
+    for m in URL_RE.finditer(searched):
         start, end = m.span()
         while end > start and text[end - 1] in _TRAIL:
             end -= 1
