@@ -10,7 +10,7 @@ SHARED ?= ../shared
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 export OMP_THREAD_LIMIT=1
 
-.PHONY: help venv sysdeps demo test lint eval bench docs clean
+.PHONY: help venv sysdeps demo test lint eval bench docs model fuzz clean
 
 help:
 	@echo "make demo    - create .venv, install kzscam, check the bundled sample messages"
@@ -19,6 +19,8 @@ help:
 	@echo "make eval    - accuracy on ../shared/corpus (texts, URLs, QR images)"
 	@echo "make bench   - speed and memory, written to docs/benchmarks.md"
 	@echo "make docs    - regenerate docs/rules.md and the compiled rule image from the rule files"
+	@echo "make model   - retrain the learned text detector from ../shared/corpus and training/"
+	@echo "make fuzz    - coverage-guided fuzzing of the image loader and chat readers (atheris)"
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,6 +70,12 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(PY) -m kzscam.rules.docgen --compiled
 	$(PY) -m kzscam.rules.docgen > docs/rules.md
+
+# Deterministic: the same data gives the same kzscam/data/text_model.json (a test checks it).
+model: $(STAMP)
+	$(PIP) install -q -e '.[train]'
+	$(PY) scripts/train_model.py --shared $(SHARED)
+	$(PY) -m kzscam.rules.docgen --compiled
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ from kzscam.rules.matchers import TextMatcher, compile_text_rule
 from kzscam.rules.schema import Rule
 from kzscam.rules.table import PatternTable, Scan, csr
 from kzscam.text.extract import APP_EXTENSIONS, Entity, extract_all
+from kzscam.text.learned import Model
 from kzscam.text.normalize import Normalized, invisible_in_word, normalize
 
 
@@ -111,6 +112,7 @@ class Engine:
                 for tid in self.table.patterns[trig]:
                     by_term[tid].append(i)
         self._by_term = csr(by_term)
+        self.learned = Model.load()
 
     def __getstate__(self) -> dict[str, Any]:
         """For the per-user cache: without the config (set on load) or the rules' examples."""
@@ -144,13 +146,16 @@ class Engine:
             "lexicon": {k: list(v) for k, v in self.catalog.lexicon.items()},
             "scoring": [[[int(k), v] for k, v in sc.points.items()], sc.caution, sc.suspicious,
                         sc.dangerous, [[int(k), v] for k, v in sc.floors.items()],
-                        [[sorted(c.tags), c.bonus, c.name] for c in sc.combos]],
+                        [[sorted(c.tags), c.bonus, c.name] for c in sc.combos],
+                        [list(band) for band in sc.learned]],
             "by_check": {k: [r.id for r in v] for k, v in self.by_check.items()},
             "table": _table_image(self.table),
             "matchers": [[tm.rule.id, tm.snapshot()] for tm in self.text_matchers],
             "always": list(self._always),
             "gates": [[sorted(a), sorted(b), c] for a, b, c in self._gates],
             "by_term": [self._by_term[0].tobytes(), self._by_term[1].tobytes()],
+            "learned": None if self.learned is None else [
+                self.learned.bias, dict(self.learned.weights), dict(self.learned.meta)],
         }
 
     @classmethod
@@ -169,13 +174,14 @@ class Engine:
                               match={"check": check} if check is not None else {},
                               texts=Texts(title, advice), hits=(), misses=(), source=source))
         by_id = {r.id: r for r in rules}
-        points, caution, suspicious, dangerous, floors, combos = image["scoring"]
+        points, caution, suspicious, dangerous, floors, combos, learned_bands = image["scoring"]
         scoring = Scoring(points={Severity(k): int(v) for k, v in points},
                           caution=int(caution), suspicious=int(suspicious),
                           dangerous=int(dangerous),
                           floors={Severity(k): _str(v) for k, v in floors},
                           combos=tuple(Combo(frozenset(_strs(t)), int(b), _str(n))
-                                       for t, b, n in combos))
+                                       for t, b, n in combos),
+                          learned=tuple((_str(c), float(f)) for c, f in learned_bands))
         lexicon = {k: tuple(v) for k, v in image["lexicon"].items()}
         engine = cls.__new__(cls)
         engine.catalog = Catalog(rules=tuple(rules), lexicon=lexicon, scoring=scoring,
@@ -188,6 +194,9 @@ class Engine:
         engine._always = [int(i) for i in image["always"]]
         engine._gates = [(frozenset(a), frozenset(b), c if c is None else int(c))
                          for a, b, c in image["gates"]]
+        learned = image["learned"]
+        engine.learned = None if learned is None else Model(float(learned[0]), learned[1],
+                                                             learned[2])
         offsets, values = image["by_term"]
         engine._by_term = (array("i", offsets), array("i", values))
         n = len(engine.text_matchers)
@@ -300,7 +309,21 @@ class Engine:
             evidence.sort(key=lambda ev: ev.start)
             hits.append(Hit(tm.rule.id, tuple(evidence[:6])))
         hits.extend(self._url_hits(text, entities))
+        hits.extend(self._learned_hits(text, norm, kinds))
         return TextOutcome(hits, entities)
+
+    def _learned_hits(self, text: str, norm: Normalized, kinds: set[str]) -> list[Hit]:
+        """The learned detector's finding: its probability band, and the words that drove it."""
+        model = self.learned
+        if model is None or not model.weights:
+            return []
+        p = model.probability(norm, kinds)
+        bands = self.catalog.scoring.learned
+        check = next((name for name, floor in bands if p >= floor), None)
+        if check is None:
+            return []
+        evidence = tuple(Evidence(text[s:e], s, e) for s, e, _w in model.cues(norm) if e > s)
+        return [Hit(check, evidence, {"probability": f"{round(100 * p)}%"})]
 
     @staticmethod
     def _entity_evidence(text: str, kinds: tuple[str, ...], entities: list[Entity],

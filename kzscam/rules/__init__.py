@@ -19,6 +19,7 @@ RULE_FILES: tuple[str, ...] = (
     "text/jobs.toml",
     "text/invest.toml",
     "text/pressure.toml",
+    "text/learned.toml",
     "qr.toml",
     "url.toml",
     "chat.toml",

@@ -33,6 +33,8 @@ class Scoring(NamedTuple):
     dangerous: int
     floors: Mapping[Severity, str]
     combos: tuple[Combo, ...] = ()
+    # The learned detector's bands: (check, lowest probability), highest band first.
+    learned: tuple[tuple[str, float], ...] = ()
 
 
 class Catalog(NamedTuple):
@@ -168,10 +170,14 @@ def _parse_scoring(data: dict[str, Any], source: str) -> Scoring:
             Combo(frozenset(c["tags"]), int(c["bonus"]), str(c.get("name", "")))
             for c in data.get("combos", [])
         )
+        learned = tuple(sorted(((str(b["check"]), float(b["min_probability"]))
+                                for b in data.get("learned", [])), key=lambda b: -b[1]))
+        if any(not 0.0 < floor < 1.0 for _c, floor in learned):
+            raise RuleError(f"{source}: learned min_probability must be between 0 and 1")
         if set(points) != set(Severity):
             raise RuleError(f"{source}: points must list every severity")
         return Scoring(points, int(th["caution"]), int(th["suspicious"]), int(th["dangerous"]),
-                       floors, combos)
+                       floors, combos, learned)
     except (KeyError, TypeError, ValueError) as exc:
         raise RuleError(f"{source}: invalid scoring table: {exc}") from None
 

@@ -78,14 +78,16 @@ def validate_match(match: Any, subject: str, where: str) -> None:
     """Reject unknown matcher kinds and malformed shapes."""
     if not isinstance(match, dict) or not match:
         raise RuleError(f"{where}: match must be a non-empty table")
-    allowed = TEXT_MATCH_KEYS if subject == "text" else CHECK_MATCH_KEYS | TEXT_MATCH_KEYS
+    # A text rule may instead hang on a text detector's check (the learned detector's bands).
+    allowed = CHECK_MATCH_KEYS | TEXT_MATCH_KEYS
     unknown = sorted(set(match) - allowed)
     if unknown:
         raise RuleError(f"{where}: unknown matcher kind(s) {', '.join(unknown)}; "
                         f"allowed: {', '.join(sorted(allowed))}")
     if subject != "text" and "check" not in match:
         raise RuleError(f"{where}: a {subject} rule needs match.check (a detector check name)")
-    if subject == "text" and not (set(match) & {"any", "all", "near", "regex", "signals", "has"}):
+    if subject == "text" and not (set(match) & {"any", "all", "near", "regex", "signals", "has",
+                                                "check"}):
         raise RuleError(f"{where}: a text rule needs a positive matcher (any/all/near/regex/...)")
     for key in ("any", "none", "negations", "regex", "signals"):
         if key in match:

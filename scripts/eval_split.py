@@ -1,0 +1,84 @@
+"""check-text on the frozen test split, per language: rules alone and rules with the learned model.
+
+The split (scripts/splits.py) is 20% of ../shared/corpus/train/train.jsonl, fixed by content before
+any tuning. Only aggregate figures are printed for it, never its misses: reading them would turn it
+into one more development set. The development set (texts_dev.jsonl) is measured the same way.
+A message counts as flagged at `suspicious` or worse. Part of `make eval`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from splits import corpus, read_jsonl  # noqa: E402
+
+from kzscam.engine import Engine, get_engine  # noqa: E402
+from kzscam.model import Verdict  # noqa: E402
+
+LANGS = ("kk", "ru", "en")
+
+
+def lang_group(row: dict[str, Any]) -> str:
+    return "kk" if row["lang"] in ("kk", "mixed") else row["lang"]
+
+
+def table(engine: Engine, rows: Iterable[dict[str, Any]]) -> dict[str, tuple[int, int, int, int]]:
+    """Per language: (scams, scams flagged, legit, legit flagged)."""
+    acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for row in rows:
+        flagged = engine.check_text(row["text"], name="m", lang="en").verdict >= Verdict.SUSPICIOUS
+        for key in (lang_group(row), "all"):
+            cell = acc[key]
+            if row["label"] == "scam":
+                cell[0] += 1
+                cell[1] += flagged
+            else:
+                cell[2] += 1
+                cell[3] += flagged
+    return {k: (v[0], v[1], v[2], v[3]) for k, v in acc.items()}
+
+
+def fmt(cell: tuple[int, int, int, int] | None) -> str:
+    if cell is None:
+        return "-"
+    scams, caught, legit, flagged = cell
+    recall = f"{caught / scams:.3f} ({caught}/{scams})" if scams else "-"
+    fp = f"{flagged / legit:.3f} ({flagged}/{legit})" if legit else "-"
+    return f"recall {recall}, legit flagged {fp}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    args = ap.parse_args()
+    train = args.shared / "corpus" / "train" / "train.jsonl"
+    if not train.exists():
+        print(f"eval_split: {train} not present; skipped")
+        return 0
+    _real, frozen, _written = corpus(args.shared)
+    dev = read_jsonl(args.shared / "corpus" / "texts_dev.jsonl")
+    full = get_engine()
+    rules_only = Engine.__new__(Engine)
+    rules_only.__dict__.update(full.__dict__)
+    rules_only.learned = None
+    for name, rows in (("frozen test split", frozen), ("development set", dev)):
+        print(f"== {name}: {len(rows)} messages")
+        for label, engine in (("rules only", rules_only), ("rules + learned", full)):
+            res = table(engine, rows)
+            print(f"  {label}")
+            for lang in (*LANGS, "all"):
+                print(f"    {lang:>3}: {fmt(res.get(lang))}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

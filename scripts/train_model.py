@@ -1,0 +1,189 @@
+"""Train the learned text detector (`make model`): kzscam/data/text_model.json, deterministically.
+
+Data: the training part of ../shared/corpus/train/train.jsonl (the frozen 20% test split of
+scripts/splits.py is never used here) plus training/written.jsonl. Each (language, label) group
+gets the same total weight, so the model cannot learn "Kazakh means legit" or "formal English
+means scam" from group sizes. The thresholds at which a finding is raised are chosen on 5-fold
+cross-validation over the real messages only (written ones are always training data), as the
+score a legitimate message of any language reaches at most 1% (likely) and 0.25% (very likely)
+of the time. Needs the `train` extra (scikit-learn); checking never imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from splits import corpus  # noqa: E402
+
+from kzscam.text.extract import extract_all  # noqa: E402
+from kzscam.text.learned import MODEL_FILE, features, sigmoid  # noqa: E402
+from kzscam.text.normalize import normalize  # noqa: E402
+
+LIKELY_FP, VERY_LIKELY_FP = 0.01, 0.0025
+# Label noise: the SMS spam collection's "spam" mixes fraud (premium-rate prize lures) with plain
+# adverts, chat lines and subscriptions, which the development set labels legitimate. Trained on,
+# its spam taught "any UK-style SMS advert is a scam" (6 of 34 English legitimate development
+# messages flagged); its prize lures are left to the rules, which catch them. Its legitimate
+# messages stay. Everything stays in the frozen split's measurement.
+NOT_TRAINED_SOURCE = "sms-spam-collection"
+NOT_TRAINED = {("en", "scam", "adult_spam")}
+C = 0.5
+MIN_DF = 2
+# Weights smaller than this are dropped (also inside cross-validation, so the floors fit the
+# shipped model): a quarter of the features carry almost all of the score, and the model loads
+# with every one-message run.
+MIN_WEIGHT = 0.03
+FOLDS = 5
+SCORING = ROOT / "kzscam" / "rules" / "scoring.toml"
+
+
+def lang_group(row: dict[str, Any]) -> str:
+    return "kk" if row["lang"] in ("kk", "mixed") else row["lang"]
+
+
+def featurize(text: str) -> set[str]:
+    norm = normalize(text)
+    kinds = {e.kind for e in extract_all(text)}
+    return features((v.text for v in norm.views), kinds)
+
+
+def weights_for(rows: list[dict[str, Any]]) -> list[float]:
+    """Equal total weight per (language, label) group."""
+    sizes: dict[tuple[str, str], int] = defaultdict(int)
+    for r in rows:
+        sizes[(lang_group(r), r["label"])] += 1
+    n_groups = len(sizes)
+    return [len(rows) / (n_groups * sizes[(lang_group(r), r["label"])]) for r in rows]
+
+
+def fit(feats: list[set[str]], labels: list[int],
+        sample_weight: list[float]) -> tuple[float, dict[str, float]]:
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    df: dict[str, int] = defaultdict(int)
+    for fs in feats:
+        for f in fs:
+            df[f] += 1
+    vocab = {f: i for i, f in enumerate(sorted(f for f, n in df.items() if n >= MIN_DF))}
+    rows, cols = [], []
+    for i, fs in enumerate(feats):
+        for f in fs:
+            j = vocab.get(f)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+    x = csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(feats), len(vocab)))
+    model = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=0)
+    model.fit(x, labels, sample_weight=sample_weight)
+    coef = model.coef_[0]
+    names = sorted(vocab, key=vocab.__getitem__)
+    return float(model.intercept_[0]), {n: float(w) for n, w in zip(names, coef, strict=True)
+                                          if abs(w) >= MIN_WEIGHT}
+
+
+def predict(bias: float, weights: dict[str, float], fs: set[str]) -> float:
+    return sigmoid(bias, weights, fs)
+
+
+def threshold(legit_scores: list[float], fp: float) -> float:
+    """The lowest score that at most `fp` of these legitimate messages reach."""
+    ordered = sorted(legit_scores, reverse=True)
+    k = int(fp * len(ordered))
+    return min(0.995, max(0.5, ordered[k] + 1e-6 if k < len(ordered) else 0.5))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--out", type=Path, default=MODEL_FILE)
+    ap.add_argument("--scoring", type=Path, default=SCORING,
+                    help="scoring.toml whose [[learned]] bands receive the chosen floors")
+    args = ap.parse_args()
+    real, _frozen, written = corpus(args.shared)
+    real = [r for r in real if (r["lang"], r["label"], r.get("scenario", "")) not in NOT_TRAINED
+            and not (r["label"] == "scam" and NOT_TRAINED_SOURCE in r.get("source", ""))]
+    rows = real + written
+    feats = [featurize(r["text"]) for r in rows]
+    labels = [1 if r["label"] == "scam" else 0 for r in rows]
+    is_real = [i < len(real) for i in range(len(rows))]
+
+    # Cross-validation: fold = position in a content-sorted order within each (language, label,
+    # origin) group. Floors come from real legitimate messages only; written messages are scored
+    # too, as a proxy where real ones are scarce (Kazakh scams), and reported apart.
+    cv_scores = [0.0] * len(rows)
+    order = sorted(range(len(rows)), key=lambda i: (lang_group(rows[i]), rows[i]["label"],
+                                                     is_real[i], rows[i]["text"]))
+    fold_of = {i: k % FOLDS for k, i in enumerate(order)}
+    for fold in range(FOLDS):
+        train_i = [i for i in range(len(rows)) if fold_of[i] != fold]
+        sub = [rows[i] for i in train_i]
+        bias, w = fit([feats[i] for i in train_i], [labels[i] for i in train_i], weights_for(sub))
+        for i in range(len(rows)):
+            if fold_of[i] == fold:
+                cv_scores[i] = predict(bias, w, feats[i])
+    legit_by_lang: dict[str, list[float]] = defaultdict(list)
+    for i in range(len(real)):
+        if labels[i] == 0:
+            legit_by_lang[lang_group(rows[i])].append(cv_scores[i])
+    likely = max(threshold(s, LIKELY_FP) for s in legit_by_lang.values())
+    very = max(likely, max(threshold(s, VERY_LIKELY_FP) for s in legit_by_lang.values()))
+
+    report: dict[str, dict[str, float]] = {}
+    for origin, want_real in (("real", True), ("written", False)):
+        for lang in sorted({lang_group(r) for r in rows}):
+            idx = [i for i in range(len(rows)) if lang_group(rows[i]) == lang
+                   and is_real[i] == want_real]
+            scam = [cv_scores[i] for i in idx if labels[i] == 1]
+            legit = [cv_scores[i] for i in idx if labels[i] == 0]
+            if not idx:
+                continue
+            report[f"{lang}/{origin}"] = {
+                "scam": len(scam), "legit": len(legit),
+                "recall_likely": round(sum(s >= likely for s in scam) / max(1, len(scam)), 3),
+                "fp_likely": round(sum(s >= likely for s in legit) / max(1, len(legit)), 4),
+                "recall_very_likely": round(sum(s >= very for s in scam) / max(1, len(scam)), 3),
+                "fp_very_likely": round(sum(s >= very for s in legit) / max(1, len(legit)), 4),
+            }
+    bias, w = fit(feats, labels, weights_for(rows))
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counts[f"{lang_group(r)}/{r['label']}/{'written' if r.get('origin') == 'written' else 'real'}"] += 1
+    model = {
+        "bias": round(bias, 5),
+        "weights": {k: round(v, 5) for k, v in sorted(w.items())},
+        "meta": {"likely": round(likely, 4), "very_likely": round(very, 4), "C": C,
+                 "min_df": MIN_DF, "training_messages": dict(sorted(counts.items())),
+                 "cross_validation": report, "features": len(w)},
+    }
+    args.out.write_text(json.dumps(model, ensure_ascii=False, sort_keys=True, indent=0) + "\n",
+                        encoding="utf-8")
+    write_bands(args.scoring, likely, very)
+    print(json.dumps(model["meta"], ensure_ascii=False, indent=1))
+    return 0
+
+
+def write_bands(path: Path, likely: float, very: float) -> None:
+    """Put the chosen floors into scoring.toml's [[learned]] bands (the policy stays data)."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    for check, value in (("learned.very_likely", very), ("learned.likely", likely)):
+        pattern = re.compile(rf'(check = "{re.escape(check)}"\nmin_probability = )[0-9.]+')
+        text, n = pattern.subn(lambda m, v=value: f"{m.group(1)}{v:.4f}", text)
+        if n != 1:
+            raise SystemExit(f"train_model: no [[learned]] band {check} in {path}")
+    path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
