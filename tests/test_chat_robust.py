@@ -395,7 +395,7 @@ def test_whatsapp_parser_on_any_text(text: str) -> None:
 @FAST
 @given(text=CHATTY, bom=st.booleans())
 def test_text_files_through_the_reader(folder: Path, text: str, bom: bool) -> None:
-    data = (WA_LINE.format("привет") + text).encode()
+    data = (WA_LINE.format("привет") + text).encode("utf-8", "surrogatepass")  # invalid UTF-8 too
     read_any(b"\xef\xbb\xbf" + data if bom else data, ".txt", folder)
 
 

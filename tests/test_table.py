@@ -22,7 +22,7 @@ from kzscam.rules.factors import factors
 from kzscam.rules.loader import load_catalog
 from kzscam.rules.table import MAX_SPANS, PatternTable, Scan
 from kzscam.text.normalize import fold, normalize
-from tests.conftest import shared_path
+from conftest import shared_path
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,9 @@ def _reference(table: PatternTable, text: str, cyrillic_only: bool) -> dict[int,
             if m is None:
                 break
             start, end = m.span(1)
-            while end > start and not text[end - 1].isalnum():
+            # Drop the separator a match consumed, never the term itself (a sign such as "₸").
+            keep = start + len(literal) if one_word and literal else start
+            while end > keep and not text[end - 1].isalnum():
                 end -= 1
             spans.append((start, end))
             pos = max(end, start + 1) if one_word else max(m.end(), m.start() + 1)
