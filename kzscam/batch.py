@@ -120,7 +120,9 @@ def _worker_init(parent: int) -> None:
     A worker whose parent was killed (kill -9, OOM) would otherwise keep computing for nobody.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker must not inherit our handler
+    for name in ("SIGTERM", "SIGHUP"):  # a forked worker must not inherit the parent's handlers
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     linked = sys.platform.startswith("linux") and _die_with_parent_linux()
     if os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(1)
