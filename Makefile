@@ -77,5 +77,14 @@ model: $(STAMP)
 	$(PY) scripts/train_model.py --shared $(SHARED)
 	$(PY) -m kzscam.rules.docgen --compiled
 
+# Coverage-guided fuzzing (atheris) of the image loader and the chat readers, a few minutes each;
+# crash reproducers land in .fuzz/. FUZZ_SECONDS sets the time per target.
+FUZZ_SECONDS ?= 240
+fuzz: $(STAMP)
+	$(PIP) install -q -e '.[fuzz]'
+	mkdir -p .fuzz/image .fuzz/chat
+	$(PY) scripts/fuzz_image.py -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 -artifact_prefix=.fuzz/ .fuzz/image
+	$(PY) scripts/fuzz_chat.py -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=20 -artifact_prefix=.fuzz/ --corpus .fuzz/chat
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
