@@ -34,14 +34,18 @@ SCAMS: list[tuple[str, str]] = [
     ("item1", "Телефоныңызға келген 6 санды айтып жіберіңізші."),
     ("item1", "SMS-тегі 4 таңбалы кодты маған жіберші."),
     # 2. a state body named without "I am", a messenger chat, secrecy
-    ("item2", "Қаржылық мониторинг агенттігі: атыңызға күдікті аударым тіркелді. Telegram-ға жазыңыз, бұл туралы ешкімге айтпаңыз."),
-    ("item2", "Следственный отдел: по вашему делу нужна беседа. Свяжитесь с нами в WhatsApp и никому не рассказывайте."),
-    ("item2", "District court notice: proceedings have started in your name. Contact us on Telegram and keep this confidential."),
+    ("item2", "Қаржылық мониторинг агенттігі: атыңызға күдікті аударым тіркелді. "
+              "Telegram-ға жазыңыз, бұл туралы ешкімге айтпаңыз."),
+    ("item2", "Следственный отдел: по вашему делу нужна беседа. Свяжитесь с нами в "
+              "WhatsApp и никому не рассказывайте."),
+    ("item2", "District court notice: proceedings have started in your name. Contact "
+              "us on Telegram and keep this confidential."),
     # 3. what the National Bank never does
     ("item3", "Ұлттық Банк сізге 180 000 теңге өтемақы төлейді: алдымен 2% алым төлеңіз."),
     ("item3", "Национальный банк выплачивает вам компенсацию, для получения оплатите сбор 4500 тенге."),
     ("item3", "The National Bank will refund your lost savings once you pay the release fee."),
-    ("item3", "Ұлттық Банк маманы ертең үйіңізге келіп, қолма-қол ақшаңызды тексеріп, жаңа банкноттарға ауыстырады."),
+    ("item3", "Ұлттық Банк маманы ертең үйіңізге келіп, қолма-қол ақшаңызды "
+              "тексеріп, жаңа банкноттарға ауыстырады."),
     ("item3", "Завтра курьер Нацбанка заберёт ваши наличные на проверку подлинности купюр."),
     ("item3", "A National Bank officer will visit your home to exchange your old banknotes."),
     ("item3", "Высылаем сертификат о резервировании средств с печатью Национального банка."),
@@ -51,12 +55,17 @@ SCAMS: list[tuple[str, str]] = [
     ("item3", "Переведите сбережения на защищённый счёт, так они будут в безопасности."),
     ("item3", "Move your money to a safe account until the check is over."),
     # 4. votes, paid surveys, QR in the bank app
-    ("item4", "Қызым байқауға қатысып жатыр, дауыс беріңізші: konkurs-balalar.site, телефон нөміріңізді енгізіңіз."),
-    ("item4", "Проголосуйте за мою племянницу: golos-detyam.online, там введите номер телефона и код из смс."),
-    ("item4", "Please vote for my son in the drawing contest: kids-vote.top, enter your phone number to confirm."),
+    ("item4", "Қызым байқауға қатысып жатыр, дауыс беріңізші: konkurs-balalar.site, "
+              "телефон нөміріңізді енгізіңіз."),
+    ("item4", "Проголосуйте за мою племянницу: golos-detyam.online, там введите "
+              "номер телефона и код из смс."),
+    ("item4", "Please vote for my son in the drawing contest: kids-vote.top, enter "
+              "your phone number to confirm."),
     ("item4", "Сауалнамадан өтіп, 15 000 теңге алыңыз: opros-sau.site, карта нөміріңізді енгізіңіз."),
-    ("item4", "Пройдите опрос о качестве услуг и получите 10 000 тенге: anketa-pay.site, укажите номер карты и CVV."),
-    ("item4", "Complete our short survey and get $50: quick-poll.xyz, enter your card number for the payout."),
+    ("item4", "Пройдите опрос о качестве услуг и получите 10 000 тенге: "
+              "anketa-pay.site, укажите номер карты и CVV."),
+    ("item4", "Complete our short survey and get $50: quick-poll.xyz, enter your "
+              "card number for the payout."),
     ("item4", "Қайтарымды алу үшін осы QR-кодты банк қосымшасында сканерлеңіз."),
     ("item4", "Отсканируйте этот QR-код в приложении банка, чтобы получить возврат."),
     ("item4", "Scan this QR code in your banking app to receive your refund."),
@@ -66,11 +75,14 @@ SCAMS: list[tuple[str, str]] = [
     ("item5", "Апа, апатқа түстім, тез арада 100 мың аударып жіберші."),
     ("item5", "Апа, апатка тустим, тез 100 мын аударып жиберши."),
     ("item5", "Сәлем, бұл менің жаңа нөмірім, 20 мың аударып жіберші, кейін түсіндірем."),
-    ("item5", "Сәлеметсіз бе, бастығыңызбын. Жиналыстамын, сөйлесе алмаймын, мына картаға 300 мың аударып жіберіңізші."),
+    ("item5", "Сәлеметсіз бе, бастығыңызбын. Жиналыстамын, сөйлесе алмаймын, мына "
+              "картаға 300 мың аударып жіберіңізші."),
     ("item5", "Мам, телефон сломался, пишу с чужого. Срочно аударып жіберші 20 мың, потом объясню."),
-    ("item5", "Добрый день, это ваш руководитель. Я на совещании, не могу говорить, срочно переведите 200 тысяч поставщику."),
+    ("item5", "Добрый день, это ваш руководитель. Я на совещании, не могу говорить, "
+              "срочно переведите 200 тысяч поставщику."),
     ("item5", "Mum, I dropped my phone, this is my new number. Can you send me $250 for the repair today?"),
-    ("item5", "Hi, it's your boss. I'm in a meeting and can't talk, please buy three gift cards for a client right now."),
+    ("item5", "Hi, it's your boss. I'm in a meeting and can't talk, please buy three "
+              "gift cards for a client right now."),
     # 6. easy-money posts disguised with look-alike letters
     ("item6", "Пαссивный дοхοд от 400$ в неделю, пишите в лс"),
     ("item6", "ᴅᴏʜᴏᴅ каждый день, удалённо, пиши в личку"),

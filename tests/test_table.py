@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 
 from kzscam.config import Config
 from kzscam.engine import Engine
@@ -22,7 +23,6 @@ from kzscam.rules.factors import factors
 from kzscam.rules.loader import load_catalog
 from kzscam.rules.table import MAX_SPANS, PatternTable, Scan
 from kzscam.text.normalize import fold, normalize
-from conftest import shared_path
 
 
 @pytest.fixture(scope="module")
