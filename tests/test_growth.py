@@ -287,3 +287,18 @@ def test_both_engines_find_the_same_numbers(text: str) -> None:
                 _force(engine, patch)
                 found[engine] = list(dual.spans(text))
         assert old == found["re2"] == found["stdlib"], dual.pattern
+
+
+def test_huge_rule_dense_text_keeps_stderr_clean(tmp_path: Path) -> None:
+    """RE2 logged "DFA out of memory" to stderr on such texts; stderr is for kzscam's own lines."""
+    from conftest import run_cli
+
+    from kzscam.rules.loader import load_catalog
+
+    text = " ".join(t for r in load_catalog().rules if r.subject == "text" for t in r.hits)
+    while len(text) < 600_000:
+        text += " " + text
+    path = tmp_path / "dense.txt"
+    path.write_text(text[:600_000], encoding="utf-8")
+    proc = run_cli("check-text", "--format", "json", "--file", str(path))
+    assert proc.returncode == 1 and proc.stderr == ""

@@ -16,7 +16,7 @@ import re2
 
 from kzscam.chat.cues import NEGATIONS, STEPS, Step
 from kzscam.model import Evidence, Finding
-from kzscam.rules.terms import WORD_CLASS, expand_terms, term_regex
+from kzscam.rules.terms import WORD_CLASS, expand_terms, re2_options, term_regex
 from kzscam.text.normalize import View, fold, normalize
 
 _NEGATION_WINDOW = 3  # words before a request that can negate it
@@ -25,9 +25,7 @@ _WORD = re2.compile(f"[{WORD_CLASS}']+")
 
 def _compile(terms: Sequence[str], lexicon: Mapping[str, Sequence[str]], where: str) -> Any:
     alts = "|".join(term_regex(t) for t in expand_terms(terms, lexicon, where))
-    options = re2.Options()
-    options.max_mem = 64 << 20
-    return re2.compile(f"(?:^|[^{WORD_CLASS}])({alts})", options=options)
+    return re2.compile(f"(?:^|[^{WORD_CLASS}])({alts})", options=re2_options())
 
 
 class StepMatcher:

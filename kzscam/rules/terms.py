@@ -23,6 +23,10 @@ _GAP = rf"(?:{NW}+{_W}+){{0,3}}{NW}+"
 def re2_options() -> Any:
     opts = re2.Options()
     opts.max_mem = 64 << 20
+    # RE2 logs "DFA out of memory" to stderr on huge, rule-word-dense texts before it falls back to
+    # its (still linear) NFA; stderr carries one line per problem, so no library chatter. Invalid
+    # patterns still raise.
+    opts.log_errors = False
     return opts
 
 
