@@ -154,6 +154,18 @@ def main() -> int:
                 "recall_very_likely": round(sum(s >= very for s in scam) / max(1, len(scam)), 3),
                 "fp_very_likely": round(sum(s >= very for s in legit) / max(1, len(legit)), 4),
             }
+    # Calibration per language: in each probability bin, how many held-out messages fell there and
+    # what share were scams (real and written together; classes weighted to a 50/50 prior).
+    calibration: dict[str, list[list[float]]] = {}
+    edges = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.01)
+    for lang in sorted({lang_group(r) for r in rows}):
+        cells = []
+        for lo, hi in zip(edges, edges[1:], strict=False):
+            inside = [i for i in range(len(rows))
+                      if lang_group(rows[i]) == lang and lo <= cv_scores[i] < hi]
+            share = sum(labels[i] for i in inside) / len(inside) if inside else 0.0
+            cells.append([lo, min(hi, 1.0), len(inside), round(share, 3)])
+        calibration[lang] = cells
     bias, w = fit(feats, labels, weights_for(rows))
     counts: dict[str, int] = defaultdict(int)
     for r in rows:
@@ -163,7 +175,8 @@ def main() -> int:
         "weights": {k: round(v, 5) for k, v in sorted(w.items())},
         "meta": {"likely": round(likely, 4), "very_likely": round(very, 4), "C": C,
                  "min_df": MIN_DF, "training_messages": dict(sorted(counts.items())),
-                 "cross_validation": report, "features": len(w)},
+                 "cross_validation": report, "calibration": calibration,
+                 "features": len(w)},
     }
     args.out.write_text(json.dumps(model, ensure_ascii=False, sort_keys=True, indent=0) + "\n",
                         encoding="utf-8")
