@@ -107,3 +107,19 @@ def test_make_model_reproduces_the_shipped_model(tmp_path: Path) -> None:
                    check=True, capture_output=True, cwd=ROOT)
     assert json.loads(out.read_bytes()) == json.loads(MODEL_FILE.read_bytes())
     assert scoring.read_bytes() == shipped.read_bytes()  # the bands match the shipped model
+
+
+@pytest.mark.parametrize("text", [*SCAMS, "Kod: 4821. Никому не говорите!", "ok", "",
+                                  "Сәлем! kaspi.kz/pay 12 000 ₸ 8 701 123 45 67"])
+def test_fast_scoring_equals_the_feature_definition(text: str) -> None:
+    """Checking uses split weight tables; training uses named features: one model either way."""
+    from kzscam.text.extract import extract_all
+    from kzscam.text.learned import sigmoid
+
+    model = Model.load()
+    assert model is not None
+    norm = normalize(text)
+    kinds = {e.kind for e in extract_all(text)}
+    named = features((v.text for v in norm.views), kinds)
+    assert model.probability(norm, kinds) == pytest.approx(
+        sigmoid(model.bias, model.weights, named), abs=1e-12)

@@ -12,6 +12,7 @@ every message: the analysis may give up, but it never drops a match.
 from __future__ import annotations
 
 import importlib
+import re
 import warnings
 from typing import Any
 
@@ -23,6 +24,7 @@ c: Any = importlib.import_module("re._constants")
 # set of letters to Python), "{,n}" (a literal in RE2, a repeat in Python), quoting.
 _RE2_ONLY = ("[:", "{,", "\\Q", "\\E")
 MIN_FACTOR = 3  # shorter factors occur in nearly every message: no use as a filter
+_UNICODE_CLASS = re.compile(r"[pP](?:\{[A-Za-z_]+\}|[A-Za-z])")
 _MAX_EXACT = 64  # largest finite set of strings tracked for a sub-pattern
 _MAX_CLASS = 6  # a character class this small is still "exact" ([щш] -> {"щ", "ш"})
 
@@ -37,13 +39,51 @@ def factors(pattern: str) -> frozenset[str] | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "possible nested set" and similar FutureWarnings
-            parsed = parser.parse(pattern)
+            parsed = parser.parse(_widen_unicode_classes(pattern))
     except Exception:  # re.error, or syntax only RE2 knows: no prefilter
         return None
     if parsed.state.flags & (c.SRE_FLAG_IGNORECASE | c.SRE_FLAG_VERBOSE):
         return None
     exact, required = _sequence(list(parsed))
     return _best(required, _usable(exact))
+
+
+def _widen_unicode_classes(pattern: str) -> str:
+    """RE2's Unicode classes (\\p{Cyrillic}, \\P{L}) read as "any character".
+
+    The stdlib parser does not know them. Each matches one character, and a broader pattern has no
+    more required strings, so the factors stay sound. Inside a [...] set the class becomes the set
+    body \\s\\S, outside it the set [\\s\\S].
+    """
+    out: list[str] = []
+    i, in_set, n = 0, False, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < n:
+            m = _UNICODE_CLASS.match(pattern, i + 1)
+            if m:
+                out.append("\\s\\S" if in_set else "[\\s\\S]")
+                i = m.end()
+                continue
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if not in_set and ch == "[":
+            in_set = True
+            out.append(ch)
+            i += 1
+            if i < n and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            if i < n and pattern[i] == "]":  # a leading "]" is a member, not the end
+                out.append("]")
+                i += 1
+            continue
+        if in_set and ch == "]":
+            in_set = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _usable(strings: Exact) -> Required:
