@@ -15,6 +15,7 @@ import argparse
 import json
 import sys
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +161,7 @@ def main() -> int:
     edges = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.01)
     for lang in sorted({lang_group(r) for r in rows}):
         cells = []
-        for lo, hi in zip(edges, edges[1:], strict=False):
+        for lo, hi in pairwise(edges):
             inside = [i for i in range(len(rows))
                       if lang_group(rows[i]) == lang and lo <= cv_scores[i] < hi]
             share = sum(labels[i] for i in inside) / len(inside) if inside else 0.0
