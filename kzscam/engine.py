@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -138,11 +138,18 @@ class Engine:
         anything stored in the data.
         """
         sc = self.catalog.scoring
+        import marshal
+
         rules = [[r.id, r.name, r.subject, int(r.severity), r.category, list(r.tags),
-                  list(r.languages), list(r.references), r.check, dict(r.texts.title),
-                  dict(r.texts.advice), r.source] for r in self.catalog.rules]
+                  list(r.languages), list(r.references), r.check, r.source]
+                 for r in self.catalog.rules]
+        # Titles and advice per language, each language one marshalled blob: a run reads one.
+        langs = sorted({lang for r in self.catalog.rules for lang in r.texts.title})
+        texts = {lang: marshal.dumps([(r.texts.title.get(lang, ""), r.texts.advice.get(lang, ""))
+                                      for r in self.catalog.rules], 4) for lang in langs}
         return {
             "rules": rules,
+            "texts": texts,
             "lexicon": {k: list(v) for k, v in self.catalog.lexicon.items()},
             "scoring": [[[int(k), v] for k, v in sc.points.items()], sc.caution, sc.suspicious,
                         sc.dangerous, [[int(k), v] for k, v in sc.floors.items()],
@@ -154,8 +161,7 @@ class Engine:
             "always": list(self._always),
             "gates": [[sorted(a), sorted(b), c] for a, b, c in self._gates],
             "by_term": [self._by_term[0].tobytes(), self._by_term[1].tobytes()],
-            "learned": None if self.learned is None else [
-                self.learned.bias, dict(self.learned.weights), dict(self.learned.meta)],
+            "learned": None if self.learned is None else self.learned.to_image(),
         }
 
     @classmethod
@@ -165,14 +171,16 @@ class Engine:
         from kzscam.rules.schema import Texts
 
         rules: list[Rule] = []
-        for (rid, name, subject, sev, category, tags, langs, refs, check, title, advice,
-             source) in image["rules"]:
+        store = _TextStore(image["texts"])
+        for i, (rid, name, subject, sev, category, tags, langs, refs, check,
+                source) in enumerate(image["rules"]):
             # Written by `to_image` and checksummed: shapes are trusted, values are not called.
             rules.append(Rule(id=rid, name=name, subject=subject, severity=Severity(sev),
                               category=category, tags=tuple(tags), languages=tuple(langs),
                               references=tuple(refs),
                               match={"check": check} if check is not None else {},
-                              texts=Texts(title, advice), hits=(), misses=(), source=source))
+                              texts=Texts(_LazyText(store, i, 0), _LazyText(store, i, 1)),
+                              hits=(), misses=(), source=source))
         by_id = {r.id: r for r in rules}
         points, caution, suspicious, dangerous, floors, combos, learned_bands = image["scoring"]
         scoring = Scoring(points={Severity(k): int(v) for k, v in points},
@@ -195,8 +203,7 @@ class Engine:
         engine._gates = [(frozenset(a), frozenset(b), c if c is None else int(c))
                          for a, b, c in image["gates"]]
         learned = image["learned"]
-        engine.learned = None if learned is None else Model(float(learned[0]), learned[1],
-                                                             learned[2])
+        engine.learned = None if learned is None else Model.from_image(learned)
         offsets, values = image["by_term"]
         engine._by_term = (array("i", offsets), array("i", values))
         n = len(engine.text_matchers)
@@ -315,7 +322,7 @@ class Engine:
     def _learned_hits(self, text: str, norm: Normalized, kinds: set[str]) -> list[Hit]:
         """The learned detector's finding: its probability band, and the words that drove it."""
         model = self.learned
-        if model is None or not model.weights:
+        if model is None:
             return []
         p = model.probability(norm, kinds)
         bands = self.catalog.scoring.learned
@@ -413,6 +420,47 @@ def _build(config: Config) -> Engine:
     return engine
 
 
+class _TextStore:
+    """Rule titles and advice of a cached engine, one language decoded when first asked for."""
+
+    def __init__(self, blobs: Mapping[str, bytes]) -> None:
+        self._blobs = blobs
+        self._decoded: dict[str, list[tuple[str, str]]] = {}
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self._blobs)
+
+    def get(self, lang: str) -> list[tuple[str, str]]:
+        texts = self._decoded.get(lang)
+        if texts is None:
+            import marshal
+
+            texts = self._decoded[lang] = [(str(t), str(a))
+                                           for t, a in marshal.loads(self._blobs[lang])]
+        return texts
+
+
+class _LazyText(Mapping[str, str]):
+    """One rule's title (part 0) or advice (part 1) by language, read from the store on demand."""
+
+    __slots__ = ("_i", "_part", "_store")
+
+    def __init__(self, store: _TextStore, i: int, part: int) -> None:
+        self._store, self._i, self._part = store, i, part
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in self._store.languages:
+            raise KeyError(lang)
+        return self._store.get(lang)[self._i][self._part]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._store.languages)
+
+    def __len__(self) -> int:
+        return len(self._store.languages)
+
+
 # -- plain-data form of the pattern table (see Engine.to_image) -------------------------------------
 _ARRAY, _AUTOMATON = "\x00array", "\x00automaton"
 
@@ -432,8 +480,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, array):
         return (_ARRAY, value.typecode, value.tobytes())
     if type(value).__name__ == "Automaton":
-        items = sorted(value.items())  # trie order depends on insertion order: make it stable
-        return (_AUTOMATON, [w for w, _ in items], [v for _, v in items])
+        # pyahocorasick's own serialised trie (its pickle arguments: byte strings, numbers and our
+        # value tuples, no code): rebuilt in about 1 ms instead of re-adding every word. The
+        # library's build is part of the cache key (engine_cache.cache_key), so a different
+        # pyahocorasick never reads another's layout.
+        return (_AUTOMATON, value.__reduce__()[1])
     if isinstance(value, tuple):
         return tuple(_plain(v) for v in value)
     if isinstance(value, list):
@@ -451,14 +502,13 @@ def _unplain(value: Any) -> Any:
             out = array(_str(value[1]))
             out.frombytes(value[2])
             return out
-        if len(value) == 3 and value[0] == _AUTOMATON:
+        if len(value) == 2 and value[0] == _AUTOMATON:
             import ahocorasick
 
-            automaton = ahocorasick.Automaton()
-            for word, val in zip(value[1], value[2], strict=True):
-                automaton.add_word(_str(word), val)
-            automaton.make_automaton()
-            return automaton
+            args = value[1]
+            if not isinstance(args, tuple) or len(args) != 7:
+                raise ValueError("automaton image: unexpected layout")
+            return ahocorasick.Automaton(*args)
         return tuple(_unplain(v) for v in value)
     if isinstance(value, list):
         return [_unplain(v) for v in value]

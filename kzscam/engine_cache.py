@@ -3,15 +3,17 @@
 Compiling the packaged rules (about 3,000 term patterns, the Aho-Corasick automaton) costs close to
 100 ms, most of a single `check-text` run; loading this cache costs a few. The cache holds *data
 only*: strings, numbers, byte strings and containers written with `marshal`, behind a header with
-a format version, the cache key and a SHA-256 of the content. Nothing in it is ever called or
+a format version, the cache key, the payload's length and its CRC-32. Nothing in it is ever called or
 imported: the engine is rebuilt from that data by `Engine.from_image`.
 
 Trust rules (the cache may be read by root, e.g. `sudo kzscam audit-host`):
 - the folder and the file must be owned by the user running kzscam and writable by nobody else,
   and the file must be a regular file opened without following links (`O_NOFOLLOW`, `O_NONBLOCK`
   so a FIFO in its place cannot hang a run);
-- the checksum must match, so a damaged file (a flipped bit, a truncated write) is rebuilt, never
-  half-used;
+- the length and checksum must match, so a damaged file (any flipped bit, a truncated write) is
+  rebuilt, never half-used. The checksum guards against damage, not against people: who may write
+  the file is settled by its owner and permissions above. (CRC-32 rather than SHA-256: zlib is
+  loaded anyway, OpenSSL's hashlib would add 2-4 ms to every start);
 - the cache is neither read nor written when the nearest existing folder on its path belongs to
   another user (root running with another user's HOME);
 - writes go to a fresh temporary file created with `O_EXCL | O_NOFOLLOW` and renamed into place,
@@ -23,19 +25,19 @@ Any problem means "no cache": the rules are compiled from the package, with the 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
-import secrets
 import stat
 import sys
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
 MAGIC = b"KZSCAM-ENGINE-CACHE\n"
-FORMAT = 2
-_HEADER = len(MAGIC) + 2 + 8 + 32  # magic, format (u16), key (8 hex chars), SHA-256
+FORMAT = 3
+# magic, format (u16), key (8 hex chars), payload length (u64), CRC-32 of the payload (u32)
+_HEADER = len(MAGIC) + 2 + 8 + 8 + 4
 MAX_BYTES = 64 * 1024 * 1024  # far above a real cache (~1 MB): anything larger is not ours
 _MIN_FREE_BYTES = 64 * 1024 * 1024  # leave room on the disk: a cache is never worth filling it
 _STALE_TMP_SECONDS = 600
@@ -68,14 +70,25 @@ def code_files() -> list[Path]:
 
 def cache_key(rules_digest: str) -> str:
     """Identity of everything a cached engine depends on (a change detector, not a signature)."""
-    parts = [str(FORMAT), sys.version, rules_digest]
+    parts = [str(FORMAT), sys.version, rules_digest, _library_stamp()]
     for path in code_files():
         try:
             st = path.stat()
             parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
             parts.append(f"{path.name}:missing")
-    return hashlib.blake2b("|".join(parts).encode(), digest_size=4).hexdigest()
+    return f"{zlib.crc32('|'.join(parts).encode()):08x}"
+
+
+def _library_stamp() -> str:
+    """The Aho-Corasick extension's build: the cache stores its serialised trie."""
+    import ahocorasick
+
+    try:
+        st = os.stat(ahocorasick.__file__ or "")
+    except (OSError, TypeError):
+        return "ahocorasick:unknown"
+    return f"ahocorasick:{st.st_size}:{st.st_mtime_ns}"
 
 
 def _owned_private(st: os.stat_result, uid: int) -> bool:
@@ -109,11 +122,11 @@ def encode(key: str, image: Any) -> bytes:
     """Header + marshal payload; marshal is used for plain data only (see `Engine.to_image`)."""
     payload = marshal.dumps(image, 4)
     return (MAGIC + FORMAT.to_bytes(2, "big") + key.encode("ascii")
-            + hashlib.sha256(payload).digest() + payload)
+            + len(payload).to_bytes(8, "big") + zlib.crc32(payload).to_bytes(4, "big") + payload)
 
 
 def decode(key: str, blob: bytes | bytearray) -> Any:
-    """The image in `blob`, or None when the header, key or checksum is wrong."""
+    """The image in `blob`, or None when the header, key, length or checksum is wrong."""
     view = memoryview(blob)
     if len(view) < _HEADER or view[: len(MAGIC)] != MAGIC:
         return None
@@ -123,7 +136,9 @@ def decode(key: str, blob: bytes | bytearray) -> Any:
     if view[at + 2 : at + 10] != key.encode("ascii"):
         return None
     payload = view[_HEADER:]
-    if hashlib.sha256(payload).digest() != view[at + 10 : _HEADER]:
+    if int.from_bytes(view[at + 10 : at + 18], "big") != len(payload):
+        return None
+    if zlib.crc32(payload) != int.from_bytes(view[at + 18 : _HEADER], "big"):
         return None
     return marshal.loads(payload)
 
@@ -219,7 +234,7 @@ def save(key: str, image: Any) -> None:
         return
     final = f"{_PREFIX}{key}{_SUFFIX}"
     _tidy(folder, final)
-    tmp = folder / f".{_PREFIX}{key}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
+    tmp = folder / f".{_PREFIX}{key}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(tmp, flags, 0o600)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import pickle
 import random
@@ -39,8 +40,9 @@ def image() -> dict[str, Any]:
 def _planted_blob(image: dict[str, Any]) -> bytes:
     """A well-formed cache whose titles differ: proof of whether a run read the file."""
     doctored = dict(image)
-    doctored["rules"] = [[*r[:9], {lang: PLANTED for lang in r[9]}, *r[10:]]
-                         for r in image["rules"]]
+    doctored["texts"] = {lang: marshal.dumps([(PLANTED, advice)
+                                              for _title, advice in marshal.loads(blob)], 4)
+                         for lang, blob in image["texts"].items()}
     return engine_cache.encode(engine_cache.cache_key(packaged_digest()), doctored)
 
 
@@ -183,7 +185,14 @@ def test_every_flipped_bit_is_detected(image: dict[str, Any]) -> None:
 def test_an_image_rebuilds_an_equal_engine(image: dict[str, Any]) -> None:
     fresh = Engine(load_catalog(), Config())
     loaded = Engine.from_image(image, Config())
-    assert loaded.to_image() == image
+    again = loaded.to_image()
+    # The trie's serialised bytes depend on its build order; what it holds must be the same.
+    assert sorted(loaded.table._automaton.items()) == sorted(fresh.table._automaton.items())
+    def without_trie(img: dict[str, Any]) -> dict[str, Any]:
+        table = {k: v for k, v in img["table"].items() if k != "_automaton"}
+        return {**img, "table": table}
+
+    assert without_trie(again) == without_trie(image)
     for text in (MESSAGE, "Сәлем! Мен Ұлттық банктен хабарласып тұрмын, SMS кодын айтыңыз",
                  "Install AnyDesk and tell me the 9-digit ID", "see you at 7"):
         assert loaded.check_text(text, name="m", lang="kk") == fresh.check_text(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import pairwise, repeat
 from pathlib import Path
@@ -71,18 +72,18 @@ class Parts(NamedTuple):
 
     words: set[str]
     stems: set[str]
-    pairs: set[tuple[str, str]]
+    pairs: set[str]  # "stem stem"
     kinds: list[str]
 
 
 def parts(views: Iterable[str], kinds: Iterable[str] = ()) -> Parts:
     words: set[str] = set()
-    pairs: set[tuple[str, str]] = set()
+    pairs: set[str] = set()
     for text in views:
         ws = _words(text)
         words.update(ws)
         stems = [w[:STEM] for w in ws]
-        pairs.update(pairwise(stems))
+        pairs.update([a + " " + b for a, b in pairwise(stems)])
     return Parts(words, {w[:STEM] for w in words if len(w) > STEM}, pairs, _kinds(kinds))
 
 
@@ -92,23 +93,46 @@ def features(views: Iterable[str], kinds: Iterable[str] = ()) -> set[str]:
     out = {"e" + k for k in p.kinds}
     out.update("w" + w for w in p.words)
     out.update("s" + s for s in p.stems)
-    out.update("b" + a + " " + b for a, b in p.pairs)
+    out.update("b" + pair for pair in p.pairs)
     return out
 
 
 ENTITY_KINDS = ("url", "phone", "card", "iin", "short_url", "app_download", "email")
 
 
-class Model(NamedTuple):
-    """Weights of the logistic model; `meta` records how it was trained."""
+class Model:
+    """Weights of the logistic model; `meta` records how it was trained.
 
-    bias: float
-    weights: Mapping[str, float]
-    meta: Mapping[str, Any]
+    Checking needs the weights split by feature kind (`tables`); training, tests and evidence use
+    them by feature name (`weights`). Either form is built from the other on first use, so the
+    engine cache stores only the split form.
+    """
+
+    __slots__ = ("_tables", "_weights", "bias", "meta")
+
+    def __init__(self, bias: float, weights: Mapping[str, float] | None,
+                 meta: Mapping[str, Any], tables: _Tables | None = None) -> None:
+        self.bias = bias
+        self.meta = meta
+        self._weights = weights
+        self._tables = tables
+
+    @property
+    def weights(self) -> Mapping[str, float]:
+        if self._weights is None:
+            t = self.tables()
+            named: dict[str, float] = {"w" + k: v for k, v in t.words.items()}
+            named.update(("s" + k, v) for k, v in t.stems.items())
+            named.update(("b" + k, v) for k, v in t.pairs.items())
+            named.update(("e" + k, v) for k, v in t.kinds.items())
+            self._weights = named
+        return self._weights
 
     def tables(self) -> _Tables:
         """The weights split by feature kind, keyed without building feature names per message."""
-        return _tables(self)
+        if self._tables is None:
+            self._tables = _split(self.weights)
+        return self._tables
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> Model | None:
@@ -119,6 +143,36 @@ class Model(NamedTuple):
                        data.get("meta", {}))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+
+    def to_image(self) -> list[Any]:
+        """Plain data for the engine cache: per table, the keys joined into one string and the
+        weights as one array of doubles (two objects to load instead of thousands)."""
+        t = self.tables()
+
+        def pack(keys: list[str], values: list[float]) -> list[Any]:
+            return ["\n".join(keys), array("d", values).tobytes()]
+
+        return [self.bias, dict(self.meta),
+                pack(list(t.words), list(t.words.values())),
+                pack(list(t.stems), list(t.stems.values())),
+                pack(list(t.pairs), list(t.pairs.values())),
+                pack(list(t.kinds), list(t.kinds.values()))]
+
+    @classmethod
+    def from_image(cls, image: list[Any]) -> Model:
+        bias, meta, words, stems, pairs, kinds = image
+
+        def unpack(packed: list[Any]) -> tuple[list[str], list[float]]:
+            keys: list[str] = packed[0].split("\n") if packed[0] else []
+            values = array("d")
+            values.frombytes(packed[1])
+            if len(keys) != len(values):
+                raise ValueError("learned model image: keys and weights differ in number")
+            return keys, values.tolist()
+
+        tables = _Tables(*(dict(zip(*unpack(part), strict=True))
+                           for part in (words, stems, pairs, kinds)))
+        return cls(float(bias), None, meta, tables)
 
     def probability(self, norm: Normalized, kinds: Iterable[str]) -> float:
         """P(scam) for one message; equal to `sigmoid` over `features` (a test checks it)."""
@@ -131,18 +185,25 @@ class Model(NamedTuple):
 
     def cues(self, norm: Normalized) -> list[Cue]:
         """The words that pushed the score up most, as original-text spans."""
-        weights = self.weights
-        seen: set[str] = set()
+        t = self.tables()
+        seen: set[tuple[int, str]] = set()
         gains: list[tuple[float, int, View, int, int]] = []
         for view in norm.views:
             prev = ""
             for tok, s, e in _tokens(view.text):
+                stem = tok[:STEM]
+                # The features of token_features(tok, prev), each counted once per message.
+                parts_of = [(0, tok, t.words)]
+                if len(tok) > STEM:
+                    parts_of.append((1, stem, t.stems))
+                if prev:
+                    parts_of.append((2, prev + " " + stem, t.pairs))
                 gain = 0.0
-                for f in token_features(tok, prev):
-                    if f not in seen:
-                        seen.add(f)
-                        gain += weights.get(f, 0.0)
-                prev = tok[:STEM]
+                for kind, key, table in parts_of:
+                    if (kind, key) not in seen:
+                        seen.add((kind, key))
+                        gain += table.get(key, 0.0)
+                prev = stem
                 if gain > 0:
                     gains.append((gain, len(gains), view, s, e))
         # Map back to the original only the words that will be quoted (offset lookups cost).
@@ -164,35 +225,23 @@ def sigmoid(bias: float, weights: Mapping[str, float], feats: set[str]) -> float
 class _Tables(NamedTuple):
     words: dict[str, float]
     stems: dict[str, float]
-    pairs: dict[tuple[str, str], float]
+    pairs: dict[str, float]
     kinds: dict[str, float]
 
 
-_TABLES: dict[int, _Tables] = {}
-
-
-def _tables(model: Model) -> _Tables:
-    key = id(model.weights)
-    cached = _TABLES.get(key)
-    if cached is None:
-        t = _Tables({}, {}, {}, {})
-        for name, weight in model.weights.items():
-            kind, rest = name[:1], name[1:]
-            if kind == "w":
-                t.words[rest] = weight
-            elif kind == "s":
-                t.stems[rest] = weight
-            elif kind == "b":
-                a, _, b = rest.partition(" ")
-                t.pairs[(a, b)] = weight
-            elif kind == "e":
-                t.kinds[rest] = weight
-        cached = _TABLES[key] = t
-        _KEEP.append(model.weights)  # keep the id valid for the process
-    return cached
-
-
-_KEEP: list[Mapping[str, float]] = []
+def _split(weights: Mapping[str, float]) -> _Tables:
+    t = _Tables({}, {}, {}, {})
+    for name, weight in weights.items():
+        kind, rest = name[:1], name[1:]
+        if kind == "w":
+            t.words[rest] = weight
+        elif kind == "s":
+            t.stems[rest] = weight
+        elif kind == "b":
+            t.pairs[rest] = weight
+        elif kind == "e":
+            t.kinds[rest] = weight
+    return t
 
 
 def _kinds(kinds: Iterable[str]) -> list[str]:
