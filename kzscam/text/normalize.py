@@ -70,6 +70,9 @@ _CYR_LOOSE = {
 # Small capitals (ᴋᴀsᴘɪ) look like Latin letters but NFKC leaves them alone.
 _SMALL_CAPS = dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢᴩ", "abcdefghijklmnopqrstuvwyzp", strict=True))
 _LATIN_SPECIAL = {"ş": "sh", "ç": "ch", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d"}
+# Greek letters that pass for Latin or Cyrillic ones ("зαрαбοтοк", "ΚΑSΡΙ"): folded to the Latin
+# look-alike, so a word that mixes them with Cyrillic is repaired and reported as mixed-script.
+_GREEK = dict(zip("αβγειкνορτυχω".replace("к", "κ"), "abyeikvoptuxw", strict=True))
 
 
 def _fold_char(ch: str) -> str:
@@ -79,7 +82,7 @@ def _fold_char(ch: str) -> str:
         return "\ufffd"  # a lone surrogate: RE2's binding cannot encode it; one character for one
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
-        c = _LATIN_SPECIAL.get(c) or _SMALL_CAPS.get(c, c)
+        c = _LATIN_SPECIAL.get(c) or _SMALL_CAPS.get(c) or _GREEK.get(c, c)
         for d in unicodedata.normalize("NFKD", c):
             if unicodedata.combining(d):
                 continue
@@ -144,11 +147,14 @@ def fold(text: str) -> str:
 
 
 # Look-alike letters between Latin and (folded) Cyrillic, by shape in either case.
-_LAT_TO_CYR = str.maketrans("aceopxykmthbi03", "асеорхукмтнвиоз")
+# u and d pass for и and д in Cyrillic words ("людu", "dоход"); 6 for б ("зара6оток").
+_LAT_TO_CYR = str.maketrans("aceopxykmthbi03ud", "асеорхукмтнвиозид")
 # In a Latin word a Cyrillic н is more often Kazakh ң typed by sound ("zhaңa") than a fake h.
 _CYR_TO_LAT = str.maketrans("асеорхукмтнви", "aceopxykmtnbi")
+_LAT_LOOKS = frozenset("aceopxykmthbiud")
+_CYR_LOOKS = frozenset("асеорхукмтнви")
 _LEET_LAT = str.maketrans("013457@$", "oieastas")
-_LEET_CYR = str.maketrans("0134@", "оизча")
+_LEET_CYR = str.maketrans("01346@", "оизчба")
 
 _MIXED_WORD = re2.compile(
     r"[0-9a-zа-я]*(?:[a-z][0-9a-z]*[а-я]|[а-я][0-9а-я]*[a-z])[0-9a-zа-я]*"
@@ -185,7 +191,12 @@ def _repair_word(word: str) -> str:
     cyr = sum(1 for c in word if "а" <= c <= "я")
     digits = len(word) - lat - cyr
     if lat and cyr:
-        word = word.translate(_LAT_TO_CYR) if cyr >= lat else word.translate(_CYR_TO_LAT)
+        # A letter with no look-alike in the other script decides ("дoxoд" has д: Cyrillic);
+        # otherwise the majority does.
+        cyr_only = any("а" <= c <= "я" and c not in _CYR_LOOKS for c in word)
+        lat_only = any("a" <= c <= "z" and c not in _LAT_LOOKS for c in word)
+        to_cyr = cyr_only if cyr_only != lat_only else cyr >= lat
+        word = word.translate(_LAT_TO_CYR) if to_cyr else word.translate(_CYR_TO_LAT)
     if digits and (lat + cyr) > digits and len(word) >= 3:
         word = word.translate(_LEET_CYR if cyr > lat else _LEET_LAT)
     return word
