@@ -88,6 +88,45 @@ SCAMS: list[tuple[str, str]] = [
     ("item6", "ᴅᴏʜᴏᴅ каждый день, удалённо, пиши в личку"),
     ("item6", "Нужны люди на удαлёнку, зαрαбοтοк от 15к в день, подробности в лс"),
     ("item6", "Күніне тαбыс 30 мың, жеке хабарламаға жазыңыз"),
+    # 8. a fee, deposit or insurance to pay first with a job, a loan or a task (TXT-LURE-060/061)
+    ("item8", "Несиеңіз бекітілді, 700 000 теңге. Алдымен 9 000 ₸ сақтандыру төлеңіз."),
+    ("item8", "Бізге оператор керек, жалақы 300 000 ₸. Жұмысқа кіру үшін 6 000 ₸ төлейсіз."),
+    ("item8", "Вам одобрен кредит на 400 000 тенге, нужно внести страховку 5 000 тенге."),
+    ("item8", "Требуется курьер, зарплата каждый день. Залог 20 000 на карту куратора."),
+    ("item8", "Your loan of 500,000 tenge is approved, pay a 7,000 tenge insurance fee first."),
+    ("item8", "We are hiring operators, salary 350,000. Registration deposit 8 000 tenge."),
+    # 9. a money request to a card that is not the sender's (TXT-REL-019)
+    ("item9", "Менің картам бұғатталды, досымның картасына 25 мың салып жіберші."),
+    ("item9", "Лимитім бітті, сенің картаңмен 30 мың аударып жіберші, ертең қайтарам."),
+    ("item9", "Моя карта заблокирована, переведи 20 тысяч на карту подруги."),
+    ("item9", "Лимит закончился, переведи с твоей карты 15 тысяч, завтра отдам."),
+    ("item9", "My card is blocked, please send 100 dollars to my friend's card."),
+    ("item9", "Can you send 50 dollars to my wife's card? Mine is not working."),
+    # 10. "are you free?" from a new number or before a money request (TXT-REL-020)
+    ("item10", "Сәлем, бұл менің жаңа нөмірім, сақтап қой. Қолың бос па?"),
+    ("item10", "Қолыңыз бос па? Маған 15 мың аударып жіберіңізші, кешке қайтарам."),
+    ("item10", "Привет, это мой новый номер. Ты свободна? Хотела попросить."),
+    ("item10", "Ты свободен? Переведи мне 10 тысяч, вечером верну."),
+    ("item10", "Hi, this is my new number. Are you free? I need to ask something."),
+    ("item10", "Are you free? Can you send me 200 dollars, I will return it tonight."),
+    # 11. a boss by name or title: money, a new number, "do whatever they say" (TXT-REL-021/022)
+    ("item11", "Бұл Ерлан Серікұлы, жаңа нөмірім. Жеткізушіге 200 мың аударып жіберіңізші."),
+    ("item11", "Қазір сізге тергеуші хабарласады, не айтса соны орындаңыз."),
+    ("item11", "Это Олег Викторович, мой новый номер. Переведите 150 тысяч поставщику."),
+    ("item11", "С вами свяжется следователь, делайте всё что он скажет."),
+    ("item11", "Hi, this is Aidos Serikovich, my new number. Please transfer 300,000 tenge to a supplier."),
+    ("item11", "A police investigator will contact you, do whatever they say."),
+    # 12. promised multiples and monthly percentages (TXT-INV-015/016)
+    ("item12", "Платформаға 50 000 теңге салсаңыз, бір айда 3 есе көп аласыз."),
+    ("item12", "Біздің қор айына 30% табыс береді, кепілдікпен."),
+    ("item12", "Вложите 20 000 тенге, через неделю получите 100 000."),
+    ("item12", "Доход 7% в день, вывод на карту."),
+    ("item12", "Invest 100 dollars and you will get 1000 in a month."),
+    ("item12", "Our fund pays a 25% return monthly, guaranteed."),
+    # 13. a request to send a sum written as a bare number (TXT-REL-023)
+    ("item13", "Апа, жаңа нөмірім бұл, салып жіберші 5000, жол ақыға жетпей тұр."),
+    ("item13", "Мам, это мой новый номер, скинь 3000 срочно."),
+    ("item13", "Mum, it's my new number, send me 300 please, I'll explain later."),
 ]
 
 LEGIT: list[tuple[str, str]] = [
@@ -116,6 +155,31 @@ LEGIT: list[tuple[str, str]] = [
     ("item7", "I'm in a meeting, call you back in an hour."),
     ("item7", "Я на совещании, перезвоню позже."),
     ("item7", "Проголосуйте на выборах 20 октября, участки открыты с 7 утра."),
+    ("item8", "Аударым сәтті орындалды: 5 000 ₸, комиссия 0 ₸."),
+    ("item8", "Перевод 5 000 ₸ выполнен, без комиссии."),
+    ("item8", "Your transfer of 5,000 tenge was completed, no fee."),
+    ("item8", "Несиеңіз толық өтелді, рахмет."),
+    ("item8", "Кредит погашен досрочно, спасибо."),
+    ("item8", "Your loan was repaid in full."),
+    ("item9", "Жүргізушінің картасына 2000 аудардым, рахмет."),
+    ("item9", "Оплатил такси на карту водителя, всё ок."),
+    ("item9", "I paid the driver by card, all good."),
+    ("item10", "Қолың бос па? Кешке кино көрейік."),
+    ("item10", "Ты свободна в субботу? Пойдём в кино."),
+    ("item10", "Are you free on Saturday? Let's go to the cinema."),
+    ("item11", "Директор ертең жиналыс өткізеді, бәріңіз келіңіздер."),
+    ("item11", "Олег Викторович сдал отчёт вчера."),
+    ("item11", "The director will hold a meeting tomorrow."),
+    ("item12", "Депозит бойынша жылдық 15% сыйақы."),
+    ("item12", "Вклад под 14% годовых, пополнение в приложении."),
+    ("item12", "Our savings account pays 13% per year."),
+    # reported speech and questions about a message (@reported): they quote a scam, they are none
+    ("item14", "Маған «ақшаны қауіпсіз шотқа аударыңыз» деген хабар келді, бұл алаяқтар ма?"),
+    ("item14", "Анама «несие бекітілді, 5000 ₸ сақтандыру төлеңіз» деп жазыпты, дұрыс істедім бе, өшірдім."),
+    ("item14", "Мне пришло сообщение: «переведите деньги на безопасный счёт». Это развод?"),
+    ("item14", "Маме позвонили и сказали перевести деньги, это нормально?"),
+    ("item14", "I got a message saying my loan is approved and I must pay a fee first. Is this a scam?"),
+    ("item14", "I got a call from someone claiming to be from the police asking for a transfer, is this legit?"),
 ]
 
 REMOTE_MENTIONS: list[str] = [
