@@ -171,7 +171,7 @@ class Engine:
         from kzscam.rules.schema import Texts
 
         rules: list[Rule] = []
-        store = _TextStore(image["texts"])
+        store = _TextStore(image["texts"], len(image["rules"]))
         for i, (rid, name, subject, sev, category, tags, langs, refs, check,
                 source) in enumerate(image["rules"]):
             # Written by `to_image` and checksummed: shapes are trusted, values are not called.
@@ -413,36 +413,37 @@ def _build(config: Config) -> Engine:
     if image is not None:
         try:
             return Engine.from_image(image, config)
-        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
-            pass  # a valid checksum over data this version cannot read: rebuild and rewrite
+        except Exception:  # any unusable image (wrong shapes, nested too deep): never fatal
+            engine_cache.discard(key)
     engine = Engine(load_catalog(), config)
     engine_cache.save(key, engine.to_image())
     return engine
 
 
 class _TextStore:
-    """Rule titles and advice of a cached engine, one language decoded when first asked for."""
+    """Rule titles and advice of a cached engine, by language (one marshalled blob each).
 
-    def __init__(self, blobs: Mapping[str, bytes]) -> None:
-        self._blobs = blobs
+    All languages are decoded and checked when the engine is loaded, so a damaged image fails
+    there (and is rebuilt), never later while a finding is being written.
+    """
+
+    def __init__(self, blobs: Mapping[str, bytes], n_rules: int) -> None:
+        import marshal
+
         self._decoded: dict[str, list[tuple[str, str]]] = {}
-
-    @property
-    def languages(self) -> tuple[str, ...]:
-        return tuple(self._blobs)
+        for lang, blob in blobs.items():
+            texts = [(_str(t), _str(a)) for t, a in marshal.loads(blob)]
+            if len(texts) != n_rules:
+                raise ValueError("engine image: rule texts and rules differ in number")
+            self._decoded[_str(lang)] = texts
+        self.languages = tuple(self._decoded)
 
     def get(self, lang: str) -> list[tuple[str, str]]:
-        texts = self._decoded.get(lang)
-        if texts is None:
-            import marshal
-
-            texts = self._decoded[lang] = [(str(t), str(a))
-                                           for t, a in marshal.loads(self._blobs[lang])]
-        return texts
+        return self._decoded[lang]
 
 
 class _LazyText(Mapping[str, str]):
-    """One rule's title (part 0) or advice (part 1) by language, read from the store on demand."""
+    """One rule's title (part 0) or advice (part 1) by language, from the shared store."""
 
     __slots__ = ("_i", "_part", "_store")
 
@@ -480,11 +481,20 @@ def _plain(value: Any) -> Any:
     if isinstance(value, array):
         return (_ARRAY, value.typecode, value.tobytes())
     if type(value).__name__ == "Automaton":
-        # pyahocorasick's own serialised trie (its pickle arguments: byte strings, numbers and our
-        # value tuples, no code): rebuilt in about 1 ms instead of re-adding every word. The
-        # library's build is part of the cache key (engine_cache.cache_key), so a different
-        # pyahocorasick never reads another's layout.
-        return (_AUTOMATON, value.__reduce__()[1])
+        # Values are (len(word), exact term id, stem term id, author-regex ids): the words in one
+        # string and the ids in one array. The automaton is rebuilt word by word on load: the
+        # library's own serialised trie would load faster, but its C deserialiser trusts the
+        # pointers and indexes it is given, and the cache must stay plain data.
+        items = sorted(value.items())  # the trie's order depends on insertion order
+        ids = array("i")
+        raw: dict[int, tuple[int, ...]] = {}
+        for i, (word, (length, exact, stem, regexes)) in enumerate(items):
+            if length != len(word):
+                raise TypeError("unexpected automaton value")
+            ids.extend((exact, stem))
+            if regexes:
+                raw[i] = tuple(regexes)
+        return (_AUTOMATON, "\x00".join(w for w, _ in items), ids.tobytes(), raw)
     if isinstance(value, tuple):
         return tuple(_plain(v) for v in value)
     if isinstance(value, list):
@@ -502,13 +512,24 @@ def _unplain(value: Any) -> Any:
             out = array(_str(value[1]))
             out.frombytes(value[2])
             return out
-        if len(value) == 2 and value[0] == _AUTOMATON:
+        if len(value) == 4 and value[0] == _AUTOMATON:
             import ahocorasick
 
-            args = value[1]
-            if not isinstance(args, tuple) or len(args) != 7:
-                raise ValueError("automaton image: unexpected layout")
-            return ahocorasick.Automaton(*args)
+            words = _str(value[1]).split("\x00")
+            ids = array("i")
+            ids.frombytes(value[2])
+            if len(ids) != 2 * len(words):
+                raise ValueError("automaton image: words and ids differ in number")
+            raws: list[tuple[int, ...]] = [()] * len(words)
+            for i, regexes in value[3].items():
+                raws[i] = tuple(int(r) for r in regexes)
+            automaton = ahocorasick.Automaton()
+            add = automaton.add_word
+            for word, val in zip(words, zip(map(len, words), ids[0::2].tolist(),
+                                            ids[1::2].tolist(), raws, strict=True), strict=True):
+                add(word, val)
+            automaton.make_automaton()
+            return automaton
         return tuple(_unplain(v) for v in value)
     if isinstance(value, list):
         return [_unplain(v) for v in value]
@@ -528,5 +549,11 @@ def _table_from_image(image: Mapping[str, Any]) -> PatternTable:
     if set(image) != expected:
         raise ValueError("pattern table fields differ from this version")
     table = PatternTable.__new__(PatternTable)
-    table.__setstate__({k: _unplain(v) for k, v in image.items()})
+    state = {k: _unplain(v) for k, v in image.items()}
+    # Per-process caches start empty whatever the image says (they hold compiled regexes).
+    fresh = PatternTable().__getstate__()
+    for name in PatternTable._LAZY:
+        state[name] = fresh[name]
+    state["_always_set"], state["_raw_order"], state["_views_seen"] = None, [], 0
+    table.__setstate__(state)
     return table

@@ -7,15 +7,17 @@ a format version, the cache key, the payload's length and its CRC-32. Nothing in
 imported: the engine is rebuilt from that data by `Engine.from_image`.
 
 Trust rules (the cache may be read by root, e.g. `sudo kzscam audit-host`):
-- the folder and the file must be owned by the user running kzscam and writable by nobody else,
-  and the file must be a regular file opened without following links (`O_NOFOLLOW`, `O_NONBLOCK`
-  so a FIFO in its place cannot hang a run);
+- the folder holding `kzscam/` must be ours or root's and writable by nobody else (so nobody else
+  can swap `kzscam/` for a link after the check); `kzscam/` is opened once with
+  `O_DIRECTORY | O_NOFOLLOW`, checked on that descriptor (ours, writable by nobody else), and every
+  later step goes through the descriptor, never the path;
+- the file must be a regular file of ours, writable by nobody else, opened relative to the folder
+  without following links (`O_NOFOLLOW`, `O_NONBLOCK` so a FIFO in its place cannot hang a run);
 - the length and checksum must match, so a damaged file (any flipped bit, a truncated write) is
   rebuilt, never half-used. The checksum guards against damage, not against people: who may write
-  the file is settled by its owner and permissions above. (CRC-32 rather than SHA-256: zlib is
+  the file is settled by the owner and permission checks. (CRC-32 rather than SHA-256: zlib is
   loaded anyway, OpenSSL's hashlib would add 2-4 ms to every start);
-- the cache is neither read nor written when the nearest existing folder on its path belongs to
-  another user (root running with another user's HOME);
+- root running with another user's HOME meets that user's folders: not ours, so no cache;
 - writes go to a fresh temporary file created with `O_EXCL | O_NOFOLLOW` and renamed into place,
   so a planted link is never followed, and nothing is written when the disk is nearly full.
 Any problem means "no cache": the rules are compiled from the package, with the same results.
@@ -27,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import re
 import stat
 import sys
 import time
@@ -49,10 +52,16 @@ _CODE_DIRS = ("", "rules", "text")
 
 
 def cache_dir() -> Path | None:
-    """`$XDG_CACHE_HOME/kzscam` (~/.cache/kzscam), or None when caching is off."""
+    """`$XDG_CACHE_HOME/kzscam` (~/.cache/kzscam), or None when caching is off or the location is
+    not an absolute path (an unset HOME, a relative XDG_CACHE_HOME: the XDG spec ignores those)."""
     if os.environ.get("KZSCAM_NO_CACHE"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
     return Path(base) / "kzscam"
 
 
@@ -70,8 +79,8 @@ def code_files() -> list[Path]:
 
 def cache_key(rules_digest: str) -> str:
     """Identity of everything a cached engine depends on (a change detector, not a signature)."""
-    parts = [str(FORMAT), sys.version, rules_digest, _library_stamp()]
-    for path in code_files():
+    parts = [str(FORMAT), sys.version, rules_digest]
+    for path in (*code_files(), *data_files()):
         try:
             st = path.stat()
             parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
@@ -80,42 +89,74 @@ def cache_key(rules_digest: str) -> str:
     return f"{zlib.crc32('|'.join(parts).encode()):08x}"
 
 
-def _library_stamp() -> str:
-    """The Aho-Corasick extension's build: the cache stores its serialised trie."""
-    import ahocorasick
-
-    try:
-        st = os.stat(ahocorasick.__file__ or "")
-    except (OSError, TypeError):
-        return "ahocorasick:unknown"
-    return f"ahocorasick:{st.st_size}:{st.st_mtime_ns}"
+def data_files() -> list[Path]:
+    """Data the engine reads besides the rule files (whose identity comes with `rules_digest`)."""
+    return [_ROOT / "data" / "text_model.json"]
 
 
 def _owned_private(st: os.stat_result, uid: int) -> bool:
     return st.st_uid == uid and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _trusted_dir(folder: Path) -> bool:
-    """The cache folder, or the nearest existing folder above it, is ours and private to us.
+def _safe_parent(st: os.stat_result, uid: int) -> bool:
+    """The folder holding the cache folder: ours or root's, and nobody else may change it."""
+    return (stat.S_ISDIR(st.st_mode) and st.st_uid in (uid, 0)
+            and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
-    Root running with another user's HOME finds that user's folders: not ours, so no cache.
+
+def _open_dir(folder: Path, *, create: bool) -> int | None:
+    """A descriptor of the cache folder, verified on the descriptor itself, or None.
+
+    The folder must be ours, private, and not a link; the folder above it must be ours or root's
+    and writable by nobody else, so nobody else can swap the folder after the check. Root running
+    with another user's HOME finds that user's folders: not ours, so no cache. Everything after
+    this goes through the descriptor (`dir_fd`), never through the path again.
     """
     uid = os.geteuid()
-    probe = folder
-    while True:
+    try:
+        parent = os.stat(folder.parent)
+    except OSError:
+        if not create:
+            return None
+        parent = None
+    if parent is None:
+        # Create the missing folders only below a folder of ours (never in someone else's tree).
+        probe = folder.parent
+        while True:
+            try:
+                st = os.lstat(probe)
+                break
+            except FileNotFoundError:
+                if probe.parent == probe:
+                    return None
+                probe = probe.parent
+            except OSError:
+                return None
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != uid:
+            return None
         try:
-            st = os.lstat(probe)
-        except FileNotFoundError:
-            if probe.parent == probe:
-                return False
-            probe = probe.parent
-            continue
+            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            parent = os.stat(folder.parent)
         except OSError:
-            return False
-        if probe == folder:
-            return stat.S_ISDIR(st.st_mode) and _owned_private(st, uid)
-        # An ancestor: it must be ours (we are about to create folders in it).
-        return stat.S_ISDIR(st.st_mode) and st.st_uid == uid
+            return None
+    if not _safe_parent(parent, uid):
+        return None
+    if create:
+        with contextlib.suppress(FileExistsError, OSError):
+            os.mkdir(folder, 0o700)
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(folder, flags)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode) and _owned_private(st, uid):
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
 
 
 def encode(key: str, image: Any) -> bytes:
@@ -143,10 +184,10 @@ def decode(key: str, blob: bytes | bytearray) -> Any:
     return marshal.loads(payload)
 
 
-def _read(path: Path) -> bytearray | None:
+def _read(dir_fd: int, name: str) -> bytearray | None:
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(path, flags)
+        fd = os.open(name, flags, dir_fd=dir_fd)
     except OSError:
         return None
     try:
@@ -171,48 +212,80 @@ def _read(path: Path) -> bytearray | None:
 def load(key: str) -> Any:
     """The cached image for `key`, or None (missing, foreign, damaged or from another version)."""
     folder = cache_dir()
-    if folder is None or not _trusted_dir(folder):
+    dir_fd = None if folder is None else _open_dir(folder, create=False)
+    if dir_fd is None:
         return None
-    blob = _read(folder / f"{_PREFIX}{key}{_SUFFIX}")
+    try:
+        blob = _read(dir_fd, f"{_PREFIX}{key}{_SUFFIX}")
+    finally:
+        os.close(dir_fd)
     if blob is None:
         return None
     try:
         return decode(key, blob)
-    except (ValueError, EOFError, TypeError):
+    except (ValueError, EOFError, TypeError, RecursionError, MemoryError):
         return None
 
 
-def _room_for(folder: Path, size: int) -> bool:
+def discard(key: str) -> None:
+    """Remove a cache that decoded but could not be used (written by an incompatible build)."""
+    folder = cache_dir()
+    dir_fd = None if folder is None else _open_dir(folder, create=False)
+    if dir_fd is None:
+        return
     try:
-        st = os.statvfs(folder)
+        _unlink_ours(dir_fd, f"{_PREFIX}{key}{_SUFFIX}")
+    finally:
+        os.close(dir_fd)
+
+
+def _room_for(dir_fd: int, size: int) -> bool:
+    try:
+        st = os.fstatvfs(dir_fd)
     except (OSError, AttributeError):
         return True
     return st.f_bavail * st.f_frsize >= size + _MIN_FREE_BYTES
 
 
-def _tidy(folder: Path, keep: str) -> None:
-    """Remove other versions' caches and abandoned temporary files (ours, regular files only)."""
+_OURS = re.compile(r"engine-[0-9a-f]{8}\.(?:cache|pickle)|\.engine-[0-9a-f]{8}\.\d+\.[0-9a-f]{12}\.tmp")
+KEEP_KEYS = 3  # caches of other kzscam installs sharing the folder survive (newest first)
+
+
+def _unlink_ours(dir_fd: int, name: str) -> None:
+    with contextlib.suppress(OSError):
+        st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+        if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid():
+            os.unlink(name, dir_fd=dir_fd)
+
+
+def _tidy(dir_fd: int, keep: str) -> None:
+    """Remove older caches (beyond the newest few: another install may share the folder), the
+    legacy pickle cache and abandoned temporary files: only names kzscam writes, only regular
+    files of ours, only in the verified folder."""
     uid, now = os.geteuid(), time.time()
+    caches: list[tuple[float, str]] = []
     try:
-        entries = list(os.scandir(folder))
+        names = os.listdir(dir_fd)
     except OSError:
         return
-    for entry in entries:
-        name = entry.name
-        old_cache = name.startswith(_PREFIX) and name != keep
-        old_tmp = name.startswith(f".{_PREFIX}") and name.endswith(".tmp")
-        legacy = name.startswith(_PREFIX) and name.endswith(".pickle")
-        if not (old_cache or old_tmp or legacy):
+    for name in names:
+        if name == keep or not _OURS.fullmatch(name):
             continue
         try:
-            st = entry.stat(follow_symlinks=False)
-            if not stat.S_ISREG(st.st_mode) or st.st_uid != uid:
-                continue
-            if old_tmp and now - st.st_mtime < _STALE_TMP_SECONDS:
-                continue  # another process may be writing it right now
-            os.unlink(folder / name)
+            st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
         except OSError:
             continue
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != uid:
+            continue
+        if name.endswith(".tmp"):
+            if now - st.st_mtime >= _STALE_TMP_SECONDS:  # else another process may be writing it
+                _unlink_ours(dir_fd, name)
+        elif name.endswith(".pickle"):
+            _unlink_ours(dir_fd, name)
+        else:
+            caches.append((st.st_mtime, name))
+    for _mtime, name in sorted(caches, reverse=True)[KEEP_KEYS - 1 :]:
+        _unlink_ours(dir_fd, name)
 
 
 def save(key: str, image: Any) -> None:
@@ -224,20 +297,23 @@ def save(key: str, image: Any) -> None:
         blob = encode(key, image)
     except (ValueError, TypeError):
         return
-    if not _trusted_dir(folder):
+    dir_fd = _open_dir(folder, create=True)
+    if dir_fd is None:
         return
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return
-    if not _trusted_dir(folder) or not _room_for(folder, len(blob)):
-        return
+        if _room_for(dir_fd, len(blob)):
+            _write(dir_fd, key, blob)
+    finally:
+        os.close(dir_fd)
+
+
+def _write(dir_fd: int, key: str, blob: bytes) -> None:
     final = f"{_PREFIX}{key}{_SUFFIX}"
-    _tidy(folder, final)
-    tmp = folder / f".{_PREFIX}{key}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
+    _tidy(dir_fd, final)
+    tmp = f".{_PREFIX}{key}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(tmp, flags, 0o600)
+        fd = os.open(tmp, flags, 0o600, dir_fd=dir_fd)
     except OSError:
         return
     try:
@@ -247,7 +323,7 @@ def save(key: str, image: Any) -> None:
                 view = view[os.write(fd, view):]
         finally:
             os.close(fd)
-        os.replace(tmp, folder / final)
+        os.replace(tmp, final, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except OSError:  # disk full, quota, a vanished folder: leave nothing half-written behind
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            os.unlink(tmp, dir_fd=dir_fd)

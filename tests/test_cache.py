@@ -217,9 +217,62 @@ def test_a_full_disk_gets_no_cache_and_no_leftovers(tmp_path: Path, image: dict[
     class Nearly:
         f_bavail, f_frsize = 10, 4096
 
-    monkeypatch.setattr(os, "statvfs", lambda _p: Nearly())
+    monkeypatch.setattr(os, "fstatvfs", lambda _fd: Nearly())
     engine_cache.save(key, image)
     assert list((tmp_path / "kzscam").iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="running with another user's home needs root")
+def test_roots_folder_inside_another_users_cache_is_not_used(tmp_path: Path,
+                                                             image: dict[str, Any]) -> None:
+    """A root-owned ~user/.cache/kzscam (left by an earlier `sudo -E`) sits in a folder the user
+    controls: the user could swap it for a link between root's checks and writes."""
+    home = tmp_path / "home"
+    (home / ".cache").mkdir(parents=True)
+    os.chown(home, NOBODY, NOBODY)
+    os.chown(home / ".cache", NOBODY, NOBODY)
+    path = _plant(home / ".cache", _planted_blob(image))  # root-owned, 0700 folder and file
+    old = path.with_name("engine-0badf00d.cache")
+    old.write_bytes(b"x")
+    proc = run_cli("check-text", "-f", "json", MESSAGE, env={"HOME": str(home),
+                                                               "XDG_CACHE_HOME": ""})
+    assert PLANTED not in proc.stdout and proc.returncode == 1
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, old.name])
+
+
+def test_relative_or_homeless_locations_get_no_cache(tmp_path: Path) -> None:
+    proc = run_cli("check-text", "ok", env={"XDG_CACHE_HOME": "relative/cache"}, cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert not (tmp_path / "relative").exists()
+
+
+def test_an_unusable_image_is_rebuilt_and_replaced(tmp_path: Path, image: dict[str, Any]) -> None:
+    """A well-formed file whose content this build cannot use (here nested far too deep, or rule
+    texts of the wrong shape) costs one rebuild, never a crash."""
+    expected = _run(tmp_path / "clean")
+    deep: Any = []
+    for _ in range(5000):
+        deep = [deep]
+    key = engine_cache.cache_key(packaged_digest())
+    for doctored in ({**image, "lexicon": deep},
+                     {**image, "texts": {"en": marshal.dumps([("t", "a")], 4)}}):
+        try:
+            blob = engine_cache.encode(key, doctored)
+        except ValueError:  # marshal itself refuses to nest that deep on this Python
+            continue
+        path = _plant(tmp_path, blob)
+        assert _run(tmp_path) == expected
+        assert path.read_bytes() != blob  # replaced by a usable cache
+
+
+def test_retraining_the_model_makes_a_new_key(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    model = tmp_path / "text_model.json"
+    model.write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(engine_cache, "data_files", lambda: [model])
+    before = engine_cache.cache_key("rules")
+    os.utime(model, ns=(1, 1))
+    assert engine_cache.cache_key("rules") != before
 
 
 def test_old_caches_and_abandoned_files_are_tidied(tmp_path: Path, image: dict[str, Any],
@@ -227,18 +280,21 @@ def test_old_caches_and_abandoned_files_are_tidied(tmp_path: Path, image: dict[s
     folder = tmp_path / "kzscam"
     folder.mkdir(mode=0o700)
     old = [folder / "engine-deadbeef.pickle", folder / "engine-0badf00d.cache",
-           folder / ".engine-0badf00d.1.abc.tmp"]
-    for p in old:
+           folder / "engine-0badf00e.cache", folder / ".engine-0badf00d.1.0123456789ab.tmp"]
+    for age, p in enumerate(old):
         p.write_bytes(b"x")
-        os.utime(p, (1, 1))
-    keep = folder / "notes.txt"
-    keep.write_text("mine", encoding="utf-8")
+        os.utime(p, (1 + age, 1 + age))
+    recent = folder / "engine-1badf00d.cache"  # another install's: among the newest, kept
+    recent.write_bytes(b"x")
+    keep = [folder / "notes.txt", folder / "engine-precious.db"]  # not names kzscam writes
+    for p in keep:
+        p.write_text("mine", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.delenv("KZSCAM_NO_CACHE", raising=False)
     key = engine_cache.cache_key(packaged_digest())
     engine_cache.save(key, image)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"engine-{key}.cache", "notes.txt"])
+        [f"engine-{key}.cache", recent.name, "engine-0badf00e.cache", *(p.name for p in keep)])
     assert engine_cache.load(key) == image
 
 

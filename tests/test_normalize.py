@@ -124,3 +124,17 @@ def test_mixed_script_words_are_disguises_not_inflections(text: str, mixed: bool
     norm = normalize(text)
     assert norm.mixed_script_words is mixed
     assert bool(norm.mixed_spans()) is mixed
+
+
+def test_quotes_from_rewritten_words_cover_the_whole_word() -> None:
+    """A Latin word read in Cyrillic can shrink ("srochno" -> "срочно"); its quote must not."""
+    text = "srochno perevedite dengi, vash schet zablokirovan"
+    view = next(v for v in normalize(text).views if v.name == "translit")
+    for word in ("srochno", "schet", "perevedite"):
+        start = text.index(word)
+        folded = view.text.split()[text[:start].count(" ")].strip(",")
+        at = view.text.index(folded)
+        assert view.span(at, at + len(folded)) == (start, start + len(word)), word
+    accented = "переведи\u0301те"
+    main = normalize(accented).main
+    assert main.span(0, len(main.text)) == (0, len(accented))  # the accent stays in the quote

@@ -337,7 +337,30 @@ class View:
         if end <= start:
             o = self.to_original(start)
             return o, o
-        return self.to_original(start), self.to_original(end - 1) + 1
+        return self.to_original(start), self._end_to_original(end)
+
+    def _end_to_original(self, end: int) -> int:
+        """Original end of a span ending at `end`: a span that ends where a rewritten piece ends
+        ends where that piece ended in the parent ("srochno" read as "срочно" is quoted whole),
+        and marks the fold dropped after the last letter (an accent) stay with it."""
+        if self.parent is None:
+            orig = self.original
+            out = self.to_original(end - 1) + 1
+            while out < len(orig) and unicodedata.combining(orig[out]):
+                out += 1
+            return out
+        i = bisect.bisect_right(self._starts, end - 1) - 1
+        if i >= 0:
+            seg = self.segments[i]
+            if end - 1 < seg.start + seg.length:
+                if end == seg.start + seg.length:
+                    return self.parent._end_to_original(seg.parent_start + seg.parent_length)
+                return self.parent._end_to_original(
+                    seg.parent_start + min(end - seg.start, max(seg.parent_length, 1)))
+            shift = (seg.parent_start + seg.parent_length) - (seg.start + seg.length)
+        else:
+            shift = 0
+        return self.parent._end_to_original(end + shift)
 
 
 def _derived(name: str, parent: View, replacements: list[tuple[int, int, str]]) -> View:
