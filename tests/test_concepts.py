@@ -179,7 +179,8 @@ LEGIT: list[tuple[str, str]] = [
     ("item14", "Мне пришло сообщение: «переведите деньги на безопасный счёт». Это развод?"),
     ("item14", "Маме позвонили и сказали перевести деньги, это нормально?"),
     ("item14", "I got a message saying my loan is approved and I must pay a fee first. Is this a scam?"),
-    ("item14", "I got a call from someone claiming to be from the police asking for a transfer, is this legit?"),
+    ("item14", "I got a call from someone claiming to be from the police asking for a transfer, "
+               "is this legit?"),
 ]
 
 REMOTE_MENTIONS: list[str] = [

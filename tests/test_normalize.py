@@ -138,3 +138,9 @@ def test_quotes_from_rewritten_words_cover_the_whole_word() -> None:
     accented = "переведи\u0301те"
     main = normalize(accented).main
     assert main.span(0, len(main.text)) == (0, len(accented))  # the accent stays in the quote
+
+
+def test_latin_kazakh_y_acute_is_u() -> None:
+    """ý is у in the 2018 Kazakh Latin alphabet: "aýdarý" must read as "аудару", not "аидари"."""
+    views = {v.name: v.text for v in normalize("Aqsha aýdarý kerek").views}
+    assert "аудару" in views["translit"]

@@ -69,7 +69,9 @@ _CYR_LOOSE = {
 # Latin letters of the Kazakh Latin alphabets whose base letter would lose the sound.
 # Small capitals (ᴋᴀsᴘɪ) look like Latin letters but NFKC leaves them alone.
 _SMALL_CAPS = dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢᴩ", "abcdefghijklmnopqrstuvwyzp", strict=True))
-_LATIN_SPECIAL = {"ş": "sh", "ç": "ch", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d"}
+# ý is у in the 2018 Kazakh Latin alphabet ("aýdarý" = аудару), not a y with an accent.
+_LATIN_SPECIAL = {"ş": "sh", "ç": "ch", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d",
+                  "ý": "u"}
 # Greek letters that pass for Latin or Cyrillic ones ("зαрαбοтοк", "ΚΑSΡΙ"): folded to the Latin
 # look-alike, so a word that mixes them with Cyrillic is repaired and reported as mixed-script.
 _GREEK = dict(zip("αβγειкνορτυχω".replace("к", "κ"), "abyeikvoptuxw", strict=True))
