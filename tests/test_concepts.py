@@ -127,9 +127,36 @@ SCAMS: list[tuple[str, str]] = [
     ("item13", "Апа, жаңа нөмірім бұл, салып жіберші 5000, жол ақыға жетпей тұр."),
     ("item13", "Мам, это мой новый номер, скинь 3000 срочно."),
     ("item13", "Mum, it's my new number, send me 300 please, I'll explain later."),
+    # 15. a sum of money as the prize, claimed through a premium number or a short code
+    ("item15", "Lucky you! Win £800 this weekend, text PLAY to 80123 now, 150p/msg."),
+    ("item15", "Ваш номер может выиграть 100 000 руб, звоните 09012345678, 150p/min."),
+    ("item15", "Ұтыс ойыны: 500 000 тг жүлде! Қатысу үшін 80500 нөміріне GO деп жазыңыз, 150p/msg."),
+    # 16. a mail-administrator notice with its button
+    ("item16", "IT desk: your mailbox storage is at 97%. Upgrade now to keep receiving messages."),
+    ("item16", "Ваш почтовый ящик будет заблокирован сегодня. Подтвердить здесь"),
+    ("item16", "Электрондық поштаңыздың құпиясөзінің мерзімі бүгін бітеді. Жаңарту осында"),
+    # 17. a closed Telegram group with earnings, or a coin launch with its group
+    ("item17", "Make money from home daily, join the team: https://t.me/+Ab12Cd34Ef"),
+    ("item17", "Стабильный заработок без вложений, вступай: t.me/joinchat/QwErTy12"),
+    ("item17", "Жаңа memecoin 30 секундта шығады, топқа кір: https://t.me/+Zz11Yy22"),
+    # 18. betting tips and casino bonuses
+    ("item18", "Ставим на тотал больше 2.5 в лайве, кэф 1.85, осталось 3 места."),
+    ("item18", "Sure bet today: odds 3.2, join our VIP chat before kick-off."),
+    ("item18", "Казинода бірінші депозитке +200% бонус, промокод арнада!"),
 ]
 
 LEGIT: list[tuple[str, str]] = [
+    # a premium-rate advert or subscription without a money prize; a mailbox note from a friend
+    ("item15", "New ringtones every week, text TONE to 80123, 150p per tone, txt STOP to end."),
+    ("item15", "Подписка на мелодии: 150p/msg, отписка STOP на 80123."),
+    ("item15", "Біз ұтыс ойынында жеңдік, ертең кездесеміз!"),
+    ("item16", "I will email you the plan once the office upgrade is done next week."),
+    ("item16", "Почта переполнена, скинь документы в телеграм."),
+    ("item16", "Поштам толып қалды, суреттерді WhatsApp-қа жібер."),
+    ("item17", "Our school channel: t.me/school_news, timetables every Monday."),
+    ("item17", "Чат дома: https://t.me/+Ab12Cd34Ef, обсуждаем ремонт подъезда."),
+    ("item18", "Ставка по депозиту 14% годовых, пополнение в приложении."),
+    ("item18", "Ертең футбол көреміз, кім жеңеді деп ойлайсың?"),
     ("item1", "Ваш код 604211. Никому не сообщайте эти 6 цифр, даже сотрудникам банка."),
     ("item1", "Растау коды: 7731. Бұл 4 санды ешкімге айтпаңыз."),
     ("item1", "Your verification code is 550912. Never tell these 6 digits to anyone."),
