@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -165,13 +165,14 @@ class Engine:
         }
 
     @classmethod
-    def from_image(cls, image: Mapping[str, Any], config: Config) -> Engine:
+    def from_image(cls, image: Mapping[str, Any], config: Config,
+                   on_damage: Callable[[], None] | None = None) -> Engine:
         """An engine from `to_image` data; malformed data raises (the caller rebuilds instead)."""
         from kzscam.rules.loader import Combo, Scoring
         from kzscam.rules.schema import Texts
 
         rules: list[Rule] = []
-        store = _TextStore(image["texts"], len(image["rules"]))
+        store = _TextStore(image["texts"], [_str(r[0]) for r in image["rules"]], on_damage)
         for i, (rid, name, subject, sev, category, tags, langs, refs, check,
                 source) in enumerate(image["rules"]):
             # Written by `to_image` and checksummed: shapes are trusted, values are not called.
@@ -412,7 +413,7 @@ def _build(config: Config) -> Engine:
     image = engine_cache.load(key)
     if image is not None:
         try:
-            return Engine.from_image(image, config)
+            return Engine.from_image(image, config, lambda: engine_cache.discard(key))
         except Exception:  # any unusable image (wrong shapes, nested too deep): never fatal
             engine_cache.discard(key)
     engine = Engine(load_catalog(), config)
@@ -423,23 +424,35 @@ def _build(config: Config) -> Engine:
 class _TextStore:
     """Rule titles and advice of a cached engine, by language (one marshalled blob each).
 
-    All languages are decoded and checked when the engine is loaded, so a damaged image fails
-    there (and is rebuilt), never later while a finding is being written.
+    A run reads one language, so each is decoded when first asked for. A blob that cannot be
+    decoded (the checksum matched, the content is still unusable) never fails a run: that
+    language's texts are then read from the packaged rule files instead.
     """
 
-    def __init__(self, blobs: Mapping[str, bytes], n_rules: int) -> None:
-        import marshal
-
+    def __init__(self, blobs: Mapping[str, bytes], rule_ids: list[str],
+                 on_damage: Callable[[], None] | None = None) -> None:
+        self._blobs = {_str(lang): blob for lang, blob in blobs.items()}
+        self._ids = rule_ids
+        self._on_damage = on_damage
         self._decoded: dict[str, list[tuple[str, str]]] = {}
-        for lang, blob in blobs.items():
-            texts = [(_str(t), _str(a)) for t, a in marshal.loads(blob)]
-            if len(texts) != n_rules:
-                raise ValueError("engine image: rule texts and rules differ in number")
-            self._decoded[_str(lang)] = texts
-        self.languages = tuple(self._decoded)
+        self.languages = tuple(self._blobs)
 
     def get(self, lang: str) -> list[tuple[str, str]]:
-        return self._decoded[lang]
+        texts = self._decoded.get(lang)
+        if texts is None:
+            try:
+                import marshal
+
+                texts = [(_str(t), _str(a)) for t, a in marshal.loads(self._blobs[lang])]
+                if len(texts) != len(self._ids):
+                    raise ValueError("engine image: rule texts and rules differ in number")
+            except Exception:  # damaged: the rule files have the same texts
+                if self._on_damage is not None:
+                    self._on_damage()
+                by_id = load_catalog().by_id
+                texts = [(by_id[i].texts.title[lang], by_id[i].texts.advice[lang]) for i in self._ids]
+            self._decoded[lang] = texts
+        return texts
 
 
 class _LazyText(Mapping[str, str]):
