@@ -9,7 +9,7 @@ Features are deliberately simple so that checking stays fast and needs no traini
 word of the folded text (Kazakh letters, homoglyphs and Latin-script Kazakh are already folded by
 `normalize`), its first five letters (a stem that survives Kazakh and Russian endings), pairs of
 neighbouring stems, digit shapes (`0000` for any four digits) and the kinds of entity found (link,
-phone, card). A message's score is the sum of its features' weights; the words that added most
+phone, card, IIN). A message's score is the sum of its features' weights; the words that added most
 are quoted as evidence, with offsets into the original text. (Scaling by the number of features
 was measured and lost on every language.)
 """
@@ -56,17 +56,6 @@ def _words(text: str) -> list[str]:
     return [w for w in _TOKEN.findall(_NONZERO.sub("0", text[:MAX_VIEW_CHARS])) if len(w) >= 2]
 
 
-def token_features(tok: str, prev: str) -> list[str]:
-    """Features one word contributes (`prev` is the previous word's stem, or "")."""
-    stem = tok[:STEM]
-    out = ["w" + tok]
-    if len(tok) > STEM:
-        out.append("s" + stem)
-    if prev:
-        out.append("b" + prev + " " + stem)
-    return out
-
-
 class Parts(NamedTuple):
     """A message's features in three sets: words, stems of long words, pairs of neighbouring stems."""
 
@@ -97,7 +86,9 @@ def features(views: Iterable[str], kinds: Iterable[str] = ()) -> set[str]:
     return out
 
 
-ENTITY_KINDS = ("url", "phone", "card", "iin", "short_url", "app_download", "email")
+# The entity kinds of `extract_all`, the same in training and checking (the engine's own signals
+# such as app_download are not features: training never sees them).
+ENTITY_KINDS = ("url", "phone", "card", "iin")
 
 
 class Model:
@@ -192,7 +183,8 @@ class Model:
             prev = ""
             for tok, s, e in _tokens(view.text):
                 stem = tok[:STEM]
-                # The features of token_features(tok, prev), each counted once per message.
+                # A word's features as in `parts`: itself, its stem when longer, the pair with
+                # the previous stem; each counted once per message.
                 parts_of = [(0, tok, t.words)]
                 if len(tok) > STEM:
                     parts_of.append((1, stem, t.stems))
