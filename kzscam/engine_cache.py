@@ -142,7 +142,7 @@ def _open_dir(folder: Path, *, create: bool) -> int | None:
     if not _safe_parent(parent, uid):
         return None
     if create:
-        with contextlib.suppress(FileExistsError, OSError):
+        with contextlib.suppress(OSError):  # exists already, or cannot: the open below decides
             os.mkdir(folder, 0o700)
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
