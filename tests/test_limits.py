@@ -188,3 +188,34 @@ def test_the_config_file_itself_is_read_with_a_bound() -> None:
     proc = _run_bounded("check-text", "--config", "/dev/zero", "hello")
     assert proc.returncode == ExitCode.USAGE
     assert _errors(proc.stderr) == ["kzscam: /dev/zero: config file larger than 1 MiB"]
+
+
+def test_a_named_pipe_nobody_writes_to_does_not_stop_the_batch(tmp_path: Path) -> None:
+    """Opening a FIFO for reading blocks until a writer comes: it must read as empty instead."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    good = tmp_path / "good.txt"
+    good.write_text("see you at 7", encoding="utf-8")
+    for extra in ([], ["--lines"]):
+        proc = subprocess.run([sys.executable, "-m", "kzscam", "check-text", "-f", "json", *extra,
+                               "--file", str(fifo), "--file", str(good)],
+                              capture_output=True, text=True, timeout=30, cwd=ROOT,
+                              env={**os.environ, "NO_COLOR": "1", "KZSCAM_CONFIG": os.devnull})
+        assert proc.returncode == 3, proc.stderr
+        results = json.loads(proc.stdout)["results"]
+        assert [r["error"] for r in results] == ["empty input", None]
+
+
+def test_a_pipe_with_a_writer_is_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(["sh", "-c", f"printf 'line one\\nline two\\n' > {fifo}"])
+    try:
+        proc = subprocess.run([sys.executable, "-m", "kzscam", "check-text", "-f", "jsonl",
+                               "--lines", "--file", str(fifo)], capture_output=True, text=True,
+                              timeout=30, cwd=ROOT,
+                              env={**os.environ, "NO_COLOR": "1", "KZSCAM_CONFIG": os.devnull})
+    finally:
+        writer.wait(timeout=10)
+    lines = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert proc.returncode == 0 and [x["error"] for x in lines] == [None, None]

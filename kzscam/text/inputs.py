@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -106,7 +107,12 @@ def _open(path: Path) -> tuple[BinaryIO | None, str | None]:
     try:
         if path.is_dir():
             return None, "is a directory (give a file)"
-        return path.open("rb"), None
+        # Non-blocking open, then blocking reads: a named pipe nobody writes to reads as empty
+        # at once instead of hanging the batch (`<(zcat ...)` has its writer and reads as usual).
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        if getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb"), None
     except FileNotFoundError:
         return None, "no such file"
     except PermissionError:
