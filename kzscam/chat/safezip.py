@@ -196,16 +196,24 @@ def open_member(fh: IO[bytes], limits: Limits,
     `fh` must be seekable (a file, or a pipe's bytes buffered in memory).
     """
     with ExitStack() as stack:
+        # Only the parsing of hostile bytes sits inside `except ZIP_ERRORS`: a bug in kzscam's
+        # own choice of member must surface, not pass for a corrupt archive.
         try:
             count, size = directory_size(fh)
-            if count > limits.max_zip_members or size > MAX_DIRECTORY:
-                raise ChatError(f"zip claims {count} members in a {mb(size)} directory, over the "
-                                f"limit of {limits.max_zip_members} members ({mb(MAX_DIRECTORY)})")
+            if count > limits.max_zip_members:
+                raise ChatError(f"zip claims {count} members, over the limit of "
+                                f"{limits.max_zip_members}")
+            if size > MAX_DIRECTORY:
+                raise ChatError(f"zip directory is {mb(size)}, over the limit of "
+                                f"{mb(MAX_DIRECTORY)}")
             archive = stack.enter_context(zipfile.ZipFile(fh))
-            info, head = _find_member(archive, limits, accept)
-            what = f"zip member {info.filename!r}"
-            member = archive.open(info)
         except ZIP_ERRORS as exc:
             raise ChatError(zip_problem(exc)) from None
+        info, head = _find_member(archive, limits, accept)
+        what = f"zip member {info.filename!r}"
+        try:
+            member = archive.open(info)
+        except ZIP_ERRORS as exc:
+            raise ChatError(zip_problem(exc, what)) from None
         counted = stack.enter_context(_Member(member, limits.max_bytes, what))
         yield counted, head, info.filename
