@@ -31,6 +31,7 @@ from types import FrameType
 from typing import Any, Generic, Protocol, TypeVar
 
 from kzscam.exitcodes import Terminated, WorkerLost
+from kzscam.output.safe import say
 
 __all__ = ["RETRIES", "WorkerLost", "ordered_map", "resolve_jobs", "want_progress"]
 
@@ -223,18 +224,6 @@ class _Chunk(Generic[T]):
         self.lost = False
 
 
-def _notice(message: str) -> None:
-    """One line on stderr, inert (input names may hold control characters); never fails."""
-    from kzscam.output.safe import clean
-
-    try:
-        if sys.stderr is not None:
-            sys.stderr.write(f"kzscam: {clean(message, one_line=True)}\n")
-            sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-
-
 def _stop(pool: ProcessPoolExecutor | None, graceful: bool) -> None:
     """Shut the pool down; unless every chunk is done, terminate the workers rather than wait."""
     if pool is None:
@@ -335,10 +324,10 @@ def _parallel(fn: Callable[[T], R], items: Iterator[T], jobs: int, chunk: int,
                 entry.tries += 1
                 retried += len(entry.items)
         if lost:
-            _notice(f"{len(lost)} input(s) not checked, their worker process ended unexpectedly "
+            say(f"{len(lost)} input(s) not checked, their worker process ended unexpectedly "
                     f"{RETRIES + 1} times{_span(lost, label)}")
         if retried:
-            _notice(f"a worker process ended unexpectedly; checking {retried} unfinished "
+            say(f"a worker process ended unexpectedly; checking {retried} unfinished "
                     "input(s) again in new worker processes")
         pool = start_pool()
 

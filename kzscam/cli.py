@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from kzscam.exitcodes import ExitCode, OutputError, Terminated, WorkerLost
+from kzscam.output.safe import say
 
 # name -> (module, help). Each module defines `app`, a typer.Typer with one command (or a group).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -117,15 +118,6 @@ def _standard_streams() -> bool:
     return True
 
 
-def _say(line: str) -> None:
-    """One line on stderr, if anything can be written there at all."""
-    try:
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
 _WRITE_ERRNOS = frozenset({errno.EFBIG, errno.ENOSPC, errno.EDQUOT, errno.EIO})
 
 
@@ -135,7 +127,7 @@ def main() -> None:
     from typer.exceptions import Abort
 
     if not _standard_streams():
-        _say("kzscam: cannot write the report: standard output is closed")
+        say("cannot write the report: standard output is closed")
         sys.exit(int(ExitCode.OUTPUT_ERROR))
     # Invalid UTF-8 in arguments arrives as lone surrogates, which nothing can print: make it U+FFFD.
     sys.argv = [a.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for a in sys.argv]
@@ -152,10 +144,10 @@ def main() -> None:
     except Terminated as exc:
         import signal
 
-        _say(f"kzscam: stopped by {signal.Signals(exc.signum).name}")
+        say(f"stopped by {signal.Signals(exc.signum).name}")
         code = int(exc.code) if isinstance(exc.code, int) else 128 + exc.signum
     except WorkerLost as exc:
-        _say(f"kzscam: {exc}")
+        say(str(exc))
         code = ExitCode.INPUT_ERROR
     except BrokenPipeError:
         _quiet_stdout()
@@ -169,7 +161,7 @@ def main() -> None:
         _report_output_error(exc)
         code = ExitCode.OUTPUT_ERROR
     if code == ExitCode.INTERRUPTED:
-        _say("kzscam: interrupted")
+        say("interrupted")
     sys.exit(int(code) if isinstance(code, int) else 0)
 
 
@@ -203,4 +195,4 @@ def run() -> NoReturn:
 
 def _report_output_error(exc: OSError) -> None:
     _quiet_stdout()  # nothing more can be written there
-    _say(f"kzscam: cannot write the report: {exc.strerror or exc}")
+    say(f"cannot write the report: {exc.strerror or exc}")

@@ -6,6 +6,7 @@ controls reorder what a link looks like. They are shown as visible `<U+XXXX>` ma
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -46,3 +47,13 @@ def show_url(url: str) -> str:
 def show_evidence(rule_id: str, text: str) -> str:
     """Evidence of link findings goes through show_url; other evidence through clean()."""
     return show_url(text) if rule_id.startswith(("URL-", "QR-")) and "\n" not in text else text
+
+
+def say(message: str) -> None:
+    """One inert line on stderr (`kzscam: ...`); never fails, even with stderr closed or gone."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(f"kzscam: {clean(message, one_line=True)}\n")
+            sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
