@@ -426,7 +426,7 @@ def test_ocr_refuses_a_fifo_instead_of_hanging(tmp_path: Path,
         with open(fifo, "wb"):
             pass
         pytest.fail("reading a FIFO blocked")
-    assert outcome == ["not a regular file (a pipe, socket or device)"]
+    assert outcome == ["not a regular file (a FIFO), not read"]
 
 
 # --- 5. --annotate output inside the scanned folder is not scanned again ------------------------

@@ -118,18 +118,24 @@ def is_dir(path: Path) -> bool:
         return False
 
 
+def mode_problem(mode: int) -> str | None:
+    """Why a file of this type is not read (a directory, or a FIFO/socket/device that could
+    block the batch for ever), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"not a regular file ({kind}), not read"
+
+
 def special_file_problem(path: Path) -> str | None:
-    """Why `path` must not be opened (a directory, or a FIFO/socket/device that could block
-    the batch for ever), or None for a regular file or one `open` will report itself."""
+    """`mode_problem` of `path`, or None for one `open` will report itself (missing, ...)."""
     try:
         mode = path.stat().st_mode
     except OSError:
         return None
-    if stat.S_ISDIR(mode):
-        return "is a directory"
-    if not stat.S_ISREG(mode):
-        return "not a regular file (a pipe, socket or device)"
-    return None
+    return mode_problem(mode)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -187,9 +193,7 @@ def _walk(root: Path, skip: tuple[int, int] | None) -> Iterator[Source]:
             if image_name:
                 yield Source(str(path), path=path)
         else:
-            kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-                    else "a device")
-            yield Source(str(path), error=f"not a regular file ({kind}), not read")
+            yield Source(str(path), error=mode_problem(mode))
     for folder in folders:
         yield from _walk(folder, skip)
 
@@ -214,9 +218,9 @@ def read_bytes(source: Source, limits: Limits) -> bytes:
         assert source.path is not None
         try:
             info = source.path.stat()
-            if not stat.S_ISREG(info.st_mode):
-                raise ImageError("is a directory" if stat.S_ISDIR(info.st_mode)
-                                 else "not a regular file (a pipe, socket or device)")
+            problem = mode_problem(info.st_mode)
+            if problem:
+                raise ImageError(problem)
             if info.st_size > limits.max_bytes:
                 raise ImageError(_too_big(info.st_size, limits))
             with source.path.open("rb") as fh:
