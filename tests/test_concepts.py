@@ -143,6 +143,14 @@ SCAMS: list[tuple[str, str]] = [
     ("item18", "Ставим на тотал больше 2.5 в лайве, кэф 1.85, осталось 3 места."),
     ("item18", "Sure bet today: odds 3.2, join our VIP chat before kick-off."),
     ("item18", "Казинода бірінші депозитке +200% бонус, промокод арнада!"),
+    # a photo of the card, both sides
+    ("card-photo", "Апа, картаңыздың екі жағын суретке түсіріп жіберіңізші, жәрдемақыны рәсімдеймін."),
+    ("card-photo", "Сфоткай карточку с обеих сторон и скинь мне, оформлю выплату."),
+    ("card-photo", "To release your refund we need a photo of your card, front and back."),
+    # a court paper or a case to open through a link
+    ("court-link", "Сізге қатысты іс бойынша шақыру қағазы дайын, танысыңыз: sot-kz.docs-view.site/1288"),
+    ("court-link", "Повестка по уголовному делу №4471 доступна по ссылке: mvd-kz.case-online.top"),
+    ("court-link", "Court summons issued under case no. 5512. Download: court-notices-kz.info/s/5512"),
 ]
 
 LEGIT: list[tuple[str, str]] = [
@@ -208,6 +216,17 @@ LEGIT: list[tuple[str, str]] = [
     ("item14", "I got a message saying my loan is approved and I must pay a fee first. Is this a scam?"),
     ("item14", "I got a call from someone claiming to be from the police asking for a transfer, "
                "is this legit?"),
+    # statements of what an organisation never does negate every request in the sentence
+    ("never", "Сотрудник банка никогда не попросит вас назвать код из SMS, CVV или установить "
+              "приложение для удалённого доступа."),
+    ("never", "Ұлттық банк азаматтарға хабарласып, SMS-кодты немесе карта деректерін сұрамайды."),
+    ("never", "Your bank will never ask you to read out a code, share your screen or install AnyDesk."),
+    # Kazakh negates after the word or inside the verb
+    ("kk-negation", "Балам, карта нөміріңді жібер, стипендияңа қосып саламын, код керек емес."),
+    ("kk-negation", "SMS-тегі кодты ешкімге жібермеңіз, банк қызметкеріне де айтпаңыз."),
+    ("kk-negation", "Телефонға AnyDesk орнатпаңыздар, ол бөтен адамға экраныңызды көрсетеді."),
+    # an official notice pointing to the court's own site
+    ("court-link", "Сот отырысы туралы хабарлама office.sud.kz сайтында жарияланды."),
 ]
 
 REMOTE_MENTIONS: list[str] = [

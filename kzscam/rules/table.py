@@ -36,6 +36,36 @@ from kzscam.text.normalize import Normalized, View, fold
 SHORT_TEXT = 1024
 ALWAYS_SET_AFTER = 32
 _CLAUSE_ENDS = ",.;:!?\n"
+# Kazakh negates after the word: "код керек емес" (no code is needed), "карта емес". The matched
+# words, then at most one more word, then "емес" (Latin-script "emes" is transliterated by then).
+# A general statement of what an organisation never does negates every request in its sentence:
+# "сотрудник банка никогда не попросит назвать код, CVV или установить AnyDesk", "Ұлттық банк
+# кодты, CVV-ді сұрамайды", "we will never ask you to install". Russian and English put the
+# negation before the requests; Kazakh puts the negative verb (third person or "we") at the end.
+# Only verbs of asking, calling, sending, paying and offering count: a scam's own "никогда такого
+# не будет, срочно переведите" negates nothing. Searched within the sentence, at most
+# _NEVER_REACH characters either side of the request (a sentence that runs on without a full stop,
+# "she doesn't ask for fees ... click the link below", is not one statement).
+_NEVER_BEFORE = re.compile(
+    r"(?<!\w)(?:никогда(?:\s+\w+){0,2}?\s+не|ни\s+при\s+каких\s+условиях(?:\s+\w+){0,2}?\s+не|"
+    r"не\s+(?:просит|просят|попросит|попросят|звонит|звонят|позвонит|позвонят|требует|требуют|"
+    r"присылает|присылают|пришлет|пришлют|рассылает|рассылают|спрашивает|спрашивают|"
+    r"предлагает|предлагают|выплачивает|выплачивают|обслуживает|обслуживают|проводит|проводят|"
+    r"связывается|связываются|уточняет|уточняют|запрашивает|запрашивают)|"
+    r"(?:never|will\s+not|won'?t|does\s+not|doesn'?t|do\s+not)\s+(?:\w+\s+){0,2}?"
+    r"(?:ask|asks|call|calls|contact|contacts|send|sends|request|requests|require|requires|text|"
+    r"texts|email|emails|phone|phones|offer|offers|pay|pays)\s+(?:for\s+)?(?:you|your))(?!\w)")
+_NEVER_AFTER = re.compile(
+    r"(?<!\w)(?:сура|жибер|хабарлас|шал|аит|бер|орнат|толе|аудар|ет|сакта|усин|тапсыр|кабилда|"
+    r"корсет|жаз|сал|алмастир|аиирбаста)(?:ма|ме|па|пе|ба|бе)(?:иди|имиз)(?!\w)")
+_NEVER_REACH = 150
+# Kazakh negates a verb inside the word: "жібер*" also matches "жібермеңіз" (do not send) and
+# "орнатпаңдар" (do not install). Polite and plural forms only: bare "-ма/-ме" also ends nouns
+# ("тапсырма", a task; "хабарлама", a message).
+_KK_NEGATIVE_WORD = re.compile(r"\w{2,}(?:ма|ме|па|пе|ба|бе)(?:ныз|низ|ндар|ндер)")
+_WORD_CHAR = re.compile(r"\w")
+_SENTENCE_ENDS = ".!?\n"
+_POST_NEGATION = re.compile(r"[^\w,.;:!?\n]*(?:\w+[^\w,.;:!?\n]+)?емес(?!\w)")
 _WORD_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz" + "".join(map(chr, range(0x430, 0x450))))
 _WORD_RUN = re.compile(f"[{WORD_CLASS}]*")
 _RAW = "re:"  # snapshot key prefix of a rule's own regex (terms are stored as their text)
@@ -50,6 +80,29 @@ def csr(rows: Sequence[Sequence[int]]) -> tuple[array[int], array[int]]:
         values.extend(row)
         offsets.append(len(values))
     return offsets, values
+
+
+def _kk_negative_verb(text: str, end: int) -> bool:
+    """The word the span ends in is a Kazakh negative imperative ("жібермеңіз")."""
+    low = end
+    while low > 0 and _WORD_CHAR.match(text, low - 1) and end - low < 30:
+        low -= 1
+    high = end
+    while high < len(text) and _WORD_CHAR.match(text, high) and high - end < 12:
+        high += 1
+    return _KK_NEGATIVE_WORD.fullmatch(text, low, high) is not None
+
+
+def _never_statement(text: str, start: int, end: int) -> bool:
+    """The span sits in a sentence saying what someone never does (see _NEVER_BEFORE)."""
+    low = max(0, start - _NEVER_REACH)
+    cut = max(text.rfind(c, low, start) for c in _SENTENCE_ENDS)
+    low = cut + 1 if cut >= 0 else low
+    high = min(len(text), end + _NEVER_REACH)
+    stops = [i for i in (text.find(c, end, high) for c in _SENTENCE_ENDS) if i >= 0]
+    high = min(stops) if stops else high
+    return (_NEVER_BEFORE.search(text, low, start) is not None
+            or _NEVER_AFTER.search(text, low, high) is not None)
 
 
 class PatternTable:
@@ -418,10 +471,16 @@ class Scan:
         return out
 
     def negated(self, span: Span, neg_pid: int | None, window: int) -> bool:
-        """A negation term ends within `window` characters before the span ("никому не" + "сообщ")."""
-        if neg_pid is None or neg_pid not in self.patterns_found:
+        """A negation term ends within `window` characters before the span ("никому не" + "сообщ"),
+        or Kazakh "емес" follows it ("код керек емес")."""
+        if neg_pid is None:
             return False
-        view, start, _ = span
+        view, start, end = span
+        if (_POST_NEGATION.match(view.text, end, end + 40) or _never_statement(view.text, start, end)
+                or _kk_negative_verb(view.text, end)):
+            return True
+        if neg_pid not in self.patterns_found:
+            return False
         low = max(0, start - window)
         # Negation does not cross a clause boundary: "не доставлена, обновите" negates nothing.
         chunk = view.text[low:start]
