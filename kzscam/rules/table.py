@@ -60,10 +60,19 @@ _NEVER_AFTER = re.compile(
     r"корсет|жаз|сал|алмастир|аиирбаста)(?:ма|ме|па|пе|ба|бе)(?:иди|имиз)(?!\w)")
 _NEVER_REACH = 150
 # Kazakh negates a verb inside the word: "жібер*" also matches "жібермеңіз" (do not send) and
-# "орнатпаңдар" (do not install). Polite and plural forms only: bare "-ма/-ме" also ends nouns
-# ("тапсырма", a task; "хабарлама", a message).
-_KK_NEGATIVE_WORD = re.compile(r"\w{2,}(?:ма|ме|па|пе|ба|бе)(?:ныз|низ|ндар|ндер)")
+# "орнатпаңдар" (do not install). Only verbs whose "-ма" form is not also a common noun: the
+# polite negative "-маңыз" is spelt like "your ..." of such nouns ("сәлемдемеңіз", your parcel;
+# "тапсырмаңыз", your task; "аудармаңыз", your translation).
+_KK_NEGATIVE_BARE = re.compile(
+    r"(?:жибер|аит|бер|орнат|аш|сал|енгиз|корсет|сен|кир|сканерле|бас|толе|толтир|хабарлас|кос|"
+    r"соилес|келис|тинда|жукте|раста|бил|таниста|кабилда)"
+    r"(?:ме|ма|пе|па|бе|ба)(?:ши|низ|низдар|ндар|ндер)?")
 _WORD_CHAR = re.compile(r"\w")
+# Someone else's words in quotes, then "деген / деп / дейді" (so-called, saying): the writer quotes
+# a scam ("«Картаңызды жалға беріңіз» деген ұсыныстар"), they do not make the request.
+_QUOTE_OPEN = "«\"“„"
+_QUOTE_CLOSE = "»\"”“"
+_QUOTED_SAYING = re.compile(r"[»\"”“]\s*[-—–,]?\s*(?:деген|деп|дейди|деди|дейтин|деседи)(?!\w)")
 _SENTENCE_ENDS = ".!?\n"
 _POST_NEGATION = re.compile(r"[^\w,.;:!?\n]*(?:\w+[^\w,.;:!?\n]+)?емес(?!\w)")
 _WORD_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz" + "".join(map(chr, range(0x430, 0x450))))
@@ -90,7 +99,17 @@ def _kk_negative_verb(text: str, end: int) -> bool:
     high = end
     while high < len(text) and _WORD_CHAR.match(text, high) and high - end < 12:
         high += 1
-    return _KK_NEGATIVE_WORD.fullmatch(text, low, high) is not None
+    return _KK_NEGATIVE_BARE.fullmatch(text, low, high) is not None
+
+
+def _quoted_saying(text: str, start: int, end: int) -> bool:
+    """The span is inside quotes that are followed by "деген"/"деп": reported words, not a request."""
+    low = max(0, start - 200)
+    opened = max(text.rfind(c, low, start) for c in _QUOTE_OPEN)
+    if opened < 0:
+        return False
+    closes = [i for i in (text.find(c, end, end + 200) for c in _QUOTE_CLOSE) if i >= 0]
+    return bool(closes) and _QUOTED_SAYING.match(text, min(closes)) is not None
 
 
 def _never_statement(text: str, start: int, end: int) -> bool:
@@ -477,7 +496,7 @@ class Scan:
             return False
         view, start, end = span
         if (_POST_NEGATION.match(view.text, end, end + 40) or _never_statement(view.text, start, end)
-                or _kk_negative_verb(view.text, end)):
+                or _kk_negative_verb(view.text, end) or _quoted_saying(view.text, start, end)):
             return True
         if neg_pid not in self.patterns_found:
             return False
