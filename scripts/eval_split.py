@@ -59,6 +59,11 @@ def fmt(cell: tuple[int, int, int, int] | None) -> str:
     return f"recall {recall}, legit flagged {fp}"
 
 
+# Messages written from the notices' scenarios by someone who had not read the rules, kept for
+# measurement only: never trained on, and only these aggregates are ever printed.
+HELDOUT_WRITTEN = ROOT / "training" / "heldout_written.jsonl"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -77,8 +82,10 @@ def main() -> int:
     rules_only = Engine.__new__(Engine)
     rules_only.__dict__.update(full.__dict__)
     rules_only.learned = None
+    heldout = read_jsonl(HELDOUT_WRITTEN)
     for name, rows in (("frozen test split", frozen),
                        ("frozen test split without near copies of training messages", unseen),
+                       ("written held-out set (never trained or tuned on)", heldout),
                        ("development set", dev)):
         print(f"== {name}: {len(rows)} messages")
         for label, engine in (("rules only", rules_only), ("rules + learned", full)):
