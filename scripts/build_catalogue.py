@@ -20,13 +20,17 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "kzscam" / "data" / "remote_access.json"
+ARTEFACTS = REPO / "scripts" / "data" / "artefacts.json"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from catalogue_curation import (  # noqa: E402  (a sibling script module)
+    ARTEFACT_TIERS,
+    ARTEFACT_TOOLS,
     DROP_FROM,
     DROP_PATHS,
     EXCLUDED,
     GENERIC,
+    NEW_TOOLS,
     NOTES,
     RUSTDESK_APPS,
     SUPPLEMENT_DROP,
@@ -207,6 +211,48 @@ def _own_identifiers(entries: list[dict[str, Any]], supplement_ids: set[str]) ->
                 tool == e["id"] for name, tool in owner.items() if fnmatch.fnmatch(name, x.lower()))]
 
 
+def _tool_entry(entries: list[dict[str, Any]], tool_id: str) -> dict[str, Any]:
+    """The entry of `tool_id`, created from NEW_TOOLS when no other source knows the tool."""
+    for e in entries:
+        if e["id"] == tool_id:
+            return e
+    name, tier, website = NEW_TOOLS[tool_id]
+    entry = _entry(tool_id, name)
+    entry.update(tier=tier, website=website, names=[name.split(" (")[0].lower()])
+    entries.append(entry)
+    return entry
+
+
+def _debian_facts(entry: dict[str, Any], rec: dict[str, Any]) -> None:
+    """Package name, its programs, units, init scripts and own /etc entries."""
+    stem = rec["package"].split("-")[0].lower()
+    _add(entry, "linux", "packages", rec["package"])
+    for f in rec["files"]:
+        parts = f.strip("/").split("/")
+        if re.match(r"/usr/(s?bin|libexec)/[^/]+$", f):
+            _add(entry, "linux", "exe", parts[-1])
+        elif re.match(r"/((usr/)?lib/systemd/(system|user)|etc/init\.d)/[^/]+$", f):
+            _add(entry, "linux", "units", parts[-1])
+        elif parts[0] == "etc" and len(parts) == 2 and (stem in parts[1].lower()
+                                                         or parts[1].lower() in stem):
+            _add(entry, "linux", "paths", "/" + "/".join(parts))
+
+
+def _merge_artefacts(entries: list[dict[str, Any]], artefacts: dict[str, Any]) -> None:
+    """Facts read from real packages, casks and manifests, each tool naming its sources."""
+    for kind, owners in ARTEFACT_TOOLS.items():
+        for rec in artefacts.get(kind, []):
+            key = rec.get("package") or rec.get("id")
+            if rec.get("role", "tool") != "tool" or key not in owners:
+                continue
+            entry = _tool_entry(entries, owners[key])
+            if kind == "debian":
+                _debian_facts(entry, rec)
+            entry.setdefault("sources", []).append(rec["source"])
+    for tool_id, tier in ARTEFACT_TIERS.items():
+        _tool_entry(entries, tool_id)["tier"] = tier
+
+
 def build(shared: Path) -> dict[str, Any]:
     """The catalogue as a JSON-ready dict (deterministic for a given input)."""
     data = shared / "data"
@@ -228,10 +274,14 @@ def build(shared: Path) -> dict[str, Any]:
     ard = next(e for e in entries if e["id"] == "apple_remote_desktop")
     ard.update(tier="builtin", macos={"exe": ["ARDAgent"]})  # ARDAgent.app ships with macOS
     _own_identifiers(entries, {s["id"] for s in sup["tools"]})
+    if ARTEFACTS.exists():
+        _merge_artefacts(entries, json.loads(ARTEFACTS.read_text(encoding="utf-8")))
     for e in entries:
         for key in ("linux", "macos", "windows", "android"):
             e[key] = {k: v for k, v in sorted(e[key].items()) if v}
         e["weak"] = sorted(set(e["weak"]))
+        if "sources" in e:
+            e["sources"] = sorted(set(e["sources"]))
     tools = [{k: v for k, v in e.items() if v not in ({}, [], None) or k in ("nbk",)} for e in entries]
     return {
         "schema_version": 1,

@@ -59,3 +59,32 @@ NOTES = [
     "Supplement: non-path values moved (unit names) or cleaned (parenthetical notes), AppImage "
     "pseudo-package and Android ids the research marks as likely wrong dropped.",
 ]
+
+# Artefacts (scripts/data/artefacts.json) -> catalogue tool they belong to, per artefact kind.
+ARTEFACT_TOOLS: dict[str, dict[str, str]] = {
+    "debian": {
+        "x2goserver": "x2go", "x2goserver-xsession": "x2go", "xpra": "xpra", "wayvnc": "wayvnc",
+        "freerdp2-shadow-x11": "freerdp_shadow", "tigervnc-scraping-server": "tigervnc",
+        "tigervnc-standalone-server": "tigervnc", "tigervnc-xorg-extension": "tigervnc",
+        "gnome-remote-desktop": "gnome_remote_desktop", "vino": "vino", "x11vnc": "x11vnc",
+        "xrdp": "xrdp", "krfb": "krfb", "tightvncserver": "tightvnc", "gitso": "gitso",
+    },
+}
+# Tools known only from artefacts (no LOLRMM or research entry): name, tier, website.
+NEW_TOOLS: dict[str, tuple[str, str, str]] = {
+    "wayvnc": ("wayvnc", "admin", "https://github.com/any1/wayvnc"),
+    "freerdp_shadow": ("FreeRDP shadow server", "admin", "https://www.freerdp.com"),
+    "gitso": ("Gitso", "admin", "https://code.google.com/archive/p/gitso/"),
+    "gnome_remote_desktop": ("GNOME Remote Desktop", "desktop",
+                             "https://gitlab.gnome.org/GNOME/gnome-remote-desktop"),
+    "vino": ("Vino (GNOME/Cinnamon desktop sharing)", "desktop", "https://gitlab.gnome.org/GNOME/vino"),
+}
+# Tools whose install facts now come from their real packages: judged like other admin tools
+# (LOLRMM alone left them at "other", i.e. low confidence on one kind of evidence).
+ARTEFACT_TIERS = {"x2go": "admin", "xpra": "admin"}
+NOTES += [
+    "Artefacts: Linux facts of Debian 12's remote-desktop servers read from the packages' own file "
+    "lists, units and maintainer scripts (scripts/build_artefacts.py); each tool lists them under "
+    "`sources`. Desktop sharing shipped with GNOME/Cinnamon has tier `desktop`: shown when "
+    "installed, alarming only when enabled.",
+]

@@ -17,10 +17,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kzscam.host.facts import ANDROID, APPNAME, BUNDLE, EXE, PATH, PKG, RDAPP, UNIT
+from kzscam.host.facts import ANDROID, APPNAME, BUNDLE, EXE, NAME, PATH, PKG, RDAPP, UNIT
 
 PLATFORMS = ("linux", "macos", "windows")
-TIERS = ("scam", "admin", "builtin", "other")
+TIERS = ("scam", "admin", "builtin", "desktop", "other")
 # Catalogue field -> key type a collector emits for it, per platform.
 FIELDS: dict[str, dict[str, str]] = {
     "linux": {"packages": PKG, "exe": EXE, "units": UNIT, "paths": PATH, "traces": PATH},
@@ -29,7 +29,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "windows": {"exe": EXE, "services": UNIT, "paths": PATH, "traces": PATH},
 }
 TOOL_KEYS = {"id", "name", "tier", "nbk", "lolrmm", "names", "website", "linux", "macos", "windows",
-             "android", "listen", "weak", "rustdesk"}
+             "android", "listen", "weak", "rustdesk", "sources"}
 
 
 class CatalogueError(Exception):
@@ -95,6 +95,8 @@ def validate(data: Any) -> list[str]:
         android = t.get("android") or {}
         if set(android) - {"controlled", "viewer"}:
             problems.append(f"{where}: android has only controlled/viewer")
+        if not all(isinstance(s, str) and s for s in t.get("sources", [])):
+            problems.append(f"{where}: sources must be a list of strings")
         if not all(isinstance(p, int) and 0 < p < 65536 for p in t.get("listen", [])):
             problems.append(f"{where}: listen must be TCP port numbers")
     if data.get("tool_count") != len(data["tools"]):
@@ -156,8 +158,9 @@ class Index:
                                                         ("viewer", t.android_viewer)) for p in ps]
             if t.rustdesk:
                 entries.append((RDAPP, "rustdesk", t.rustdesk))
+            entries += [(NAME, fld, v) for key, fld, v in entries if key == EXE]
             for key, fld, value in entries:
-                ref = Ref(t.id, fld, value, value in t.weak)
+                ref = Ref(t.id, fld, value, value in t.weak or key == NAME)
                 low = value.lower()
                 if "*" in low and key != PATH:
                     self.globs.setdefault(key, []).append((re.compile(fnmatch.translate(low)), ref))

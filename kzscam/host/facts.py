@@ -36,9 +36,11 @@ class Kind(StrEnum):
     SCREEN_CAPTURE = "screen-capture"  # Android: capturing the screen right now
 
 
-# Key types: how a fact's identifiers are matched against catalogue fields.
-PKG, EXE, UNIT, BUNDLE, APPNAME, PATH, ANDROID, RDAPP = (
-    "pkg", "exe", "unit", "bundle", "app", "path", "android", "rdapp")
+# Key types: how a fact's identifiers are matched against catalogue fields. NAME is a program
+# file known only by its name (any package may ship a `meshagent` script): it matches the
+# catalogue's executables as weak evidence, never enough for a confident finding on its own.
+PKG, EXE, UNIT, BUNDLE, APPNAME, PATH, ANDROID, RDAPP, NAME = (
+    "pkg", "exe", "unit", "bundle", "app", "path", "android", "rdapp", "name")
 
 
 @dataclass(frozen=True, slots=True)

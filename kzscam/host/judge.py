@@ -132,8 +132,10 @@ def _result(tool: Tool, items: list[tuple[Fact, list[Ref]]], allow: frozenset[st
     all_refs = [r for _, refs in items for r in refs]
     viewer_only = bool(all_refs) and all(r.field == "viewer" for r in all_refs)
     allowed = tool.id in allow or tool.name.lower() in allow
-    verdict = Verdict.SAFE if allowed or viewer_only else _verdict(states[0], confident)
-    hits = _hits(tool, states[0], confident, ports, fork, viewer_only, allowed)
+    off = tool.tier == "desktop" and not ACTIVE & set(states)  # desktop sharing, switched off
+    verdict = Verdict.SAFE if allowed or viewer_only or off else _verdict(states[0], confident)
+    hits = (Hit("host.desktop_sharing_off", params={"tool": tool.name}),) if off and not allowed \
+        else _hits(tool, states[0], confident, ports, fork, viewer_only, allowed)
     evidence = tuple(sorted(dict.fromkeys(f for f, _ in items),
                             key=lambda f: (STATES.index(state_of(f, [])), f.value)))
     return ToolResult(tool, states[0], tuple(states), evidence, conf, verdict, hits, allowed, ports)

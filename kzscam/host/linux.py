@@ -8,10 +8,11 @@ from `procs` on a live host.
 from __future__ import annotations
 
 import posixpath
+import re
 import sqlite3
 from urllib.parse import quote
 
-from kzscam.host.facts import EXE, PATH, PKG, RDAPP, UNIT, Collected, Fact, Kind, exe_key
+from kzscam.host.facts import EXE, NAME, PATH, PKG, RDAPP, UNIT, Collected, Fact, Kind, exe_key
 from kzscam.host.fs import Target, Tree, program_names
 
 BIN_DIRS = ("usr/bin", "usr/sbin", "usr/local/bin", "usr/local/sbin", "snap/bin")
@@ -28,6 +29,11 @@ UNIT_DIRS = ("etc/systemd/system", "run/systemd/system", "usr/local/lib/systemd/
 WANTS_DIRS = ("etc/systemd/system", "etc/systemd/user", "~/.config/systemd/user")
 AUTOSTART_DIRS = ("etc/xdg/autostart", "~/.config/autostart")
 RPM_DBS = ("var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/rpmdb.sqlite")
+# Where pip and npm put their commands: a name there is checked for a language wrapper.
+LOCAL_BIN = ("usr/local/bin", "usr/local/sbin")
+# The launcher pip writes for a console script (`from meshagent.cli.cli import app` ...).
+PIP_WRAPPER = re.compile(rb"\A#![^\n]*python[^\n]*\n(?:#[^\n]*\n)?import re\nimport sys\n"
+                         rb"from ([\w.]+) import \w+\n")
 
 
 def collect(target: Target) -> Collected:
@@ -103,19 +109,32 @@ def _flatpak_snap(tree: Tree, homes: list[str]) -> list[Fact]:
     return facts
 
 
+def _program_file(tree: Tree, rel: str, name: str, keys: tuple[tuple[str, str], ...]) -> Fact:
+    """A program in a shared bin dir, known by its name only (weak: see facts.NAME); pip's
+    console-script launchers name the Python module they run instead, and match nothing."""
+    head = tree.read(f"{rel}/{name}", 512) or b""
+    if m := PIP_WRAPPER.match(head):
+        return Fact(Kind.BINARY, name, tree.show(f"{rel}/{name}"),
+                    note=f"Python console script of {m.group(1).decode('ascii', 'replace')}")
+    return Fact(Kind.BINARY, name, tree.show(f"{rel}/{name}"), keys)
+
+
 def _binaries(tree: Tree, homes: list[str]) -> list[Fact]:
     """Executables by name in bin dirs, in /opt/<app>/ and in the user's download places."""
-    dirs = list(BIN_DIRS)
-    for app in tree.listdir("opt"):
-        dirs += [f"opt/{app}", f"opt/{app}/bin"]
     binary, download = Kind.BINARY, Kind.DOWNLOAD  # hot loops: thousands of names
     facts: list[Fact] = []
-    for rel in dirs:  # installed programs carry their plain names
-        facts += [Fact(binary, n, tree.show(f"{rel}/{n}"), ((EXE, n),)) for n in tree.listdir(rel)]
+    for rel in BIN_DIRS:  # installed programs carry their plain names
+        if rel in LOCAL_BIN:
+            facts += [_program_file(tree, rel, n, ((NAME, n),)) for n in tree.listdir(rel)]
+        else:
+            facts += [Fact(binary, n, tree.show(f"{rel}/{n}"), ((NAME, n),)) for n in tree.listdir(rel)]
+    for app in tree.listdir("opt"):  # /opt/<product>/: a folder of its own, more than a name
+        for rel in (f"opt/{app}", f"opt/{app}/bin"):
+            facts += [Fact(binary, n, tree.show(f"{rel}/{n}"), ((EXE, n),)) for n in tree.listdir(rel)]
     for rel in (d for pat in HOME_BIN_DIRS for d in tree.expand_home(pat, homes)):
         for name in tree.listdir(rel):  # AppImages and unpacked archives carry versions
-            keys = tuple((EXE, n) for n in sorted(program_names(name, windows=False)))
-            facts.append(Fact(binary, name, tree.show(f"{rel}/{name}"), keys))
+            keys = tuple((NAME, n) for n in sorted(program_names(name, windows=False)))
+            facts.append(_program_file(tree, rel, name, keys))
     for rel in _download_dirs(tree, homes):
         for name in tree.listdir(rel):
             if name.lower().endswith(INSTALLERS) or "." not in name:
@@ -199,7 +218,7 @@ def _units(tree: Tree, homes: list[str]) -> list[Fact]:
     seen: set[str] = set()
     for rel in (d for pat in UNIT_DIRS for d in tree.expand_home(pat, homes)):
         for name in tree.listdir(rel):
-            if not name.endswith(".service") or name in seen:
+            if not name.endswith((".service", ".socket")) or name in seen:
                 continue
             seen.add(name)
             keys = _unit_keys(name)

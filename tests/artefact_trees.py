@@ -1,0 +1,68 @@
+"""Install trees built from real artefacts (scripts/data/artefacts.json): the files a package,
+cask or manifest puts on disk, its package-database record, and the links that enable it.
+
+Only names and layout come from the artefacts; file contents are left empty except where the
+collector reads them (unit [Install] sections are not read; .desktop Exec= lines are).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTEFACTS = json.loads((ROOT / "scripts" / "data" / "artefacts.json").read_text(encoding="utf-8"))
+HOME = "home/anna"
+
+
+def _touch(root: Path, rel: str, text: str = "") -> None:
+    path = root / rel.lstrip("/")
+    if rel.endswith("/"):
+        path.mkdir(parents=True, exist_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def debian_records(role: str = "tool") -> list[dict[str, Any]]:
+    return [r for r in ARTEFACTS["debian"] if r["role"] == role]
+
+
+def startable(rec: dict[str, Any]) -> bool:
+    """A server that can be enabled on its own (not an add-on such as an X session script)."""
+    return bool(rec["units"] or rec["desktop_entries"]
+                or any("bin/" in f and not f.endswith("/") for f in rec["files"]))
+
+
+def debian_tree(root: Path, records: list[dict[str, Any]], enabled: bool = False) -> Path:
+    """A Debian root with these packages installed (dpkg status + their files); `enabled` adds
+    what `systemctl enable`, `update-rc.d` or the desktop's autostart switch would create."""
+    status = []
+    _touch(root, f"{HOME}/")
+    for rec in records:
+        status.append(f"Package: {rec['package']}\nStatus: install ok installed\n")
+        for f in rec["files"]:
+            entry = next((e for e in rec["desktop_entries"] if f.endswith("/" + e["desktop"])), None)
+            _touch(root, f, f"[Desktop Entry]\nType=Application\nExec={entry['exec']}\n" if entry else "")
+        if not enabled:
+            continue
+        linked = False
+        for unit, info in rec["units"].items():
+            for target in info["wanted_by"]:
+                base = "etc/systemd/system" if info["scope"] == "system" else f"{HOME}/.config/systemd/user"
+                name = unit.replace("@.", "@:1.")  # a template is enabled as an instance
+                _touch(root, f"{base}/{target}.wants/{name}")
+                linked = True
+        for f in rec["files"]:
+            if f.startswith("/etc/init.d/") and not f.endswith("/"):
+                _touch(root, f"etc/rc2.d/S01{f.rsplit('/', 1)[1]}")
+                linked = True
+        programs = [f for f in rec["files"] if "bin/" in f and not f.endswith("/")]
+        if not linked and (rec["desktop_entries"] or programs):  # started with the session
+            entry = next(iter(rec["desktop_entries"]), None)
+            program = entry["exec"] if entry else programs[0]
+            _touch(root, f"{HOME}/.config/autostart/{rec['package']}.desktop",
+                   f"[Desktop Entry]\nType=Application\nName={rec['package']}\nExec={program}\n")
+    _touch(root, "var/lib/dpkg/status", "\n".join(status))
+    return root
