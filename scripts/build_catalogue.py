@@ -24,6 +24,7 @@ ARTEFACTS = REPO / "scripts" / "data" / "artefacts.json"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from catalogue_curation import (  # noqa: E402  (a sibling script module)
+    ANDROID_FAMILIES,
     ARTEFACT_TIERS,
     ARTEFACT_TOOLS,
     DROP_FROM,
@@ -251,6 +252,10 @@ def _merge_artefacts(entries: list[dict[str, Any]], artefacts: dict[str, Any]) -
             entry.setdefault("sources", []).append(rec["source"])
     for tool_id, tier in ARTEFACT_TIERS.items():
         _tool_entry(entries, tool_id)["tier"] = tier
+    for tool_id, (packages, source) in ANDROID_FAMILIES.items():
+        entry = _tool_entry(entries, tool_id)
+        entry["android"].setdefault("controlled", []).extend(packages)
+        entry.setdefault("sources", []).append(source)
 
 
 def build(shared: Path) -> dict[str, Any]:

@@ -88,3 +88,16 @@ NOTES += [
     "`sources`. Desktop sharing shipped with GNOME/Cinnamon has tier `desktop`: shown when "
     "installed, alarming only when enabled.",
 ]
+# Android packages of one vendor's family that drive the screen for the main app, matched by the
+# vendor's namespace (each phone maker needs its own signed add-on). Ids seen in real device
+# setups: TeamViewer QuickSupport add-ons addon.universal, .samsung, .lg, .aosp, .huawei2; AnyDesk
+# control plugins adcontrol.ad1, .aosp, .aosp2.
+ANDROID_FAMILIES: dict[str, tuple[list[str], str]] = {
+    "teamviewer": (["com.teamviewer.quicksupport.addon.*"],
+                   "Google Play: TeamViewer QuickSupport add-ons com.teamviewer.quicksupport.addon.* "
+                   "(universal, samsung, lg, aosp, huawei2, ...), accessibility/system services "
+                   "that let QuickSupport control the screen"),
+    "anydesk": (["com.anydesk.adcontrol.*"],
+                "anydesk.com/downloads/android-plugin/<id>: AnyDesk control plugins "
+                "com.anydesk.adcontrol.* (ad1, aosp, aosp2, intel1, ...), per phone maker"),
+}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 
 from kzscam.host.facts import ANDROID, Collected, Fact, Kind
 
@@ -36,13 +37,22 @@ def run_adb(adb: str, serial: str | None, args: list[str]) -> str:
     return proc.stdout
 
 
+# `adb devices` states (adb's transport.cpp); "no permissions" carries its reason in brackets.
+STATES = ("no permissions", "unauthorized", "offline", "device", "recovery", "sideload",
+          "bootloader", "authorizing", "connecting", "rescue", "host", "unknown")
+
+
 def parse_devices(text: str) -> dict[str, str]:
-    """`adb devices` -> {serial: state} (device, unauthorized, offline, ...)."""
+    """`adb devices` -> {serial: state} (device, unauthorized, offline, no permissions ...)."""
     out: dict[str, str] = {}
     for line in text.splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and not line.startswith(("List of devices", "*")):
-            out[parts[0]] = parts[1]
+        if line.startswith(("List of devices", "*")) or not line.strip():
+            continue
+        serial, _, rest = line.strip().partition("\t") if "\t" in line else line.strip().partition(" ")
+        rest = rest.strip()
+        state = next((s for s in STATES if rest.startswith(s)), rest.split(" ", 1)[0])
+        if serial and state:
+            out[serial] = rest if state == "no permissions" else state
     return out
 
 
@@ -63,8 +73,18 @@ def pick_device(devices: dict[str, str], serial: str | None) -> str:
     if state == "unauthorized":
         raise AdbError(f"device {serial} has not authorised this computer: unlock the phone and "
                        "accept the USB debugging prompt")
+    if state.startswith("no permissions"):
+        raise AdbError(f"device {serial}: this computer may not open the phone's USB connection "
+                       "(adb says no permissions): on Linux install the udev rules (Debian/Ubuntu: "
+                       "sudo apt install android-sdk-platform-tools-common) and join the plugdev "
+                       "group, then reconnect the cable, run `adb kill-server` and accept the USB "
+                       "debugging prompt on the phone")
+    if state == "offline":
+        raise AdbError(f"device {serial} is offline: unlock the phone, reconnect the cable and "
+                       "accept the USB debugging prompt")
     if state != "device":
-        raise AdbError(f"device {serial} is {state}")
+        raise AdbError(f"device {serial} is in {state} mode, not running Android: restart it "
+                       "normally and try again")
     return serial
 
 
@@ -88,22 +108,33 @@ def parse_components(text: str) -> list[tuple[str, str]]:
 
 
 def parse_admins(text: str) -> list[str]:
-    """Packages of active device administrators in `dumpsys device_policy`."""
+    """Packages of active device administrators in `dumpsys device_policy`.
+
+    Android 5+ indents each admin ("pkg/.Receiver:") below its "Enabled Device Admins" header;
+    Android 4.x prints them at the header's own indent, so a component line at that depth still
+    belongs to the section."""
     admins: list[str] = []
     in_section, indent = False, 0
+    component = re.compile(r"([A-Za-z][\w.]*)/[\w.$]+:?$")
     for line in text.splitlines():
         stripped = line.strip()
         depth = len(line) - len(line.lstrip())
         if stripped.startswith(("Enabled Device Admins", "Active admins")):
             in_section, indent = True, depth
             continue
-        if in_section and stripped and depth <= indent:
+        m = component.match(stripped)
+        if in_section and stripped and depth <= indent and not (depth == indent and m):
             in_section = False
-        if in_section and (m := re.match(r"([A-Za-z][\w.]*)/[\w.$]+:?$", stripped)):
+        if in_section and m:
             admins.append(m.group(1))
-        for m in re.finditer(r"admin=ComponentInfo\{([\w.]+)/", line):
-            admins.append(m.group(1))
+        for m2 in re.finditer(r"admin=ComponentInfo\{([\w.]+)/", line):
+            admins.append(m2.group(1))
     return list(dict.fromkeys(admins))
+
+
+def parse_role_holders(text: str) -> list[str]:
+    """`cmd role get-role-holders ROLE` -> packages (one a line; empty when nobody holds it)."""
+    return [p for p in re.split(r"[;\s]+", text.strip()) if re.fullmatch(r"[A-Za-z][\w]*(\.[\w]+)+", p)]
 
 
 def parse_projection(text: str) -> list[str]:
@@ -113,6 +144,19 @@ def parse_projection(text: str) -> list[str]:
 
 def _fact(kind: Kind, pkg: str, where: str, note: str = "") -> Fact:
     return Fact(kind, pkg, where, ((ANDROID, pkg),), note=note)
+
+
+def _sms_apps(adb: str, serial: str, shell: Callable[..., str]) -> list[tuple[str, str]]:
+    """The default SMS app: a role since Android 10 (the old setting then reads `null`)."""
+    try:
+        holders = parse_role_holders(run_adb(adb, serial, ["shell", "cmd", "role", "get-role-holders",
+                                                           "android.app.role.SMS"]))
+    except AdbError:  # Android 9 and older have no `cmd role`
+        holders = []
+    if holders:
+        return [(p, "cmd role get-role-holders android.app.role.SMS") for p in holders]
+    sms = shell("settings", "get", "secure", "sms_default_application").strip()
+    return [(sms, "settings secure sms_default_application")] if sms and sms != "null" else []
 
 
 def collect(serial: str | None, adb: str | None = None) -> tuple[str, Collected]:
@@ -141,9 +185,8 @@ def collect(serial: str | None, adb: str | None = None) -> tuple[str, Collected]
     for name, kind in settings:
         for pkg, comp in parse_components(shell("settings", "get", "secure", name)):
             out.facts.append(_fact(kind, pkg, f"settings secure {name}", comp))
-    sms = shell("settings", "get", "secure", "sms_default_application").strip()
-    if sms and sms != "null":
-        out.facts.append(_fact(Kind.SMS, sms, "settings secure sms_default_application"))
+    for pkg, where in _sms_apps(adb, serial, shell):
+        out.facts.append(_fact(Kind.SMS, pkg, where))
     for pkg in parse_admins(shell("dumpsys", "device_policy")):
         out.facts.append(_fact(Kind.DEVICE_ADMIN, pkg, "dumpsys device_policy"))
     for pkg in parse_projection(shell("dumpsys", "media_projection")):

@@ -20,6 +20,32 @@ STORES = frozenset({
 })
 ACCESS = {Kind.ACCESSIBILITY: "accessibility", Kind.DEVICE_ADMIN: "device administrator",
           Kind.NOTIFICATIONS: "notification access", Kind.SMS: "default SMS app"}
+# Installers that are not a reviewed store but are not an unknown APK either: named in the
+# evidence so the user recognises them (the app still counts as installed outside a store).
+INSTALLER_NAMES = {
+    "org.fdroid.fdroid": "F-Droid", "org.fdroid.basic": "F-Droid Basic",
+    "com.aurora.store": "Aurora Store", "com.sec.android.easyMover": "Samsung Smart Switch",
+    "com.hihonor.phoneclone": "Honor Device Clone", "com.hicloud.android.clone": "Huawei Phone Clone",
+    "com.google.android.packageinstaller": "an APK file (package installer)",
+    "com.android.packageinstaller": "an APK file (package installer)",
+    "com.android.shell": "adb", "": "none recorded (adb or an APK file)",
+}
+
+
+def installer_name(installer: str) -> str:
+    """How the evidence names who installed an app."""
+    name = INSTALLER_NAMES.get(installer)
+    return f"{name} ({installer})" if name and installer else name or installer
+
+
+def _sideloaded_check(powers: list[str]) -> str:
+    """Accessibility lets an app tap and type for the user (remote control); with device-admin
+    (resists removal) or notification access (reads one-time codes) it is a takeover kit."""
+    if "accessibility" in powers and {"device administrator", "notification access"} & set(powers):
+        return "host.android_sideloaded_takeover"
+    if "accessibility" in powers:
+        return "host.android_sideloaded_control"
+    return "host.android_sideloaded_access"
 
 
 def listen_ports(catalogue: Catalogue) -> dict[int, list[str]]:
@@ -59,7 +85,6 @@ def host_hits(unmatched: Iterable[Fact], catalogue: Catalogue, facts: Iterable[F
         elif f.kind in ACCESS and f.value in inst and inst[f.value] not in STORES:
             access.setdefault(f.value, []).append(ACCESS[f.kind])
     for app, powers in sorted(access.items()):
-        what = ", ".join(dict.fromkeys(powers)) + f" (installer: {inst[app] or 'none'})"
-        hits.append(Hit("host.android_sideloaded_access", (Evidence(what, 0, len(what)),),
-                        {"app": app}))
+        what = ", ".join(dict.fromkeys(powers)) + f" (installer: {installer_name(inst[app])})"
+        hits.append(Hit(_sideloaded_check(powers), (Evidence(what, 0, len(what)),), {"app": app}))
     return tuple(hits)
