@@ -1,9 +1,9 @@
 """Extract install facts of remote-access tools from real artefacts into scripts/data/artefacts.json.
 
     python scripts/build_artefacts.py debian DEB... [--decoy DEB...]
-    python scripts/build_artefacts.py android FILE...         (captured adb outputs: kept as sources)
-    python scripts/build_artefacts.py cask RB...               (Homebrew Cask definitions)
-    python scripts/build_artefacts.py winget YAML... / scoop JSON...
+    python scripts/build_artefacts.py winget YAML...          (winget-pkgs installer manifests)
+    python scripts/build_artefacts.py scoop JSON...           (Scoop bucket manifests)
+    python scripts/build_artefacts.py cask RB...              (Homebrew Cask definitions)
 
 Each subcommand replaces its own section of the output and leaves the others, so the file can be
 rebuilt one platform at a time from whatever artefacts were fetched (`apt-get download`, a
@@ -24,6 +24,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "scripts" / "data" / "artefacts.json"
@@ -98,6 +99,68 @@ def debian(deb: Path, role: str) -> dict[str, Any]:
             "desktop_entries": autostart}
 
 
+def _yaml_values(text: str, key: str) -> list[str]:
+    """Every value of `key` in a winget manifest (flat scalars; quotes removed)."""
+    out = []
+    for m in re.finditer(rf"^\s*-?\s*{key}:\s*(.+?)\s*$", text, re.M):
+        out.append(m.group(1).strip().strip("'\""))
+    return out
+
+
+def _versionless(name: str, version: str) -> str:
+    """An installer name with its version as `*`: the next release has another number."""
+    for v in sorted({version, *(version.rsplit(".", k)[0] for k in (1, 2))}, key=len, reverse=True):
+        if v and v.count(".") >= 1 and v in name:
+            return name.replace(v, "*")
+    if len(version) > 3 and version.replace(".", "") in name:  # UltraVNC_1824.zip for 1.8.2.4
+        return name.replace(version.replace(".", ""), "*")
+    return re.sub(r"\d+(?:\.\d+)+", "*", name)
+
+
+def choco(path: Path) -> dict[str, Any]:
+    """A Chocolatey package script: the files it downloads and unpacks, the uninstall name."""
+    text = path.read_text(encoding="utf-8")
+    package = re.search(r"packageName\s*=\s*'([^']+)'", text)
+    files = [f.replace("\\", "/").rsplit("/", 1)[-1] for f in re.findall(r'File\s*=\s*"([^"]+)"', text)]
+    files += [u.rsplit("/", 1)[1] for u in re.findall(r"'(https?://[^']+)'", text)]
+    return {"source": f"Chocolatey package {package.group(1) if package else path.stem} ({path.name})",
+            "id": package.group(1) if package else path.stem,
+            "downloads": sorted({re.sub(r"\d+(?:\.\d+)+", "*", f) for f in files}),
+            "display_names": sorted(set(re.findall(r"-SoftwareName '([^']+)'", text))),
+            "install_dirs": []}
+
+
+def winget(path: Path) -> dict[str, Any]:
+    """Installer file names, product codes, uninstall names and install folders of a package."""
+    text = path.read_text(encoding="utf-8")
+    pid, version = _yaml_values(text, "PackageIdentifier")[0], _yaml_values(text, "PackageVersion")[0]
+    names = [unquote(u.rsplit("/", 1)[1]) for u in _yaml_values(text, "InstallerUrl")]
+    names += [f.rsplit("\\", 1)[-1] for f in _yaml_values(text, "RelativeFilePath")]
+    folders = _yaml_values(text, "DefaultInstallLocation")
+    folders += [m for c in _yaml_values(text, "Custom") for m in re.findall(r'--install "([^"]+)"', c)]
+    return {"source": f"winget-pkgs {pid} {version} ({path.name})", "id": pid,
+            "downloads": sorted({_versionless(n, version) for n in names}),
+            "products": sorted(set(_yaml_values(text, "ProductCode"))),
+            "display_names": sorted(set(_yaml_values(text, "DisplayName"))),
+            "install_dirs": sorted(set(folders))}
+
+
+def scoop(path: Path) -> dict[str, Any]:
+    """Download name, programs and the per-user folder of a Scoop manifest."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    arch = data.get("architecture", {})
+    urls = [data.get("url")] + [a.get("url") for a in arch.values() if isinstance(a, dict)]
+    urls = [u for x in urls for u in (x if isinstance(x, list) else [x]) if isinstance(u, str)]
+    names = {_versionless(unquote(u.split("#", 1)[0].rsplit("/", 1)[1]), data["version"]) for u in urls}
+    bins = data.get("bin") or []
+    bins = [b if isinstance(b, str) else b[0] for b in (bins if isinstance(bins, list) else [bins])]
+    exes = {b.rsplit("\\", 1)[-1] for b in bins} | {s[0] for s in data.get("shortcuts", [])}
+    app = path.stem
+    return {"source": f"Scoop Extras bucket/{path.name} {data['version']}", "id": app,
+            "downloads": sorted(names), "exe": sorted(e for e in exes if e.lower().endswith(".exe")),
+            "install_dirs": [f"%USERPROFILE%\\scoop\\apps\\{app}"]}
+
+
 def _load() -> dict[str, Any]:
     return json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {}
 
@@ -119,8 +182,21 @@ def main(argv: list[str] | None = None) -> int:
     deb.add_argument("debs", nargs="+", type=Path)
     deb.add_argument("--decoy", nargs="*", type=Path, default=[],
                      help="packages that must not be flagged (clients, libraries, ssh)")
+    win = sub.add_parser("winget", help="winget-pkgs *.installer.yaml manifests")
+    win.add_argument("manifests", nargs="+", type=Path)
+    sc = sub.add_parser("scoop", help="Scoop bucket manifests (*.json)")
+    sc.add_argument("manifests", nargs="+", type=Path)
+    sc.add_argument("--decoy", nargs="*", type=Path, default=[],
+                    help="ordinary programs that must not be flagged")
+    ch = sub.add_parser("choco", help="Chocolatey package scripts (*.ps1)")
+    ch.add_argument("manifests", nargs="+", type=Path)
     args = ap.parse_args(argv)
     data = _load()
+    if args.cmd in ("winget", "scoop", "choco"):
+        parse = {"winget": winget, "scoop": scoop, "choco": choco}[args.cmd]
+        records = [{**parse(p), "role": "tool"} for p in args.manifests]
+        records += [{**parse(p), "role": "decoy"} for p in getattr(args, "decoy", [])]
+        data[args.cmd] = sorted(records, key=lambda r: (r["role"], str(r["id"])))
     if args.cmd == "debian":
         records = [debian(p, "tool") for p in sorted(args.debs)]
         records += [debian(p, "decoy") for p in sorted(args.decoy)]

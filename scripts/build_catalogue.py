@@ -25,6 +25,7 @@ ARTEFACTS = REPO / "scripts" / "data" / "artefacts.json"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from catalogue_curation import (  # noqa: E402  (a sibling script module)
     ANDROID_FAMILIES,
+    ARTEFACT_GENERIC,
     ARTEFACT_TIERS,
     ARTEFACT_TOOLS,
     DROP_FROM,
@@ -239,6 +240,20 @@ def _debian_facts(entry: dict[str, Any], rec: dict[str, Any]) -> None:
             _add(entry, "linux", "paths", "/" + "/".join(parts))
 
 
+def _windows_facts(entry: dict[str, Any], rec: dict[str, Any]) -> None:
+    """Installer/download names, programs, uninstall product codes and names, install folders."""
+    for name in rec["downloads"] + [e for e in rec.get("exe", []) if "viewer" not in e.lower()]:
+        if name.lower() not in ARTEFACT_GENERIC and name.lower().endswith((".exe", ".msi", ".zip")):
+            _add(entry, "windows", "exe", name)
+    for code in rec.get("products", []):
+        _add(entry, "windows", "products", code)
+    for name in rec.get("display_names", []):
+        if name.lower() not in entry["names"]:
+            entry["names"].append(name.lower())
+    for folder in rec["install_dirs"]:
+        _add(entry, "windows", "paths", folder)
+
+
 def _merge_artefacts(entries: list[dict[str, Any]], artefacts: dict[str, Any]) -> None:
     """Facts read from real packages, casks and manifests, each tool naming its sources."""
     for kind, owners in ARTEFACT_TOOLS.items():
@@ -249,6 +264,8 @@ def _merge_artefacts(entries: list[dict[str, Any]], artefacts: dict[str, Any]) -
             entry = _tool_entry(entries, owners[key])
             if kind == "debian":
                 _debian_facts(entry, rec)
+            elif kind in ("winget", "scoop", "choco"):
+                _windows_facts(entry, rec)
             entry.setdefault("sources", []).append(rec["source"])
     for tool_id, tier in ARTEFACT_TIERS.items():
         _tool_entry(entries, tool_id)["tier"] = tier

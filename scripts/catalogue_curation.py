@@ -21,7 +21,11 @@ TIERS = {
 RUSTDESK_APPS = {"rustdesk": "RustDesk", "hoptodesk": "HopToDesk", "rudesktop": "RuDesktop"}
 # LOLRMM entries left out: not remote control of this computer and present on ordinary machines
 # (a screen reader for the blind, a file-sync client, the built-in RDP *client*).
-EXCLUDED = {"nvda", "yandex.disk", "mstsc"}
+EXCLUDED = {"nvda", "yandex.disk", "mstsc",
+            # SSH/SFTP clients and connection managers: they reach other machines and give nobody
+            # access to this one (ordinary admin tools; they were false flags on decoy disks).
+            "putty", "extraputty", "kitty", "putty_tray", "solar-putty", "superputty", "winscp",
+            "mremoteng"}
 # Names that say nothing on their own (system binaries, generic installer/agent names).
 GENERIC = {
     "dwm.exe", "mstsc.exe", "setup.exe", "installer.exe", "agent.exe", "agent32.exe", "agent64.exe",
@@ -55,7 +59,8 @@ NOTES = [
     "placeholders like <random>.exe, sentences, regex fragments, unknown %VARS%).",
     "Generic names dropped (dwm.exe, mstsc.exe, setup.exe, agent.exe, ...), as are paths present on "
     "every system (termsrv.exe, /var/log/system.log, *\\Yandex\\*).",
-    "Left out: nvda (screen reader), yandex.disk (file sync), mstsc (built-in RDP client).",
+    "Left out: nvda (screen reader), yandex.disk (file sync), mstsc (built-in RDP client), and the "
+    "SSH/SFTP clients and connection managers (PuTTY and its forks, KiTTY, WinSCP, mRemoteNG).",
     "Supplement: non-path values moved (unit names) or cleaned (parenthetical notes), AppImage "
     "pseudo-package and Android ids the research marks as likely wrong dropped.",
 ]
@@ -69,7 +74,22 @@ ARTEFACT_TOOLS: dict[str, dict[str, str]] = {
         "gnome-remote-desktop": "gnome_remote_desktop", "vino": "vino", "x11vnc": "x11vnc",
         "xrdp": "xrdp", "krfb": "krfb", "tightvncserver": "tightvnc", "gitso": "gitso",
     },
+    "winget": {
+        "AnyDeskSoftwareGmbH.AnyDesk": "anydesk", "GlavSoft.TightVNC": "tightvnc",
+        "Google.ChromeRemoteDesktopHost": "chrome_remote_desktop", "HopToDesk.HopToDesk": "hoptodesk",
+        "NoMachine.NoMachine": "nomachine", "Parsec.Parsec": "parsec", "RealVNC.VNCServer": "realvnc",
+        "RustDesk.RustDesk": "rustdesk", "Splashtop.SplashtopStreamer": "splashtop",
+        "TeamViewer.QuickSupport": "teamviewer", "TeamViewer.TeamViewer": "teamviewer",
+    },
+    "scoop": {
+        "airdroid": "airdroid", "anydesk": "anydesk", "parsec": "parsec", "rustdesk": "rustdesk",
+        "teamviewer": "teamviewer", "teamviewer-qs": "teamviewer", "tightvnc": "tightvnc",
+        "ultravnc": "ultravnc",
+    },
+    "choco": {"litemanager-server": "litemanager"},
 }
+# File names in manifests that say nothing on their own (TeamViewer's MSI inside its zip).
+ARTEFACT_GENERIC = {"update.msi", "setup.exe", "installer.exe"}
 # Tools known only from artefacts (no LOLRMM or research entry): name, tier, website.
 NEW_TOOLS: dict[str, tuple[str, str, str]] = {
     "wayvnc": ("wayvnc", "admin", "https://github.com/any1/wayvnc"),
@@ -81,12 +101,17 @@ NEW_TOOLS: dict[str, tuple[str, str, str]] = {
 }
 # Tools whose install facts now come from their real packages: judged like other admin tools
 # (LOLRMM alone left them at "other", i.e. low confidence on one kind of evidence).
-ARTEFACT_TIERS = {"x2go": "admin", "xpra": "admin"}
+ARTEFACT_TIERS = {"x2go": "admin", "xpra": "admin", "nomachine": "admin", "parsec": "admin",
+                  "supremo": "admin"}
 NOTES += [
     "Artefacts: Linux facts of Debian 12's remote-desktop servers read from the packages' own file "
     "lists, units and maintainer scripts (scripts/build_artefacts.py); each tool lists them under "
     "`sources`. Desktop sharing shipped with GNOME/Cinnamon has tier `desktop`: shown when "
     "installed, alarming only when enabled.",
+    "Artefacts: Windows installer and download names (versions as *), uninstall product codes "
+    "and names, default install folders from winget-pkgs installer manifests, Scoop Extras "
+    "manifests and a Chocolatey package script; NoMachine, Parsec and Supremo judged as admin "
+    "tools (real remote-desktop servers, not generic LOLRMM entries).",
 ]
 # Android packages of one vendor's family that drive the screen for the main app, matched by the
 # vendor's namespace (each phone maker needs its own signed add-on). Ids seen in real device

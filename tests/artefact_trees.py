@@ -66,3 +66,22 @@ def debian_tree(root: Path, records: list[dict[str, Any]], enabled: bool = False
                    f"[Desktop Entry]\nType=Application\nName={rec['package']}\nExec={program}\n")
     _touch(root, "var/lib/dpkg/status", "\n".join(status))
     return root
+
+
+def windows_records(role: str = "tool") -> list[dict[str, Any]]:
+    """winget, Scoop and Chocolatey records (remote-access tools, or ordinary decoy programs)."""
+    return [r for kind in ("winget", "scoop", "choco") for r in ARTEFACTS.get(kind, [])
+            if r.get("role", "tool") == role]
+
+
+def real_name(pattern: str) -> str:
+    """A download name as a browser saves it: the manifest's version glob filled in."""
+    return pattern.replace("*", "1.2.3")
+
+
+def windows_dir(root: Path, folder: str) -> Path:
+    """Where a manifest's install folder lies in a mounted C: drive (user anna)."""
+    rel = (folder.replace("\\", "/").replace("%ProgramFiles(x86)%", "Program Files (x86)")
+           .replace("%ProgramFiles%", "Program Files").replace("%USERPROFILE%", "Users/anna")
+           .replace("C:/", ""))
+    return root / rel

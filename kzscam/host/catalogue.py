@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kzscam.host.facts import ANDROID, APPNAME, BUNDLE, EXE, NAME, PATH, PKG, RDAPP, UNIT
+from kzscam.host.facts import ANDROID, APPNAME, BUNDLE, EXE, NAME, PATH, PKG, PRODUCT, RDAPP, UNIT
 
 PLATFORMS = ("linux", "macos", "windows")
 TIERS = ("scam", "admin", "builtin", "desktop", "other")
@@ -26,7 +26,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "linux": {"packages": PKG, "exe": EXE, "units": UNIT, "paths": PATH, "traces": PATH},
     "macos": {"bundles": BUNDLE, "receipts": PKG, "exe": EXE, "launchd": UNIT, "paths": PATH,
               "traces": PATH},
-    "windows": {"exe": EXE, "services": UNIT, "paths": PATH, "traces": PATH},
+    "windows": {"exe": EXE, "services": UNIT, "paths": PATH, "traces": PATH, "products": PRODUCT},
 }
 TOOL_KEYS = {"id", "name", "tier", "nbk", "lolrmm", "names", "website", "linux", "macos", "windows",
              "android", "listen", "weak", "rustdesk", "sources"}

@@ -41,6 +41,7 @@ class Kind(StrEnum):
 # catalogue's executables as weak evidence, never enough for a confident finding on its own.
 PKG, EXE, UNIT, BUNDLE, APPNAME, PATH, ANDROID, RDAPP, NAME = (
     "pkg", "exe", "unit", "bundle", "app", "path", "android", "rdapp", "name")
+PRODUCT = "product"  # Windows uninstall key name (an MSI product code or the vendor's own name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 Program Files and per-user program folders, Downloads/Desktop/Temp, Startup folders, Start Menu
 shortcuts, scheduled task files, Prefetch (programs that ran) and the catalogue's paths with
 %VARIABLES% expanded for every user. Registry evidence (services, Run keys, uninstall entries)
-is read only on a live Windows host, by `winreg_collector`.
+comes from `winreg` on a live host and from the hive files of a mounted disk (`hives`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,13 @@ import re
 
 from kzscam.host.facts import APPNAME, EXE, PATH, RDAPP, Collected, Fact, Kind, command_exe, exe_key
 from kzscam.host.fs import Target, Tree, program_names
+from kzscam.host.hives import OfflineRegistry
+from kzscam.host.winreg_collector import collect_registry
 
 PROGRAM_DIRS = ("Program Files", "Program Files (x86)")
 START_MENU = "Microsoft/Windows/Start Menu/Programs"
 RUNNABLE = (".exe", ".msi", ".bat", ".cmd", ".scr", ".com")
+DOWNLOADED = (*RUNNABLE, ".zip")  # portable builds come zipped (TeamViewerPortable.zip)
 
 
 def _vars(homes: list[str]) -> dict[str, list[str]]:
@@ -54,10 +57,10 @@ def _probe(tree: Tree, probes: tuple[str, ...], homes: list[str]) -> list[Fact]:
     return facts
 
 
-def _exe_facts(tree: Tree, rel: str, kind: Kind) -> list[Fact]:
+def _exe_facts(tree: Tree, rel: str, kind: Kind, suffixes: tuple[str, ...] = RUNNABLE) -> list[Fact]:
     facts: list[Fact] = []
     for name in tree.listdir(rel):
-        if name.lower().endswith(RUNNABLE):
+        if name.lower().endswith(suffixes):
             keys = tuple((EXE, n) for n in sorted(program_names(name, windows=True)))
             facts.append(Fact(kind, name, tree.show(f"{rel}/{name}"), keys))
     return facts
@@ -77,7 +80,11 @@ def _programs(tree: Tree, homes: list[str]) -> list[Fact]:
                     facts += _exe_facts(tree, f"{base}/{product}", Kind.BINARY)
     for h in homes:
         for sub in ("Downloads", "Desktop", "AppData/Local/Temp"):
-            facts += _exe_facts(tree, f"{h}/{sub}", Kind.DOWNLOAD)
+            facts += _exe_facts(tree, f"{h}/{sub}", Kind.DOWNLOAD, DOWNLOADED)
+        temp = f"{h}/AppData/Local/Temp"  # self-extracting tools run from a folder there
+        for name in tree.listdir(temp):  # (TeamViewer QuickSupport: %TEMP%\TeamViewer\)
+            if tree.is_dir(f"{temp}/{name}"):
+                facts += _exe_facts(tree, f"{temp}/{name}", Kind.DOWNLOAD)
     return facts
 
 
@@ -166,8 +173,12 @@ def collect(target: Target) -> Collected:
     out.add("prefetch", lambda: _prefetch(tree))
     out.add("RustDesk-style configs", lambda: _layouts(tree, homes))
     out.add("catalogue paths", lambda: _probe(tree, target.probes, homes))
+    if not target.live:  # a mounted disk: its hive files (live hosts use winreg instead)
+        registry = OfflineRegistry(tree, homes)
+        out.add("registry hives", lambda: collect_registry(registry).facts)
+        out.skipped += registry.skipped
+        if not registry.machine:
+            out.skipped.append("Windows registry: no SYSTEM or SOFTWARE hive under "
+                               "Windows/System32/config (services, Run keys, uninstall entries)")
     out.skipped[:0] = tree.skipped
-    if not target.live:
-        out.skipped.append("Windows registry (services, Run keys, uninstall entries): read only "
-                           "when kzscam runs on that Windows computer")
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kzscam.host.facts import APPNAME, UNIT, Collected, Fact, Kind, command_exe, exe_key
+from kzscam.host.facts import APPNAME, PRODUCT, UNIT, Collected, Fact, Kind, command_exe, exe_key
 
 UNINSTALL = r"Software\Microsoft\Windows\CurrentVersion\Uninstall"
 UNINSTALL_WOW = r"Software\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall"
@@ -80,7 +80,7 @@ def _uninstall(r: _Reader) -> list[Fact]:
                 name = v.get("DisplayName")
                 if not isinstance(name, str) or not name.strip():
                     continue
-                keys = [(APPNAME, name)]
+                keys = [(APPNAME, name), (PRODUCT, sub)]
                 icon = v.get("DisplayIcon")
                 if isinstance(icon, str) and icon:
                     keys.append(exe_key(command_exe(icon.split(",")[0])))
