@@ -161,6 +161,57 @@ def scoop(path: Path) -> dict[str, Any]:
             "install_dirs": [f"%USERPROFILE%\\scoop\\apps\\{app}"]}
 
 
+CASK_KEYS = ("launchctl", "quit", "pkgutil", "delete", "trash", "signal", "login_item", "rmdir",
+             "script", "kext", "early_script")
+
+
+def cask(path: Path) -> dict[str, Any]:
+    """What a Homebrew Cask says an install puts on a Mac: apps (and their target names),
+    installer packages, launchd labels, pkgutil receipts, bundle ids (`quit`, `signal`) and
+    the paths `uninstall delete` and `zap trash` remove."""
+    text = path.read_text(encoding="utf-8")
+    token = re.search(r'^cask "([^"]+)"', text, re.M)
+    version = re.search(r'^\s*version "([^"]+)"', text, re.M)
+    out: dict[str, list[str]] = {k: [] for k in ("apps", "pkgs", "launchd", "receipts", "bundles",
+                                                "paths", "names", "downloads")}
+    for m in re.finditer(r'^\s*app "([^"]+)"(?:,\s*target:\s*"([^"]+)")?', text, re.M):
+        out["apps"] += [a.rsplit("/", 1)[-1] for a in m.groups() if a]  # the bundle and its target
+    out["pkgs"] = [re.sub(r"#\{[^}]+\}", "*", p) for p in re.findall(r'^\s*pkg "([^"]+)"', text, re.M)]
+    out["names"] = re.findall(r'^\s*name "([^"]+)"', text, re.M)
+    url = re.search(r'^\s*url "([^"]+)"', text, re.M)
+    if url and re.search(r"\.(dmg|pkg|zip)$", url.group(1)):
+        out["downloads"].append(re.sub(r"#\{[^}]+\}", "*", url.group(1).rsplit("/", 1)[1]))
+    key = ""
+    for line in text.splitlines():
+        m = re.match(r"\s*(?:uninstall |zap )?(\w+):", line)
+        if m and m.group(1) in CASK_KEYS:
+            key = m.group(1)
+        elif re.match(r"\s*(end|\w+ \"|\w+ do)\b", line) and not line.strip().startswith('"'):
+            key = ""
+        for value in re.findall(r'"([^"#]+)"', line.split(":", 1)[1] if m and m.group(1) in CASK_KEYS
+                                else line):
+            value = value.removesuffix(" ()").strip()
+            if key == "launchctl":
+                out["launchd"].append(value)
+            elif key == "pkgutil":
+                out["receipts"].append(value)
+            elif key in ("quit", "signal") and "." in value:
+                out["bundles"].append(value)
+            elif key == "login_item":
+                out["names"].append(value)
+            elif key in ("delete", "trash") and value.startswith(("/", "~")):
+                out["paths"].append(value.rstrip("/"))
+    for p in out["paths"]:
+        if re.match(r"/Library/Launch(Daemons|Agents)/[^/*]+\.plist$", p):
+            out["launchd"].append(p.rsplit("/", 1)[1].removesuffix(".plist"))
+        if re.match(r"/Applications/[^/]+\.app$", p):
+            out["apps"].append(p.rsplit("/", 1)[1])
+    return {"source": f"homebrew-cask Casks/{path.stem[0]}/{path.name} "
+                      f"{version.group(1) if version else ''}".strip(),
+            "id": token.group(1) if token else path.stem,
+            **{k: sorted(set(v)) for k, v in out.items()}}
+
+
 def _load() -> dict[str, Any]:
     return json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {}
 
@@ -188,12 +239,16 @@ def main(argv: list[str] | None = None) -> int:
     sc.add_argument("manifests", nargs="+", type=Path)
     sc.add_argument("--decoy", nargs="*", type=Path, default=[],
                     help="ordinary programs that must not be flagged")
+    ck = sub.add_parser("cask", help="Homebrew Cask definitions (*.rb)")
+    ck.add_argument("manifests", nargs="+", type=Path)
+    ck.add_argument("--decoy", nargs="*", type=Path, default=[],
+                    help="ordinary apps that must not be flagged")
     ch = sub.add_parser("choco", help="Chocolatey package scripts (*.ps1)")
     ch.add_argument("manifests", nargs="+", type=Path)
     args = ap.parse_args(argv)
     data = _load()
-    if args.cmd in ("winget", "scoop", "choco"):
-        parse = {"winget": winget, "scoop": scoop, "choco": choco}[args.cmd]
+    if args.cmd in ("winget", "scoop", "choco", "cask"):
+        parse = {"winget": winget, "scoop": scoop, "choco": choco, "cask": cask}[args.cmd]
         records = [{**parse(p), "role": "tool"} for p in args.manifests]
         records += [{**parse(p), "role": "decoy"} for p in getattr(args, "decoy", [])]
         data[args.cmd] = sorted(records, key=lambda r: (r["role"], str(r["id"])))

@@ -254,6 +254,23 @@ def _windows_facts(entry: dict[str, Any], rec: dict[str, Any]) -> None:
         _add(entry, "windows", "paths", folder)
 
 
+def _cask_facts(entry: dict[str, Any], rec: dict[str, Any]) -> None:
+    """App bundles, bundle ids, launchd labels, receipts, installer names and paths of a cask."""
+    for app in rec["apps"]:
+        _add(entry, "macos", "paths", f"/Applications/{app}")
+        _add(entry, "macos", "exe", app.removesuffix(".app"))
+    for field, values in (("bundles", rec["bundles"]), ("launchd", rec["launchd"]),
+                          ("receipts", rec["receipts"]), ("exe", rec["downloads"] + rec["pkgs"])):
+        for value in values:
+            _add(entry, "macos", field, value)
+    for path in rec["paths"]:
+        if not path.startswith("/Library/Launch"):  # the jobs are matched by label
+            _add_path(entry, "macos", path)
+    for name in [*rec["names"], *(a.removesuffix(".app") for a in rec["apps"])]:
+        if name.isascii() and name.lower() not in entry["names"]:
+            entry["names"].append(name.lower())
+
+
 def _merge_artefacts(entries: list[dict[str, Any]], artefacts: dict[str, Any]) -> None:
     """Facts read from real packages, casks and manifests, each tool naming its sources."""
     for kind, owners in ARTEFACT_TOOLS.items():
@@ -266,6 +283,8 @@ def _merge_artefacts(entries: list[dict[str, Any]], artefacts: dict[str, Any]) -
                 _debian_facts(entry, rec)
             elif kind in ("winget", "scoop", "choco"):
                 _windows_facts(entry, rec)
+            elif kind == "cask":
+                _cask_facts(entry, rec)
             entry.setdefault("sources", []).append(rec["source"])
     for tool_id, tier in ARTEFACT_TIERS.items():
         _tool_entry(entries, tool_id)["tier"] = tier

@@ -87,6 +87,15 @@ ARTEFACT_TOOLS: dict[str, dict[str, str]] = {
         "ultravnc": "ultravnc",
     },
     "choco": {"litemanager-server": "litemanager"},
+    "cask": {
+        "airdroid": "airdroid", "anydesk": "anydesk", "awesun": "awesun",
+        "chrome-remote-desktop-host": "chrome_remote_desktop", "jump-desktop-connect": "jump_desktop",
+        "nomachine": "nomachine", "parsec": "parsec", "realvnc-connect": "realvnc",
+        "remotix-agent": "acronis_cyber_protect_remotix", "rustdesk": "rustdesk",
+        "screens-connect": "screens_connect", "splashtop-streamer": "splashtop",
+        "sunloginclient": "sunlogin", "supremo": "supremo", "teamviewer": "teamviewer",
+        "teamviewer-quicksupport": "teamviewer", "todesk": "todesk",
+    },
 }
 # File names in manifests that say nothing on their own (TeamViewer's MSI inside its zip).
 ARTEFACT_GENERIC = {"update.msi", "setup.exe", "installer.exe"}
@@ -98,11 +107,14 @@ NEW_TOOLS: dict[str, tuple[str, str, str]] = {
     "gnome_remote_desktop": ("GNOME Remote Desktop", "desktop",
                              "https://gitlab.gnome.org/GNOME/gnome-remote-desktop"),
     "vino": ("Vino (GNOME/Cinnamon desktop sharing)", "desktop", "https://gitlab.gnome.org/GNOME/vino"),
+    "screens_connect": ("Screens Connect", "admin", "https://edovia.com/en/screens-connect/"),
+    "awesun": ("AweSun (Oray)", "admin", "https://sunlogin.oray.com/"),
 }
 # Tools whose install facts now come from their real packages: judged like other admin tools
 # (LOLRMM alone left them at "other", i.e. low confidence on one kind of evidence).
 ARTEFACT_TIERS = {"x2go": "admin", "xpra": "admin", "nomachine": "admin", "parsec": "admin",
-                  "supremo": "admin"}
+                  "supremo": "admin", "jump_desktop": "admin", "acronis_cyber_protect_remotix": "admin",
+                  "sunlogin": "admin"}
 NOTES += [
     "Artefacts: Linux facts of Debian 12's remote-desktop servers read from the packages' own file "
     "lists, units and maintainer scripts (scripts/build_artefacts.py); each tool lists them under "
@@ -112,6 +124,9 @@ NOTES += [
     "and names, default install folders from winget-pkgs installer manifests, Scoop Extras "
     "manifests and a Chocolatey package script; NoMachine, Parsec and Supremo judged as admin "
     "tools (real remote-desktop servers, not generic LOLRMM entries).",
+    "Artefacts: macOS app bundles, bundle ids (uninstall quit/signal), launchd labels, pkgutil "
+    "receipts, installer names and uninstall/zap paths from Homebrew Cask definitions; Jump "
+    "Desktop, Remotix (Acronis Cyber Protect Connect) and Sunlogin judged as admin tools.",
 ]
 # Android packages of one vendor's family that drive the screen for the main app, matched by the
 # vendor's namespace (each phone maker needs its own signed add-on). Ids seen in real device

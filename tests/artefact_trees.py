@@ -85,3 +85,47 @@ def windows_dir(root: Path, folder: str) -> Path:
            .replace("%ProgramFiles%", "Program Files").replace("%USERPROFILE%", "Users/anna")
            .replace("C:/", ""))
     return root / rel
+
+
+def cask_records(role: str = "tool") -> list[dict[str, Any]]:
+    return [r for r in ARTEFACTS["cask"] if r["role"] == role]
+
+
+def _plist(path: Path, data: dict[str, Any]) -> None:
+    import plistlib
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(plistlib.dumps(data))
+
+
+def mac_tree(root: Path, rec: dict[str, Any], variant: str = "installed") -> Path:
+    """A Mac with one cask installed: its app bundles (bundle id from the cask's `quit`), the
+    pkgutil receipts and, for `boot`, its launchd jobs in /Library (RunAtLoad) or, for `user`,
+    a login agent in ~/Library/LaunchAgents running the app."""
+    (root / "Library").mkdir(parents=True, exist_ok=True)
+    (root / "Applications").mkdir(exist_ok=True)
+    (root / "Users/anna/Library").mkdir(parents=True, exist_ok=True)
+    apps = [a for a in rec["apps"] if not a.endswith("QS.app")] or rec["apps"]
+    program = ""
+    for app in apps:
+        stem = app.removesuffix(".app")
+        info: dict[str, Any] = {"CFBundleExecutable": stem, "CFBundleName": stem}
+        if rec["bundles"]:
+            info["CFBundleIdentifier"] = rec["bundles"][0]
+        _plist(root / "Applications" / app / "Contents/Info.plist", info)
+        program = program or f"/Applications/{app}/Contents/MacOS/{stem}"
+    for receipt in rec["receipts"]:
+        _plist(root / "var/db/receipts" / f"{receipt.replace('*', 'pkg')}.plist",
+               {"PackageIdentifier": receipt.replace("*", "pkg")})
+    if variant == "boot":
+        for label in rec["launchd"]:
+            label = label.replace("*", "1")
+            job = program or f"/Library/Application Support/{rec['id']}/{label}"
+            where = "LaunchAgents" if label.endswith(("agent", "user", "gui", "desktop")) else "LaunchDaemons"
+            _plist(root / "Library" / where / f"{label}.plist",
+                   {"Label": label, "ProgramArguments": [job], "RunAtLoad": True})
+    if variant == "user" and program:
+        label = f"local.{rec['id']}.login"
+        _plist(root / "Users/anna/Library/LaunchAgents" / f"{label}.plist",
+               {"Label": label, "ProgramArguments": [program, "--background"], "RunAtLoad": True})
+    return root

@@ -62,6 +62,21 @@ def _program(job: dict[str, Any]) -> str:
     return ""
 
 
+def _app_keys(tree: Tree, program: str) -> list[tuple[str, str]]:
+    """A job whose program lives in an app bundle belongs to that app: its name and bundle id
+    (read from the bundle's Info.plist in the same tree) identify the tool, whatever the
+    helper binary is called."""
+    if ".app/" not in program:
+        return []
+    bundle = program[: program.index(".app/") + 4]
+    stem = bundle.rsplit("/", 1)[-1][:-4]
+    keys = [(APPNAME, stem), (EXE, stem)]
+    info = read_plist(tree, f"{bundle.lstrip('/')}/Contents/Info.plist")
+    if isinstance(info.get("CFBundleIdentifier"), str):
+        keys.append((BUNDLE, info["CFBundleIdentifier"]))
+    return keys
+
+
 def _launchd(tree: Tree, homes: list[str]) -> list[Fact]:
     facts: list[Fact] = []
     for rel in (d for pat in LAUNCHD_DIRS for d in tree.expand_home(pat, homes)):
@@ -73,6 +88,7 @@ def _launchd(tree: Tree, homes: list[str]) -> list[Fact]:
             keys = [(UNIT, str(label)), (UNIT, name[:-6])]
             if program := _program(job):
                 keys.append(exe_key(program))
+                keys += _app_keys(tree, program)
             starts = bool(job.get("RunAtLoad") or job.get("KeepAlive")) and not job.get("Disabled")
             facts.append(Fact(Kind.SERVICE, str(label), tree.show(f"{rel}/{name}"),
                               tuple(dict.fromkeys(keys)), starts))
