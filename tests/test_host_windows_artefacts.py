@@ -88,6 +88,11 @@ SERVICES = {  # the services these tools install (name, program), as in their ca
     "anydesk": ("AnyDesk", r'"C:\Program Files (x86)\AnyDesk\AnyDesk.exe" --service'),
     "teamviewer": ("TeamViewer", r'"C:\Program Files\TeamViewer\TeamViewer_Service.exe"'),
     "rustdesk": ("RustDesk", r'"C:\Program Files\RustDesk\rustdesk.exe" --service'),
+    "tightvnc": ("tvnserver", r'"C:\Program Files\TightVNC\tvnserver.exe" -service'),
+    "realvnc": ("vncserver", r'"C:\Program Files\RealVNC\VNC Server\vncserver.exe" -service'),
+    "chrome_remote_desktop": ("chromoting", r'"C:\Program Files (x86)\Google\Chrome Remote Desktop'
+                                            r'\154.0.8037.40\remoting_host.exe" --type=daemon'),
+    "ultravnc": ("uvnc_service", r'"C:\Program Files\uvnc bvba\UltraVNC\winvnc.exe" -service'),
 }
 
 
@@ -151,3 +156,33 @@ def test_ordinary_programs_from_their_manifests_are_not_flagged(tmp_path: Path) 
             for exe in record["exe"]:
                 (target / exe).write_bytes(b"MZ")
     assert _tools(root) == {}
+
+
+TASK = """<?xml version="1.0" encoding="UTF-16"?>
+<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+  <Triggers><LogonTrigger><Enabled>true</Enabled></LogonTrigger></Triggers>
+  <Settings><Enabled>true</Enabled></Settings>
+  <Actions Context="Author"><Exec><Command>"{command}"</Command></Exec></Actions>
+</Task>
+"""
+
+
+EXE_RECORDS = [r for r in RECORDS if any(n.lower().endswith(".exe") for n in r["downloads"])]
+
+
+@pytest.mark.parametrize("record", EXE_RECORDS, ids=[r["id"] for r in EXE_RECORDS])
+def test_download_started_at_logon_is_dangerous(tmp_path: Path, record: dict) -> None:  # type: ignore[type-arg]
+    """The autostart variants: a scheduled task, or a Startup-folder shortcut, running the file
+    (MSI-only tools start through their service: see the SYSTEM hive tests)."""
+    tool = _owner(record)
+    name = next(real_name(n) for n in record["downloads"] if n.lower().endswith(".exe"))
+    task, startup = _disk(tmp_path / "task"), _disk(tmp_path / "startup")
+    command = rf"C:\Users\anna\Downloads\{name}"
+    (task / "Windows/System32/Tasks").mkdir(parents=True)
+    (task / "Windows/System32/Tasks" / "Updater").write_bytes(
+        TASK.format(command=command).encode("utf-16"))
+    menu = startup / "Users/anna/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Startup"
+    menu.mkdir(parents=True)
+    (menu / f"{name.rsplit('.', 1)[0]}.lnk").write_bytes(b"L\0\0\0")
+    assert _tools(task).get(tool) == ("dangerous", "autostart")
+    assert _tools(startup).get(tool) == ("dangerous", "autostart")
