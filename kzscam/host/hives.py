@@ -13,12 +13,38 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import BytesIO
 from typing import Any
 
 from kzscam.host.fs import Tree
 
 CONFIG = "Windows/System32/config"
 MAX_HIVE = 512 << 20  # regipy reads a hive into memory; real SOFTWARE hives stay well below
+
+
+class _InlineAwareStream(BytesIO):
+    """The hive bytes, for regipy. regipy reads `data_size` bytes for every value; for the
+    common small values (DWORDs, short strings) that size has its top bit set, which the format
+    uses to say "the data is in the offset field", so the read copies the rest of the hive each
+    time (15 s for the services of a real 11 MB SYSTEM hive). regipy then takes the inline data
+    from the offset field anyway, so such a read may return just those bytes."""
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        if size is not None and size >= 0x80000000:
+            size -= 0x80000000
+        return super().read(size)
+
+
+def _open_hive(path: str) -> Any:
+    """regipy's hive on the stream above (same bytes, same parse; only the wasteful reads go)."""
+    from regipy.registry import NKRecord, RegistryHive  # only offline Windows audits need it
+
+    hive = RegistryHive(path)  # type: ignore[no-untyped-call]
+    stream = _InlineAwareStream(hive._stream.getvalue())
+    hive._stream = stream
+    root_hbin = hive.get_hbin_at_offset()
+    hive.root = NKRecord(next(root_hbin.iter_cells(stream)), stream)
+    return hive
 
 
 @dataclass(frozen=True)
@@ -47,6 +73,7 @@ class OfflineRegistry:
             self.machine["software"] = (software, "")
         self._listed: dict[tuple[int, str], list[str]] = {}
         self._read: dict[tuple[int, str], list[tuple[str, Any]]] = {}
+        self._nodes: dict[tuple[int, str], Any] = {}  # key records met while listing a parent
         self.users: dict[str, Any] = {}
         for home in homes:
             hive = self._load(f"{home}/NTUSER.DAT")
@@ -54,8 +81,6 @@ class OfflineRegistry:
                 self.users[home.rsplit("/", 1)[-1]] = hive
 
     def _load(self, rel: str) -> Any:
-        from regipy.registry import RegistryHive  # imported only for offline Windows audits
-
         path = self.tree.regular(rel)
         if path is None:
             return None
@@ -63,7 +88,7 @@ class OfflineRegistry:
             if os.stat(path).st_size > MAX_HIVE:
                 self.skipped.append(f"{self.tree.show(rel)}: registry hive larger than 512 MiB (not read)")
                 return None
-            return RegistryHive(path)  # type: ignore[no-untyped-call]
+            return _open_hive(path)
         except Exception as exc:  # untrusted bytes: any parser error costs this hive only
             self.skipped.append(f"{self.tree.show(rel)}: not a readable registry hive "
                                 f"({type(exc).__name__})"[:300])
@@ -95,11 +120,18 @@ class OfflineRegistry:
             rest = [control_set, *rest[1:]]
         return self._key(file, rest, path)
 
-    @staticmethod
-    def _key(hive: Any, parts: list[str], shown: str) -> _Handle:
+    def _node(self, hive: Any, inner: str) -> Any:
+        """The key record at `inner`: remembered from its parent's listing (regipy's get_key
+        walks from the root and scans every sibling: 500 services would cost 500 walks)."""
+        memo = (id(hive), inner.lower())
+        if memo not in self._nodes:
+            self._nodes[memo] = hive.get_key(inner)
+        return self._nodes[memo]
+
+    def _key(self, hive: Any, parts: list[str], shown: str) -> _Handle:
         inner = "\\" + "\\".join(parts)
         try:
-            hive.get_key(inner)
+            self._node(hive, inner)
         except Exception:
             raise FileNotFoundError(shown) from None
         return _Handle(hive, inner)
@@ -110,7 +142,10 @@ class OfflineRegistry:
             return list(self.users)
         memo = (id(key.hive), key.path)
         if memo not in self._listed:
-            self._listed[memo] = [s.name for s in key.hive.get_key(key.path).iter_subkeys()]
+            children = list(self._node(key.hive, key.path).iter_subkeys())
+            for child in children:
+                self._nodes[(id(key.hive), f"{key.path.rstrip(chr(92))}\\{child.name}".lower())] = child
+            self._listed[memo] = [str(c.name) for c in children]
         return self._listed[memo]
 
     def EnumKey(self, key: _Handle, index: int) -> str:
@@ -122,7 +157,7 @@ class OfflineRegistry:
     def EnumValue(self, key: _Handle, index: int) -> tuple[str, Any, int]:
         memo = (id(key.hive), key.path)
         if memo not in self._read:
-            self._read[memo] = [] if key.hive is None else list(_values(key.hive.get_key(key.path)))
+            self._read[memo] = [] if key.hive is None else list(_values(self._node(key.hive, key.path)))
         values = self._read[memo]
         if index >= len(values):
             raise OSError("no more values")
