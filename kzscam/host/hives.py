@@ -42,8 +42,8 @@ def _open_hive(path: str) -> Any:
     hive = RegistryHive(path)  # type: ignore[no-untyped-call]
     stream = _InlineAwareStream(hive._stream.getvalue())
     hive._stream = stream
-    root_hbin = hive.get_hbin_at_offset()
-    hive.root = NKRecord(next(root_hbin.iter_cells(stream)), stream)
+    root_hbin = hive.get_hbin_at_offset()  # type: ignore[no-untyped-call]
+    hive.root = NKRecord(next(root_hbin.iter_cells(stream)), stream)  # type: ignore[no-untyped-call]
     return hive
 
 
