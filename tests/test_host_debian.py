@@ -78,3 +78,12 @@ def test_cli_exit_codes_on_gnome_sharing(tmp_path: Path) -> None:
     assert (tool["verdict"], tool["state"]) == ("dangerous", "autostart")
     assert {"kind": "service", "value": "gnome-remote-desktop.service", "enabled": True,
             "where": "/usr/lib/systemd/user/gnome-remote-desktop.service"} in tool["evidence"]
+
+
+def test_an_appimage_in_applications_is_still_an_install(tmp_path: Path) -> None:
+    """RustDesk's release AppImage kept in ~/Applications: a vendor's versioned release file is
+    more than a bare program name, so it stays a confident install."""
+    apps = tmp_path / "home/anna/Applications"
+    apps.mkdir(parents=True)
+    (apps / "rustdesk-1.4.6-x86_64.AppImage").write_bytes(b"\x7fELF")
+    assert _tools(tmp_path) == {"rustdesk": ("suspicious", "installed", "HOST-RA-004")}

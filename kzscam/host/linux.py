@@ -133,7 +133,9 @@ def _binaries(tree: Tree, homes: list[str]) -> list[Fact]:
             facts += [Fact(binary, n, tree.show(f"{rel}/{n}"), ((EXE, n),)) for n in tree.listdir(rel)]
     for rel in (d for pat in HOME_BIN_DIRS for d in tree.expand_home(pat, homes)):
         for name in tree.listdir(rel):  # AppImages and unpacked archives carry versions
-            keys = tuple((NAME, n) for n in sorted(program_names(name, windows=False)))
+            # A vendor's release file (rustdesk-1.2.3-x86_64.AppImage) is more than a bare name.
+            key = EXE if name.lower().endswith(".appimage") else NAME
+            keys = tuple((key, n) for n in sorted(program_names(name, windows=False)))
             facts.append(_program_file(tree, rel, name, keys))
     for rel in _download_dirs(tree, homes):
         for name in tree.listdir(rel):
