@@ -47,6 +47,19 @@ FOLDS = 5
 SCORING = ROOT / "kzscam" / "rules" / "scoring.toml"
 
 
+def left_out(row: dict[str, Any]) -> bool:
+    """A real message kept out of training (see NOT_TRAINED_SOURCE); still measured."""
+    return ((row["lang"], row["label"], row.get("scenario", "")) in NOT_TRAINED
+            or (row["label"] == "scam" and NOT_TRAINED_SOURCE in row.get("source", "")))
+
+
+def folds(rows: list[dict[str, Any]], is_real: list[bool]) -> dict[int, int]:
+    """Fold of each row: position in a content-sorted order within (language, label, origin)."""
+    order = sorted(range(len(rows)), key=lambda i: (lang_group(rows[i]), rows[i]["label"],
+                                                     is_real[i], rows[i]["text"]))
+    return {i: k % FOLDS for k, i in enumerate(order)}
+
+
 def lang_group(row: dict[str, Any]) -> str:
     return "kk" if row["lang"] in ("kk", "mixed") else row["lang"]
 
@@ -111,8 +124,7 @@ def main() -> int:
                     help="scoring.toml whose [[learned]] bands receive the chosen floors")
     args = ap.parse_args()
     real, _frozen, written = corpus(args.shared)
-    real = [r for r in real if (r["lang"], r["label"], r.get("scenario", "")) not in NOT_TRAINED
-            and not (r["label"] == "scam" and NOT_TRAINED_SOURCE in r.get("source", ""))]
+    real = [r for r in real if not left_out(r)]
     rows = real + written
     feats = [featurize(r["text"]) for r in rows]
     labels = [1 if r["label"] == "scam" else 0 for r in rows]
@@ -122,9 +134,7 @@ def main() -> int:
     # origin) group. Floors come from real legitimate messages only; written messages are scored
     # too, as a proxy where real ones are scarce (Kazakh scams), and reported apart.
     cv_scores = [0.0] * len(rows)
-    order = sorted(range(len(rows)), key=lambda i: (lang_group(rows[i]), rows[i]["label"],
-                                                     is_real[i], rows[i]["text"]))
-    fold_of = {i: k % FOLDS for k, i in enumerate(order)}
+    fold_of = folds(rows, is_real)
     for fold in range(FOLDS):
         train_i = [i for i in range(len(rows)) if fold_of[i] != fold]
         sub = [rows[i] for i in train_i]
