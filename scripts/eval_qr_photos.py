@@ -34,7 +34,6 @@ import argparse
 import hashlib
 import math
 import random
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -190,13 +189,16 @@ def _p(times: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(q * len(s)))]
 
 
-def evaluate(all_photos: list[Photo], options: ScanOptions, per_category: int) -> tuple[list[str], dict[str, float]]:
+def evaluate(all_photos: list[Photo], options: ScanOptions,
+             per_category: int, categories: tuple[str, ...] = CATEGORIES,
+             ) -> tuple[list[str], dict[str, float]]:
     labelled = [p for p in all_photos if p.expected is not None]
     negatives = [p for p in all_photos if p.expected is None]
     stats: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
     times: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     misses: list[str] = []
-    for category in CATEGORIES:
+    falses: list[str] = []
+    for category in categories:
         chosen = sorted(labelled, key=lambda p: _seed("pick", category, p.name))[:per_category]
         for i, p in enumerate(chosen):
             rng = random.Random(_seed(category, p.name))
@@ -209,8 +211,11 @@ def evaluate(all_photos: list[Photo], options: ScanOptions, per_category: int) -
             t0 = time.perf_counter()
             zx = {r.text for r in _zx(img)}
             t1 = time.perf_counter()
-            kz = {s.text for s in scan(LoadedImage(p.name, (img,), "PNG"), options).symbols}
+            kz_symbols = scan(LoadedImage(p.name, (img,), "PNG"), options).symbols
             t2 = time.perf_counter()
+            kz = {s.text for s in kz_symbols}
+            falses += [f"{category}:{p.name} {s.text!r:.60} ({s.method}, {s.decoder})"
+                       for s in kz_symbols if s.text not in allowed]
             s = stats[category]
             s["photos"] += 1
             s["codes"] += len(want)
@@ -221,12 +226,13 @@ def evaluate(all_photos: list[Photo], options: ScanOptions, per_category: int) -
                 times[category][who].append(dt * 1000)
             if not want <= kz:
                 misses.append(f"{category}:{p.name}")
-    for p in negatives:
+    for p in negatives if "no code" in categories or categories == CATEGORIES else []:
         t0 = time.perf_counter()
         zx = _zx(p.image)
         t1 = time.perf_counter()
         kz = scan(LoadedImage(p.name, (p.image,), "PNG"), options).symbols
         t2 = time.perf_counter()
+        falses += [f"no code:{p.name} {s.text!r:.60} ({s.method}, {s.decoder})" for s in kz]
         s = stats["no code"]
         s["photos"] += 1
         s["zx_false"] += len(zx)
@@ -260,6 +266,7 @@ def evaluate(all_photos: list[Photo], options: ScanOptions, per_category: int) -
         f"{_p(all_t['zx'], .5):.0f} / {_p(all_t['zx'], .9):.0f} | "
         f"{_p(all_t['kz'], .5):.0f} / {_p(all_t['kz'], .9):.0f} |")
     rows.append("")
+    rows.append("False reads by kzscam: " + ("; ".join(falses) if falses else "none") + ".")
     rows.append("Not fully read by kzscam: " + (", ".join(misses) if misses else "none") + ".")
     summary = {"codes": total["kz_codes"] / max(1, total["codes"]), "false": float(total["kz_false"]),
                "max_ms": max(all_t["kz"], default=0.0)}
@@ -272,6 +279,7 @@ def main() -> int:
     ap.add_argument("--test", type=Path, help="frozen test photos (scripts/qr_photos.py --out)")
     ap.add_argument("--split", choices=("tune", "test", "both"), default="both")
     ap.add_argument("--per-category", type=int, default=60, help="photos per category and split")
+    ap.add_argument("--only", help="comma-separated categories to run (while tuning)")
     ap.add_argument("--budget", type=float, default=4.0, help="scan-qr --budget (s)")
     a = ap.parse_args()
     options = ScanOptions(budget_s=a.budget)
@@ -291,7 +299,8 @@ def main() -> int:
         if not root.is_dir():
             print(f"{title}: {root} not found, skipped.\n")
             continue
-        rows, summary = evaluate(list(photos(root)), options, a.per_category)
+        cats = tuple(a.only.split(",")) if a.only else CATEGORIES
+        rows, summary = evaluate(list(photos(root)), options, a.per_category, cats)
         print(f"## {title}\n")
         print("\n".join(rows))
         print(f"\nslowest photo {summary['max_ms']:.0f} ms (budget {1000 * a.budget:.0f} ms)\n")
