@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kzscam.qr.loader import IMAGE_SUFFIXES, LoadedImage
 from kzscam.qr.pipeline import ScanOptions, scan
+from kzscam.qr.synth import damage, side_by_side
 
 CATEGORIES = ("nominal", "glare", "bright-spots", "shadow", "blurred", "perspective", "damaged",
               "multi")
@@ -108,70 +109,10 @@ def _code_box(p: Photo) -> tuple[float, float, float]:
 
 
 def degrade(p: Photo, category: str, rng: random.Random, other: Photo | None) -> Any:
-    import numpy as np
-    from PIL import Image, ImageFilter
-
-    img = p.image
-    w, h = img.size
-    cx, cy, side = _code_box(p)
-    module = side / p.modules
-    a = np.asarray(img, dtype=np.float32)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-
-    def spot(x: float, y: float, sigma: float, strength: float) -> None:
-        nonlocal a
-        g = np.exp(-((xx - x) ** 2 + (yy - y) ** 2) / (2 * sigma * sigma)) * strength
-        a = a + (255 - a) * np.clip(g, 0, 1)
-
-    def around(spread: float) -> tuple[float, float]:
-        return cx + rng.uniform(-spread, spread) * side, cy + rng.uniform(-spread, spread) * side
-
-    if category == "glare":
-        x, y = around(0.3)
-        spot(x, y, side * rng.uniform(0.15, 0.25), rng.uniform(0.75, 0.9))
-    elif category == "bright-spots":
-        for _ in range(rng.randint(3, 6)):
-            x, y = around(0.4)
-            spot(x, y, max(1.5, module * rng.uniform(0.8, 1.6)), 1.6)
-    elif category == "shadow":
-        angle = rng.uniform(0, math.pi)
-        nx, ny = math.cos(angle), math.sin(angle)
-        off = rng.uniform(-0.25, 0.25) * side
-        d = (xx - cx) * nx + (yy - cy) * ny - off
-        edge = max(1.0, module * 0.8)
-        a = a * (1 - (1 - rng.uniform(0.25, 0.4)) / (1 + np.exp(np.clip(-d / edge, -50, 50))))
-    elif category == "blurred":
-        return img.filter(ImageFilter.GaussianBlur(max(0.8, module * rng.uniform(0.3, 0.5))))
-    elif category == "perspective":
-        tilt = rng.uniform(0.15, 0.3)
-        d = tilt * h
-        quad = [(0, 0), (0, h), (w, h + d), (w, -d)]
-        if rng.random() < 0.5:  # the top edge shrinks instead of the right one
-            quad = [(-d * w / h, 0), (0, h), (w, h), (w + d * w / h, 0)]
-        flat = tuple(v for pt in quad for v in pt)
-        return img.transform((w, h), Image.Transform.QUAD, flat, Image.Resampling.BICUBIC,
-                             fillcolor=200)
-    elif category == "damaged":
-        from PIL import ImageDraw
-
-        out = img.copy()
-        draw = ImageDraw.Draw(out)
-        for _ in range(rng.randint(2, 3)):
-            x0, y0 = around(0.45)
-            angle = rng.uniform(0, math.pi)
-            length = side * rng.uniform(0.4, 0.8)
-            x1, y1 = x0 + length * math.cos(angle), y0 + length * math.sin(angle)
-            colour = rng.choice((20, 235))
-            draw.line((x0, y0, x1, y1), fill=colour, width=max(1, round(module * rng.uniform(0.7, 1.2))))
-        return out
-    elif category == "multi" and other is not None:
-        second = degrade(other, "glare", rng, None)
-        height = max(h, second.height)
-        canvas = Image.new("L", (w + second.width, height), 230)
-        canvas.paste(img, (0, 0))
-        canvas.paste(second, (w, 0))
-        return canvas
-    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L")
+    if category == "multi" and other is not None:
+        return side_by_side(p.image, damage(other.image, "glare", rng, _code_box(other),
+                                            other.modules))
+    return damage(p.image, category, rng, _code_box(p), p.modules)
 
 
 def _seed(*parts: str) -> int:

@@ -71,7 +71,7 @@ def to_image(array: Any) -> Image:
 
 def find_finders(gray: Any, limit: int = 60) -> list[Finder]:
     """Finder-pattern candidates in a uint8 array (dark-on-light and light-on-dark)."""
-    cv2, np = _cv()
+    cv2, _ = _cv()
     h, w = gray.shape
     found: list[Finder] = []
     for block in sorted({max(11, (min(w, h) // 24) | 1), max(11, (min(w, h) // 8) | 1)}):
@@ -185,8 +185,8 @@ def _orient(p: Finder, q: Finder, r: Finder) -> tuple[Finder, Finder, Finder]:
 
 
 def _clip(box: tuple[float, float, float, float], width: int, height: int) -> Box:
-    return (max(0, int(box[0])), max(0, int(box[1])), min(width, int(math.ceil(box[2]))),
-            min(height, int(math.ceil(box[3]))))
+    return (max(0, int(box[0])), max(0, int(box[1])), min(width, math.ceil(box[2])),
+            min(height, math.ceil(box[3])))
 
 
 def clahe(gray: Any, module: float) -> Any:
@@ -219,44 +219,66 @@ def sharpen(gray: Any, module: float) -> Any:
                    255).astype(np.uint8)
 
 
-def rectify(gray: Any, region: Region, target_module: float = 6.0) -> Any | None:
-    """Warp the symbol so its three finder centres sit on a square, modules `target_module` wide
-    (perspective from the parallelogram estimate of the fourth corner)."""
+def rectify(gray: Any, region: Region, target_module: float = 6.0) -> tuple[Any, Any] | None:
+    """Warp the symbol so its three finder centres sit on a square, modules `target_module` wide;
+    also the matrix back to the picture. The fourth corner is first guessed as a parallelogram's,
+    then, for versions with an alignment pattern, corrected by finding that pattern in the
+    first warp (under perspective the parallelogram guess is wrong by modules)."""
     if region.finders is None:
         return None
     cv2, np = _cv()
     c, a, b = region.finders
-    module = region.module
     across = (math.dist((c.x, c.y), (a.x, a.y)) + math.dist((c.x, c.y), (b.x, b.y))) / 2
-    span = across / module  # finder centre to finder centre, in modules (n - 7)
-    margin = 3.5 + 5  # finder centre to symbol edge, plus a quiet zone
-    side = (span + 2 * margin) * target_module
+    version = round((across / region.module + 7 - 17) / 4)
+    n = 17 + 4 * version if version >= 1 else across / region.module + 7
+    quiet = 5.0
+    side = int((n + 2 * quiet) * target_module)
     if side > 2400 or side < 40:
         return None
-    lo, hi = margin * target_module, (margin + span) * target_module
+
+    def at(u: float) -> float:  # module coordinate -> rectified pixel
+        return (u + quiet) * target_module
+
+    lo, hi = at(3.5), at(n - 3.5)
     src = np.array([[c.x, c.y], [a.x, a.y], [b.x, b.y], [a.x + b.x - c.x, a.y + b.y - c.y]],
                    dtype=np.float32)
     dst = np.array([[lo, lo], [hi, lo], [lo, hi], [hi, hi]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(src, dst)
-    size = int(side)
-    return cv2.warpPerspective(gray, matrix, (size, size), flags=cv2.INTER_CUBIC,
-                               borderMode=cv2.BORDER_REPLICATE)
+    out = cv2.warpPerspective(gray, matrix, (side, side), flags=cv2.INTER_CUBIC,
+                              borderMode=cv2.BORDER_REPLICATE)
+    if version >= 2:
+        found = _alignment(out, at(n - 6.5), target_module)
+        if found is not None:
+            back = np.linalg.inv(matrix)
+            point = cv2.perspectiveTransform(np.array([[found]], dtype=np.float32), back)[0][0]
+            src[3] = point
+            dst[3] = (at(n - 6.5), at(n - 6.5))
+            matrix = cv2.getPerspectiveTransform(src, dst)
+            out = cv2.warpPerspective(gray, matrix, (side, side), flags=cv2.INTER_CUBIC,
+                                      borderMode=cv2.BORDER_REPLICATE)
+    return out, np.linalg.inv(matrix)
 
 
-def rectify_matrix(region: Region, target_module: float = 6.0) -> Any | None:
-    """The inverse of `rectify`'s warp, to map corners found in the rectified crop back."""
-    if region.finders is None:
-        return None
+def _alignment(rect: Any, expected: float, module: float) -> tuple[float, float] | None:
+    """Centre of the bottom-right alignment pattern near where it should be, or None."""
     cv2, np = _cv()
-    c, a, b = region.finders
-    across = (math.dist((c.x, c.y), (a.x, a.y)) + math.dist((c.x, c.y), (b.x, b.y))) / 2
-    span = across / region.module
-    margin = 3.5 + 5
-    lo, hi = margin * target_module, (margin + span) * target_module
-    src = np.array([[c.x, c.y], [a.x, a.y], [b.x, b.y], [a.x + b.x - c.x, a.y + b.y - c.y]],
-                   dtype=np.float32)
-    dst = np.array([[lo, lo], [hi, lo], [lo, hi], [hi, hi]], dtype=np.float32)
-    return cv2.getPerspectiveTransform(dst, src)
+    t = max(1, round(module))
+    pattern = np.full((7 * t, 7 * t), 255, dtype=np.uint8)
+    pattern[t:6 * t, t:6 * t] = 0
+    pattern[2 * t:5 * t, 2 * t:5 * t] = 255
+    pattern[3 * t:4 * t, 3 * t:4 * t] = 0
+    reach = 5 * module
+    x0 = int(max(0, expected - reach - 3.5 * t))
+    x1 = int(min(rect.shape[1], expected + reach + 3.5 * t))
+    y1 = int(min(rect.shape[0], expected + reach + 3.5 * t))
+    window = rect[x0:y1, x0:x1]  # the search square is on the diagonal: same bounds for y
+    if window.shape[0] < pattern.shape[0] or window.shape[1] < pattern.shape[1]:
+        return None
+    scores = cv2.matchTemplate(window, pattern, cv2.TM_CCOEFF_NORMED)
+    _, best, _, (bx, by) = cv2.minMaxLoc(scores)
+    if best < 0.35:
+        return None
+    return (x0 + bx + 3.5 * t, x0 + by + 3.5 * t)
 
 
 def map_points(matrix: Any, points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:

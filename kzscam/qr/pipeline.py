@@ -15,6 +15,7 @@ import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from kzscam.qr.decoders import Candidate, Quad, Symbol, read_zbar, read_zxing, zbar_status
@@ -122,7 +123,7 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
             regions = _regions(gray, [])
             if regions:
                 result.passes.append("local")
-                found = clock.run(lambda: _local(gray, frame, regions or [], clock))
+                found = clock.run(partial(_local, gray, frame, regions, clock))
                 if found:
                     _merge(result.symbols, found)
                     return
@@ -203,25 +204,27 @@ def _local(gray: Image, frame: int, regions: list[Region], clock: _Clock) -> lis
     for region in regions:
         if not clock.allows(0.25):
             break
-        for sym in _repairs(arr, region, frame):
+        for sym in _repairs(arr, region, frame, clock.deadline):
             _merge(out, [sym])
             break
     return out
 
 
-def _repairs(arr: Any, region: Region, frame: int) -> Iterator[Symbol]:
+def _repairs(arr: Any, region: Region, frame: int, deadline: float) -> Iterator[Symbol]:
     """Decoded symbols from repaired versions of one region, most productive repair first."""
     from kzscam.qr import local
 
-    rect = local.rectify(arr, region)
-    if rect is not None:
-        back = local.rectify_matrix(region)
+    rectified = local.rectify(arr, region)
+    if rectified is not None:
+        rect, back = rectified
         rect_variants: list[tuple[Callable[[], Any], str, str]] = [
                 (lambda: rect, "LocalAverage", "rectified"),
                 (lambda: local.flatten(rect, 6.0), "LocalAverage", "rectified-flatten"),
                 (lambda: local.sharpen(rect, 6.0), "LocalAverage", "rectified-sharpen"),
                 (lambda: local.clahe(rect, 6.0), "LocalAverage", "rectified-clahe")]
         for repaired, binarizer, method in rect_variants:
+            if time.monotonic() > deadline:
+                return
             found, _ = read_zxing(local.to_image(repaired()), binarizer=binarizer, frame=frame)
             for s in found:
                 corners: Quad = local.map_points(back, s.corners)  # type: ignore[assignment]
@@ -248,6 +251,8 @@ def _repairs(arr: Any, region: Region, frame: int) -> Iterator[Symbol]:
             (lambda: local.sharpen(crop, module), "LocalAverage", "sharpen"),
             (lambda: crop, "GlobalHistogram", "crop")]
     for repaired, binarizer, method in variants:
+        if time.monotonic() > deadline:
+            return
         found, _ = read_zxing(local.to_image(repaired()), binarizer=binarizer, frame=frame)
         for s in found:
             yield s.mapped(scale, x0, y0, method=method)
@@ -317,7 +322,7 @@ def _confirm(image: Image, sym: Symbol) -> Symbol:
     from kzscam.qr import local
 
     try:
-        rect, back = local.unwarp(local.as_array(image), sym.corners)
+        rect, _ = local.unwarp(local.as_array(image), sym.corners)
     except ValueError:
         return sym
     for repaired in (rect, local.flatten(rect, 6.0)):
