@@ -91,7 +91,7 @@ def photos(root: Path) -> Iterator[Photo]:
                 corners = [(float(q.x), float(q.y)) for q in
                            (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
                 version = str((hit.extra or {}).get("Version", ""))
-                if version.isdigit() and str(hit.format).endswith("QRCode"):
+                if version.isdigit() and str(hit.format) == "QR Code":
                     modules = 17 + 4 * int(version)
             yield Photo(f"{folder.name}/{path.name}", gray, expected, corners, modules,
                         {r.text for r in reads})
@@ -109,7 +109,9 @@ def _code_box(p: Photo) -> tuple[float, float, float]:
 
 
 def degrade(p: Photo, category: str, rng: random.Random, other: Photo | None) -> Any:
-    if category == "multi" and other is not None:
+    if category == "multi":
+        if other is None:
+            return p.image
         return side_by_side(p.image, damage(other.image, "glare", rng, _code_box(other),
                                             other.modules))
     return damage(p.image, category, rng, _code_box(p), p.modules)
