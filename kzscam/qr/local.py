@@ -71,7 +71,7 @@ def to_image(array: Any) -> Image:
 
 def find_finders(gray: Any, limit: int = 60) -> list[Finder]:
     """Finder-pattern candidates in a uint8 array (dark-on-light and light-on-dark)."""
-    cv2, _ = _cv()
+    cv2, np = _cv()
     h, w = gray.shape
     found: list[Finder] = []
     for block in sorted({max(11, (min(w, h) // 24) | 1), max(11, (min(w, h) // 8) | 1)}):
@@ -81,14 +81,10 @@ def find_finders(gray: Any, limit: int = 60) -> list[Finder]:
             if hier is None:
                 continue
             links = hier[0]
-            for i, outer in enumerate(contours):
-                child = int(links[i][2])
-                if child < 0:
-                    continue
-                grandchild = int(links[child][2])
-                if grandchild < 0:
-                    continue
-                f = _finder(cv2, outer, contours[grandchild])
+            child = links[:, 2]
+            grandchild = np.where(child >= 0, links[np.maximum(child, 0), 2], -1)
+            for i in np.flatnonzero(grandchild >= 0):
+                f = _finder(cv2, contours[i], contours[int(grandchild[i])])
                 if f is not None and not any(math.dist((f.x, f.y), (g.x, g.y)) < g.size / 3
                                              for g in found):
                     found.append(f)

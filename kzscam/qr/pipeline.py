@@ -365,23 +365,29 @@ def _tiles(gray: Image, frame: int) -> list[Symbol]:
     return out
 
 
+# Elastic fitting is pure Python: about this many seconds per module of the symbol on an idle
+# core (measured: 0.2-0.4 s for a version 4 symbol). The first fit of an image is planned with it.
+_FIT_S_PER_CELL = 2.5e-4
+
+
 def _elastic(gray: Image, frame: int, candidates: list[tuple[int, Candidate]],
              deadline: float) -> list[Symbol]:
     from kzscam.qr.elastic import fit_modules, render
 
     tried: list[Candidate] = []
     out: list[Symbol] = []
+    per_cell = _FIT_S_PER_CELL  # a fit costs about this per module; refined by each fit
     for cand_frame, cand in candidates:
         if cand_frame != frame or any(_same_place(cand.corners, t.corners) for t in tried):
             continue
         tried.append(cand)
-        last = 0.0
+        cells = (17 + 4 * cand.version + 2) ** 2
         for mesh in (3, 4, 6):
-            if time.monotonic() + last > deadline:
+            if time.monotonic() + per_cell * cells > deadline:
                 return out
             started = time.monotonic()
             matrix = fit_modules(gray, cand, mesh)
-            last = time.monotonic() - started
+            per_cell = max(per_cell, (time.monotonic() - started) / cells)
             if matrix is None:
                 break
             found, _ = read_zxing(render(matrix), pure=True, frame=frame)
