@@ -25,7 +25,8 @@ expected nor read by zxing-cpp from the clean photo), time per photo (p50/p90). 
 one run; nothing is timed in the test suite.
 
 Usage: python scripts/eval_qr_photos.py --shared ../shared [--test DIR] [--split tune|test|both]
-       [--per-category N] [--budget 4] [--baseline-ladder]
+       [--per-category N] [--only CATEGORY,...] [--budget 4]
+(`make eval QR_PHOTOS=DIR` runs it with the test split.)
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import math
+import os
 import random
 import sys
 import time
@@ -219,9 +221,10 @@ def evaluate(all_photos: list[Photo], options: ScanOptions,
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
-    ap.add_argument("--test", type=Path, help="frozen test photos (scripts/qr_photos.py --out)")
+    ap.add_argument("--test", type=Path, default=os.environ.get("QR_PHOTOS") or None,
+                    help="frozen test photos (scripts/qr_photos.py --out); default $QR_PHOTOS")
     ap.add_argument("--split", choices=("tune", "test", "both"), default="both")
-    ap.add_argument("--per-category", type=int, default=60, help="photos per category and split")
+    ap.add_argument("--per-category", type=int, default=40, help="photos per category and split")
     ap.add_argument("--only", help="comma-separated categories to run (while tuning)")
     ap.add_argument("--budget", type=float, default=4.0, help="scan-qr --budget (s)")
     a = ap.parse_args()

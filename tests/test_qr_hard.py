@@ -164,3 +164,16 @@ def test_rectified_crop_of_a_blurred_photo_reads_directly() -> None:
 
 def test_corpus_photos_exist() -> None:
     assert Path(shared_path("corpus", "qr", "java-qrcode-1")).is_dir()
+
+
+def test_a_code_filling_the_photo_is_read_without_loading_opencv() -> None:
+    import subprocess
+    import sys
+
+    path = shared_path("corpus", "qr", "qrcode-3", "01.webp")
+    code = ("import sys; from pathlib import Path; from kzscam.qr.loader import Source, load; "
+            "from kzscam.qr.pipeline import scan; "
+            f"r = scan(load(Source('x', path=Path({str(path)!r})))); "
+            "print(len(r.symbols), 'cv2' in sys.modules, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "False", "False"]
