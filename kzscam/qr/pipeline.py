@@ -2,11 +2,13 @@
 
 Most images decode on the first zxing-cpp pass (about a millisecond). Only when nothing is found do
 we try what helps on real photos, cheapest and most productive first (order measured on the dev
-corpus by scripts/eval_qr.py): another binariser, libzbar, contrast stretch, upscaling of small
-images, blur against moire and halftone dots, downscaling, histogram equalisation, sharpening,
-overlapping tiles for small codes in big photos, and finally elastic grid fitting for codes on
-curved paper. Every result still passes a decoder's Reed-Solomon check, so retries add reads, not
-guesses.
+corpus by scripts/eval_qr.py): another binariser, libzbar, contrast stretch, local repairs of the
+regions holding finder patterns (kzscam.qr.local: rectification, highlight suppression,
+module-scale sharpening, CLAHE), upscaling of small images, blur against moire and halftone dots,
+downscaling, histogram equalisation, sharpening, overlapping tiles for small codes in big photos,
+and finally elastic grid fitting for codes on curved paper. After a read, the rest of the picture
+is searched for more codes. Every result still passes zxing-cpp's Reed-Solomon check (zbar reads
+are handed back to zxing-cpp to confirm), so retries add reads, not guesses.
 """
 
 from __future__ import annotations
