@@ -121,7 +121,7 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
     regions: list[Region] | None = None
     for step, (name, run) in enumerate(_retry_passes(gray, frame, use_zbar, candidates,
                                                      clock.deadline)):
-        if step == _CHEAP:
+        if step == _CHEAP and clock.allows():
             regions = _regions(gray, [])
             if regions:
                 result.passes.append("local")
