@@ -69,13 +69,18 @@ def to_image(array: Any) -> Image:
     return PILImage.fromarray(array, "L")
 
 
-def find_finders(gray: Any, limit: int = 60) -> list[Finder]:
-    """Finder-pattern candidates in a uint8 array (dark-on-light and light-on-dark)."""
+def find_finders(gray: Any, limit: int = 60, thorough: bool = True) -> list[Finder]:
+    """Finder-pattern candidates in a uint8 array: dark-on-light and light-on-dark at two
+    threshold scales, or (`thorough=False`, a quarter of the work) dark-on-light at one."""
     cv2, np = _cv()
     h, w = gray.shape
     found: list[Finder] = []
-    for block in sorted({max(11, (min(w, h) // 24) | 1), max(11, (min(w, h) // 8) | 1)}):
-        for inv in (cv2.THRESH_BINARY_INV, cv2.THRESH_BINARY):
+    blocks = sorted({max(11, (min(w, h) // 24) | 1), max(11, (min(w, h) // 8) | 1)})
+    polarities = (cv2.THRESH_BINARY_INV, cv2.THRESH_BINARY)
+    if not thorough:
+        blocks, polarities = blocks[:1], polarities[:1]
+    for block in blocks:
+        for inv in polarities:
             bw = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, inv, block, 4)
             contours, hier = cv2.findContours(bw, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
             if hier is None:

@@ -180,8 +180,11 @@ def _inside(point: tuple[float, float], q: tuple[tuple[float, float], ...], grow
     return True
 
 
-# Finder search runs on at most this many pixels per side (a finder is 7 modules: still found).
+# Finder search runs on at most this many pixels per side (a finder is 7 modules: still found):
+# thoroughly on pictures nothing was read from, quickly (a fraction of it) after a read, where it
+# runs on most photos and decides the median time per photo.
 _FINDER_SIDE = 1200
+_FINDER_SIDE_AFTER_READ = 640
 
 
 def _regions(gray: Image, done: Sequence[tuple[tuple[float, float], ...]]) -> list[Region]:
@@ -189,10 +192,11 @@ def _regions(gray: Image, done: Sequence[tuple[tuple[float, float], ...]]) -> li
     from kzscam.qr import local
 
     w, h = gray.size
-    scale = min(1.0, _FINDER_SIDE / max(w, h))
+    thorough = not done
+    scale = min(1.0, (_FINDER_SIDE if thorough else _FINDER_SIDE_AFTER_READ) / max(w, h))
     small = gray if scale == 1.0 else gray.resize((max(1, int(w * scale)), max(1, int(h * scale))))
     finders = [local.Finder(f.x / scale, f.y / scale, f.size / scale)
-               for f in local.find_finders(local.as_array(small))]
+               for f in local.find_finders(local.as_array(small), thorough=thorough)]
     finders = [f for f in finders if not any(_inside((f.x, f.y), q, 1.2) for q in done)]
     return local.group(finders, w, h)[:6]
 
