@@ -289,21 +289,6 @@ def map_points(matrix: Any, points: tuple[tuple[float, float], ...]) -> tuple[tu
     return tuple((float(x), float(y)) for x, y in out)
 
 
-def mask(gray: Any, quads: list[tuple[tuple[float, float], ...]]) -> Any:
-    """A copy with each decoded symbol painted over (in its surroundings' light tone), so a retry
-    on the rest of the picture does not find the same code again and again."""
-    cv2, np = _cv()
-    out = gray.copy()
-    light = int(np.percentile(gray, 90))
-    for q in quads:
-        cx = sum(p[0] for p in q) / len(q)
-        cy = sum(p[1] for p in q) / len(q)
-        grown = np.array([[cx + (x - cx) * 1.15, cy + (y - cy) * 1.15] for x, y in q],
-                         dtype=np.int32)
-        cv2.fillConvexPoly(out, grown, light)
-    return out
-
-
 def unwarp(gray: Any, quad: tuple[tuple[float, float], ...],
            target: int = 400) -> tuple[Any, Any]:
     """A located symbol (corners tl, tr, br, bl) warped into a square with a quiet zone; also the
