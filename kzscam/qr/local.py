@@ -76,7 +76,7 @@ def find_finders(gray: Any, limit: int = 60, thorough: bool = True) -> list[Find
     h, w = gray.shape
     found: list[Finder] = []
     blocks = sorted({max(11, (min(w, h) // 24) | 1), max(11, (min(w, h) // 8) | 1)})
-    polarities = (cv2.THRESH_BINARY_INV, cv2.THRESH_BINARY)
+    polarities: tuple[int, ...] = (cv2.THRESH_BINARY_INV, cv2.THRESH_BINARY)
     if not thorough:
         blocks, polarities = blocks[:1], polarities[:1]
     for block in blocks:
