@@ -16,7 +16,8 @@ help:
 	@echo "make demo    - create .venv, install kzscam, check the bundled sample messages"
 	@echo "make test    - install test dependencies (and system packages when root) and run the suite"
 	@echo "make lint    - ruff + mypy --strict"
-	@echo "make eval    - accuracy on ../shared/corpus (texts, URLs, QR images)"
+	@echo "make eval    - accuracy on ../shared/corpus (texts, URLs, QR images; QR_PHOTOS=DIR adds"
+	@echo "               the frozen hard-photo test split built by scripts/qr_photos.py)"
 	@echo "make bench   - speed and memory, written to docs/benchmarks.md"
 	@echo "make docs    - regenerate docs/rules.md and the compiled rule image from the rule files"
 	@echo "make model   - retrain the learned text detector from ../shared/corpus and training/"
@@ -61,6 +62,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 eval: $(STAMP)
+	@# QR_PHOTOS (optional) reaches scripts/eval_qr_photos.py through the environment.
 	@for s in scripts/eval_*.py; do echo "== $$s"; $(PY) $$s --shared $(SHARED) || exit 1; done
 
 bench: $(STAMP)

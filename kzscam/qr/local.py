@@ -1,0 +1,311 @@
+"""Local repairs for hard photos: find finder patterns, then fix each code region at its own scale.
+
+zxing-cpp binarises the whole picture with one rule; a glare patch, a bright reflection, a cast
+shadow or defocus defeats that rule only where it falls. Here we look for the QR finder patterns
+(three nested squares, found as a 3-level contour nesting in an adaptively thresholded image, in
+both polarities), group them into likely symbols, and hand zxing-cpp repaired crops of those
+regions: local contrast normalisation (CLAHE), highlight suppression (stretch between the local
+black and white levels measured at the module scale), sharpening at the module scale, and a
+perspective rectification that maps the three finder centres onto a square. zxing-cpp decodes
+every repaired crop with its Reed-Solomon check, so a repair can add reads but never invents a
+payload.
+
+The finder search doubles as a cheap test of whether anything code-like is in the picture: the
+retry ladder stops early when there is none.
+
+OpenCV (opencv-python-headless) and numpy are imported on first use only: commands and images
+that never reach the retries do not pay for them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom
+
+
+@dataclass(frozen=True)
+class Finder:
+    """One finder pattern: centre and outer width (7 modules) in image pixels."""
+
+    x: float
+    y: float
+    size: float
+
+
+@dataclass(frozen=True)
+class Region:
+    """A likely symbol: a crop box, the module size, and the three finders when known
+    (corner, the one along the top edge, the one along the left edge)."""
+
+    box: Box
+    module: float
+    finders: tuple[Finder, Finder, Finder] | None = None
+
+
+@cache
+def _cv() -> tuple[Any, Any]:
+    import cv2
+    import numpy as np
+
+    cv2.setNumThreads(1)
+    return cv2, np
+
+
+def as_array(gray: Image) -> Any:
+    _, np = _cv()
+    return np.asarray(gray, dtype=np.uint8)
+
+
+def to_image(array: Any) -> Image:
+    from PIL import Image as PILImage
+
+    return PILImage.fromarray(array, "L")
+
+
+def find_finders(gray: Any, limit: int = 60, thorough: bool = True) -> list[Finder]:
+    """Finder-pattern candidates in a uint8 array: dark-on-light and light-on-dark at two
+    threshold scales, or (`thorough=False`, a quarter of the work) dark-on-light at one."""
+    cv2, np = _cv()
+    h, w = gray.shape
+    found: list[Finder] = []
+    blocks = sorted({max(11, (min(w, h) // 24) | 1), max(11, (min(w, h) // 8) | 1)})
+    polarities: tuple[int, ...] = (cv2.THRESH_BINARY_INV, cv2.THRESH_BINARY)
+    if not thorough:
+        blocks, polarities = blocks[:1], polarities[:1]
+    for block in blocks:
+        for inv in polarities:
+            bw = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, inv, block, 4)
+            contours, hier = cv2.findContours(bw, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
+            if hier is None:
+                continue
+            links = hier[0]
+            child = links[:, 2]
+            grandchild = np.where(child >= 0, links[np.maximum(child, 0), 2], -1)
+            for i in np.flatnonzero(grandchild >= 0):
+                f = _finder(cv2, contours[i], contours[int(grandchild[i])])
+                if f is not None and not any(math.dist((f.x, f.y), (g.x, g.y)) < g.size / 3
+                                             for g in found):
+                    found.append(f)
+                    if len(found) >= limit:
+                        return found
+    return found
+
+
+def _finder(cv2: Any, outer: Any, inner: Any) -> Finder | None:
+    area_o = cv2.contourArea(outer)
+    area_i = cv2.contourArea(inner)
+    if area_o < 49 or area_i <= 0:
+        return None
+    ratio = area_i / area_o
+    if not 0.06 <= ratio <= 0.45:  # 9/49 for a flat square pattern
+        return None
+    (cx, cy), (rw, rh), _ = cv2.minAreaRect(outer)
+    if min(rw, rh) <= 0 or max(rw, rh) / min(rw, rh) > 2.5:
+        return None
+    if cv2.contourArea(cv2.convexHull(outer)) > area_o * 1.35:  # not a solid ring
+        return None
+    m = cv2.moments(inner)
+    if m["m00"] <= 0:
+        return None
+    ix, iy = m["m10"] / m["m00"], m["m01"] / m["m00"]
+    size = math.sqrt(area_o)
+    if math.dist((ix, iy), (cx, cy)) > size * 0.2:
+        return None
+    return Finder(float(ix), float(iy), float(size))
+
+
+def group(finders: list[Finder], width: int, height: int) -> list[Region]:
+    """Likely symbols: triples of finders shaped like a QR code's corners, else lone finders."""
+    regions: list[Region] = []
+    used: set[int] = set()
+    triples: list[tuple[float, tuple[int, int, int]]] = []
+    n = len(finders)
+    for i in range(n):
+        for j in range(i + 1, n):
+            for k in range(j + 1, n):
+                fit = _triple_fit(finders[i], finders[j], finders[k])
+                if fit is not None:
+                    triples.append((fit, (i, j, k)))
+    for _, (i, j, k) in sorted(triples):
+        if {i, j, k} & used:
+            continue
+        used |= {i, j, k}
+        ordered = _orient(finders[i], finders[j], finders[k])
+        c, a, b = ordered
+        d = (a.x + b.x - c.x, a.y + b.y - c.y)
+        module = (c.size + a.size + b.size) / 21
+        pad = 8 * module
+        xs = [c.x, a.x, b.x, d[0]]
+        ys = [c.y, a.y, b.y, d[1]]
+        regions.append(Region(_clip((min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad),
+                                    width, height), module, ordered))
+    for idx, f in enumerate(finders):
+        if idx in used:
+            continue
+        # A lone finder: the symbol lies on one of its sides, up to about 40 modules away.
+        module = f.size / 7
+        reach = 40 * module
+        regions.append(Region(_clip((f.x - reach, f.y - reach, f.x + reach, f.y + reach),
+                                    width, height), module))
+    return regions
+
+
+def _triple_fit(p: Finder, q: Finder, r: Finder) -> float | None:
+    sizes = (p.size, q.size, r.size)
+    if max(sizes) > 2.2 * min(sizes):
+        return None
+    d = sorted((math.dist((p.x, p.y), (q.x, q.y)), math.dist((q.x, q.y), (r.x, r.y)),
+                math.dist((p.x, p.y), (r.x, r.y))))
+    leg1, leg2, hyp = d
+    if leg1 < 1.5 * max(sizes) or leg2 > 1.8 * leg1:
+        return None
+    ratio = hyp / math.hypot(leg1, leg2)
+    if not 0.85 <= ratio <= 1.15:
+        return None
+    if leg2 > 30 * max(sizes):  # finder centres at most ~170 modules apart
+        return None
+    return abs(ratio - 1) + abs(leg2 / leg1 - 1) + (max(sizes) / min(sizes) - 1)
+
+
+def _orient(p: Finder, q: Finder, r: Finder) -> tuple[Finder, Finder, Finder]:
+    """(corner, top-right, bottom-left) in reading order of the symbol."""
+    pts = [p, q, r]
+    best = max(range(3), key=lambda i: math.dist((pts[(i + 1) % 3].x, pts[(i + 1) % 3].y),
+                                                 (pts[(i + 2) % 3].x, pts[(i + 2) % 3].y)))
+    c = pts[best]
+    a, b = pts[(best + 1) % 3], pts[(best + 2) % 3]
+    cross = (a.x - c.x) * (b.y - c.y) - (a.y - c.y) * (b.x - c.x)
+    return (c, a, b) if cross > 0 else (c, b, a)
+
+
+def _clip(box: tuple[float, float, float, float], width: int, height: int) -> Box:
+    return (max(0, int(box[0])), max(0, int(box[1])), min(width, math.ceil(box[2])),
+            min(height, math.ceil(box[3])))
+
+
+def clahe(gray: Any, module: float) -> Any:
+    """Contrast-limited adaptive histogram equalisation with tiles a few modules wide."""
+    cv2, _ = _cv()
+    h, w = gray.shape
+    tiles = max(2, min(16, int(min(w, h) / max(8.0, module * 6))))
+    return cv2.createCLAHE(clipLimit=3.0, tileGridSize=(tiles, tiles)).apply(gray)
+
+
+def flatten(gray: Any, module: float) -> Any:
+    """Highlight and shadow suppression: stretch each pixel between the local black and white
+    levels, measured over a few modules, so a glare patch keeps its (faint) module contrast."""
+    cv2, np = _cv()
+    k = max(3, int(module * 3) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    white = cv2.GaussianBlur(cv2.dilate(gray, kernel), (0, 0), module * 2).astype(np.float32)
+    black = cv2.GaussianBlur(cv2.erode(gray, kernel), (0, 0), module * 2).astype(np.float32)
+    span = np.maximum(white - black, 12.0)
+    out = (gray.astype(np.float32) - black) / span * 255.0
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def sharpen(gray: Any, module: float) -> Any:
+    """Unsharp mask at the module scale (defocus spreads each module into its neighbours)."""
+    cv2, np = _cv()
+    sigma = max(0.8, module * 0.6)
+    blurred = cv2.GaussianBlur(gray, (0, 0), sigma)
+    return np.clip(gray.astype(np.float32) * 2.2 - blurred.astype(np.float32) * 1.2, 0,
+                   255).astype(np.uint8)
+
+
+def rectify(gray: Any, region: Region, target_module: float = 6.0) -> tuple[Any, Any] | None:
+    """Warp the symbol so its three finder centres sit on a square, modules `target_module` wide;
+    also the matrix back to the picture. The fourth corner is first guessed as a parallelogram's,
+    then, for versions with an alignment pattern, corrected by finding that pattern in the
+    first warp (under perspective the parallelogram guess is wrong by modules)."""
+    if region.finders is None:
+        return None
+    cv2, np = _cv()
+    c, a, b = region.finders
+    across = (math.dist((c.x, c.y), (a.x, a.y)) + math.dist((c.x, c.y), (b.x, b.y))) / 2
+    version = round((across / region.module + 7 - 17) / 4)
+    n = 17 + 4 * version if version >= 1 else across / region.module + 7
+    quiet = 5.0
+    side = int((n + 2 * quiet) * target_module)
+    if side > 2400 or side < 40:
+        return None
+
+    def at(u: float) -> float:  # module coordinate -> rectified pixel
+        return (u + quiet) * target_module
+
+    lo, hi = at(3.5), at(n - 3.5)
+    src = np.array([[c.x, c.y], [a.x, a.y], [b.x, b.y], [a.x + b.x - c.x, a.y + b.y - c.y]],
+                   dtype=np.float32)
+    dst = np.array([[lo, lo], [hi, lo], [lo, hi], [hi, hi]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(src, dst)
+    out = cv2.warpPerspective(gray, matrix, (side, side), flags=cv2.INTER_CUBIC,
+                              borderMode=cv2.BORDER_REPLICATE)
+    if version >= 2:
+        found = _alignment(out, at(n - 6.5), target_module)
+        if found is not None:
+            back = np.linalg.inv(matrix)
+            point = cv2.perspectiveTransform(np.array([[found]], dtype=np.float32), back)[0][0]
+            src[3] = point
+            dst[3] = (at(n - 6.5), at(n - 6.5))
+            matrix = cv2.getPerspectiveTransform(src, dst)
+            out = cv2.warpPerspective(gray, matrix, (side, side), flags=cv2.INTER_CUBIC,
+                                      borderMode=cv2.BORDER_REPLICATE)
+    return out, np.linalg.inv(matrix)
+
+
+def _alignment(rect: Any, expected: float, module: float) -> tuple[float, float] | None:
+    """Centre of the bottom-right alignment pattern near where it should be, or None."""
+    cv2, np = _cv()
+    t = max(1, round(module))
+    pattern = np.full((7 * t, 7 * t), 255, dtype=np.uint8)
+    pattern[t:6 * t, t:6 * t] = 0
+    pattern[2 * t:5 * t, 2 * t:5 * t] = 255
+    pattern[3 * t:4 * t, 3 * t:4 * t] = 0
+    reach = 5 * module
+    x0 = int(max(0, expected - reach - 3.5 * t))
+    x1 = int(min(rect.shape[1], expected + reach + 3.5 * t))
+    y1 = int(min(rect.shape[0], expected + reach + 3.5 * t))
+    window = rect[x0:y1, x0:x1]  # the search square is on the diagonal: same bounds for y
+    if window.shape[0] < pattern.shape[0] or window.shape[1] < pattern.shape[1]:
+        return None
+    scores = cv2.matchTemplate(window, pattern, cv2.TM_CCOEFF_NORMED)
+    _, best, _, (bx, by) = cv2.minMaxLoc(scores)
+    if best < 0.35:
+        return None
+    return (x0 + bx + 3.5 * t, x0 + by + 3.5 * t)
+
+
+def map_points(matrix: Any, points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+    cv2, np = _cv()
+    arr = np.array([points], dtype=np.float32)
+    out = cv2.perspectiveTransform(arr, matrix)[0]
+    return tuple((float(x), float(y)) for x, y in out)
+
+
+def unwarp(gray: Any, quad: tuple[tuple[float, float], ...],
+           target: int = 400) -> tuple[Any, Any]:
+    """A located symbol (corners tl, tr, br, bl) warped into a square with a quiet zone; also the
+    matrix back to the picture. ValueError for a degenerate quad."""
+    cv2, np = _cv()
+    if len(quad) != 4 or _area(quad) < 16:
+        raise ValueError("degenerate quadrilateral")
+    margin = target // 8
+    src = np.array(quad, dtype=np.float32)
+    dst = np.array([[margin, margin], [target - margin, margin], [target - margin, target - margin],
+                    [margin, target - margin]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(src, dst)
+    out = cv2.warpPerspective(gray, matrix, (target, target), flags=cv2.INTER_CUBIC,
+                              borderMode=cv2.BORDER_REPLICATE)
+    return out, np.linalg.inv(matrix)
+
+
+def _area(q: tuple[tuple[float, float], ...]) -> float:
+    return abs(sum(q[i][0] * q[(i + 1) % len(q)][1] - q[(i + 1) % len(q)][0] * q[i][1]
+                   for i in range(len(q)))) / 2
