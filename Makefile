@@ -19,7 +19,7 @@ help:
 	@echo "make eval    - accuracy on ../shared/corpus (texts, URLs, QR images; QR_PHOTOS=DIR adds"
 	@echo "               the frozen hard-photo test split built by scripts/qr_photos.py)"
 	@echo "make bench   - speed and memory, written to docs/benchmarks.md"
-	@echo "make docs    - regenerate docs/rules.md and the compiled rule image from the rule files"
+	@echo "make docs    - regenerate docs/rules.md from the rule files"
 	@echo "make model   - retrain the learned text detector from ../shared/corpus and training/"
 	@echo "make fuzz    - coverage-guided fuzzing of the image loader and chat readers (atheris)"
 
@@ -70,14 +70,12 @@ bench: $(STAMP)
 	$(PY) scripts/bench.py --shared $(SHARED) --out docs/benchmarks.md
 
 docs: $(STAMP)
-	$(PY) -m kzscam.rules.docgen --compiled
 	$(PY) -m kzscam.rules.docgen > docs/rules.md
 
 # Deterministic: the same data gives the same kzscam/data/text_model.json (a test checks it).
 model: $(STAMP)
 	$(PIP) install -q -e '.[train]'
 	$(PY) scripts/train_model.py --shared $(SHARED)
-	$(PY) -m kzscam.rules.docgen --compiled
 
 # Coverage-guided fuzzing (atheris) of the image loader and the chat readers, a few minutes each;
 # crash reproducers land in .fuzz/. FUZZ_SECONDS sets the time per target.

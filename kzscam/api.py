@@ -21,13 +21,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from kzscam.config import Config
 from kzscam.i18n import LANGS
 from kzscam.model import Report, Verdict
 
+if TYPE_CHECKING:
+    from kzscam.pipeline.qr import ImageScan
+    from kzscam.qr.loader import Limits, Source
+    from kzscam.qr.pipeline import ScanOptions
+
 __all__ = ["audit_host", "check_chat", "check_many", "check_screenshot", "check_text",
-           "check_url", "scan_qr"]
+           "check_url", "scan_payload", "scan_qr"]
 
 
 def _setup(lang: str | None, config: Config | None) -> tuple[str, Config]:
@@ -53,9 +59,10 @@ def check_text(text: str, *, lang: str | None = None, config: Config | None = No
                name: str = "message") -> Report:
     """Check one message: text rules, links (URL inspector), phones, cards; like `check-text`."""
     from kzscam.engine import get_engine
+    from kzscam.pipeline.text import check_text as pipeline
 
     chosen, config = _setup(lang, config)
-    return get_engine(config).check_text(_clean(text), name=_clean(name), lang=chosen)
+    return pipeline(get_engine(config), _clean(text), name=_clean(name), lang=chosen)
 
 
 def _check_one(item: tuple[str, str, Config]) -> Report:
@@ -83,31 +90,50 @@ def check_many(texts: Iterable[str], *, lang: str | None = None, config: Config 
                        on_lost=_not_checked)
 
 
-def check_url(url: str, *, lang: str | None = None, config: Config | None = None) -> Report:
-    """Check one link: which brand it imitates, look-alike letters, shorteners, downloads."""
+def check_url(url: str, *, lang: str | None = None, config: Config | None = None,
+              name: str | None = None) -> Report:
+    """Check one link: which brand it imitates, look-alike letters, shorteners, downloads.
+
+    The report is named `name`, else the link as displayed (invisible characters made visible).
+    """
+    from kzscam.pipeline.url import url_report
     from kzscam.url.display import visible
-    from kzscam.url.inspect import url_report
 
     chosen, config = _setup(lang, config)
     url = _clean(url)
-    return url_report(url, name=visible(url), lang=chosen, config=config)
+    return url_report(url, name=visible(url) if name is None else _clean(name), lang=chosen,
+                      config=config)
 
 
 def scan_qr(path: str | Path, *, lang: str | None = None, config: Config | None = None) -> Report:
-    """Decode every QR code in an image; each code is a part (``parts_key == "codes"``)."""
-    from kzscam.engine import get_engine
-    from kzscam.qr.analyze import image_report
-    from kzscam.qr.loader import ImageError, Source, load
-    from kzscam.qr.pipeline import scan
+    """Decode every QR code in an image; each code is a part (``parts_key == "codes"``).
+
+    Animations are sampled as `kzscam scan-qr` samples them; one without a code whose frames were
+    not all scanned is never "safe".
+    """
+    from kzscam.qr.loader import Source
 
     chosen, config = _setup(lang, config)
-    name = str(path)
-    try:
-        image = load(Source(name, path=Path(path)))
-    except ImageError as exc:
-        return _error(name, str(exc))
-    result = scan(image)
-    return image_report(name, image.size, result.symbols, get_engine(config), config, chosen)
+    return scan_image(Source(str(path), path=Path(path)), lang=chosen, config=config).report
+
+
+def scan_image(source: Source, *, lang: str | None = None, config: Config | None = None,
+               limits: Limits | None = None, options: ScanOptions | None = None) -> ImageScan:
+    """`scan_qr` for a loader `Source`, also returning the decoded image (for `--annotate`)."""
+    from kzscam.pipeline.qr import scan_image as pipeline
+
+    chosen, config = _setup(lang, config)
+    return pipeline(source, config, chosen, limits, options)
+
+
+def scan_payload(payload: str, *, lang: str | None = None, config: Config | None = None,
+                 name: str = "payload") -> Report:
+    """Judge a decoded QR payload string as `scan-qr --payload` does."""
+    from kzscam.engine import get_engine
+    from kzscam.qr.analyze import payload_report
+
+    chosen, config = _setup(lang, config)
+    return payload_report(_clean(payload), get_engine(config), config, chosen, name=_clean(name))
 
 
 def check_screenshot(path: str | Path, *, lang: str | None = None,
@@ -138,53 +164,50 @@ def check_screenshot(path: str | Path, *, lang: str | None = None,
 
 
 def _screenshot_codes(path: Path, lang: str, config: Config) -> Report | None:
-    from kzscam.engine import get_engine
-    from kzscam.qr.analyze import image_report
-    from kzscam.qr.loader import ImageError, Source, load
-    from kzscam.qr.pipeline import ScanOptions, scan
+    from kzscam.qr.loader import Source
+    from kzscam.qr.pipeline import ScanOptions
 
-    try:
-        image = load(Source(str(path), path=path))
-    except ImageError:
-        return None  # the OCR already read this image; a QR-only failure is not worth an error
-    result = scan(image, ScanOptions(retries=False))
-    return image_report(str(path), image.size, result.symbols, get_engine(config), config, lang)
+    scanned = scan_image(Source(str(path), path=path), lang=lang, config=config,
+                         options=ScanOptions(retries=False))
+    # The OCR already read this image; a QR-only failure is not worth an error.
+    return None if scanned.report.error is not None else scanned.report
 
 
 def check_chat(path: str | Path, *, lang: str | None = None, config: Config | None = None,
-               jobs: int = 1, all_messages: bool = False) -> Report:
+               jobs: int = 1, all_messages: bool = False, max_bytes: int | None = None,
+               stdin: IO[bytes] | None = None) -> Report:
     """Judge a Telegram (result.json) or WhatsApp (.txt/.zip) export as a conversation.
 
     Flagged messages are the parts (``parts_key == "messages"``); `details["senders"]` ranks
-    the senders; chain findings (CHAT-…) are the chat's own findings.
+    the senders; chain findings (CHAT-…) are the chat's own findings. `max_bytes` bounds the chat
+    text read; with `stdin`, the path ``-`` reads it. An export that cannot be read at all is a
+    report with `error` and no `message_count`; one that breaks off midway is judged as far as it
+    was read, with `error` set.
     """
     from kzscam.chat.analyse import check_chat as judge
-    from kzscam.chat.model import ChatError
+    from kzscam.chat.model import ChatError, Limits
 
     chosen, config = _setup(lang, config)
+    limits = Limits() if max_bytes is None else Limits(max_bytes=max_bytes)
     try:
         return judge(Path(path), config=config, lang=chosen, jobs=jobs,
-                     all_messages=all_messages, name=str(path))
+                     all_messages=all_messages, limits=limits, name=str(path), stdin=stdin)
     except ChatError as exc:
         return _error(str(path), str(exc))
 
 
 def audit_host(*, root: str | Path | None = None, platform: str | None = None,
-               lang: str | None = None, config: Config | None = None) -> Report:
-    """Remote-access tools on this computer (`root` None) or on a mounted disk or file tree.
+               lang: str | None = None, config: Config | None = None, adb: bool = False,
+               serial: str | None = None, allow: Iterable[str] = ()) -> Report:
+    """Remote-access tools on this computer (`root` None), a mounted disk or file tree, or a phone
+    over adb (`adb`, optionally the phone's `serial`).
 
-    Read-only: nothing is stopped or removed. Each tool is a part (``parts_key == "tools"``).
+    Read-only: nothing is stopped or removed. Each tool is a part (``parts_key == "tools"``);
+    `allow` adds tool ids the user manages to `config.allow_tools`.
     """
-    from kzscam.engine import get_engine
-    from kzscam.host import audit
-    from kzscam.host.catalogue import load_catalogue
-    from kzscam.host.judge import judge
-    from kzscam.host.report import host_report
+    from kzscam.pipeline.host import audit_host as pipeline
 
     chosen, config = _setup(lang, config)
-    if root is not None and not Path(root).is_dir():
-        return _error(str(root), "not a directory (root takes a mounted disk or a file tree)")
-    catalogue = load_catalogue()
-    facts = audit.gather(catalogue, None if root is None else str(root), platform)
-    return host_report(facts, judge(facts, catalogue, config.allow_tools), get_engine(config),
-                       chosen)
+    allowed = frozenset(a.strip().lower() for a in allow if a.strip())
+    return pipeline(config, chosen, root=None if root is None else Path(root), platform=platform,
+                    adb=adb, serial=serial, allow=allowed)

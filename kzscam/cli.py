@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from kzscam.exitcodes import ExitCode, OutputError, Terminated, WorkerLost
 from kzscam.output.safe import say
+from kzscam.output.streams import devnull_on, quiet_stdout
 
 # name -> (module, help). Each module defines `app`, a typer.Typer with one command (or a group).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -77,29 +78,6 @@ def _root(
     """kzscam: offline scam checker for Kazakhstan (messages, links, QR codes, remote access)."""
 
 
-def _quiet_stdout() -> None:
-    """The reader of our stdout went away (`| head`): silence the interpreter's final flush."""
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, ValueError, OSError):  # no stdout object, or it was closed
-        fd = 1
-    _devnull_on(fd)
-
-
-def _devnull_on(fd: int) -> None:
-    """Put /dev/null on descriptor `fd`, so that neither our writes nor a file opened later use it."""
-    try:
-        devnull = os.open(os.devnull, os.O_RDWR)
-    except OSError:
-        return
-    try:
-        if devnull != fd:
-            os.dup2(devnull, fd)
-            os.close(devnull)
-    except OSError:
-        pass
-
-
 def _standard_streams() -> bool:
     """Cope with standard streams closed by the caller (`>&-`, `2>&-`); False if stdout is closed.
 
@@ -108,12 +86,12 @@ def _standard_streams() -> bool:
     Either way /dev/null takes the descriptor, so no file opened later lands on 0, 1 or 2.
     """
     if sys.stderr is None:
-        _devnull_on(2)
+        devnull_on(2)
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as we do
     if sys.stdin is None:
-        _devnull_on(0)
+        devnull_on(0)
     if sys.stdout is None:
-        _devnull_on(1)
+        devnull_on(1)
         return False
     return True
 
@@ -150,7 +128,7 @@ def main() -> None:
         say(str(exc))
         code = ExitCode.INPUT_ERROR
     except BrokenPipeError:
-        _quiet_stdout()
+        quiet_stdout()
         code = ExitCode.OK
     except OSError as exc:
         # print() in a command (rules show, --version) when the disk is full or a size limit hit;
@@ -185,7 +163,7 @@ def run() -> NoReturn:
             stream.flush()
         except (BrokenPipeError, ValueError):  # reader gone, or the stream was closed
             if stream is sys.stdout:
-                _quiet_stdout()
+                quiet_stdout()
         except OSError as exc:  # disk full, file size limit: the report is incomplete
             if stream is sys.stdout:
                 _report_output_error(exc)
@@ -194,5 +172,5 @@ def run() -> NoReturn:
 
 
 def _report_output_error(exc: OSError) -> None:
-    _quiet_stdout()  # nothing more can be written there
+    quiet_stdout()  # nothing more can be written there
     say(f"cannot write the report: {exc.strerror or exc}")

@@ -9,12 +9,11 @@ from __future__ import annotations
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from kzscam.config import Config
-from kzscam.model import Evidence, Finding, Hit, Report, Severity, Verdict
-from kzscam.rules.loader import SNAPSHOT, Catalog, load_catalog
+from kzscam.model import Evidence, Finding, Hit, Severity, Verdict
+from kzscam.rules.loader import Catalog, load_catalog
 from kzscam.rules.matchers import TextMatcher, compile_text_rule
 from kzscam.rules.schema import Rule
 from kzscam.rules.table import PatternTable, Scan, csr
@@ -30,26 +29,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and not text[end - 1].isalnum():
         end -= 1
     return start, end
-
-
-MAX_URLS = 50
-_CACHED_URL_LEN = 2048  # longer links are inspected every time rather than kept alive in the cache
-
-
-def _inspect(url: str, allow_domains: frozenset[str]) -> tuple[Hit, ...]:
-    """URL inspector hits; a batch meets the same links again and again (one campaign, one link)."""
-    if len(url) > _CACHED_URL_LEN:
-        from kzscam.url.inspect import inspect_url
-
-        return tuple(inspect_url(url, allow_domains=allow_domains))
-    return _inspect_cached(url, allow_domains)
-
-
-@lru_cache(maxsize=4096)
-def _inspect_cached(url: str, allow_domains: frozenset[str]) -> tuple[Hit, ...]:
-    from kzscam.url.inspect import inspect_url
-
-    return tuple(inspect_url(url, allow_domains=allow_domains))
 
 
 class _SafeParams(dict[str, str]):
@@ -86,15 +65,9 @@ class Engine:
             if rule.check:
                 self.by_check.setdefault(rule.check, []).append(rule)
         text_rules = [r for r in catalog.rules if r.subject == "text" and not r.check]
-        snap = SNAPSHOT if config.rules_dir is None else {}
-        if snap and all(r.id in snap["matchers"] for r in text_rules):
-            self.table = PatternTable.from_snapshot(snap["table"])
-            self.text_matchers = [TextMatcher.from_snapshot(r, snap["matchers"][r.id])
-                                  for r in text_rules]
-        else:
-            self.table = PatternTable()
-            self.text_matchers = [compile_text_rule(r, self.table, catalog.lexicon)
-                                  for r in text_rules]
+        self.table = PatternTable()
+        self.text_matchers = [compile_text_rule(r, self.table, catalog.lexicon)
+                              for r in text_rules]
         self.table.freeze()
         # A rule is evaluated only when a term of its trigger pattern occurred (or it has none),
         # and only after a set test shows every pattern it requires occurred too.
@@ -212,11 +185,6 @@ class Engine:
             raise ValueError("inconsistent engine image")
         return engine
 
-    def snapshot(self) -> dict[str, Any]:
-        """The compiled structure, stored in the rule image so the next start skips compiling."""
-        return {"table": self.table.snapshot(),
-                "matchers": {tm.rule.id: tm.snapshot() for tm in self.text_matchers}}
-
     # -- stamping and scoring -------------------------------------------------------------------
     def _finding(self, rule: Rule, hit: Hit, lang: str) -> Finding:
         return Finding(
@@ -276,8 +244,8 @@ class Engine:
         return total, verdict
 
     # -- text --------------------------------------------------------------------------------------
-    def text_hits(self, text: str) -> TextOutcome:
-        """Run the text rules (and the URL inspector on extracted links) over one message."""
+    def match_text(self, text: str) -> TextOutcome:
+        """The text rules and the learned detector over one message (links: `kzscam.pipeline.text`)."""
         norm = normalize(text)
         entities = extract_all(text)
         kinds = {e.kind for e in entities}
@@ -316,7 +284,6 @@ class Engine:
                     evidence.append(ev)
             evidence.sort(key=lambda ev: ev.start)
             hits.append(Hit(tm.rule.id, tuple(evidence[:6])))
-        hits.extend(self._url_hits(text, entities))
         hits.extend(self._learned_hits(text, norm, kinds))
         return TextOutcome(hits, entities)
 
@@ -350,40 +317,6 @@ class Engine:
                 out.extend(Evidence(text[e.start : e.end], e.start, e.end)
                            for e in entities if e.kind == want)
         return out
-
-    def _url_hits(self, text: str, entities: list[Entity]) -> list[Hit]:
-        urls = [e for e in entities if e.kind == "url"]
-        if not urls:
-            return []
-        out: list[Hit] = []
-        seen: set[str] = set()
-        for ent in urls:
-            # A message with thousands of links must not produce thousands of findings: the first
-            # MAX_URLS distinct links are inspected (all are still listed in `urls`).
-            if ent.value in seen:
-                continue
-            seen.add(ent.value)
-            if len(seen) > MAX_URLS:
-                break
-            for hit in _inspect(ent.value, self.config.allow_domains):
-                # Evidence offsets of the inspector are relative to the URL; quote the link itself.
-                out.append(Hit(hit.check, (Evidence(text[ent.start : ent.end], ent.start, ent.end),),
-                               hit.params))
-        return out
-
-    def check_text(self, text: str, *, name: str, lang: str) -> Report:
-        """The full text pipeline for one message."""
-        outcome = self.text_hits(text)
-        findings = self.stamp(outcome.hits, lang)
-        score, verdict = self.score(findings)
-        urls = tuple(dict.fromkeys(e.value for e in outcome.entities if e.kind == "url"))
-        phones = tuple(dict.fromkeys(
-            e.value for e in outcome.entities
-            if e.kind == "phone" and e.value not in self.config.allow_phones
-        ))
-        return Report(input=name, verdict=verdict, score=score, findings=tuple(findings),
-                      urls=urls, phones=phones, text=text)
-
 
 _ENGINES: dict[Config, Engine] = {}
 _LOCK = threading.Lock()

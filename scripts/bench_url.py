@@ -108,7 +108,8 @@ def run(shared: Path) -> str:
     from urllib.parse import urlsplit
 
     from kzscam.config import Config
-    from kzscam.url.inspect import inspect_url, url_report
+    from kzscam.pipeline.url import url_report
+    from kzscam.url.inspect import inspect_url
 
     urls = generate_urls()
     inspect_url("https://warm.up/")  # loads the data once, as in any long run

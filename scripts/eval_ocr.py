@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kzscam.pipeline.text import check_text
+
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu",
              "/Library/Fonts", "C:/Windows/Fonts")
 THEMES: dict[str, dict[str, str]] = {
@@ -136,8 +138,8 @@ def evaluate_one(item: tuple[str, str, str]) -> Outcome:
         render_screenshot(text, theme).save(path)
         recognised = ocr_image(path)
     engine = get_engine(Config())
-    original = engine.check_text(text, name=ident, lang="en").verdict
-    read_back = engine.check_text(recognised, name=ident, lang="en").verdict
+    original = check_text(engine, text, name=ident, lang="en").verdict
+    read_back = check_text(engine, recognised, name=ident, lang="en").verdict
     # Characters misread: against everything the screenshot shows (contact name, text, time).
     shown = _norm(f"{SENDER} {text} {TIME}")
     return Outcome(ident, theme, original == read_back, edit_distance(shown, _norm(recognised)),

@@ -26,6 +26,7 @@ from splits import corpus, read_jsonl  # noqa: E402
 
 from kzscam.engine import Engine, get_engine  # noqa: E402
 from kzscam.model import Verdict  # noqa: E402
+from kzscam.pipeline.text import check_text  # noqa: E402
 
 LANGS = ("kk", "ru", "en")
 
@@ -38,7 +39,7 @@ def table(engine: Engine, rows: Iterable[dict[str, Any]]) -> dict[str, tuple[int
     """Per language: (scams, scams flagged, legit, legit flagged)."""
     acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for row in rows:
-        flagged = engine.check_text(row["text"], name="m", lang="en").verdict >= Verdict.SUSPICIOUS
+        flagged = check_text(engine, row["text"], name="m", lang="en").verdict >= Verdict.SUSPICIOUS
         for key in (lang_group(row), "all"):
             cell = acc[key]
             if row["label"] == "scam":

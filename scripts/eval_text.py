@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kzscam.pipeline.text import check_text
+
 FLAGGED = {"suspicious", "dangerous"}
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,7 +64,7 @@ def run_api(corpus: Path) -> list[dict[str, object]]:
         if not line.strip():
             continue
         row = json.loads(line)
-        rep = engine.check_text(row["text"], name=str(row["id"]), lang="en")
+        rep = check_text(engine, row["text"], name=str(row["id"]), lang="en")
         out.append({**{k: v for k, v in row.items() if k != "text"}, "verdict": rep.verdict.label,
                     "score": rep.score, "findings": [{"rule_id": f.rule_id} for f in rep.findings]})
     return out

@@ -17,6 +17,7 @@ from conftest import run_cli
 from kzscam import engine_cache
 from kzscam.config import Config
 from kzscam.engine import Engine
+from kzscam.pipeline.text import check_text
 from kzscam.rules.loader import load_catalog, packaged_digest
 
 MESSAGE = "Здравствуйте, это служба безопасности банка. Назовите код из SMS: http://kaspi-bonus.top"
@@ -195,7 +196,7 @@ def test_an_image_rebuilds_an_equal_engine(image: dict[str, Any]) -> None:
     assert without_trie(again) == without_trie(image)
     for text in (MESSAGE, "Сәлем! Мен Ұлттық банктен хабарласып тұрмын, SMS кодын айтыңыз",
                  "Install AnyDesk and tell me the 9-digit ID", "see you at 7"):
-        assert loaded.check_text(text, name="m", lang="kk") == fresh.check_text(
+        assert check_text(loaded, text, name="m", lang="kk") == check_text(fresh,
             text, name="m", lang="kk")
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from kzscam.engine import Engine, get_engine
 from kzscam.model import Verdict
+from kzscam.pipeline.text import check_text
 
 
 @pytest.fixture(scope="module")
@@ -244,23 +245,23 @@ REMOTE_REQUESTS: list[str] = [
 
 @pytest.mark.parametrize(("item", "text"), SCAMS, ids=[f"{s[0]}-{i}" for i, s in enumerate(SCAMS)])
 def test_concept_scam_is_flagged(engine: Engine, item: str, text: str) -> None:
-    report = engine.check_text(text, name="t", lang="en")
+    report = check_text(engine, text, name="t", lang="en")
     assert report.verdict >= Verdict.SUSPICIOUS, (item, report.score,
                                                   [f.rule_id for f in report.findings])
 
 
 @pytest.mark.parametrize(("item", "text"), LEGIT, ids=[f"{s[0]}-{i}" for i, s in enumerate(LEGIT)])
 def test_concept_look_alike_stays_below_suspicious(engine: Engine, item: str, text: str) -> None:
-    report = engine.check_text(text, name="t", lang="en")
+    report = check_text(engine, text, name="t", lang="en")
     assert report.verdict < Verdict.SUSPICIOUS, (item, report.score,
                                                  [f.rule_id for f in report.findings])
 
 
 @pytest.mark.parametrize("text", REMOTE_MENTIONS)
 def test_third_person_remote_tool_is_caution_at_most(engine: Engine, text: str) -> None:
-    assert engine.check_text(text, name="t", lang="en").verdict <= Verdict.CAUTION
+    assert check_text(engine, text, name="t", lang="en").verdict <= Verdict.CAUTION
 
 
 @pytest.mark.parametrize("text", REMOTE_REQUESTS)
 def test_remote_tool_with_code_request_is_dangerous(engine: Engine, text: str) -> None:
-    assert engine.check_text(text, name="t", lang="en").verdict == Verdict.DANGEROUS
+    assert check_text(engine, text, name="t", lang="en").verdict == Verdict.DANGEROUS

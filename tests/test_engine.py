@@ -7,6 +7,7 @@ from dataclasses import replace
 from kzscam.config import Config
 from kzscam.engine import get_engine
 from kzscam.model import Evidence, Finding, Hit, Severity, Verdict
+from kzscam.pipeline.text import check_text
 
 
 def _finding(rule_id: str, severity: Severity, *tags: str) -> Finding:
@@ -53,14 +54,14 @@ def test_stamp_binds_rule_texts_and_fills_placeholders() -> None:
 
 def test_disabled_rules_do_not_fire() -> None:
     text = "Open http://x.top/a.apk"
-    assert "TXT-ENT-001" in {f.rule_id for f in get_engine().check_text(text, name="m", lang="en").findings}
+    assert "TXT-ENT-001" in {f.rule_id for f in check_text(get_engine(), text, name="m", lang="en").findings}
     eng = get_engine(replace(Config(), disabled_rules=frozenset({"TXT-ENT-001"})))
-    assert "TXT-ENT-001" not in {f.rule_id for f in eng.check_text(text, name="m", lang="en").findings}
+    assert "TXT-ENT-001" not in {f.rule_id for f in check_text(eng, text, name="m", lang="en").findings}
 
 
 def test_evidence_offsets_point_into_the_original() -> None:
     text = "Привет!\n\nСкачайте ＡＰＰ: hxxp://kaspi-app[.]top/update.apk сегодня"
-    report = get_engine().check_text(text, name="m", lang="ru")
+    report = check_text(get_engine(), text, name="m", lang="ru")
     for f in report.findings:
         for ev in f.evidence:
             assert text[ev.start:ev.end] == ev.text

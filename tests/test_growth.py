@@ -24,6 +24,7 @@ from conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kzscam.pipeline.text import text_hits
 from kzscam.rules.table import PatternTable
 from kzscam.text import extract, normalize
 from kzscam.text.extract import Entity, extract_all, iin_ok, luhn_ok
@@ -159,7 +160,7 @@ def _charged(meter: Meter, text: str) -> int:
     counted = _CountedText(text)
     counted.meter = meter
     meter.chars, meter.per_regex = 0, {}
-    get_engine().text_hits(counted)
+    text_hits(get_engine(), counted)
     assert meter.chars >= len(text)  # the meter saw the work
     return meter.chars
 

@@ -14,6 +14,7 @@ from conftest import ROOT, SHARED
 from kzscam.config import Config
 from kzscam.engine import Engine, get_engine
 from kzscam.model import Verdict
+from kzscam.pipeline.text import check_text
 from kzscam.rules.loader import load_catalog
 from kzscam.text.learned import MODEL_FILE, Model, features
 from kzscam.text.normalize import normalize
@@ -48,7 +49,7 @@ def test_features_fold_disguises_and_inflection() -> None:
 
 @pytest.mark.parametrize("text", SCAMS)
 def test_a_confident_scam_gets_a_finding_with_evidence(engine: Engine, text: str) -> None:
-    report = engine.check_text(text, name="m", lang="kk")
+    report = check_text(engine, text, name="m", lang="kk")
     learned = [f for f in report.findings if f.category == "learned"]
     assert len(learned) == 1
     finding = learned[0]
@@ -61,7 +62,7 @@ def test_a_confident_scam_gets_a_finding_with_evidence(engine: Engine, text: str
 
 def test_evidence_offsets_survive_disguised_text(engine: Engine) -> None:
     text = "Zaрaбoтoк от 3000 в дeнь, бeз опытa, пиши в лс 👉 t.me/rаbota_kz"  # Latin look-alikes
-    for f in engine.check_text(text, name="m", lang="en").findings:
+    for f in check_text(engine, text, name="m", lang="en").findings:
         for ev in f.evidence:
             assert text[ev.start : ev.end] == ev.text
 
@@ -70,7 +71,7 @@ def test_evidence_offsets_survive_disguised_text(engine: Engine) -> None:
                                   "Ваш код подтверждения: 4821. Никому не сообщайте этот код.",
                                   "Анам, мен үйге келдім, кешкі асқа не аламыз?"])
 def test_ordinary_messages_get_no_learned_finding(engine: Engine, text: str) -> None:
-    report = engine.check_text(text, name="m", lang="en")
+    report = check_text(engine, text, name="m", lang="en")
     assert not [f for f in report.findings if f.category == "learned"]
 
 
@@ -79,10 +80,10 @@ def test_bands_are_policy_data() -> None:
     catalog = load_catalog()
     engine = Engine(catalog, Config())
     assert [c for c, _f in catalog.scoring.learned] == ["learned.very_likely", "learned.likely"]
-    assert engine.check_text(SCAMS[0], name="m", lang="en").verdict >= Verdict.SUSPICIOUS
+    assert check_text(engine, SCAMS[0], name="m", lang="en").verdict >= Verdict.SUSPICIOUS
     strict = catalog.scoring._replace(learned=tuple((c, 0.999999) for c, _ in catalog.scoring.learned))
     engine.catalog = catalog._replace(scoring=strict)
-    assert not [f for f in engine.check_text(SCAMS[1], name="m", lang="en").findings
+    assert not [f for f in check_text(engine, SCAMS[1], name="m", lang="en").findings
                 if f.category == "learned"]
 
 

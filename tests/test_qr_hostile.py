@@ -209,14 +209,14 @@ def test_ocr_reports_a_crafted_tiff_instead_of_dying(tmp_path: Path) -> None:
 def test_an_unexpected_bug_costs_only_its_input(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """The last line of defence: an exception past the loader is one error report."""
-    import kzscam.qr.analyze
+    import kzscam.pipeline.qr
     from kzscam.commands.scan_qr import Job, scan_source
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("bug \x1b[31m in a checker")
 
     make_code("https://example.kz").save(tmp_path / "x.png")
-    monkeypatch.setattr(kzscam.qr.analyze, "image_report", broken)
+    monkeypatch.setattr(kzscam.pipeline.qr, "image_report", broken)
     job = Job(Source("x.png", path=tmp_path / "x.png"), Config(), "en", Limits(),
               ScanOptions(budget_s=0), None, False)
     report = scan_source(job)

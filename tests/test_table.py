@@ -19,6 +19,7 @@ from conftest import shared_path
 
 from kzscam.config import Config
 from kzscam.engine import Engine
+from kzscam.pipeline.text import check_text
 from kzscam.rules.factors import factors
 from kzscam.rules.loader import load_catalog
 from kzscam.rules.table import MAX_SPANS, PatternTable, Scan
@@ -98,8 +99,8 @@ def test_cached_engine_matches_like_a_fresh_build(engine: Engine) -> None:
     for text in _texts(engine)[:400]:
         fresh, cached = Scan(engine.table, normalize(text)), Scan(loaded.table, normalize(text))
         assert fresh.patterns_found == cached.patterns_found, text
-        expected = engine.check_text(text, name="m", lang="en")
-        assert loaded.check_text(text, name="m", lang="en").findings == expected.findings, text
+        expected = check_text(engine, text, name="m", lang="en")
+        assert check_text(loaded, text, name="m", lang="en").findings == expected.findings, text
 
 
 @pytest.mark.parametrize(("pattern", "expected"), [
@@ -131,9 +132,9 @@ def test_a_repeat_that_may_be_absent_is_not_required() -> None:
 def test_negation_holds_in_long_text_full_of_negation_words(engine: Engine) -> None:
     """Spans stop at MAX_SPANS per term; a negation must still be seen after many earlier "не"."""
     filler = "Это не шутка, не спам и не реклама. " * 6
-    advice = engine.check_text(filler + "Не скажите код из SMS.", name="m", lang="en")
+    advice = check_text(engine, filler + "Не скажите код из SMS.", name="m", lang="en")
     assert advice.findings == ()
-    request = engine.check_text(filler + "Скажите код из SMS.", name="m", lang="en")
+    request = check_text(engine, filler + "Скажите код из SMS.", name="m", lang="en")
     assert "TXT-CODE-001" in {f.rule_id for f in request.findings}
 
 

@@ -8,6 +8,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kzscam.pipeline.text import text_hits
 from kzscam.text.extract import (
     SHORT_NUMBERS,
     Entity,
@@ -98,7 +99,7 @@ def test_findings_quote_the_original_text(text: str) -> None:
     from kzscam.engine import get_engine
 
     message = "Переведите деньги на безопасный счёт, назовите код " + text
-    outcome = get_engine().text_hits(message)
+    outcome = text_hits(get_engine(), message)
     for hit in outcome.hits:
         for ev in hit.evidence:
             assert 0 <= ev.start <= ev.end <= len(message)

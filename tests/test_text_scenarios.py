@@ -14,6 +14,7 @@ import pytest
 
 from kzscam.engine import Engine, get_engine
 from kzscam.model import Verdict
+from kzscam.pipeline.text import check_text
 
 SCAMS: list[tuple[str, str, tuple[str, ...]]] = [
     # -- National Bank impersonation and the claims it never makes (both notices) ---------------
@@ -283,7 +284,7 @@ def engine() -> Engine:
 @pytest.mark.parametrize(("text", "lang", "expect"), SCAMS, ids=[f"{s[1]}-{i}" for i, s in
                                                                  enumerate(SCAMS)])
 def test_scam_is_flagged(engine: Engine, text: str, lang: str, expect: tuple[str, ...]) -> None:
-    report = engine.check_text(text, name="t", lang="en")
+    report = check_text(engine, text, name="t", lang="en")
     fired = {f.rule_id for f in report.findings}
     assert report.verdict >= Verdict.SUSPICIOUS, (report.verdict, sorted(fired))
     assert fired & set(expect), f"expected one of {expect}, fired {sorted(fired)}"
@@ -292,7 +293,7 @@ def test_scam_is_flagged(engine: Engine, text: str, lang: str, expect: tuple[str
 @pytest.mark.parametrize(("text", "lang"), LEGIT, ids=[f"{s[1]}-{i}" for i, s in
                                                        enumerate(LEGIT)])
 def test_legit_is_not_flagged(engine: Engine, text: str, lang: str) -> None:
-    report = engine.check_text(text, name="t", lang="en")
+    report = check_text(engine, text, name="t", lang="en")
     fired = sorted(f.rule_id for f in report.findings)
     assert report.verdict < Verdict.SUSPICIOUS, (report.verdict, report.score, fired)
 
@@ -300,14 +301,14 @@ def test_legit_is_not_flagged(engine: Engine, text: str, lang: str) -> None:
 def test_advice_is_localised_and_says_what_to_do(engine: Engine) -> None:
     text = "Сәлеметсіз бе, мен Ұлттық Банктің қызметкерімін. Ақшаңызды қауіпсіз шотқа аударыңыз."
     for lang, word in (("kk", "1477"), ("ru", "1477"), ("en", "1477")):
-        report = engine.check_text(text, name="t", lang=lang)
+        report = check_text(engine, text, name="t", lang=lang)
         assert report.verdict == Verdict.DANGEROUS
         assert any(word in f.advice for f in report.findings), lang
 
 
 def test_evidence_quotes_the_original_words(engine: Engine) -> None:
     text = "Срочно!!! Переведите деньги на БЕЗОПАСНЫЙ счёт, иначе потеряете всё."
-    report = engine.check_text(text, name="t", lang="ru")
+    report = check_text(engine, text, name="t", lang="ru")
     safe = next(f for f in report.findings if f.rule_id == "TXT-NBK-001")
     quoted = {e.text for e in safe.evidence}
     assert "БЕЗОПАСНЫЙ счёт" in quoted
@@ -316,8 +317,8 @@ def test_evidence_quotes_the_original_words(engine: Engine) -> None:
 
 
 def test_negated_request_is_advice_not_scam(engine: Engine) -> None:
-    asked = engine.check_text("Сообщите код из SMS.", name="t", lang="ru")
-    advised = engine.check_text("Никогда не сообщайте код из SMS.", name="t", lang="ru")
+    asked = check_text(engine, "Сообщите код из SMS.", name="t", lang="ru")
+    advised = check_text(engine, "Никогда не сообщайте код из SMS.", name="t", lang="ru")
     assert "TXT-CODE-001" in {f.rule_id for f in asked.findings}
     assert "TXT-CODE-001" not in {f.rule_id for f in advised.findings}
     assert advised.verdict < Verdict.SUSPICIOUS <= asked.verdict

@@ -51,12 +51,13 @@ def check_message(msg: ChatMessage, *, name: str, lang: str, config: Config) -> 
     """One message -> its report and conversation steps (top-level: runs in worker processes)."""
     from kzscam.chat.steps import step_matcher
     from kzscam.engine import get_engine
+    from kzscam.pipeline.text import check_text
 
     part_name = f"{name}#{msg.index}"
     if msg.kind != TEXT or not msg.text.strip():
         return msg, Report(part_name, Verdict.SAFE, 0, details=message_details(msg)), {}
     engine = get_engine(config)
-    report = engine.check_text(msg.text, name=part_name, lang=lang)
+    report = check_text(engine, msg.text, name=part_name, lang=lang)
     steps = step_matcher(engine.catalog.lexicon).match(msg.text, report.findings)
     findings, score, verdict = report.findings, report.score, report.verdict
     if msg.truncated:  # the end of the message went unchecked: never call it safe

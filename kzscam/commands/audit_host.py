@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +17,6 @@ from kzscam.commands.common import (
     VerboseOpt,
     emit,
     fail_usage,
-    input_error_report,
     make_ctx,
     warn,
 )
@@ -29,47 +27,20 @@ app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions
 PLATFORMS = ("linux", "macos", "windows")
 
 
-def root_problem(root: Path) -> str | None:
-    """Why --root cannot be audited (one line), or None when it can be listed."""
-    try:
-        if not root.is_dir():
-            return ("no such directory" if not root.exists() else "not a directory (--root takes "
-                    "a mounted disk or an extracted file tree)")
-        with os.scandir(root) as entries:
-            next(entries, None)
-    except PermissionError:
-        return "permission denied (run kzscam as a user who may read that disk or tree)"
-    except OSError as exc:
-        return f"cannot read: {exc.strerror or exc}"
-    return None
-
-
 def audit(ctx: Ctx, root: Path | None, platform: str | None, adb: bool, serial: str | None,
           allow: frozenset[str]) -> Report:
-    """Collect, judge and stamp; an unreachable phone or a bad --root is an input error."""
-    from kzscam.engine import get_engine
-    from kzscam.host import audit as host_audit
-    from kzscam.host.android import AdbError
-    from kzscam.host.catalogue import load_catalogue
-    from kzscam.host.judge import judge
-    from kzscam.host.report import host_report
+    """The API's audit; an unreachable phone or a bad --root is an input error (exit 3)."""
+    from kzscam.api import audit_host
 
     started = time.perf_counter()
-    catalogue = load_catalogue()
-    if adb:
-        try:
-            facts = host_audit.gather_android(serial)
-        except AdbError as exc:
-            return input_error_report(f"android:{serial or 'adb'}", str(exc), ctx)
-    elif root is not None and (problem := root_problem(root)):
-        return input_error_report(str(root), problem, ctx)
-    else:
-        facts = host_audit.gather(catalogue, None if root is None else str(root), platform)
-    report = host_report(facts, judge(facts, catalogue, ctx.config.allow_tools | allow),
-                         get_engine(ctx.config), ctx.lang)
-    if ctx.verbose:
-        warn(ctx, f"audited {facts.input} ({facts.platform}, {len(facts.facts)} facts) in "
-                  f"{time.perf_counter() - started:.2f} s; {len(facts.skipped)} things not checked")
+    report = audit_host(root=root, platform=platform, lang=ctx.lang, config=ctx.config, adb=adb,
+                        serial=serial, allow=allow)
+    if report.error is not None:
+        warn(ctx, f"{report.input}: {report.error}")
+    elif ctx.verbose:
+        warn(ctx, f"audited {report.input} ({report.details.get('platform')}) in "
+                  f"{time.perf_counter() - started:.2f} s; "
+                  f"{len(report.details.get('skipped', ()))} things not checked")
     return report
 
 

@@ -33,11 +33,9 @@ def _reports(paths: list[Path], ctx: Ctx, jobs: int, all_messages: bool,
 
     `-` is standard input, read once (a second `-` would find it empty).
     """
-    from kzscam.chat.analyse import check_chat as judge
-    from kzscam.chat.model import ChatError, Limits
+    from kzscam.api import check_chat as judge
     from kzscam.chat.source import STDIN
 
-    limits = Limits(max_bytes=max_mb << 20)
     stdin_read = False
     for path in paths:
         stdin = None
@@ -47,14 +45,11 @@ def _reports(paths: list[Path], ctx: Ctx, jobs: int, all_messages: bool,
                                          if stdin_read else "no standard input", ctx)
                 continue
             stdin, stdin_read = sys.stdin.buffer, True
-        try:
-            report = judge(path, config=ctx.config, lang=ctx.lang, jobs=jobs,
-                           all_messages=all_messages, limits=limits, name=str(path),
-                           stdin=stdin)
-        except ChatError as exc:
-            yield input_error_report(str(path), str(exc), ctx)
-            continue
-        if report.error is not None:
+        report = judge(path, config=ctx.config, lang=ctx.lang, jobs=jobs,
+                       all_messages=all_messages, max_bytes=max_mb << 20, stdin=stdin)
+        if report.error is not None and "message_count" not in report.details:
+            warn(ctx, f"{path}: {report.error}")
+        elif report.error is not None:
             warn(ctx, f"{path}: {report.error} (judged the {report.details.get('message_count')}"
                       f" messages read before it)")
         elif ctx.verbose:

@@ -83,12 +83,12 @@ AUTO_PARALLEL_AFTER = 2000
 
 def check_message(args: tuple[Message, str, Config]) -> Report:
     """Top-level (picklable) worker: one message -> one report."""
-    from kzscam.engine import get_engine
+    from kzscam.api import check_text
 
     msg, lang, config = args
     if msg.error is not None:
         return Report(input=msg.name, verdict=Verdict.CAUTION, score=0, error=msg.error)
-    report = get_engine(config).check_text(msg.text, name=msg.name, lang=lang)
+    report = check_text(msg.text, name=msg.name, lang=lang, config=config)
     return replace(report, details=msg.extra) if msg.extra else report
 
 

@@ -59,7 +59,7 @@ def _link(text: str) -> str:
 
 
 def _reports(messages: Iterator[Message], ctx: Ctx) -> Iterator[Report]:
-    from kzscam.url.inspect import url_report
+    from kzscam.api import check_url
     from kzscam.url.parse import url_problem
 
     for msg in messages:
@@ -74,7 +74,7 @@ def _reports(messages: Iterator[Message], ctx: Ctx) -> Iterator[Report]:
         if problem is not None:
             yield input_error_report(_name(given) or msg.name, problem, ctx)
             continue
-        report = url_report(url, name=_name(url), lang=ctx.lang, config=ctx.config)
+        report = check_url(url, name=_name(url), lang=ctx.lang, config=ctx.config)
         if url != given:
             report = replace(report, details={**report.details, "given": _name(given)})
         yield report

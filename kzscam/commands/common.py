@@ -144,9 +144,9 @@ def emit(reports: Iterable[Report], ctx: Ctx, command: str) -> ExitCode:
         ctx.out.flush()
     except BrokenPipeError:
         # The consumer (`| head`) has what it wanted; stop quietly with the verdicts seen so far.
-        from kzscam.cli import _quiet_stdout
+        from kzscam.output.streams import quiet_stdout
 
-        _quiet_stdout()
+        quiet_stdout()
     except OSError as exc:
         if exc.filename is not None:
             raise  # a file the command itself opened, not the report stream

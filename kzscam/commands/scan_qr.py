@@ -65,31 +65,15 @@ def internal_error(name: str, exc: Exception) -> Report:
 
 
 def _scan_source(job: Job) -> Report:
-    from kzscam.engine import get_engine
-    from kzscam.qr.analyze import image_report
-    from kzscam.qr.loader import ImageError, load
-    from kzscam.qr.pipeline import scan
+    from kzscam.api import scan_image
 
-    name = job.source.name
     started = time.perf_counter()
-    try:
-        image = load(job.source, job.limits)
-    except ImageError as exc:
-        return Report(input=name, verdict=Verdict.CAUTION, score=0, error=str(exc))
-    result = scan(image, job.options)
-    scanned, total = len(image.frames), max(image.total_frames, len(image.frames))
-    notes: dict[str, object] = {"frames": scanned} if total > 1 else {}
-    numbers = image.frame_numbers
-    symbols = [replace(s, frame=numbers[s.frame]) if s.frame < len(numbers) else s
-               for s in result.symbols]
-    if scanned < total:
-        notes["frames_total"] = total
-        notes["frames_note"] = image.note or (f"{scanned} of {total} frames scanned, spread "
-                                              "evenly from the first to the last")
-    if result.budget_exhausted and not result.symbols:
-        notes["note"] = "time budget ran out before every retry was tried (see --budget)"
-    report = image_report(name, image.size, symbols, get_engine(job.config), job.config,
-                          job.lang, notes, frames=(scanned, total))
+    scanned = scan_image(job.source, config=job.config, lang=job.lang, limits=job.limits,
+                         options=job.options)
+    report, image, result = scanned.report, scanned.image, scanned.result
+    if image is None or result is None:
+        return report
+    name = job.source.name
     if job.verbose:
         ms = (time.perf_counter() - started) * 1000
         warn(None, f"{name}: {len(result.symbols)} code(s) after {', '.join(result.passes)} "
@@ -131,14 +115,12 @@ def _with_warnings(reports: Iterator[Report], ctx: Ctx) -> Iterator[Report]:
 def _reports(inputs: list[str], payloads: list[str], ctx: Ctx, limits: Limits,
              options: ScanOptions, annotate: tuple[Path, bool] | None,
              jobs: int) -> Iterator[Report]:
-    from kzscam.engine import get_engine
-    from kzscam.qr.analyze import payload_report
+    from kzscam.api import scan_payload
 
-    engine = get_engine(ctx.config)
     for i, text in enumerate(payloads, 1):
         name = f"payload{i}" if len(payloads) > 1 else "payload"
         try:
-            yield payload_report(text, engine, ctx.config, ctx.lang, name=name)
+            yield scan_payload(text, lang=ctx.lang, config=ctx.config, name=name)
         except Exception as exc:  # the last line of defence, as in scan_source
             report = internal_error(name, exc)
             warn(ctx, f"{name}: {report.error}")

@@ -8,30 +8,20 @@ Their evidence offsets are moved to index the payload text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from kzscam.model import Evidence, Finding, Hit, Report, Verdict
+from kzscam.pipeline.text import text_hits
 from kzscam.qr.checks import qr_hits
 from kzscam.qr.decoders import Symbol
 from kzscam.qr.payload import QrPayload, parse_payload
+from kzscam.url.inspect import inspect_url
 
 if TYPE_CHECKING:
     from kzscam.config import Config
     from kzscam.engine import Engine
-
-UrlInspector = Callable[..., list[Hit]]
-
-
-def url_inspector() -> UrlInspector | None:
-    """The shared URL inspector, or None while it is not installed (QR checks still run)."""
-    try:
-        from kzscam.url.inspect import inspect_url
-    except ImportError:
-        return None
-    return inspect_url
-
 
 def _shift(hit: Hit, payload: str, part: str, offset: int) -> Hit:
     """Move evidence from `part`-relative to payload-relative offsets."""
@@ -53,8 +43,8 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
     return [h for h in hits if h.check not in dropped]
 
 
-def payload_hits(p: QrPayload, engine: Engine, config: Config,
-                 inspect: UrlInspector | None) -> tuple[list[Hit], list[str], list[str]]:
+def payload_hits(p: QrPayload, engine: Engine,
+                 config: Config) -> tuple[list[Hit], list[str], list[str]]:
     """All hits for one payload, plus the links and phone numbers found in it."""
     hits = qr_hits(p, config.allow_phones)
     urls: list[str] = []
@@ -66,11 +56,10 @@ def payload_hits(p: QrPayload, engine: Engine, config: Config,
         if not url:
             continue
         urls.append(url)
-        if inspect is not None:
-            for hit in inspect(url, allow_domains=config.allow_domains):
-                hits.append(_shift(hit, p.text, url, offset))
+        for hit in inspect_url(url, allow_domains=config.allow_domains):
+            hits.append(_shift(hit, p.text, url, offset))
     for segment, offset in p.texts:
-        outcome = engine.text_hits(segment)
+        outcome = text_hits(engine, segment)
         hits.extend(_shift(h, p.text, segment, offset) for h in outcome.hits)
         for ent in outcome.entities:
             if ent.kind == "url":
@@ -81,10 +70,10 @@ def payload_hits(p: QrPayload, engine: Engine, config: Config,
 
 
 def code_report(sym: Symbol, index: int, image_name: str, engine: Engine, config: Config,
-                lang: str, inspect: UrlInspector | None) -> Report:
+                lang: str) -> Report:
     """The child report of one decoded code (JSON: an element of `codes`)."""
     p = parse_payload(sym.text, sym.raw)
-    hits, urls, phones = payload_hits(p, engine, config, inspect)
+    hits, urls, phones = payload_hits(p, engine, config)
     findings = engine.stamp(hits, lang)
     score, verdict = engine.score(findings)
     if p.kind in ("unknown", "binary") or p.problem:
@@ -118,8 +107,7 @@ def image_report(name: str, size: tuple[int, int], symbols: Iterable[Symbol], en
     `frames` is (frames scanned, frames in the file): when an animation was only sampled and no
     code turned up, the code may sit in a frame never looked at, so the image is not called safe.
     """
-    inspect = url_inspector()
-    codes = tuple(code_report(s, i, name, engine, config, lang, inspect)
+    codes = tuple(code_report(s, i, name, engine, config, lang)
                   for i, s in enumerate(symbols, 1))
     details: dict[str, Any] = {"size": list(size), **(notes or {})}
     verdict = max((c.verdict for c in codes), default=Verdict.SAFE)
@@ -140,7 +128,7 @@ def payload_report(text: str, engine: Engine, config: Config, lang: str,
                    name: str = "payload") -> Report:
     """A report for a payload string given directly (`--payload`, rule examples)."""
     sym = Symbol(text.encode("utf-8"), text, ((0, 0), (0, 0), (0, 0), (0, 0)), "input")
-    report = code_report(sym, 1, name, engine, config, lang, url_inspector())
+    report = code_report(sym, 1, name, engine, config, lang)
     details = {k: v for k, v in report.details.items() if k not in ("position", "index")}
     return replace(report, input=name, details=details)
 
@@ -164,5 +152,5 @@ def fired_rules(example: str) -> set[str]:
         return {f.rule_id for f in report.findings}
     raw = bytes.fromhex(example[6:]) if example.startswith("bytes:") else example.encode("utf-8")
     p = parse_payload(text_of(raw), raw)
-    hits, _, _ = payload_hits(p, engine, config, url_inspector())
+    hits, _, _ = payload_hits(p, engine, config)
     return {f.rule_id for f in engine.stamp(hits, "en")}

@@ -60,11 +60,4 @@ def generate() -> str:
 
 
 if __name__ == "__main__":
-    import sys
-
-    from kzscam.rules.loader import COMPILED, compiled_image
-
-    if sys.argv[1:] == ["--compiled"]:
-        COMPILED.write_text(compiled_image(), encoding="utf-8")
-    else:
-        print(generate(), end="")
+    print(generate(), end="")

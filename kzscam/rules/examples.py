@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 RUNNERS: dict[str, str] = {
     "host": "kzscam.host.examples:fired_rules",
-    "text": "kzscam.text.analyze:fired_rules",
+    "text": "kzscam.pipeline.text:fired_rules",
     "chat": "kzscam.chat.analyse:fired_rules",
     "qr": "kzscam.qr.analyze:fired_rules",
-    "url": "kzscam.url.inspect:fired_rules",
+    "url": "kzscam.pipeline.url:fired_rules",
 }
 
 

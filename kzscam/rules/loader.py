@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -10,8 +9,7 @@ from typing import Any, NamedTuple
 
 from kzscam.model import Severity
 from kzscam.rules import RULE_FILES, SUPPORT_FILES
-from kzscam.rules.schema import Rule, RuleError, parse_rule, trusted_rule
-from kzscam.rules.terms import TERM_CACHE, term_literals, term_regex
+from kzscam.rules.schema import Rule, RuleError, parse_rule
 
 
 # Plain records are NamedTuples: they cost a fraction of a dataclass to define at import, and
@@ -47,7 +45,7 @@ class Catalog(NamedTuple):
 
 
 def _read_toml(text: str, source: str) -> dict[str, Any]:
-    import tomllib  # only when the compiled image is stale, or for a user's rule files
+    import tomllib  # only when the engine cache is cold, or for a user's rule files
 
     try:
         return tomllib.loads(text)
@@ -58,8 +56,6 @@ def _read_toml(text: str, source: str) -> dict[str, Any]:
 
 
 RULES_DIR = Path(__file__).resolve().parent
-COMPILED = RULES_DIR / "compiled.json"
-
 
 def _package_bytes() -> dict[str, bytes]:
     return {name: (RULES_DIR / name).read_bytes() for name in (*RULE_FILES, *SUPPORT_FILES)}
@@ -68,11 +64,6 @@ def _package_bytes() -> dict[str, bytes]:
 def sources_hash(files: dict[str, bytes]) -> str:
     """A change detector (not a security check): CRC-32 and size of every file."""
     return ";".join(f"{name}:{len(raw)}:{zlib.crc32(raw):08x}" for name, raw in sorted(files.items()))
-
-
-# The engine's compiled structure for the packaged rules (term table, patterns, matchers), set when
-# the image is fresh; the engine then skips recompiling them.
-SNAPSHOT: dict[str, Any] = {}
 
 
 def packaged_digest() -> str:
@@ -89,74 +80,18 @@ def packaged_digest() -> str:
 
 
 def packaged_data() -> dict[str, dict[str, Any]]:
-    """Every packaged rule file parsed; from compiled.json when it matches the sources.
-
-    tomllib is pure Python and dominated start-up once the rule set grew; a JSON image of the same
-    data loads ~10x faster. A stale image is simply ignored (and a test fails until `make docs`).
-    """
-    files = _package_bytes()
-    digest = sources_hash(files)
-    try:
-        image = json.loads(COMPILED.read_bytes())
-        if image.get("hash") == digest:
-            data: dict[str, dict[str, Any]] = image["files"]
-            TERM_CACHE.update((t, (r, lit)) for t, (r, lit) in image.get("terms", {}).items())
-            SNAPSHOT.clear()
-            SNAPSHOT.update(image.get("engine", {}))
-            return data
-    except (OSError, ValueError):
-        pass
+    """Every packaged rule file parsed from its TOML (the compiled engine is cached per user)."""
     return {name: _read_toml(raw.decode("utf-8"), f"kzscam/rules/{name}")
-            for name, raw in files.items()}
+            for name, raw in _package_bytes().items()}
 
 
-def compiled_image() -> str:
-    """The JSON image of the packaged rule files (written by `make docs`)."""
-    files = _package_bytes()
-    data = {name: _read_toml(raw.decode("utf-8"), f"kzscam/rules/{name}")
-            for name, raw in files.items()}
-    terms = {t: [term_regex(t), term_literals(t)] for t in sorted(_all_terms(data))}
-    from kzscam.config import Config
-    from kzscam.engine import Engine
-
-    SNAPSHOT.clear()
-    engine = Engine(load_catalog(), Config())
-    return json.dumps({"hash": sources_hash(files), "files": data, "terms": terms,
-                       "engine": engine.snapshot()},
-                      ensure_ascii=False, sort_keys=True, indent=0) + "\n"
-
-
-def _all_terms(data: dict[str, dict[str, Any]]) -> set[str]:
-    """Every literal term written in the packaged text rules and lexicon."""
-    out: set[str] = set()
-
-    def add(items: Any) -> None:
-        for item in items:
-            if isinstance(item, list):
-                add(item)
-            elif isinstance(item, str) and not item.startswith("@"):
-                out.add(item)
-
-    for terms in data.get("lexicon.toml", {}).get("lexicon", {}).values():
-        add(terms)
-    for name in RULE_FILES:
-        for rule in data.get(name, {}).get("rules", []):
-            match = rule.get("match", {}) if rule.get("subject") == "text" else {}
-            for key in ("any", "all", "none", "negations"):
-                add(match.get(key, []))
-            add(match.get("near", {}).get("groups", []))
-    return out
-
-
-def _parse_file(data: dict[str, Any], source: str, trusted: bool = False) -> list[Rule]:
+def _parse_file(data: dict[str, Any], source: str) -> list[Rule]:
     unknown = sorted(set(data) - {"rules"})
     if unknown:
         raise RuleError(f"{source}: unknown top-level key(s) {', '.join(unknown)} (expected [[rules]])")
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list) or not raw_rules:
         raise RuleError(f"{source}: no [[rules]] entries")
-    if trusted:  # validated when the image was built; skip the checks at start-up
-        return [trusted_rule(r, source) for r in raw_rules]
     return [parse_rule(r, source) for r in raw_rules]
 
 
@@ -196,9 +131,8 @@ def load_catalog(extra_dir: Path | None = None, disabled: frozenset[str] = froze
     """Load, validate and index every rule; duplicate ids anywhere are an error."""
     rules: list[Rule] = []
     packaged = packaged_data()
-    trusted = bool(SNAPSHOT)
     for name in RULE_FILES:
-        rules.extend(_parse_file(packaged[name], f"kzscam/rules/{name}", trusted))
+        rules.extend(_parse_file(packaged[name], f"kzscam/rules/{name}"))
     lexicon = _parse_lexicon(packaged["lexicon.toml"], "kzscam/rules/lexicon.toml")
     scoring = _parse_scoring(packaged["scoring.toml"], "kzscam/rules/scoring.toml")
     if extra_dir is not None:

@@ -174,18 +174,3 @@ def parse_rule(raw: Any, source: str) -> Rule:
         match=raw["match"], texts=Texts(titles, advice), hits=hits, misses=misses, source=source,
         description=str(raw.get("description", "")),
     )
-
-
-def trusted_rule(raw: dict[str, Any], source: str) -> Rule:
-    """A rule from the compiled image, already validated by `parse_rule` when the image was built."""
-    texts = raw["texts"]
-    return Rule(
-        id=raw["id"], name=str(raw["name"]), subject=raw["subject"],
-        severity=Severity[raw["severity"].upper()], category=str(raw.get("category", "")),
-        tags=tuple(raw.get("tags", ())), languages=tuple(raw["languages"]),
-        references=tuple(raw["references"]), match=raw["match"],
-        texts=Texts({k: v["title"].strip() for k, v in texts.items()},
-                    {k: " ".join(v["advice"].split()) for k, v in texts.items()}),
-        hits=tuple(raw["examples"]["hit"]), misses=tuple(raw["examples"]["miss"]), source=source,
-        description=str(raw.get("description", "")),
-    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kzscam.model import Evidence, Hit, Report
+from kzscam.model import Evidence, Hit
 from kzscam.url import checks, kinds
 from kzscam.url.analysis import (
     ACTION_CHECKS,
@@ -27,10 +27,9 @@ from kzscam.url.parse import SPECIAL, parse_url
 from kzscam.url.wrapped import Target, target
 
 if TYPE_CHECKING:
-    from kzscam.config import Config
     from kzscam.url.lookalike import BrandMatch
 
-__all__ = ["ACTION_CHECKS", "Analysis", "analyse", "fired_rules", "inspect_url", "url_report"]
+__all__ = ["ACTION_CHECKS", "Analysis", "analyse", "inspect_url"]
 
 
 def _allowed(name: str, allow: frozenset[str]) -> bool:
@@ -141,40 +140,3 @@ def inspect_url(url: str, *, allow_domains: frozenset[str] = frozenset()) -> lis
     except Exception:  # defensive: the property tests in tests/test_url_robust.py keep this dead
         return [Hit("url.malformed", (Evidence(url[:200], 0, min(len(url), 200)),),
                     {"domain": visible(url[:80])})]
-
-
-def url_report(url: str, *, name: str, lang: str, config: Config) -> Report:
-    """A full Report for `check-url`: stamped findings, verdict and the facts a reader needs."""
-    from kzscam.engine import get_engine
-
-    try:
-        a = analyse(url, config.allow_domains)
-    except Exception:
-        a = Analysis(url, parse_url(url), kind="malformed",
-                     hits=[Hit("url.malformed", (), {"domain": visible(url[:80])})])
-    engine = get_engine(config)
-    findings = engine.stamp(a.hits, lang)
-    score, verdict = engine.score(findings)
-    host = (a.host.ip or a.host.name) if a.host and a.host.name else None
-    details: dict[str, str | None] = {
-        "url": url,
-        "scheme": a.parsed.scheme or None,
-        "host": host,
-        "registrable_domain": a.site or None,
-        "kind": a.kind,
-        "owner": a.owner or None,
-        "imitates": a.brand.keyword.brand.name if a.brand else None,
-        "real_domain": a.brand.keyword.real if a.brand else None,
-    }
-    if visible(url) != url:  # human output shows this line; JSON keeps the raw strings above
-        details["display"] = visible(url)
-    return Report(input=name, verdict=verdict, score=score, findings=tuple(findings),
-                  urls=(url,), details=details)
-
-
-def fired_rules(example: str) -> set[str]:
-    """Rule-example runner (`kzscam.rules.examples`): ids of the rules firing on one URL."""
-    from kzscam.config import Config
-    from kzscam.engine import get_engine
-
-    return {f.rule_id for f in get_engine(Config()).stamp(inspect_url(example), "en")}
