@@ -54,6 +54,24 @@ class TextOutcome(NamedTuple):
     entities: list[Entity]
 
 
+class Fold:
+    """Parts folded into one score and verdict: `sum`, `max` or `worst` (see rules/scoring.toml)."""
+
+    __slots__ = ("mode", "score", "verdict")
+
+    def __init__(self, mode: str) -> None:
+        self.mode, self.score, self.verdict = mode, 0, Verdict.SAFE
+
+    def add(self, score: int, verdict: Verdict) -> None:
+        if self.mode == "sum":
+            self.score += score
+        elif self.mode == "max":
+            self.score = max(self.score, score)
+        elif (verdict, score) > (self.verdict, self.score):  # worst
+            self.score = score
+        self.verdict = max(self.verdict, verdict)
+
+
 class Engine:
     """Compiled rules for one configuration. Thread-safe after construction (read-only state)."""
 
@@ -86,6 +104,15 @@ class Engine:
                     by_term[tid].append(i)
         self._by_term = csr(by_term)
         self.learned = Model.load()
+        self._index_policy()
+
+    def _index_policy(self) -> None:
+        """Check floors by rule id, so `combine` needs no look-up of a finding's check."""
+        sc = self.catalog.scoring
+        self._rule_floors = {r.id: Verdict.parse(sc.check_floors[r.check])
+                             for r in self.catalog.rules
+                             if r.check is not None and r.check in sc.check_floors}
+        self._incomplete = Verdict.parse(sc.incomplete)
 
     def __getstate__(self) -> dict[str, Any]:
         """For the per-user cache: without the config (set on load) or the rules' examples."""
@@ -127,7 +154,9 @@ class Engine:
             "scoring": [[[int(k), v] for k, v in sc.points.items()], sc.caution, sc.suspicious,
                         sc.dangerous, [[int(k), v] for k, v in sc.floors.items()],
                         [[sorted(c.tags), c.bonus, c.name] for c in sc.combos],
-                        [list(band) for band in sc.learned]],
+                        [list(band) for band in sc.learned],
+                        sorted(sc.subjects.items()), sorted(sc.check_floors.items()),
+                        sc.incomplete],
             "by_check": {k: [r.id for r in v] for k, v in self.by_check.items()},
             "table": _table_image(self.table),
             "matchers": [[tm.rule.id, tm.snapshot()] for tm in self.text_matchers],
@@ -156,14 +185,18 @@ class Engine:
                               texts=Texts(_LazyText(store, i, 0), _LazyText(store, i, 1)),
                               hits=(), misses=(), source=source))
         by_id = {r.id: r for r in rules}
-        points, caution, suspicious, dangerous, floors, combos, learned_bands = image["scoring"]
+        (points, caution, suspicious, dangerous, floors, combos, learned_bands, subjects,
+         check_floors, incomplete) = image["scoring"]
         scoring = Scoring(points={Severity(k): int(v) for k, v in points},
                           caution=int(caution), suspicious=int(suspicious),
                           dangerous=int(dangerous),
                           floors={Severity(k): _str(v) for k, v in floors},
                           combos=tuple(Combo(frozenset(_strs(t)), int(b), _str(n))
                                        for t, b, n in combos),
-                          learned=tuple((_str(c), float(f)) for c, f in learned_bands))
+                          learned=tuple((_str(c), float(f)) for c, f in learned_bands),
+                          subjects={_str(k): _str(v) for k, v in subjects},
+                          check_floors={_str(k): _str(v) for k, v in check_floors},
+                          incomplete=_str(incomplete))
         lexicon = {k: tuple(v) for k, v in image["lexicon"].items()}
         engine = cls.__new__(cls)
         engine.catalog = Catalog(rules=tuple(rules), lexicon=lexicon, scoring=scoring,
@@ -180,6 +213,7 @@ class Engine:
         engine.learned = None if learned is None else Model.from_image(learned)
         offsets, values = image["by_term"]
         engine._by_term = (array("i", offsets), array("i", values))
+        engine._index_policy()
         n = len(engine.text_matchers)
         if len(engine._gates) != n or any(not 0 <= i < n for i in engine._always):
             raise ValueError("inconsistent engine image")
@@ -211,7 +245,7 @@ class Engine:
         return out
 
     def score(self, findings: Iterable[Finding]) -> tuple[int, Verdict]:
-        """Severity points, plus combination bonuses, then thresholds and per-severity floors."""
+        """Severity points, plus combination bonuses, then thresholds, severity and check floors."""
         sc = self.catalog.scoring
         findings = list(findings)
         if not findings:
@@ -219,6 +253,7 @@ class Engine:
         per_rule: dict[object, int] = {}
         tags: set[str] = set()
         worst = Severity.INFO
+        floor = Verdict.SAFE
         for f in findings:
             # One fact counts once: the same rule, or two detectors reporting the same category on
             # the same quoted text (an .apk link seen by the text rules and by the URL inspector).
@@ -228,6 +263,7 @@ class Engine:
             per_rule[key] = max(per_rule.get(key, 0), sc.points[f.severity])
             tags.update(f.tags)
             worst = max(worst, f.severity)
+            floor = max(floor, self._rule_floors.get(f.rule_id, Verdict.SAFE))
         total = sum(per_rule.values())
         total += sum(c.bonus for c in sc.combos if c.tags <= tags)
         if total >= sc.dangerous:
@@ -238,10 +274,29 @@ class Engine:
             verdict = Verdict.CAUTION
         else:
             verdict = Verdict.SAFE
-        floor = sc.floors.get(worst)
-        if floor is not None:
-            verdict = max(verdict, Verdict.parse(floor))
-        return total, verdict
+        severity_floor = sc.floors.get(worst)
+        if severity_floor is not None:
+            verdict = max(verdict, Verdict.parse(severity_floor))
+        return total, max(verdict, floor)
+
+    def combine(self, subject: str, findings: Iterable[Finding] = (),
+                parts: Iterable[tuple[int, Verdict]] = (), *,
+                incomplete: bool = False) -> tuple[int, Verdict]:
+        """The one verdict policy (rules/scoring.toml): a subject's own findings, then its parts'
+        (score, verdict) folded as `[subjects]` says, then the floor of an input read in part."""
+        fold = self.fold(subject)
+        fold.add(*self.score(findings))
+        for score, verdict in parts:
+            fold.add(score, verdict)
+        verdict = max(fold.verdict, self._incomplete) if incomplete else fold.verdict
+        return fold.score, verdict
+
+    def fold(self, subject: str) -> Fold:
+        """A running (score, verdict) of `subject`'s parts, for parts that stream by (a chat)."""
+        mode = self.catalog.scoring.subjects.get(subject)
+        if mode is None:
+            raise KeyError(f"no [subjects.{subject}] in rules/scoring.toml")
+        return Fold(mode)
 
     # -- text --------------------------------------------------------------------------------------
     def match_text(self, text: str) -> TextOutcome:

@@ -10,6 +10,7 @@ from kzscam.chat.analyse import check_chat, check_messages, parse_example
 from kzscam.chat.model import ChatMessage
 from kzscam.chat.summary import Summary
 from kzscam.config import Config
+from kzscam.engine import get_engine
 from kzscam.model import Report, Verdict
 from kzscam.output.jsonout import result_dict
 
@@ -135,11 +136,11 @@ def test_parallel_workers_give_the_same_report() -> None:
 
 
 def test_summary_keeps_only_the_riskiest_when_capped() -> None:
-    summary = Summary(max_shown=2)
+    summary = Summary(get_engine(), max_shown=2)
     for i, (verdict, score) in enumerate([(1, 3), (3, 20), (2, 9), (1, 1)], 1):
         msg = ChatMessage(i, "d", "X", f"m{i}")
         summary.add(msg, Report(f"c#{i}", Verdict(verdict), score, details={"index": i}))
-    report = summary.report("c")
+    report = summary.report("c", get_engine())
     assert [p.details["index"] for p in report.parts] == [2, 3]
     assert report.details["messages_omitted"] == 2
     assert report.details["flagged"] == 4

@@ -1,12 +1,18 @@
-"""The pure judge, table-style, on hosts written in the compact example syntax."""
+"""The pure judge, table-style, on hosts written in the compact example syntax.
+
+The judge says which tools and states it found; the verdicts come from the engine's policy
+(check floors in rules/scoring.toml) through `host.report.tool_report`.
+"""
 
 from __future__ import annotations
 
 import pytest
 
+from kzscam.engine import get_engine
 from kzscam.host.catalogue import load_catalogue
 from kzscam.host.examples import parse_example
-from kzscam.host.judge import Judgement, judge
+from kzscam.host.judge import Judgement, ToolResult, judge
+from kzscam.host.report import tool_report
 from kzscam.model import Verdict
 
 
@@ -15,8 +21,12 @@ def run(example: str) -> Judgement:
     return judge(facts, load_catalogue(), allow)
 
 
+def engine_verdict(result: ToolResult) -> Verdict:
+    return tool_report(result, get_engine(), "en").verdict
+
+
 def states(example: str) -> dict[str, tuple[str, str, Verdict]]:
-    return {r.tool.id: (r.state, r.confidence, r.verdict) for r in run(example).tools}
+    return {r.tool.id: (r.state, r.confidence, engine_verdict(r)) for r in run(example).tools}
 
 
 @pytest.mark.parametrize(("example", "tool", "state", "confidence", "verdict"), [
@@ -54,7 +64,7 @@ def test_builtin_tool_counts_only_when_active() -> None:
 def test_allowlist_reports_but_does_not_raise() -> None:
     result = run("linux: package teamviewer; process teamviewerd; allow teamviewer")
     (tool,) = result.tools
-    assert tool.allowed and tool.verdict is Verdict.SAFE and tool.state == "running"
+    assert tool.allowed and engine_verdict(tool) is Verdict.SAFE and tool.state == "running"
     assert [h.check for h in tool.hits] == ["host.tool_allowed"]
     assert result.hits == ()  # no "how to remove" for a managed tool
 

@@ -1,10 +1,11 @@
 """Judge a whole chat: every message through the text rules, every sender through the chains.
 
-Verdicts, from small to large: a message gets the text engine's verdict; a sender gets the worst
-of their messages and of their completed chains, where a chain is scored together with the
-findings of its messages (so "support" claim -> account deletion -> code request scores higher
-than any of its messages alone); the chat gets the worst sender. Findings are never summed over
-unrelated messages, so a long family chat does not drift into "suspicious" by accumulation.
+Verdicts, from small to large, all from `Engine.combine` (policy in rules/scoring.toml): a message
+is judged as text; a sender folds their messages and completed chains, where a chain is scored
+together with the findings of its messages (so "support" claim -> account deletion -> code request
+scores higher than any of its messages alone); the chat folds its senders. Findings are never
+summed over unrelated messages, so a long family chat does not drift into "suspicious" by
+accumulation.
 Messages are streamed (in parallel with `jobs > 1`); only flagged ones (at most `MAX_SHOWN`, the
 riskiest) and the messages of completed chains are kept for the report.
 """
@@ -60,11 +61,10 @@ def check_message(msg: ChatMessage, *, name: str, lang: str, config: Config) -> 
     report = check_text(engine, msg.text, name=part_name, lang=lang)
     steps = step_matcher(engine.catalog.lexicon).match(msg.text, report.findings)
     findings, score, verdict = report.findings, report.score, report.verdict
-    if msg.truncated:  # the end of the message went unchecked: never call it safe
+    if msg.truncated:  # the end of the message went unchecked: a check floor says "caution"
         findings += tuple(engine.stamp([Hit(CUT_CHECK, params={"chars": f"{len(msg.text):,}"})],
                                        lang))
-        rescored, reverdict = engine.score(findings)
-        score, verdict = max(score, rescored), max(verdict, reverdict, Verdict.CAUTION)
+        score, verdict = engine.combine("text", findings)
     return msg, Report(part_name, verdict, score, findings, report.urls, report.phones,
                        details=message_details(msg)), steps
 
@@ -86,7 +86,7 @@ def check_messages(messages: Iterator[ChatMessage], *, name: str, lang: str, con
     engine = get_engine(config)
     errors: list[str] = []
     conversation = Conversation()
-    summary = Summary(all_messages=all_messages)
+    summary = Summary(engine, all_messages=all_messages)
     worker = functools.partial(check_message, name=name, lang=lang, config=config)
     for msg, part, steps in ordered_map(worker, _guarded(messages, errors), jobs, chunk=64,
                                         label=name):
@@ -98,9 +98,10 @@ def check_messages(messages: Iterator[ChatMessage], *, name: str, lang: str, con
     for chain in chains:
         findings = engine.stamp([chain.hit()], lang)
         together = [*findings, *(f for s in chain.steps for f in s.part.findings)]
-        score, verdict = engine.score(together)
+        score, verdict = engine.combine("chain", together)
         summary.add_chain(chain, findings, score, verdict)
-    return summary.report(name, fmt=fmt, title=title, error=errors[0] if errors else None)
+    return summary.report(name, engine, fmt=fmt, title=title,
+                          error=errors[0] if errors else None)
 
 
 def check_chat(path: Path, *, config: Config | None = None, lang: str = "en", jobs: int = 1,

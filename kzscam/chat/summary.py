@@ -12,6 +12,7 @@ from typing import Any
 
 from kzscam.chat.conversation import ChainHit, SenderKey
 from kzscam.chat.model import TEXT, ChatMessage
+from kzscam.engine import Engine, Fold
 from kzscam.model import Finding, Report, Verdict
 
 MAX_SHOWN = 1000  # message parts in one chat report (the riskiest)
@@ -32,11 +33,18 @@ class SenderSummary(dict[str, Any]):
 class _Sender:
     name: str
     chat: str | None
+    fold: Fold
     messages: int = 0
     flagged: int = 0
-    verdict: Verdict = Verdict.SAFE
-    score: int = 0
     chains: list[str] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.fold.verdict
+
+    @property
+    def score(self) -> int:
+        return self.fold.score
 
     def row(self) -> SenderSummary:
         row = SenderSummary(name=self.name, verdict=self.verdict.label, score=self.score,
@@ -50,6 +58,7 @@ class _Sender:
 class Summary:
     """Accumulates a chat's messages in order; `report()` builds the chat's Report."""
 
+    engine: Engine
     all_messages: bool = False
     max_shown: int = MAX_SHOWN
     count: int = 0
@@ -69,7 +78,7 @@ class Summary:
         key = (msg.chat, msg.sender)
         sender = self.senders.get(key)
         if sender is None:
-            sender = self.senders[key] = _Sender(msg.sender, msg.chat)
+            sender = self.senders[key] = _Sender(msg.sender, msg.chat, self.engine.fold("sender"))
         sender.messages += 1
         if msg.kind == TEXT and msg.text.strip():
             self.checked += 1
@@ -77,8 +86,7 @@ class Summary:
         if is_flagged:
             self.flagged += 1
             sender.flagged += 1
-            if (part.verdict, part.score) > (sender.verdict, sender.score):
-                sender.verdict, sender.score = part.verdict, part.score
+            sender.fold.add(part.score, part.verdict)
             for url in part.urls[:MAX_LINKS - len(self._urls)]:
                 self._urls[url] = None
             for phone in part.phones[:MAX_LINKS - len(self._phones)]:
@@ -95,8 +103,7 @@ class Summary:
                   verdict: Verdict) -> None:
         sender = self.senders[chain.sender]
         sender.chains.extend(f.rule_id for f in findings)
-        if (verdict, score) > (sender.verdict, sender.score):
-            sender.verdict, sender.score = verdict, score
+        sender.fold.add(score, verdict)
         self.chain_findings.extend(findings)
         for step in chain.steps:
             self._chain_parts[step.index] = step.part
@@ -108,12 +115,11 @@ class Summary:
         shown.update(self._chain_parts)
         return [shown[i] for i in sorted(shown)]
 
-    def report(self, name: str, *, fmt: str = "", title: str = "",
+    def report(self, name: str, engine: Engine, *, fmt: str = "", title: str = "",
                error: str | None = None) -> Report:
         # System lines ("X created the group", encryption notices) have no sender.
         ranked = sorted((s for s in self.senders.values() if s.name),
                         key=lambda s: (-s.verdict, -s.score, -s.flagged, -s.messages, s.name))
-        worst = ranked[0] if ranked else None
         details: dict[str, Any] = {"format": fmt}
         if title:
             details["chat"] = title
@@ -124,11 +130,14 @@ class Summary:
         if self.omitted:
             details["messages_omitted"] = self.omitted
         findings = sorted(self.chain_findings, key=lambda f: (-f.severity, f.rule_id))
-        verdict = worst.verdict if worst else Verdict.SAFE
+        # A chat read only in part is never "safe": the rest went unchecked. Senders without a
+        # name (system lines) never have flagged messages, so they change nothing here.
+        score, verdict = engine.combine("chat", findings, [(s.score, s.verdict) for s in ranked],
+                                        incomplete=error is not None)
         return Report(
-            input=name,  # a chat read only in part is never "safe": the rest went unchecked
-            verdict=max(verdict, Verdict.CAUTION) if error else verdict,
-            score=worst.score if worst else 0,
+            input=name,
+            verdict=verdict,
+            score=score,
             findings=tuple(findings),
             urls=tuple(self._urls),
             phones=tuple(self._phones),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from kzscam.host.catalogue import Catalogue, Ref, Tool
 from kzscam.host.facts import ANDROID, Fact, HostFacts, Kind
 from kzscam.host.hostlevel import host_hits
-from kzscam.model import Hit, Verdict
+from kzscam.model import Hit
 
 # Strongest first: an enabled accessibility service lets a remote person drive a phone.
 STATES = ("accessibility", "listening", "running", "device-admin", "autostart", "installed",
@@ -38,10 +38,16 @@ class ToolResult:
     states: tuple[str, ...]
     evidence: tuple[Fact, ...]
     confidence: str
-    verdict: Verdict
     hits: tuple[Hit, ...]
     allowed: bool = False
     ports: tuple[int, ...] = ()
+    viewer_only: bool = False
+    off: bool = False  # desktop sharing that ships with the system, switched off
+
+    @property
+    def flagged(self) -> bool:
+        """Neither managed by the user, nor only a viewer, nor switched-off desktop sharing."""
+        return not (self.allowed or self.viewer_only or self.off)
 
 
 @dataclass(frozen=True)
@@ -72,15 +78,6 @@ def state_of(fact: Fact, refs: Iterable[Ref]) -> str:
     if kind is Kind.PATH and all(r.field == "traces" for r in refs):
         return "leftovers"
     return "installed"
-
-
-def _verdict(state: str, confident: bool) -> Verdict:
-    """The issue's rule: installed -> suspicious, active -> dangerous; lower confidence one less."""
-    if state in ACTIVE:
-        return Verdict.DANGEROUS if confident else Verdict.SUSPICIOUS
-    if state in ("installed", "downloaded"):
-        return Verdict.SUSPICIOUS if confident else Verdict.CAUTION
-    return Verdict.CAUTION
 
 
 def _confidence(tool: Tool, items: list[tuple[Fact, list[Ref]]]) -> str:
@@ -133,12 +130,12 @@ def _result(tool: Tool, items: list[tuple[Fact, list[Ref]]], allow: frozenset[st
     viewer_only = bool(all_refs) and all(r.field == "viewer" for r in all_refs)
     allowed = tool.id in allow or tool.name.lower() in allow
     off = tool.tier == "desktop" and not ACTIVE & set(states)  # desktop sharing, switched off
-    verdict = Verdict.SAFE if allowed or viewer_only or off else _verdict(states[0], confident)
     hits = (Hit("host.desktop_sharing_off", params={"tool": tool.name}),) if off and not allowed \
         else _hits(tool, states[0], confident, ports, fork, viewer_only, allowed)
     evidence = tuple(sorted(dict.fromkeys(f for f, _ in items),
                             key=lambda f: (STATES.index(state_of(f, [])), f.value)))
-    return ToolResult(tool, states[0], tuple(states), evidence, conf, verdict, hits, allowed, ports)
+    return ToolResult(tool, states[0], tuple(states), evidence, conf, hits, allowed, ports,
+                      viewer_only, off)
 
 
 def judge(facts: HostFacts, catalogue: Catalogue, allow: frozenset[str] = frozenset()) -> Judgement:
@@ -161,9 +158,11 @@ def judge(facts: HostFacts, catalogue: Catalogue, allow: frozenset[str] = frozen
     results = [r for tid, items in found.items()
                if (r := _result(catalogue.by_id[tid], items, allow, fork=False)) is not None]
     results += _forks(forks, facts.facts, allow)
-    results.sort(key=lambda r: (-r.verdict, STATES.index(r.state), r.tool.name.lower()))
+    # Confident matches first, then by state; the verdicts come from the engine (host.report).
+    results.sort(key=lambda r: (not r.flagged, r.confidence == "low",
+                                STATES.index(r.state), r.tool.name.lower()))
     hits = host_hits(unmatched, catalogue, facts.facts)
-    if any(r.verdict > Verdict.SAFE for r in results):  # how to remove a program on this platform
+    if any(r.flagged for r in results):  # how to remove a program on this platform
         hits = (Hit(f"host.howto_{facts.platform}"), *hits)
     return Judgement(tuple(results), hits)
 

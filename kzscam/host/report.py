@@ -32,10 +32,9 @@ def tool_report(result: ToolResult, engine: Engine, lang: str) -> Report:
     """One tool: its findings, and the details the issue asks for in JSON."""
     findings = engine.stamp(result.hits, lang)
     primary = engine.stamp(result.hits[:1], lang)  # the state finding; others add context
-    score, scored = engine.score(findings)
-    # The state decides the verdict (installed -> suspicious, active -> dangerous) through its
-    # finding; when the user disabled that rule only the remaining findings' score counts.
-    verdict = max(result.verdict, scored) if primary else scored
+    # The state sets a floor through its finding (check floors in rules/scoring.toml); when the
+    # user disabled that rule only the remaining findings count.
+    score, verdict = engine.combine("tool", findings)
     details = {
         "id": result.tool.id,
         "name": result.tool.name,
@@ -54,15 +53,15 @@ def tool_report(result: ToolResult, engine: Engine, lang: str) -> Report:
 
 def host_report(facts: HostFacts, judgement: Judgement, engine: Engine, lang: str) -> Report:
     """The host: host-level findings, one part per tool, and what could not be checked."""
-    parts = tuple(tool_report(r, engine, lang) for r in judgement.tools)
+    parts = tuple(sorted((tool_report(r, engine, lang) for r in judgement.tools),
+                         key=lambda p: -p.verdict))  # stable: the judge's order within a verdict
     findings = engine.stamp(judgement.hits, lang)
-    score, verdict = engine.score(findings)
-    verdict = max([verdict, *(p.verdict for p in parts)])
+    score, verdict = engine.combine("host", findings, [(p.score, p.verdict) for p in parts])
     details = {
         "platform": facts.platform,
         "mode": "live" if facts.live else "offline",
         "tools_found": sum(1 for p in parts if p.verdict > Verdict.SAFE),
         "skipped": list(facts.skipped),
     }
-    return Report(input=facts.input, verdict=verdict, score=score + sum(p.score for p in parts),
+    return Report(input=facts.input, verdict=verdict, score=score,
                   findings=tuple(findings), parts=parts, parts_key="tools", details=details)

@@ -57,7 +57,7 @@ def check_text(engine: Engine, text: str, *, name: str, lang: str) -> Report:
     """The full text pipeline for one message: hits, findings, verdict, links and phones."""
     outcome = text_hits(engine, text)
     findings = engine.stamp(outcome.hits, lang)
-    score, verdict = engine.score(findings)
+    score, verdict = engine.combine("text", findings)
     urls = tuple(dict.fromkeys(e.value for e in outcome.entities if e.kind == "url"))
     phones = tuple(dict.fromkeys(
         e.value for e in outcome.entities

@@ -19,7 +19,7 @@ def url_report(url: str, *, name: str, lang: str, config: Config) -> Report:
                      hits=[Hit("url.malformed", (), {"domain": visible(url[:80])})])
     engine = get_engine(config)
     findings = engine.stamp(a.hits, lang)
-    score, verdict = engine.score(findings)
+    score, verdict = engine.combine("url", findings)
     host = (a.host.ip or a.host.name) if a.host and a.host.name else None
     details: dict[str, str | None] = {
         "url": url,

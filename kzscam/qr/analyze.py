@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from kzscam.model import Evidence, Finding, Hit, Report, Verdict
+from kzscam.model import Evidence, Finding, Hit, Report
 from kzscam.pipeline.text import text_hits
 from kzscam.qr.checks import qr_hits
 from kzscam.qr.decoders import Symbol
@@ -75,9 +75,8 @@ def code_report(sym: Symbol, index: int, image_name: str, engine: Engine, config
     p = parse_payload(sym.text, sym.raw)
     hits, urls, phones = payload_hits(p, engine, config)
     findings = engine.stamp(hits, lang)
-    score, verdict = engine.score(findings)
-    if p.kind in ("unknown", "binary") or p.problem:
-        verdict = max(verdict, Verdict.CAUTION)  # never call what we cannot read "safe"
+    # A code nobody can read is never "safe": check floors in rules/scoring.toml.
+    score, verdict = engine.combine("code", findings)
     details: dict[str, Any] = {
         "index": index,
         "payload": sym.text if sym.text is not None
@@ -102,7 +101,7 @@ def code_report(sym: Symbol, index: int, image_name: str, engine: Engine, config
 def image_report(name: str, size: tuple[int, int], symbols: Iterable[Symbol], engine: Engine,
                  config: Config, lang: str, notes: dict[str, Any] | None = None,
                  frames: tuple[int, int] = (1, 1)) -> Report:
-    """The report of one image: its codes as parts, its verdict the worst of theirs.
+    """The report of one image: its codes as parts, combined as `[subjects] image` says.
 
     `frames` is (frames scanned, frames in the file): when an animation was only sampled and no
     code turned up, the code may sit in a frame never looked at, so the image is not called safe.
@@ -110,8 +109,6 @@ def image_report(name: str, size: tuple[int, int], symbols: Iterable[Symbol], en
     codes = tuple(code_report(s, i, name, engine, config, lang)
                   for i, s in enumerate(symbols, 1))
     details: dict[str, Any] = {"size": list(size), **(notes or {})}
-    verdict = max((c.verdict for c in codes), default=Verdict.SAFE)
-    score = max((c.score for c in codes), default=0)
     findings: tuple[Finding, ...] = ()
     if not codes:
         hits = [Hit("qr.no_code")]
@@ -119,7 +116,7 @@ def image_report(name: str, size: tuple[int, int], symbols: Iterable[Symbol], en
             hits.append(Hit("qr.frames_skipped", (), {"scanned": str(frames[0]),
                                                       "total": str(frames[1])}))
         findings = tuple(engine.stamp(hits, lang))
-        score, verdict = engine.score(findings) if len(hits) > 1 else (score, verdict)
+    score, verdict = engine.combine("image", findings, [(c.score, c.verdict) for c in codes])
     return Report(input=name, verdict=verdict, score=score, findings=findings, parts=codes,
                   parts_key="codes", details=details)
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kzscam.model import Severity
+from kzscam.model import Severity, Verdict
 from kzscam.rules import RULE_FILES, SUPPORT_FILES
 from kzscam.rules.schema import Rule, RuleError, parse_rule
 
@@ -22,8 +22,11 @@ class Combo(NamedTuple):
     name: str = ""
 
 
+SCORE_MODES = ("sum", "max", "worst")
+
+
 class Scoring(NamedTuple):
-    """How findings add up to a verdict; data in rules/scoring.toml."""
+    """How findings add up to a verdict, and parts to a whole; data in rules/scoring.toml."""
 
     points: Mapping[Severity, int]
     caution: int
@@ -33,6 +36,14 @@ class Scoring(NamedTuple):
     combos: tuple[Combo, ...] = ()
     # The learned detector's bands: (check, lowest probability), highest band first.
     learned: tuple[tuple[str, float], ...] = ()
+    # Per subject (text, image, host, chat, ...): how its score folds its parts' ("sum", "max",
+    # "worst"); a verdict is always the worst of its own and its parts'.
+    subjects: Mapping[str, str] = {}
+    # Minimum verdict of a finding of a rule bound to a detector check (a running tool, a code
+    # nobody can read), whatever its points.
+    check_floors: Mapping[str, str] = {}
+    # Minimum verdict of an input read only in part (a chat export that broke off).
+    incomplete: str = "caution"
 
 
 class Catalog(NamedTuple):
@@ -111,8 +122,17 @@ def _parse_scoring(data: dict[str, Any], source: str) -> Scoring:
             raise RuleError(f"{source}: learned min_probability must be between 0 and 1")
         if set(points) != set(Severity):
             raise RuleError(f"{source}: points must list every severity")
+        subjects = {str(k): str(v["score"]) for k, v in data.get("subjects", {}).items()}
+        for name, mode in subjects.items():
+            if mode not in SCORE_MODES:
+                raise RuleError(f"{source}: subjects.{name}: score must be one of "
+                                f"{', '.join(SCORE_MODES)}, not {mode!r}")
+        check_floors = {str(k): str(v) for k, v in data.get("check_floors", {}).items()}
+        incomplete = str(data.get("incomplete", {}).get("verdict", "caution"))
+        for value in (*floors.values(), *check_floors.values(), incomplete):
+            Verdict.parse(value)
         return Scoring(points, int(th["caution"]), int(th["suspicious"]), int(th["dangerous"]),
-                       floors, combos, learned)
+                       floors, combos, learned, subjects, check_floors, incomplete)
     except (KeyError, TypeError, ValueError) as exc:
         raise RuleError(f"{source}: invalid scoring table: {exc}") from None
 
