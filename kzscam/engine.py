@@ -11,6 +11,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
+from kzscam.checks import ALL_CHECKS
 from kzscam.config import Config
 from kzscam.model import Evidence, Finding, Hit, Severity, Verdict
 from kzscam.rules.loader import Catalog, load_catalog
@@ -52,6 +53,10 @@ class TextOutcome(NamedTuple):
 
     hits: list[Hit]
     entities: list[Entity]
+
+
+class UnknownCheck(LookupError):
+    """A hit whose check names neither a rule nor a declared detector check (a detector bug)."""
 
 
 class Fold:
@@ -229,12 +234,19 @@ class Engine:
         )
 
     def stamp(self, hits: Iterable[Hit], lang: str) -> list[Finding]:
-        """Detector hits -> localised findings; a hit's check is a rule id or a detector check name."""
+        """Detector hits -> localised findings; a hit's check is a rule id or a detector check name.
+
+        A check no rule claims and no detector declares (kzscam/checks.py) is a bug in the detector
+        and raises UnknownCheck; a declared check whose rule the user disabled stamps nothing.
+        """
         out: list[Finding] = []
         seen: set[tuple[str, tuple[str, ...]]] = set()
         for hit in hits:
             rule = self.catalog.by_id.get(hit.check)
             rules = [rule] if rule is not None else self.by_check.get(hit.check, [])
+            if not rules and hit.check not in ALL_CHECKS and (
+                    hit.check not in self.config.disabled_rules):
+                raise UnknownCheck(f"no rule claims the check {hit.check!r}")
             for r in rules:
                 f = self._finding(r, hit, lang)
                 key = (f.rule_id, tuple(sorted(f"{e.start}:{e.text}" for e in f.evidence)))

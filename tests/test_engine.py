@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from kzscam.config import Config
-from kzscam.engine import get_engine
+from kzscam.engine import UnknownCheck, get_engine
 from kzscam.model import Evidence, Finding, Hit, Severity, Verdict
 from kzscam.pipeline.text import check_text
 
@@ -49,7 +51,9 @@ def test_stamp_binds_rule_texts_and_fills_placeholders() -> None:
     kk = eng.stamp([Hit("TXT-ENT-001", ev)], "kk")
     assert en[0].rule_id == kk[0].rule_id == "TXT-ENT-001"
     assert en[0].title != kk[0].title and en[0].evidence == ev
-    assert eng.stamp([Hit("no.such.check")], "en") == []
+    # A check nobody declared is a detector bug: it fails loudly instead of vanishing.
+    with pytest.raises(UnknownCheck, match=r"no\.such\.check"):
+        eng.stamp([Hit("no.such.check")], "en")
 
 
 def test_disabled_rules_do_not_fire() -> None:

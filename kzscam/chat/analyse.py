@@ -25,11 +25,12 @@ from kzscam.chat.source import TELEGRAM, open_chat, read_problem
 from kzscam.chat.summary import Summary
 from kzscam.chat.telegram import read_telegram
 from kzscam.chat.whatsapp import read_whatsapp
+from kzscam.checks import ChatCheck
 from kzscam.config import Config
 from kzscam.model import Evidence, Hit, Report, Verdict
 
 Checked = tuple[ChatMessage, Report, dict[str, Evidence]]
-CUT_CHECK = "chat.message_cut"  # a message longer than Limits.max_message_chars
+CUT_CHECK = ChatCheck.MESSAGE_CUT  # a message longer than Limits.max_message_chars
 CUT_MARK = "[cut] "  # example syntax: this message was cut by the reader
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kzscam.checks import ChatCheck
+
 
 @dataclass(frozen=True)
 class Step:
@@ -122,14 +124,14 @@ STEPS: dict[str, Step] = {s.name: s for s in (
 )}
 
 CHAINS: tuple[Chain, ...] = (
-    Chain("chat.account_takeover", (("support",), ("account_threat",), ("code_request",)),
-          supersedes=("chat.support_code",)),
-    Chain("chat.support_code", (("support",), ("code_request",))),
-    Chain("chat.authority_money", (("authority",), ("money_request",))),
-    Chain("chat.remote_access", (("support", "authority"), ("remote_app",))),
-    Chain("chat.relative_money", (("money_request",), ("cannot_talk",)), window=10,
+    Chain(ChatCheck.ACCOUNT_TAKEOVER, (("support",), ("account_threat",), ("code_request",)),
+          supersedes=(ChatCheck.SUPPORT_CODE,)),
+    Chain(ChatCheck.SUPPORT_CODE, (("support",), ("code_request",))),
+    Chain(ChatCheck.AUTHORITY_MONEY, (("authority",), ("money_request",))),
+    Chain(ChatCheck.REMOTE_ACCESS, (("support", "authority"), ("remote_app",))),
+    Chain(ChatCheck.RELATIVE_MONEY, (("money_request",), ("cannot_talk",)), window=10,
           ordered=False),
-    Chain("chat.job_deposit", (("job_offer",), ("upfront_payment",))),
+    Chain(ChatCheck.JOB_DEPOSIT, (("job_offer",), ("upfront_payment",))),
 )
 
 # Words that turn a request into a warning when they come just before it.

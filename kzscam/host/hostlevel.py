@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kzscam.checks import HostCheck
 from kzscam.host.catalogue import Catalogue
 from kzscam.host.facts import Fact, Kind
 from kzscam.model import Evidence, Hit
@@ -42,10 +43,10 @@ def _sideloaded_check(powers: list[str]) -> str:
     """Accessibility lets an app tap and type for the user (remote control); with device-admin
     (resists removal) or notification access (reads one-time codes) it is a takeover kit."""
     if "accessibility" in powers and {"device administrator", "notification access"} & set(powers):
-        return "host.android_sideloaded_takeover"
+        return HostCheck.ANDROID_SIDELOADED_TAKEOVER
     if "accessibility" in powers:
-        return "host.android_sideloaded_control"
-    return "host.android_sideloaded_access"
+        return HostCheck.ANDROID_SIDELOADED_CONTROL
+    return HostCheck.ANDROID_SIDELOADED_ACCESS
 
 
 def listen_ports(catalogue: Catalogue) -> dict[int, list[str]]:
@@ -75,11 +76,11 @@ def host_hits(unmatched: Iterable[Fact], catalogue: Catalogue, facts: Iterable[F
     access: dict[str, list[str]] = {}
     for f in facts:  # a live screen capture matters whoever does it
         if f.kind is Kind.SCREEN_CAPTURE:
-            hits.append(Hit("host.android_screen_capture", params={"app": f.value}))
+            hits.append(Hit(HostCheck.ANDROID_SCREEN_CAPTURE, params={"app": f.value}))
     for f in unmatched:
         if f.kind is Kind.LISTEN and f.port in ports:
             seen = f"{f.value}, {f.where}"
-            hits.append(Hit("host.port_open", (Evidence(seen, 0, len(seen)),), {
+            hits.append(Hit(HostCheck.PORT_OPEN, (Evidence(seen, 0, len(seen)),), {
                 "port": str(f.port), "tools": ", ".join(sorted(set(ports[f.port]))[:4]),
                 "address": f.value}))
         elif f.kind in ACCESS and f.value in inst and inst[f.value] not in STORES:

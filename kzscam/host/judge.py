@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kzscam.checks import HostCheck
 from kzscam.host.catalogue import Catalogue, Ref, Tool
 from kzscam.host.facts import ANDROID, Fact, HostFacts, Kind
 from kzscam.host.hostlevel import host_hits
@@ -94,18 +95,18 @@ def _hits(tool: Tool, state: str, confident: bool, ports: tuple[int, ...],
           fork: bool, viewer_only: bool, allowed: bool) -> tuple[Hit, ...]:
     params = {"tool": tool.name, "port": ", ".join(map(str, ports)), "state": state}
     if allowed:
-        return (Hit("host.tool_allowed", params=params),)
+        return (Hit(HostCheck.TOOL_ALLOWED, params=params),)
     if viewer_only:
-        return (Hit("host.viewer_installed", params=params),)
+        return (Hit(HostCheck.VIEWER_INSTALLED, params=params),)
     if confident or state == "leftovers":
-        check = "host.tool_" + state.replace("-", "_")
+        check = HostCheck("host.tool_" + state.replace("-", "_"))
     else:
-        check = "host.possible_tool_active" if state in ACTIVE else "host.possible_tool_installed"
+        check = HostCheck.POSSIBLE_TOOL_ACTIVE if state in ACTIVE else HostCheck.POSSIBLE_TOOL_INSTALLED
     hits = [Hit(check, params=params)]
     if tool.nbk and state != "leftovers":
-        hits.append(Hit("host.nbk_named", params=params))
+        hits.append(Hit(HostCheck.NBK_NAMED, params=params))
     if fork:
-        hits.append(Hit("host.rustdesk_fork", params=params))
+        hits.append(Hit(HostCheck.RUSTDESK_FORK, params=params))
     return tuple(hits)
 
 
@@ -130,7 +131,7 @@ def _result(tool: Tool, items: list[tuple[Fact, list[Ref]]], allow: frozenset[st
     viewer_only = bool(all_refs) and all(r.field == "viewer" for r in all_refs)
     allowed = tool.id in allow or tool.name.lower() in allow
     off = tool.tier == "desktop" and not ACTIVE & set(states)  # desktop sharing, switched off
-    hits = (Hit("host.desktop_sharing_off", params={"tool": tool.name}),) if off and not allowed \
+    hits = (Hit(HostCheck.DESKTOP_SHARING_OFF, params={"tool": tool.name}),) if off and not allowed \
         else _hits(tool, states[0], confident, ports, fork, viewer_only, allowed)
     evidence = tuple(sorted(dict.fromkeys(f for f, _ in items),
                             key=lambda f: (STATES.index(state_of(f, [])), f.value)))
@@ -163,7 +164,7 @@ def judge(facts: HostFacts, catalogue: Catalogue, allow: frozenset[str] = frozen
                                 STATES.index(r.state), r.tool.name.lower()))
     hits = host_hits(unmatched, catalogue, facts.facts)
     if any(r.flagged for r in results):  # how to remove a program on this platform
-        hits = (Hit(f"host.howto_{facts.platform}"), *hits)
+        hits = (Hit(HostCheck(f"host.howto_{facts.platform}")), *hits)
     return Judgement(tuple(results), hits)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kzscam.checks import UrlCheck
 from kzscam.config import Config
 from kzscam.engine import get_engine
 from kzscam.model import Hit, Report
@@ -16,7 +17,7 @@ def url_report(url: str, *, name: str, lang: str, config: Config) -> Report:
         a = analyse(url, config.allow_domains)
     except Exception:
         a = Analysis(url, parse_url(url), kind="malformed",
-                     hits=[Hit("url.malformed", (), {"domain": visible(url[:80])})])
+                     hits=[Hit(UrlCheck.MALFORMED, (), {"domain": visible(url[:80])})])
     engine = get_engine(config)
     findings = engine.stamp(a.hits, lang)
     score, verdict = engine.combine("url", findings)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from kzscam.checks import QrCheck, UrlCheck
 from kzscam.model import Evidence, Finding, Hit, Report
 from kzscam.pipeline.text import text_hits
 from kzscam.qr.checks import qr_hits
@@ -33,8 +34,8 @@ def _shift(hit: Hit, payload: str, part: str, offset: int) -> Hit:
 
 # URL-inspector checks that say the same as a QR check: keep the QR one (its advice is about
 # scanning), drop the duplicate.
-_SUPERSEDES = {"qr.messenger_login": frozenset({"url.tg_login"}),
-               "qr.remote_access_app": frozenset({"url.remote_tool"})}
+_SUPERSEDES = {QrCheck.MESSENGER_LOGIN: frozenset({UrlCheck.TG_LOGIN}),
+               QrCheck.REMOTE_ACCESS_APP: frozenset({UrlCheck.REMOTE_TOOL})}
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
@@ -111,9 +112,9 @@ def image_report(name: str, size: tuple[int, int], symbols: Iterable[Symbol], en
     details: dict[str, Any] = {"size": list(size), **(notes or {})}
     findings: tuple[Finding, ...] = ()
     if not codes:
-        hits = [Hit("qr.no_code")]
+        hits = [Hit(QrCheck.NO_CODE)]
         if frames[0] < frames[1]:
-            hits.append(Hit("qr.frames_skipped", (), {"scanned": str(frames[0]),
+            hits.append(Hit(QrCheck.FRAMES_SKIPPED, (), {"scanned": str(frames[0]),
                                                       "total": str(frames[1])}))
         findings = tuple(engine.stamp(hits, lang))
     score, verdict = engine.combine("image", findings, [(c.score, c.verdict) for c in codes])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from kzscam.checks import QrCheck
 from kzscam.model import Evidence, Hit
 from kzscam.qr.known import known
 from kzscam.qr.payload import QrPayload
@@ -39,7 +40,7 @@ def _hit(check: str, p: QrPayload, part: str = "", **params: Any) -> Hit:
 def qr_hits(p: QrPayload, allow_phones: Iterable[str] = ()) -> list[Hit]:
     """Every QR-level hit for one payload (URL and text rules run separately on its spans)."""
     if p.problem is not None:
-        return [_hit("qr.malformed", p, kind=p.kind.replace("_", " "), problem=p.problem)]
+        return [_hit(QrCheck.MALFORMED, p, kind=p.kind.replace("_", " "), problem=p.problem)]
     check = _BY_KIND.get(p.kind)
     return check(p, frozenset(allow_phones)) if check else []
 
@@ -48,18 +49,18 @@ def _url(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
     d = p.details
     host = str(d.get("host", ""))
     # Look-alike bank sites, payment pages and downloads are the URL inspector's findings.
-    return [_hit("qr.url", p, str(d.get("url", "")), host=host or d.get("url", ""))]
+    return [_hit(QrCheck.URL, p, str(d.get("url", "")), host=host or d.get("url", ""))]
 
 
 def _login(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
-    return [_hit("qr.messenger_login", p, app=p.details.get("app", ""),
+    return [_hit(QrCheck.MESSENGER_LOGIN, p, app=p.details.get("app", ""),
                  method=p.details.get("method", ""))]
 
 
 def _chat(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
     d = p.details
     target = d.get("phone") or d.get("target") or ""
-    hits = [_hit("qr.messenger_chat", p, app=d.get("app", ""), target=target or "?")]
+    hits = [_hit(QrCheck.MESSENGER_CHAT, p, app=d.get("app", ""), target=target or "?")]
     if d.get("phone"):
         hits.extend(_number_hits(p, str(d["phone"]), allow))
     return hits
@@ -71,16 +72,16 @@ def _app(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
     hits: list[Hit] = []
     tool = known().remote_apps.get(package.lower()) if package else None
     if tool:
-        hits.append(_hit("qr.remote_access_app", p, package, app=tool, package=package))
+        hits.append(_hit(QrCheck.REMOTE_ACCESS_APP, p, package, app=tool, package=package))
     if d.get("download"):  # a file link: the URL inspector reports the download itself
         hits.extend(_url(p, allow))
     elif d.get("sideload"):
         name = str(d.get("manifest_url") or "")
-        hits.append(_hit("qr.app_download", p, name, file=name or "?"))
+        hits.append(_hit(QrCheck.APP_DOWNLOAD, p, name, file=name or "?"))
     elif d.get("intent"):
-        hits.append(_hit("qr.android_intent", p, package, package=package or "?"))
+        hits.append(_hit(QrCheck.ANDROID_INTENT, p, package, package=package or "?"))
     elif not tool:
-        hits.append(_hit("qr.app_store", p, package, package=package or "?",
+        hits.append(_hit(QrCheck.APP_STORE, p, package, package=package or "?",
                          store=d.get("store", "")))
     return hits
 
@@ -88,17 +89,17 @@ def _app(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
 def _wifi(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
     d = p.details
     ssid = str(d.get("ssid", ""))
-    hits = [_hit("qr.wifi", p, ssid, ssid=ssid)]
+    hits = [_hit(QrCheck.WIFI, p, ssid, ssid=ssid)]
     security = str(d.get("security", "")).upper()
     if security in ("NOPASS", "") or not d.get("has_password"):
-        hits.append(_hit("qr.wifi_insecure", p, ssid, ssid=ssid, security="open"))
+        hits.append(_hit(QrCheck.WIFI_INSECURE, p, ssid, ssid=ssid, security="open"))
     elif security == "WEP":
-        hits.append(_hit("qr.wifi_insecure", p, ssid, ssid=ssid, security="WEP"))
+        hits.append(_hit(QrCheck.WIFI_INSECURE, p, ssid, ssid=ssid, security="WEP"))
     if d.get("hidden"):
-        hits.append(_hit("qr.wifi_hidden", p, ssid, ssid=ssid))
+        hits.append(_hit(QrCheck.WIFI_HIDDEN, p, ssid, ssid=ssid))
     brand = known().brand_named_in(ssid)
     if brand is not None:
-        hits.append(_hit("qr.wifi_brand", p, ssid, ssid=ssid, brand=brand.name))
+        hits.append(_hit(QrCheck.WIFI_BRAND, p, ssid, ssid=ssid, brand=brand.name))
     return hits
 
 
@@ -112,10 +113,10 @@ def _number_hits(p: QrPayload, number: str, allow: frozenset[str]) -> list[Hit]:
         return []
     k = known()
     if len(digits) <= 6 and digits not in k.list("phones", "official_short"):
-        return [_hit("qr.short_number", p, number, number=number)]
+        return [_hit(QrCheck.SHORT_NUMBER, p, number, number=number)]
     plus = number.strip().startswith("+") or number.strip().startswith("00")
     if plus and not digits.lstrip("0").startswith("7"):
-        return [_hit("qr.foreign_number", p, number, number=number)]
+        return [_hit(QrCheck.FOREIGN_NUMBER, p, number, number=number)]
     return []
 
 
@@ -126,23 +127,23 @@ def _tel(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
         forwarding = known().list("ussd", "forwarding_prefixes")
         if code.startswith(forwarding):
             target = _digits(code.split("*")[-1]) or _digits(code)
-            return [_hit("qr.ussd_forward", p, number, code=code, number=target or "?")]
-        return [_hit("qr.ussd", p, number, code=code)]
-    return [_hit("qr.tel", p, number, number=number), *_number_hits(p, number, allow)]
+            return [_hit(QrCheck.USSD_FORWARD, p, number, code=code, number=target or "?")]
+        return [_hit(QrCheck.USSD, p, number, code=code)]
+    return [_hit(QrCheck.TEL, p, number, number=number), *_number_hits(p, number, allow)]
 
 
 def _sms(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
     number = str(p.details.get("number", ""))
-    return [_hit("qr.sms", p, number, number=number), *_number_hits(p, number, allow)]
+    return [_hit(QrCheck.SMS, p, number, number=number), *_number_hits(p, number, allow)]
 
 
 def _contact(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
     d = p.details
     name = str(d.get("name") or d.get("org") or "")
-    hits = [_hit("qr.contact", p, name, name=name or "?")]
+    hits = [_hit(QrCheck.CONTACT, p, name, name=name or "?")]
     brand = known().brand_named_in(f"{d.get('name', '')} {d.get('org', '')}")
     if brand is not None and p.phones:
-        hits.append(_hit("qr.contact_brand", p, name, name=name, brand=brand.name))
+        hits.append(_hit(QrCheck.CONTACT_BRAND, p, name, name=name, brand=brand.name))
     for number in p.phones:
         hits.extend(_number_hits(p, number, allow))
     return hits
@@ -152,14 +153,14 @@ def _emv(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
     d = p.details
     amount = f"{d.get('amount')} {d.get('currency')}" if d.get("amount") else "-"
     merchant = str(d.get("merchant_name", ""))
-    hits = [_hit("qr.emv", p, merchant, merchant=merchant or "?",
+    hits = [_hit(QrCheck.EMV, p, merchant, merchant=merchant or "?",
                  city=d.get("merchant_city") or "?", amount=amount)]
     if not d.get("crc_ok"):
-        hits.append(_hit("qr.emv_bad_crc", p, p.text[-8:], given=d.get("crc", ""),
+        hits.append(_hit(QrCheck.EMV_BAD_CRC, p, p.text[-8:], given=d.get("crc", ""),
                          expected=d.get("crc_expected", "")))
     country, currency = str(d.get("country", "")), str(d.get("currency", ""))
     if (country and country.upper() != "KZ") or (currency and currency != "KZT"):
-        hits.append(_hit("qr.emv_foreign", p, country=country or "?", currency=currency or "?"))
+        hits.append(_hit(QrCheck.EMV_FOREIGN, p, country=country or "?", currency=currency or "?"))
     return hits
 
 
@@ -174,28 +175,28 @@ def _simple(check: str, key: str, part_key: str = "") -> Callable[[QrPayload, fr
 
 def _otp(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
     if p.details.get("export"):
-        return [_hit("qr.otp_export", p)]
-    return [_hit("qr.otpauth", p, issuer=p.details.get("issuer") or "?",
+        return [_hit(QrCheck.OTP_EXPORT, p)]
+    return [_hit(QrCheck.OTPAUTH, p, issuer=p.details.get("issuer") or "?",
                  account=p.details.get("account") or "?")]
 
 
 def _proxy(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
     d = p.details
     what = d.get("scheme") or f"{d.get('app', '')} proxy {d.get('server', '')}".strip()
-    return [_hit("qr.proxy", p, scheme=what)]
+    return [_hit(QrCheck.PROXY, p, scheme=what)]
 
 
 def _geo(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
     d = p.details
-    return [_hit("qr.geo", p, place=f"{d.get('latitude')}, {d.get('longitude')}")]
+    return [_hit(QrCheck.GEO, p, place=f"{d.get('latitude')}, {d.get('longitude')}")]
 
 
 _BY_KIND: dict[str, Callable[[QrPayload, frozenset[str]], list[Hit]]] = {
     "url": _url, "bank_payment_link": _url, "messenger_login": _login,
     "messenger_link": _chat, "app_link": _app, "wifi": _wifi, "tel": _tel, "sms": _sms,
-    "email": _simple("qr.email", "to", "to"), "geo": _geo, "contact": _contact,
-    "calendar": _simple("qr.calendar", "summary", "summary"), "emv_payment": _emv,
-    "otpauth": _otp, "crypto": _simple("qr.crypto", "currency", "address"),
-    "proxy": _proxy, "script": _simple("qr.script", "scheme"),
-    "binary": _simple("qr.binary", "length"), "unknown": _simple("qr.unknown_scheme", "scheme"),
+    "email": _simple(QrCheck.EMAIL, "to", "to"), "geo": _geo, "contact": _contact,
+    "calendar": _simple(QrCheck.CALENDAR, "summary", "summary"), "emv_payment": _emv,
+    "otpauth": _otp, "crypto": _simple(QrCheck.CRYPTO, "currency", "address"),
+    "proxy": _proxy, "script": _simple(QrCheck.SCRIPT, "scheme"),
+    "binary": _simple(QrCheck.BINARY, "length"), "unknown": _simple(QrCheck.UNKNOWN_SCHEME, "scheme"),
 }

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from kzscam.checks import ALL_CHECKS
 from kzscam.model import Severity, Verdict
 from kzscam.rules import RULE_FILES, SUPPORT_FILES
 from kzscam.rules.schema import Rule, RuleError, parse_rule
@@ -131,6 +132,10 @@ def _parse_scoring(data: dict[str, Any], source: str) -> Scoring:
         incomplete = str(data.get("incomplete", {}).get("verdict", "caution"))
         for value in (*floors.values(), *check_floors.values(), incomplete):
             Verdict.parse(value)
+        unknown = sorted({*check_floors, *(c for c, _f in learned)} - ALL_CHECKS)
+        if unknown:
+            raise RuleError(f"{source}: no detector emits {', '.join(unknown)} "
+                            "(the check names are listed in kzscam/checks.py)")
         return Scoring(points, int(th["caution"]), int(th["suspicious"]), int(th["dangerous"]),
                        floors, combos, learned, subjects, check_floors, incomplete)
     except (KeyError, TypeError, ValueError) as exc:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from kzscam.checks import ALL_CHECKS
 from kzscam.i18n import LANGS
 from kzscam.model import Severity
 
@@ -118,8 +119,13 @@ def validate_match(match: Any, subject: str, where: str) -> None:
             if kind not in ENTITY_KINDS:
                 raise RuleError(f"{where}: match.has: unknown entity {kind!r}; "
                                 f"known: {', '.join(ENTITY_KINDS)}")
-    if "check" in match and not isinstance(match["check"], str):
-        raise RuleError(f"{where}: match.check must be a string")
+    if "check" in match:
+        check = match["check"]
+        if not isinstance(check, str):
+            raise RuleError(f"{where}: match.check must be a string")
+        if check not in ALL_CHECKS:
+            raise RuleError(f"{where}: match.check: no detector emits {check!r} (the check names "
+                            "are listed in kzscam/checks.py)")
 
 
 def parse_rule(raw: Any, source: str) -> Rule:

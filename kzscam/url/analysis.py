@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kzscam.checks import UrlCheck
 from kzscam.model import Hit
 from kzscam.url import checks, kinds
 from kzscam.url.display import visible
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
 
 # Hits that describe what a link does rather than who it pretends to be: they stay on for the
 # brands' own domains (a real t.me login link still logs someone into your account).
-ACTION_CHECKS = frozenset({"url.tg_login", "url.wa_prefilled", "url.payment", "url.crypto_payment"})
+ACTION_CHECKS = frozenset({UrlCheck.TG_LOGIN, UrlCheck.WA_PREFILLED, UrlCheck.PAYMENT,
+                           UrlCheck.CRYPTO_PAYMENT})
 _REDIRECT_PARAMS = ("url", "u", "q", "to", "target", "link", "redirect", "next", "dest")
 
 
@@ -52,23 +54,23 @@ def opaque_hits(a: Analysis) -> None:
     a.hits.extend(checks.scheme_hits(p))
     if kinds.is_tg_login(p.scheme, "", "", body):
         a.kind = "messenger"
-        a.add("url.tg_login", None, domain=shown)
+        a.add(UrlCheck.TG_LOGIN, None, domain=shown)
     phone = kinds.whatsapp_prefilled(p.scheme, "", "/" + path, query)
     if phone:
         a.kind = "messenger"
-        a.add("url.wa_prefilled", None, phone=phone, domain=shown)
+        a.add(UrlCheck.WA_PREFILLED, None, phone=phone, domain=shown)
     app = kinds.payment_app(p.scheme, "", body)
     if app:
         a.kind = "payment"
-        check = "url.crypto_payment" if p.scheme in kinds.CRYPTO_SCHEMES else "url.payment"
+        check = UrlCheck.CRYPTO_PAYMENT if p.scheme in kinds.CRYPTO_SCHEMES else UrlCheck.PAYMENT
         a.add(check, None, app=app, domain=shown)
     if p.scheme == "itms-services" and "download-manifest" in query:
         a.kind = "download"
-        a.add("url.app_download", None, ext="ipa", domain=shown)
+        a.add(UrlCheck.APP_DOWNLOAD, None, ext="ipa", domain=shown)
     tool = kinds.tool_package(query + "&" + body.rpartition("#")[2].replace(";", "&"))
     if tool:
         a.kind = "remote-tool"
-        a.add("url.remote_tool", None, tool=tool, domain=shown)
+        a.add(UrlCheck.REMOTE_TOOL, None, tool=tool, domain=shown)
 
 
 def action_hits(a: Analysis, name: str) -> None:
@@ -76,15 +78,15 @@ def action_hits(a: Analysis, name: str) -> None:
     p = a.parsed
     if kinds.is_tg_login(p.scheme, name, p.path, ""):
         a.kind = "messenger"
-        a.add("url.tg_login", p.host_span, domain=visible(name))
+        a.add(UrlCheck.TG_LOGIN, p.host_span, domain=visible(name))
     phone = kinds.whatsapp_prefilled(p.scheme, name, p.path, p.query)
     if phone:
         a.kind = "messenger"
-        a.add("url.wa_prefilled", p.host_span, phone=phone, domain=visible(name))
+        a.add(UrlCheck.WA_PREFILLED, p.host_span, phone=phone, domain=visible(name))
     app = kinds.payment_app(p.scheme, name, p.path)
     if app:
         a.kind = "payment"
-        check = "url.crypto_payment" if app in kinds.CRYPTO_APPS else "url.payment"
+        check = UrlCheck.CRYPTO_PAYMENT if app in kinds.CRYPTO_APPS else UrlCheck.PAYMENT
         a.add(check, p.host_span, app=app, domain=visible(name))
 
 
@@ -95,24 +97,24 @@ def kind_hits(a: Analysis, name: str, depth: int, allow: frozenset[str]) -> None
     tool = kinds.remote_tool(name, p.path, p.query, found.get("tool"))
     if tool:
         a.kind = "remote-tool"
-        a.add("url.remote_tool", p.host_span, tool=tool, domain=visible(name))
+        a.add(UrlCheck.REMOTE_TOOL, p.host_span, tool=tool, domain=visible(name))
     download = kinds.download_ext(p.path)
     if download:
         a.kind = "download"
-        check = "url.app_download" if download[0] == "app" else "url.archive_download"
+        check = UrlCheck.APP_DOWNLOAD if download[0] == "app" else UrlCheck.ARCHIVE_DOWNLOAD
         start = p.tail_span[0] + p.path.rfind(".") + 1
         a.add(check, (start, start + len(download[1])), ext=download[1], domain=visible(name))
     if "shortener" in found:
         a.kind = "shortener"
-        a.add("url.shortener", p.host_span, domain=visible(name))
+        a.add(UrlCheck.SHORTENER, p.host_span, domain=visible(name))
     if "redirect" in found and depth == 0:
         redirect_hits(a, name, allow)
     if "form" in found:
         a.kind = "form"
-        a.add("url.web_form", p.host_span, domain=visible(name))
+        a.add(UrlCheck.WEB_FORM, p.host_span, domain=visible(name))
     elif "hosting" in found:
         a.kind = "free-hosting"
-        a.add("url.free_hosting", p.host_span, domain=visible(name), site=visible(a.site))
+        a.add(UrlCheck.FREE_HOSTING, p.host_span, domain=visible(name), site=visible(a.site))
         brand_in_path(a, name)
     action_hits(a, name)
 
@@ -125,7 +127,7 @@ def brand_in_path(a: Analysis, name: str) -> None:
     words = "".join(c if c.isalnum() else " " for c in (p.path[:300] + " " + p.query[:200]))
     kw = brand_in_words(words.split())
     if kw is not None:
-        a.add("url.brand_path", (p.tail_span[0], min(p.tail_span[1], p.tail_span[0] + 300)),
+        a.add(UrlCheck.BRAND_PATH, (p.tail_span[0], min(p.tail_span[1], p.tail_span[0] + 300)),
               brand=kw.brand.name, real=kw.real, domain=visible(name),
               site=visible(a.site or name))
 
@@ -140,7 +142,7 @@ def redirect_hits(a: Analysis, name: str, allow: frozenset[str]) -> None:
             from kzscam.url.inspect import analyse  # the same pipeline, one level deep
 
             inner = analyse(value, allow, depth=1)
-            a.add("url.redirect", p.host_span, domain=visible(name), target=visible(value[:120]))
+            a.add(UrlCheck.REDIRECT, p.host_span, domain=visible(name), target=visible(value[:120]))
             span = (p.tail_span[0], p.tail_span[1])
             a.hits.extend(Hit(h.check, checks.evidence(a.url, span), h.params) for h in inner.hits)
             return

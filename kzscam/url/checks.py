@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 
+from kzscam.checks import UrlCheck
 from kzscam.model import Evidence, Hit
 from kzscam.url.display import visible
 from kzscam.url.host import HostInfo
@@ -49,7 +50,7 @@ def invisible_chars(url: str) -> Hit | None:
     if not found:
         return None
     chars = ", ".join(dict.fromkeys(describe(url[i]) for i in found))
-    return Hit("url.invisible", tuple(Evidence(url[i], i, i + 1) for i in found[:3]),
+    return Hit(UrlCheck.INVISIBLE, tuple(Evidence(url[i], i, i + 1) for i in found[:3]),
                {"chars": chars, "domain": visible(url[:200])})
 
 
@@ -57,7 +58,7 @@ def scheme_hits(parsed: ParsedUrl) -> Iterator[Hit]:
     """``javascript:``, ``data:`` and other schemes that run code or show local content."""
     if parsed.scheme in BAD_SCHEMES:
         start = parsed.tail_span[0] - len(parsed.scheme) - 1
-        yield Hit("url.bad_scheme", evidence(parsed.raw, (max(start, 0), parsed.tail_span[1])),
+        yield Hit(UrlCheck.BAD_SCHEME, evidence(parsed.raw, (max(start, 0), parsed.tail_span[1])),
                   {"scheme": parsed.scheme})
 
 
@@ -67,23 +68,23 @@ def host_hits(parsed: ParsedUrl, host: HostInfo, site: str) -> Iterator[Hit]:
     shown = host.name if host.name.isascii() and host.name.isprintable() else visible(
         host.name or host.raw)
     if host.ip is not None:
-        yield Hit("url.ip_host", evidence(url, span),
+        yield Hit(UrlCheck.IP_HOST, evidence(url, span),
                   {"ip": host.ip, "notation": host.ip_notation or "dotted", "domain": shown})
     if parsed.userinfo:
-        yield Hit("url.userinfo", evidence(url, parsed.userinfo_span),
+        yield Hit(UrlCheck.USERINFO, evidence(url, parsed.userinfo_span),
                   {"shown": visible(parsed.userinfo[:80]), "domain": shown})
     port = parsed.port
     if port and port.lstrip("0") != _DEFAULT_PORTS.get(parsed.scheme, "").lstrip("0"):
-        yield Hit("url.port", evidence(url, parsed.port_span),
+        yield Hit(UrlCheck.PORT, evidence(url, parsed.port_span),
                   {"port": visible(port[:12]), "domain": shown})
     if host.percent or "\\" in url[:span[0]].split("://", 1)[-1]:
-        yield Hit("url.encoded_host", evidence(url, span), {"domain": shown})
+        yield Hit(UrlCheck.ENCODED_HOST, evidence(url, span), {"domain": shown})
     if host.punycode or host.bad_punycode:
-        yield Hit("url.punycode", evidence(url, span),
+        yield Hit(UrlCheck.PUNYCODE, evidence(url, span),
                   {"domain": shown, "why": "invalid punycode" if host.bad_punycode else "decoded"})
     depth = len(host.labels) - (site.count(".") + 1 if site else 0)
     if len(host.name) > MAX_HOST or depth > MAX_DEPTH:
-        yield Hit("url.long_host", evidence(url, span),
+        yield Hit(UrlCheck.LONG_HOST, evidence(url, span),
                   {"domain": visible(host.name[:120]), "site": visible(site) or _ending(host),
                    "length": str(len(host.name)), "depth": str(max(depth, 0))})
 
@@ -109,7 +110,7 @@ def malformed(parsed: ParsedUrl, host: HostInfo) -> Hit | None:
     )
     if not why:
         return None
-    return Hit("url.malformed", evidence(parsed.raw, parsed.host_span),
+    return Hit(UrlCheck.MALFORMED, evidence(parsed.raw, parsed.host_span),
                {"domain": visible(host.name[:120] or parsed.raw[:80]), "why": why})
 
 
@@ -125,7 +126,7 @@ def alphabet_hit(parsed: ParsedUrl, host: HostInfo) -> Hit | None:
         whole = len(found) == 1 and not native and fold(label).isascii() and "LATIN" not in found
         if len(found) > 1 or whole:
             chars = ", ".join(dict.fromkeys(describe(c) for c in lookalikes[:4])) or "-"
-            return Hit("url.mixed_script", evidence(parsed.raw, parsed.host_span),
+            return Hit(UrlCheck.MIXED_SCRIPT, evidence(parsed.raw, parsed.host_span),
                        {"domain": visible(host.name), "chars": chars,
                         "scripts": "+".join(sorted(s.lower() for s in found))})
     return None
@@ -141,5 +142,5 @@ def http_sensitive(parsed: ParsedUrl, host: HostInfo) -> Hit | None:
     if word is None:
         return None
     start = parsed.raw.lower().find("http:")
-    return Hit("url.http_sensitive", evidence(parsed.raw, (start, start + 4)),
+    return Hit(UrlCheck.HTTP_SENSITIVE, evidence(parsed.raw, (start, start + 4)),
                {"domain": visible(host.name), "word": word})

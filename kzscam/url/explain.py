@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kzscam.checks import UrlCheck
 from kzscam.url.brands import Keyword, index, words
 from kzscam.url.lookalike import BrandMatch
 from kzscam.url.skeleton import describe, fold_char, imitates_ascii, variants
@@ -19,21 +20,21 @@ def describe_match(match: BrandMatch) -> tuple[str, str]:
     """(hit check name, English one-line reason) for a brand match."""
     kw, label = match.keyword, match.label
     if match.kind == "homoglyph":
-        return "url.homoglyph", _chars_why(label, kw)
+        return UrlCheck.HOMOGLYPH, _chars_why(label, kw)
     if match.kind == "subdomain":
-        return "url.brand_subdomain", (
+        return UrlCheck.BRAND_SUBDOMAIN, (
             f"'{label}' is only a prefix: the address really belongs to {match.extra}")
     if match.kind == "layout":
-        return "url.lookalike", (
+        return UrlCheck.LOOKALIKE, (
             f"'{kw.word}' typed with the Russian/Kazakh keyboard layout on (reads '{match.extra}')")
     if match.kind == "split":
-        return "url.lookalike", f"the name '{kw.word}' cut into parts by dots"
+        return UrlCheck.LOOKALIKE, f"the name '{kw.word}' cut into parts by dots"
     if match.kind == "typo":
-        return "url.lookalike", (
+        return UrlCheck.LOOKALIKE, (
             f"'{label}' differs from '{kw.word}' by {max(match.distance, 1)} character(s)")
     if match.kind == "combo":
-        return "url.combosquat", f"the name '{kw.word}' with '{match.extra}' added"
-    return "url.tld_swap", f"'{label}' under another ending instead of {kw.real}"
+        return UrlCheck.COMBOSQUAT, f"the name '{kw.word}' with '{match.extra}' added"
+    return UrlCheck.TLD_SWAP, f"'{label}' under another ending instead of {kw.real}"
 
 
 def brand_in_words(tokens: list[str]) -> Keyword | None:

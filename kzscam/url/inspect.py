@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kzscam.checks import UrlCheck
 from kzscam.model import Evidence, Hit
 from kzscam.url import checks, kinds
 from kzscam.url.analysis import (
@@ -138,5 +139,5 @@ def inspect_url(url: str, *, allow_domains: frozenset[str] = frozenset()) -> lis
     try:
         return analyse(url, allow_domains).hits
     except Exception:  # defensive: the property tests in tests/test_url_robust.py keep this dead
-        return [Hit("url.malformed", (Evidence(url[:200], 0, min(len(url), 200)),),
+        return [Hit(UrlCheck.MALFORMED, (Evidence(url[:200], 0, min(len(url), 200)),),
                     {"domain": visible(url[:80])})]
