@@ -90,8 +90,13 @@ def cache_key(rules_digest: str) -> str:
 
 
 def data_files() -> list[Path]:
-    """Data the engine reads besides the rule files (whose identity comes with `rules_digest`)."""
-    return [_ROOT / "data" / "text_model.json"]
+    """Data the engine may read besides the rule files (whose identity comes with
+    `rules_digest`): every JSON file in kzscam/data/, found on disk rather than listed."""
+    try:
+        return sorted(_ROOT / "data" / e.name for e in os.scandir(_ROOT / "data")
+                      if e.name.endswith(".json"))
+    except OSError:
+        return []
 
 
 def _owned_private(st: os.stat_result, uid: int) -> bool:

@@ -306,3 +306,17 @@ def test_unwritable_cache_dir_is_not_an_error(tmp_path: Path) -> None:
     blocker.write_text("x", encoding="utf-8")
     proc = run_cli("check-text", "ok", env={"XDG_CACHE_HOME": str(blocker)})
     assert proc.returncode == 0 and proc.stderr == ""
+
+
+def test_the_key_covers_every_rule_file_found_on_disk(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """No hand-kept list: a rule file added anywhere under kzscam/rules/ changes the key."""
+    from kzscam.rules import loader
+
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "a.toml").write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.setattr(loader, "RULES_DIR", tmp_path)
+    before = engine_cache.cache_key(loader.packaged_digest())
+    (tmp_path / "text" / "new.toml").write_text("x = 1\n", encoding="utf-8")
+    assert engine_cache.cache_key(loader.packaged_digest()) != before
+    assert "text/new.toml" in loader.packaged_digest()

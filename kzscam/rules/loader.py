@@ -79,13 +79,15 @@ def sources_hash(files: dict[str, bytes]) -> str:
 
 
 def packaged_digest() -> str:
-    """Identity of the packaged rule files for the engine cache key: size and modification time.
+    """Identity of the packaged rule files for the engine cache key: size and modification time
+    of every .toml file under kzscam/rules/ (found on disk, not taken from a list).
 
     The same test the cache applies to its code files; reading and checksumming every rule file
     instead cost more than a millisecond of each start-up (measured).
     """
     try:
-        stats = [(name, (RULES_DIR / name).stat()) for name in (*RULE_FILES, *SUPPORT_FILES)]
+        stats = [(path.relative_to(RULES_DIR).as_posix(), path.stat())
+                 for path in sorted(RULES_DIR.rglob("*.toml"))]
     except OSError:
         return sources_hash(_package_bytes())
     return ";".join(f"{name}:{st.st_size}:{st.st_mtime_ns}" for name, st in stats)
