@@ -27,6 +27,7 @@ from kzscam.chat.telegram import read_telegram
 from kzscam.chat.whatsapp import read_whatsapp
 from kzscam.checks import ChatCheck
 from kzscam.config import Config
+from kzscam.details import MessageDetails
 from kzscam.model import Evidence, Hit, Report, Verdict
 
 Checked = tuple[ChatMessage, Report, dict[str, Evidence]]
@@ -34,7 +35,7 @@ CUT_CHECK = ChatCheck.MESSAGE_CUT  # a message longer than Limits.max_message_ch
 CUT_MARK = "[cut] "  # example syntax: this message was cut by the reader
 
 
-def message_details(msg: ChatMessage) -> dict[str, object]:
+def message_details(msg: ChatMessage) -> MessageDetails:
     """The JSON fields of one message part (`text` included: JSON RESULTs carry no text)."""
     details: dict[str, object] = {"index": msg.index, "date": msg.date, "sender": msg.sender,
                                   "text": msg.text}
@@ -46,7 +47,7 @@ def message_details(msg: ChatMessage) -> dict[str, object]:
         details["chat"] = msg.chat
     if msg.truncated:
         details["truncated"] = True
-    return details
+    return MessageDetails(details)
 
 
 def check_message(msg: ChatMessage, *, name: str, lang: str, config: Config) -> Checked:

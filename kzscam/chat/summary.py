@@ -12,21 +12,13 @@ from typing import Any
 
 from kzscam.chat.conversation import ChainHit, SenderKey
 from kzscam.chat.model import TEXT, ChatMessage
+from kzscam.details import ChatDetails
 from kzscam.engine import Engine, Fold
 from kzscam.model import Finding, Report, Verdict
 
 MAX_SHOWN = 1000  # message parts in one chat report (the riskiest)
 MAX_SENDERS_SHOWN = 100
 MAX_LINKS = 100
-
-
-class SenderSummary(dict[str, Any]):
-    """One row of the senders table: a JSON object that prints as one readable line."""
-
-    def __str__(self) -> str:
-        chains = f"; {', '.join(self['chains'])}" if self["chains"] else ""
-        return (f"{self['name']}: {self['verdict']} ({self['flagged']} of {self['messages']} "
-                f"messages flagged{chains})")
 
 
 @dataclass
@@ -46,9 +38,10 @@ class _Sender:
     def score(self) -> int:
         return self.fold.score
 
-    def row(self) -> SenderSummary:
-        row = SenderSummary(name=self.name, verdict=self.verdict.label, score=self.score,
-                            messages=self.messages, flagged=self.flagged, chains=self.chains)
+    def row(self) -> dict[str, Any]:
+        """One row of the senders table (JSON; `ChatDetails` says it to people)."""
+        row: dict[str, Any] = dict(name=self.name, verdict=self.verdict.label, score=self.score,
+                                   messages=self.messages, flagged=self.flagged, chains=self.chains)
         if self.chat is not None:
             row["chat"] = self.chat
         return row
@@ -143,6 +136,6 @@ class Summary:
             phones=tuple(self._phones),
             parts=tuple(self._parts()),
             parts_key="messages",
-            details=details,
+            details=ChatDetails(details),
             error=error,
         )

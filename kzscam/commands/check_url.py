@@ -23,6 +23,7 @@ from kzscam.commands.common import (
     make_ctx,
     warn,
 )
+from kzscam.details import extend
 from kzscam.model import Report
 from kzscam.output import OutputFormat
 from kzscam.text.inputs import Message, iter_lines
@@ -76,7 +77,7 @@ def _reports(messages: Iterator[Message], ctx: Ctx) -> Iterator[Report]:
             continue
         report = check_url(url, name=_name(url), lang=ctx.lang, config=ctx.config)
         if url != given:
-            report = replace(report, details={**report.details, "given": _name(given)})
+            report = replace(report, details=extend(report.details, given=_name(given)))
         yield report
 
 

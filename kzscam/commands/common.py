@@ -140,7 +140,7 @@ def emit(reports: Iterable[Report], ctx: Ctx, command: str) -> ExitCode:
     """Render every report to stdout as it arrives; return the exit code for the batch."""
     tally = Tally(ctx.fail_on)
     try:
-        RENDERERS[ctx.fmt](tally.watch(reports), command, ctx.lang, ctx.out)
+        RENDERERS[ctx.fmt](tally.watch(reports), command, ctx.lang, ctx.out, ctx.verbose)
         ctx.out.flush()
     except BrokenPipeError:
         # The consumer (`| head`) has what it wanted; stop quietly with the verdicts seen so far.

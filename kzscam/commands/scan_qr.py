@@ -25,6 +25,7 @@ from kzscam.commands.common import (
     warn,
 )
 from kzscam.config import Config
+from kzscam.details import extend
 from kzscam.model import Report, Verdict
 from kzscam.output import OutputFormat
 
@@ -85,8 +86,8 @@ def _scan_source(job: Job) -> Report:
             write(image.frames[0], report.parts, job.annotate)
         except AnnotateError as exc:
             warn(None, str(exc))
-            return replace(report, details={**report.details, "annotate_error": str(exc)})
-        report = replace(report, details={**report.details, "annotated": str(job.annotate)})
+            return replace(report, details=extend(report.details, annotate_error=str(exc)))
+        report = replace(report, details=extend(report.details, annotated=str(job.annotate)))
     return report
 
 

@@ -4,28 +4,11 @@ the engine like every other finding, so renderers, exit codes and --fail-on work
 
 from __future__ import annotations
 
-from typing import Any
-
+from kzscam.details import HostDetails, ToolDetails
 from kzscam.engine import Engine
-from kzscam.host.facts import Fact, HostFacts
+from kzscam.host.facts import HostFacts
 from kzscam.host.judge import Judgement, ToolResult
 from kzscam.model import Report, Verdict
-
-
-class EvidenceItem(dict[str, Any]):
-    """One evidence item: a JSON object for pipelines, one readable line for people."""
-
-    def __str__(self) -> str:
-        extra = ", ".join([f"{k} {self[k]}" for k in ("port", "pid") if k in self]
-                          + ([str(self["note"])] if self.get("note") else []))
-        enabled = {True: ", starts automatically", False: ", not enabled"}.get(
-            bool(self["enabled"]), "") if "enabled" in self else ""
-        where = "" if self["where"] == self["value"] else f" @ {self['where']}"
-        return f"{self['kind']} {self['value']}{where}{enabled}" + (f" ({extra})" if extra else "")
-
-
-def evidence_item(fact: Fact) -> EvidenceItem:
-    return EvidenceItem(fact.as_json())
 
 
 def tool_report(result: ToolResult, engine: Engine, lang: str) -> Report:
@@ -35,7 +18,7 @@ def tool_report(result: ToolResult, engine: Engine, lang: str) -> Report:
     # The state sets a floor through its finding (check floors in rules/scoring.toml); when the
     # user disabled that rule only the remaining findings count.
     score, verdict = engine.combine("tool", findings)
-    details = {
+    details = ToolDetails({
         "id": result.tool.id,
         "name": result.tool.name,
         "tier": result.tool.tier,
@@ -45,8 +28,8 @@ def tool_report(result: ToolResult, engine: Engine, lang: str) -> Report:
         "confidence": result.confidence,
         "severity": primary[0].severity.label if primary else "info",
         "allowed": result.allowed,
-        "evidence": [evidence_item(f) for f in result.evidence],
-    }
+        "evidence": [f.as_json() for f in result.evidence],
+    })
     return Report(input=result.tool.name, verdict=verdict, score=score, findings=tuple(findings),
                   details=details)
 
@@ -57,11 +40,11 @@ def host_report(facts: HostFacts, judgement: Judgement, engine: Engine, lang: st
                          key=lambda p: -p.verdict))  # stable: the judge's order within a verdict
     findings = engine.stamp(judgement.hits, lang)
     score, verdict = engine.combine("host", findings, [(p.score, p.verdict) for p in parts])
-    details = {
+    details = HostDetails({
         "platform": facts.platform,
         "mode": "live" if facts.live else "offline",
         "tools_found": sum(1 for p in parts if p.verdict > Verdict.SAFE),
         "skipped": list(facts.skipped),
-    }
+    })
     return Report(input=facts.input, verdict=verdict, score=score,
                   findings=tuple(findings), parts=parts, parts_key="tools", details=details)

@@ -22,31 +22,36 @@ class OutputFormat(StrEnum):
     JSONL = "jsonl"
 
 
-Renderer = Callable[[Iterable[Report], str, str, TextIO], None]
+# (reports, command, lang, out, verbose): `verbose` shows the internal detail fields too.
+Renderer = Callable[[Iterable[Report], str, str, TextIO, bool], None]
 
 
-def _json(reports: Iterable[Report], command: str, lang: str, out: TextIO) -> None:
+def _json(reports: Iterable[Report], command: str, lang: str, out: TextIO,
+          verbose: bool = False) -> None:
     from kzscam.output.jsonout import render_json
 
     render_json(reports, command, out)
 
 
-def _jsonl(reports: Iterable[Report], command: str, lang: str, out: TextIO) -> None:
+def _jsonl(reports: Iterable[Report], command: str, lang: str, out: TextIO,
+           verbose: bool = False) -> None:
     from kzscam.output.jsonout import render_jsonl
 
     render_jsonl(reports, out)
 
 
-def _plain(reports: Iterable[Report], command: str, lang: str, out: TextIO) -> None:
+def _plain(reports: Iterable[Report], command: str, lang: str, out: TextIO,
+           verbose: bool = False) -> None:
     from kzscam.output.plain import render_plain
 
-    render_plain(reports, lang, out)
+    render_plain(reports, lang, out, verbose)
 
 
-def _rich(reports: Iterable[Report], command: str, lang: str, out: TextIO) -> None:
+def _rich(reports: Iterable[Report], command: str, lang: str, out: TextIO,
+          verbose: bool = False) -> None:
     from kzscam.output.richout import render_rich
 
-    render_rich(reports, lang, out)
+    render_rich(reports, lang, out, verbose)
 
 
 RENDERERS: dict[OutputFormat, Renderer] = {

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from kzscam.details import Details
 from kzscam.model import Finding, Report
 
 
@@ -41,9 +42,11 @@ def result_dict(r: Report) -> dict[str, Any]:
         "phones": list(r.phones),
         "error": r.error,
     }
-    for key, value in r.details.items():
+    details = r.details.to_json() if isinstance(r.details, Details) else r.details
+    for key, value in details.items():
         out.setdefault(key, value)
-    if r.parts:
+    # A command that has parts always lists them, even none (`audit-host`: "tools": []).
+    if r.parts or r.parts_key != "parts":
         out[r.parts_key] = [result_dict(p) for p in r.parts]
     return out
 

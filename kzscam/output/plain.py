@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
+from kzscam.details import COMMON_LABELS, VALUES, Details, say
 from kzscam.i18n import ui
 from kzscam.model import Report, Verdict
 from kzscam.output.safe import clean, show_evidence, show_url
@@ -15,7 +16,19 @@ LINK_FIELDS = frozenset({"url", "host", "registrable_domain", "given", "opens"})
 TEXT_LIMIT = 200
 
 
-def _detail_lines(details: dict[str, Any] | Any, indent: str) -> list[str]:
+def label(key: str, lang: str) -> str:
+    """A fixed label of the report layout (text, urls, phones, score) in `lang`."""
+    return say(COMMON_LABELS, key, lang) or key
+
+
+def _detail_lines(details: Mapping[str, Any], indent: str, lang: str = "en",
+                  verbose: bool = False) -> list[str]:
+    """Typed details say themselves in `lang`; plain ones (fields a JSONL input carried along)
+    are shown as they are."""
+    if isinstance(details, Details):
+        return [f"{indent}{line.label}: " + clean(
+            show_url(line.value) if line.key in LINK_FIELDS else line.value,
+            one_line=True, limit=300) for line in details.describe(lang, verbose)]
     lines: list[str] = []
     for key, value in details.items():
         if value in (None, "", [], {}) or key == "display":
@@ -31,31 +44,32 @@ def _detail_lines(details: dict[str, Any] | Any, indent: str) -> list[str]:
     return lines
 
 
-def report_lines(r: Report, lang: str, indent: str = "") -> list[str]:
+def report_lines(r: Report, lang: str, indent: str = "", verbose: bool = False) -> list[str]:
     """The plain layout of one report (also used for golden-file tests)."""
     name = clean(str(r.details.get("display") or r.input), one_line=True)
     head = f"{indent}[{ui(r.verdict.label, lang)}] {name}"
-    lines = [head + (f"  (score {r.score})" if r.score else "")]
+    lines = [head + (f"  ({label('score', lang)} {r.score})" if r.score else "")]
     sub = indent + "  "
     if r.text:
-        lines.append(f"{sub}text: «{clean(r.text, one_line=True, limit=TEXT_LIMIT)}»")
+        lines.append(f"{sub}{label('text', lang)}: «{clean(r.text, one_line=True, limit=TEXT_LIMIT)}»")
     if r.error:
         lines.append(f"{sub}{ui('error', lang)}: {clean(r.error, one_line=True)}")
-    lines.extend(_detail_lines(r.details, sub))
+    lines.extend(_detail_lines(r.details, sub, lang, verbose))
     for f in r.findings:
-        lines.append(f"{sub}- {f.severity.label:<8} {f.rule_id}: {clean(f.title, one_line=True)}")
+        sev = say(VALUES, f.severity.label, lang) or f.severity.label
+        lines.append(f"{sub}- {sev:<8} {f.rule_id}: {clean(f.title, one_line=True)}")
         for ev in f.evidence[:3]:
             quoted = clean(show_evidence(f.rule_id, ev.text), one_line=True, limit=EVIDENCE_LIMIT)
             lines.append(f"{sub}    «{quoted}» [{ev.start}:{ev.end}]")
         lines.append(f"{sub}    {ui('what_to_do', lang)}: {clean(f.advice, one_line=True)}")
     if r.urls:
         more = f" (+{len(r.urls) - 20} more)" if len(r.urls) > 20 else ""
-        lines.append(f"{sub}urls: " + ", ".join(clean(show_url(u), one_line=True, limit=200)
+        lines.append(f"{sub}{label('urls', lang)}: " + ", ".join(clean(show_url(u), one_line=True, limit=200)
                                                for u in r.urls[:20]) + more)
     if r.phones:
-        lines.append(f"{sub}phones: " + ", ".join(clean(p, one_line=True) for p in r.phones))
+        lines.append(f"{sub}{label('phones', lang)}: " + ", ".join(clean(p, one_line=True) for p in r.phones))
     for part in r.parts:
-        lines.extend(report_lines(part, lang, sub))
+        lines.extend(report_lines(part, lang, sub, verbose))
     if not indent and r.error is None:
         if r.worst >= Verdict.SUSPICIOUS:
             lines.append(f"{sub}{ui('what_to_do', lang)}: {ui('general_advice', lang)}")
@@ -64,6 +78,6 @@ def report_lines(r: Report, lang: str, indent: str = "") -> list[str]:
     return lines
 
 
-def render_plain(reports: Iterable[Report], lang: str, out: TextIO) -> None:
+def render_plain(reports: Iterable[Report], lang: str, out: TextIO, verbose: bool = False) -> None:
     for r in reports:
-        out.write("\n".join(report_lines(r, lang)) + "\n\n")
+        out.write("\n".join(report_lines(r, lang, verbose=verbose)) + "\n\n")

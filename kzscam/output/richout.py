@@ -13,9 +13,10 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from kzscam.details import VALUES, say
 from kzscam.i18n import ui
 from kzscam.model import Report, Severity, Verdict
-from kzscam.output.plain import _detail_lines
+from kzscam.output.plain import _detail_lines, label
 from kzscam.output.safe import clean, show_evidence, show_url
 
 VERDICT_STYLE = {
@@ -54,19 +55,20 @@ def _message(r: Report) -> Text | None:
     return shown
 
 
-def _body(r: Report, lang: str) -> Group:
+def _body(r: Report, lang: str, verbose: bool = False) -> Group:
     items: list[Text | Panel | Group] = []
     msg = _message(r)
     if msg is not None:
         items.append(msg)
     if r.error:
         items.append(Text(f"{ui('error', lang)}: {clean(r.error, one_line=True)}", style="bold red"))
-    for line in _detail_lines(r.details, ""):
+    for line in _detail_lines(r.details, "", lang, verbose):
         items.append(Text(line, style="dim"))
     for f in r.findings:
         head = Text("● ", style=SEVERITY_STYLE[f.severity])
         head.append(clean(f.title, one_line=True), style="bold")
-        head.append(f"  {f.severity.label} · {f.rule_id}", style="dim")
+        sev = say(VALUES, f.severity.label, lang) or f.severity.label
+        head.append(f"  {sev} · {f.rule_id}", style="dim")
         items.append(head)
         for ev in f.evidence[:3]:
             quoted = clean(show_evidence(f.rule_id, ev.text), one_line=True, limit=120)
@@ -77,21 +79,21 @@ def _body(r: Report, lang: str) -> Group:
     if r.urls:
         shown = ", ".join(clean(show_url(u), one_line=True, limit=200) for u in r.urls[:20])
         more = f" (+{len(r.urls) - 20} more)" if len(r.urls) > 20 else ""
-        items.append(Text("urls: " + shown + more, style="dim"))
+        items.append(Text(f"{label('urls', lang)}: " + shown + more, style="dim"))
     if r.phones:
-        items.append(Text("phones: " + ", ".join(clean(p, one_line=True) for p in r.phones),
+        items.append(Text(f"{label('phones', lang)}: " + ", ".join(clean(p, one_line=True) for p in r.phones),
                           style="dim"))
     for part in r.parts:
-        items.append(_panel(part, lang, nested=True))
+        items.append(_panel(part, lang, nested=True, verbose=verbose))
     return Group(*items)
 
 
-def _panel(r: Report, lang: str, nested: bool = False) -> Panel:
+def _panel(r: Report, lang: str, nested: bool = False, verbose: bool = False) -> Panel:
     verdict = r.worst
     title = Text(f" {ui(verdict.label, lang)} ", style=VERDICT_STYLE[verdict])
     name = clean(str(r.details.get("display") or r.input), one_line=True, limit=80)
     title.append("  " + name, style="bold")
-    body = _body(r, lang)
+    body = _body(r, lang, verbose)
     if not nested and r.error is None:
         if verdict >= Verdict.SUSPICIOUS:
             tip = Text(f"{ui('what_to_do', lang)}: ", style="bold")
@@ -102,7 +104,7 @@ def _panel(r: Report, lang: str, nested: bool = False) -> Panel:
     return Panel(body, title=title, title_align="left", border_style=VERDICT_STYLE[verdict].split()[-1])
 
 
-def render_rich(reports: Iterable[Report], lang: str, out: TextIO) -> None:
+def render_rich(reports: Iterable[Report], lang: str, out: TextIO, verbose: bool = False) -> None:
     console = Console(file=out, highlight=False, emoji=False, markup=False)
     for r in reports:
-        console.print(_panel(r, lang))
+        console.print(_panel(r, lang, verbose=verbose))

@@ -67,5 +67,6 @@ def audit_host(config: Config, lang: str, *, root: Path | None = None,
     try:
         facts = gather(root, platform, adb, serial)
     except HostError as exc:
-        return Report(input=exc.name, verdict=Verdict.CAUTION, score=0, error=str(exc))
+        return Report(input=exc.name, verdict=Verdict.CAUTION, score=0, error=str(exc),
+                      parts_key="tools")
     return judge_facts(facts, config, lang, allow)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from kzscam.config import Config
+from kzscam.details import default_frames_note
 from kzscam.engine import get_engine
 from kzscam.model import Report, Verdict
 from kzscam.qr.analyze import image_report
@@ -41,8 +42,7 @@ def scan_image(source: Source, config: Config, lang: str, limits: Limits | None 
                for s in result.symbols]
     if scanned < total:
         notes["frames_total"] = total
-        notes["frames_note"] = image.note or (f"{scanned} of {total} frames scanned, spread "
-                                              "evenly from the first to the last")
+        notes["frames_note"] = image.note or default_frames_note(scanned, total)
     if result.budget_exhausted and not result.symbols:
         notes["note"] = "time budget ran out before every retry was tried (see --budget)"
     report = image_report(name, image.size, symbols, get_engine(config), config, lang, notes,

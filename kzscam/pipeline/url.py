@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kzscam.checks import UrlCheck
 from kzscam.config import Config
+from kzscam.details import UrlDetails
 from kzscam.engine import get_engine
 from kzscam.model import Hit, Report
 from kzscam.url.display import visible
@@ -22,7 +23,7 @@ def url_report(url: str, *, name: str, lang: str, config: Config) -> Report:
     findings = engine.stamp(a.hits, lang)
     score, verdict = engine.combine("url", findings)
     host = (a.host.ip or a.host.name) if a.host and a.host.name else None
-    details: dict[str, str | None] = {
+    details = UrlDetails({
         "url": url,
         "scheme": a.parsed.scheme or None,
         "host": host,
@@ -31,9 +32,9 @@ def url_report(url: str, *, name: str, lang: str, config: Config) -> Report:
         "owner": a.owner or None,
         "imitates": a.brand.keyword.brand.name if a.brand else None,
         "real_domain": a.brand.keyword.real if a.brand else None,
-    }
+    })
     if visible(url) != url:  # human output shows this line; JSON keeps the raw strings above
-        details["display"] = visible(url)
+        details = details.with_fields(display=visible(url))
     return Report(input=name, verdict=verdict, score=score, findings=tuple(findings),
                   urls=(url,), details=details)
 

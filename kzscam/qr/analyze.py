@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from kzscam.checks import QrCheck, UrlCheck
+from kzscam.details import CodeDetails, ImageDetails
 from kzscam.model import Evidence, Finding, Hit, Report
 from kzscam.pipeline.text import text_hits
 from kzscam.qr.checks import qr_hits
@@ -78,7 +79,7 @@ def code_report(sym: Symbol, index: int, image_name: str, engine: Engine, config
     findings = engine.stamp(hits, lang)
     # A code nobody can read is never "safe": check floors in rules/scoring.toml.
     score, verdict = engine.combine("code", findings)
-    details: dict[str, Any] = {
+    fields: dict[str, Any] = {
         "index": index,
         "payload": sym.text if sym.text is not None
         else sym.raw.decode("utf-8", "backslashreplace"),
@@ -89,14 +90,14 @@ def code_report(sym: Symbol, index: int, image_name: str, engine: Engine, config
         "details": p.details,
     }
     if sym.text is None or sym.text.encode("utf-8") != sym.raw:
-        details["payload_hex"] = sym.raw.hex()
+        fields["payload_hex"] = sym.raw.hex()
     if sym.method != "direct":
-        details["method"] = sym.method
+        fields["method"] = sym.method
     if sym.frame:
-        details["frame"] = sym.frame
+        fields["frame"] = sym.frame
     return Report(input=f"{image_name} #{index}", verdict=verdict, score=score,
                   findings=tuple(findings), urls=tuple(urls), phones=tuple(phones),
-                  text=sym.text, details=details)
+                  text=sym.text, details=CodeDetails(fields))
 
 
 def image_report(name: str, size: tuple[int, int], symbols: Iterable[Symbol], engine: Engine,
@@ -109,7 +110,7 @@ def image_report(name: str, size: tuple[int, int], symbols: Iterable[Symbol], en
     """
     codes = tuple(code_report(s, i, name, engine, config, lang)
                   for i, s in enumerate(symbols, 1))
-    details: dict[str, Any] = {"size": list(size), **(notes or {})}
+    details = ImageDetails({"size": list(size), **(notes or {})})
     findings: tuple[Finding, ...] = ()
     if not codes:
         hits = [Hit(QrCheck.NO_CODE)]
@@ -127,7 +128,8 @@ def payload_report(text: str, engine: Engine, config: Config, lang: str,
     """A report for a payload string given directly (`--payload`, rule examples)."""
     sym = Symbol(text.encode("utf-8"), text, ((0, 0), (0, 0), (0, 0), (0, 0)), "input")
     report = code_report(sym, 1, name, engine, config, lang)
-    details = {k: v for k, v in report.details.items() if k not in ("position", "index")}
+    details = CodeDetails({k: v for k, v in report.details.items()
+                           if k not in ("position", "index")})
     return replace(report, input=name, details=details)
 
 
