@@ -1,4 +1,4 @@
-"""Follow each sender through the chat and spot the scam scripts of `cues.CHAINS`, streaming.
+"""Follow each sender through the chat and spot the scam scripts (rules/chat_steps.toml), streaming.
 
 State is per (chat, sender, chain) and holds at most one step hit per step, so a chat of any
 length is followed in constant memory per sender. For an ordered chain, `best[k]` is the partial
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kzscam.chat.cues import CHAINS, Chain
+from kzscam.chat.cues import Chain, vocabulary
 from kzscam.chat.model import ChatMessage
 from kzscam.model import Evidence, Hit, Report
 
@@ -55,7 +55,7 @@ class _State:
 class Conversation:
     """Feed messages in order with the steps found in them; collect completed chains."""
 
-    chains: tuple[Chain, ...] = CHAINS
+    chains: tuple[Chain, ...] = field(default_factory=lambda: vocabulary().chains)
     completed: list[ChainHit] = field(default_factory=list)
     _state: dict[tuple[SenderKey, str], _State] = field(default_factory=dict)
 

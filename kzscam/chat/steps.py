@@ -1,4 +1,4 @@
-"""Recognise the conversation steps of `cues.STEPS` in one message.
+"""Recognise the conversation steps (rules/chat_steps.toml) in one message.
 
 Cue terms are compiled once per process with the same term syntax and folding as text rules
 (`kzscam.rules.matchers.term_regex`, so "ұлттық" also matches "улттык" and "Kаspi" with a
@@ -14,12 +14,11 @@ from typing import Any
 
 import re2
 
-from kzscam.chat.cues import NEGATIONS, STEPS, Step
+from kzscam.chat.cues import Step, vocabulary
 from kzscam.model import Evidence, Finding
 from kzscam.rules.terms import WORD_CLASS, expand_terms, re2_options, term_regex
 from kzscam.text.normalize import View, fold, normalize
 
-_NEGATION_WINDOW = 3  # words before a request that can negate it
 _WORD = re2.compile(f"[{WORD_CLASS}']+")
 
 
@@ -32,7 +31,9 @@ class StepMatcher:
     """Compiled cues of every step; thread-safe after construction (read-only)."""
 
     def __init__(self, lexicon: Mapping[str, Sequence[str]]) -> None:
-        self._steps = list(STEPS.values())
+        vocab = vocabulary()
+        self._steps = list(vocab.steps.values())
+        self._window = vocab.negation_words  # words before a request that can negate it
         self._terms: dict[str, Any] = {}
         self._groups: dict[str, list[Any]] = {}
         for step in self._steps:
@@ -40,10 +41,10 @@ class StepMatcher:
             if step.terms:
                 self._terms[step.name] = _compile(step.terms, lexicon, where)
             self._groups[step.name] = [_compile(g, lexicon, where) for g in step.all_of]
-        self._negations = {fold(n) for n in NEGATIONS}
+        self._negations = {fold(n) for n in vocab.negations}
 
     def _negated(self, view: View, start: int) -> bool:
-        before = _WORD.findall(view.text[max(0, start - 40) : start])[-_NEGATION_WINDOW:]
+        before = _WORD.findall(view.text[max(0, start - 40) : start])[-self._window:]
         phrase = " ".join(before)
         return any(w in self._negations for w in before) or any(
             " " in n and n in phrase for n in self._negations)

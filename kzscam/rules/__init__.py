@@ -26,4 +26,4 @@ RULE_FILES: tuple[str, ...] = (
     "host.toml",
 )
 
-SUPPORT_FILES: tuple[str, ...] = ("lexicon.toml", "scoring.toml")
+SUPPORT_FILES: tuple[str, ...] = ("lexicon.toml", "scoring.toml", "chat_steps.toml")
