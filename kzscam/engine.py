@@ -1,7 +1,10 @@
-"""The one rules engine: stamps rule metadata onto detector hits, scores findings, checks text.
+"""The one rules engine: matches the text rules, stamps rule metadata onto detector hits, and
+combines findings (and the verdicts of parts) into one verdict.
 
-No I/O here. Every command (text, URL, QR, host, chat) ends in `Engine.stamp` and `Engine.score`,
-so a finding means the same thing and weighs the same wherever it comes from.
+No I/O here, and no detector is imported: the pipelines (`kzscam.pipeline`) run the detectors and
+bring their hits. Every command (text, URL, QR, host, chat) ends in `Engine.stamp` and
+`Engine.combine`, whose policy is data in rules/scoring.toml (docs/verdicts.md), so a finding means
+the same thing and weighs the same wherever it comes from.
 """
 
 from __future__ import annotations
