@@ -7,7 +7,7 @@ from __future__ import annotations
 from kzscam.details import HostDetails, ToolDetails
 from kzscam.engine import Engine
 from kzscam.host.facts import HostFacts
-from kzscam.host.judge import Judgement, ToolResult
+from kzscam.host.judge import STATES, Judgement, ToolResult
 from kzscam.model import Report, Verdict
 
 
@@ -36,8 +36,10 @@ def tool_report(result: ToolResult, engine: Engine, lang: str) -> Report:
 
 def host_report(facts: HostFacts, judgement: Judgement, engine: Engine, lang: str) -> Report:
     """The host: host-level findings, one part per tool, and what could not be checked."""
-    parts = tuple(sorted((tool_report(r, engine, lang) for r in judgement.tools),
-                         key=lambda p: -p.verdict))  # stable: the judge's order within a verdict
+    # Worst first, then by state (strongest evidence first) and name.
+    judged = [(tool_report(r, engine, lang), r) for r in judgement.tools]
+    judged.sort(key=lambda pr: (-pr[0].verdict, STATES.index(pr[1].state), pr[1].tool.name.lower()))
+    parts = tuple(p for p, _ in judged)
     findings = engine.stamp(judgement.hits, lang)
     score, verdict = engine.combine("host", findings, [(p.score, p.verdict) for p in parts])
     details = HostDetails({
