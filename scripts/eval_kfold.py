@@ -22,6 +22,7 @@ from splits import corpus  # noqa: E402
 
 from kzscam.engine import get_engine  # noqa: E402
 from kzscam.model import Verdict  # noqa: E402
+from kzscam.pipeline.text import check_text  # noqa: E402
 from kzscam.text.learned import Model  # noqa: E402
 
 
@@ -51,7 +52,7 @@ def main() -> int:
     cells: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for i, row in enumerate(rows):
         engine.learned = models[fold_of[i]]
-        flagged = engine.check_text(row["text"], name="m", lang="en").verdict >= Verdict.SUSPICIOUS
+        flagged = check_text(engine, row["text"], name="m", lang="en").verdict >= Verdict.SUSPICIOUS
         cell = cells[(tm.lang_group(row), "real" if is_real[i] else "written", row["label"])]
         cell[0] += 1
         cell[1] += flagged
@@ -59,7 +60,7 @@ def main() -> int:
     # out of sample for them.
     engine.learned = models[0]
     for row in kept_out:
-        flagged = engine.check_text(row["text"], name="m", lang="en").verdict >= Verdict.SUSPICIOUS
+        flagged = check_text(engine, row["text"], name="m", lang="en").verdict >= Verdict.SUSPICIOUS
         cell = cells[(tm.lang_group(row), "not trained", row["label"])]
         cell[0] += 1
         cell[1] += flagged
