@@ -35,6 +35,7 @@ class Analysis:
     kind: str = "web"
     brand: BrandMatch | None = None
     owner: str = ""
+    anyone: bool = False  # under a suffix where anyone gets a subdomain (free hosting, dynamic DNS)
     hits: list[Hit] = field(default_factory=list)
 
     def add(self, check: str, span: tuple[int, int] | None, **params: str) -> None:
@@ -110,18 +111,37 @@ def kind_hits(a: Analysis, name: str, depth: int, allow: frozenset[str]) -> None
     if "form" in found:
         a.kind = "form"
         a.add("url.web_form", p.host_span, domain=visible(name))
-    elif "hosting" in found:
+    elif "hosting" in found or a.anyone:
         a.kind = "free-hosting"
         a.add("url.free_hosting", p.host_span, domain=visible(name), site=visible(a.site))
-        brand_in_path(a, name)
+        brand_in_path(a, name, True)
+    elif a.brand is None and not a.owner:
+        from kzscam.url.brands import words
+
+        brand_in_path(a, name, a.site.rpartition(".")[2] in words().throwaway, loose=False)
     action_hits(a, name)
 
 
-def brand_in_path(a: Analysis, name: str) -> None:
-    """A brand's name in the path of a page anyone can publish (free hosting, bare IP address)."""
+def brand_in_path(a: Analysis, name: str, cheap: bool, loose: bool = True) -> None:
+    """A brand's name in the path: as a folder next to a login or payment step on any host
+    (`url.brand_login_path`), or anywhere in the path of a page anyone can publish (free hosting,
+    bare IP address: `url.brand_path`, when `loose`). `cheap`: such a host, or a throwaway ending."""
     from kzscam.url.explain import brand_in_words
+    from kzscam.url.pathbrand import login_path_brand
 
     p = a.parsed
+    if not p.path[1:] and not p.query:
+        return
+    found = login_path_brand(p.path, p.query, cheap)
+    if found is not None:
+        kw, offset = found
+        start = p.tail_span[0] + offset
+        a.add("url.brand_login_path", (start, min(p.tail_span[1], start + 200)),
+              brand=kw.brand.name, real=kw.real, domain=visible(name),
+              site=visible(a.site or name))
+        return
+    if not loose:
+        return
     words = "".join(c if c.isalnum() else " " for c in (p.path[:300] + " " + p.query[:200]))
     kw = brand_in_words(words.split())
     if kw is not None:

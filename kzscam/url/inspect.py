@@ -68,14 +68,15 @@ def _hierarchical(a: Analysis, allow: frozenset[str], depth: int) -> None:
     if host.ip is not None:
         a.kind = "ip"
         a.hits.extend(checks.host_hits(p, host, ""))
-        brand_in_path(a, host.ip)
+        brand_in_path(a, host.ip, True)
         kind_hits(a, name, depth, allow)
         return
     a.site, suffix = split_domain(name)
+    a.anyone = kinds.anyone_publishes(name, suffix)
     if owner is None and a.site:
         from kzscam.url.lookalike import match_brand
 
-        a.brand = match_brand(host.labels, suffix)
+        a.brand = match_brand(host.labels, suffix, a.anyone)
         if a.brand is not None:
             _brand_hit(a, a.brand)
     elif owner is not None:

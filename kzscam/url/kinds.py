@@ -67,6 +67,14 @@ def links() -> Links:
     )
 
 
+def anyone_publishes(name: str, suffix: str) -> bool:
+    """Can anyone get a page at `name`? Free hosting and dynamic DNS from links.toml, or a suffix
+    of the Public Suffix List's private section (companies that hand out subdomains)."""
+    from kzscam.url.psl import is_private
+
+    return is_private(suffix) or "hosting" in links().kinds_of(name, "")
+
+
 def lookup(name: str, path: str, table: frozenset[str] | dict[str, str]) -> str | None:
     """The entry of `table` matching host `name` (or a parent domain), or host+path prefix."""
     first = path[1:].split("/", 1)[0][:100] if path.startswith("/") else ""

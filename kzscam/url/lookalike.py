@@ -209,8 +209,9 @@ def _layout(idx: BrandIndex, label: str, suffix: str, vocab: Words) -> BrandMatc
     return BrandMatch(typo.keyword, "layout", label, typo.distance, typed) if typo else None
 
 
-def match_brand(labels: tuple[str, ...], suffix: str) -> BrandMatch | None:
-    """Which brand the host (decoded `labels`, public `suffix`) imitates, if any.
+def match_brand(labels: tuple[str, ...], suffix: str, anyone: bool = False) -> BrandMatch | None:
+    """Which brand the host (decoded `labels`, public `suffix`) imitates, if any. `anyone`: the
+    host is under a suffix where anyone gets a subdomain (free hosting, dynamic DNS).
 
     The caller has already ruled out the brands' own and sister domains.
     """
@@ -228,6 +229,13 @@ def match_brand(labels: tuple[str, ...], suffix: str) -> BrandMatch | None:
     if found and found.kind == "homoglyph":
         return found
     sub = _subdomain(idx, subs, site, vocab) if subs else None
-    return (sub or found or _typo(idx, sld, keys, suffix, vocab)
-            or (_split(idx, subs, sld, suffix, vocab) if subs else None)
-            or _combo(idx, sld, keys, suffix, vocab) or _layout(idx, sld, suffix, vocab))
+    found = (sub or found or _typo(idx, sld, keys, suffix, vocab)
+             or (_split(idx, subs, sld, suffix, vocab) if subs else None)
+             or _combo(idx, sld, keys, suffix, vocab) or _layout(idx, sld, suffix, vocab))
+    if found is None:
+        from kzscam.url.tokens import scan
+
+        cheap = anyone or _ending(suffix) in vocab.throwaway
+        left = [*subs, sld]
+        found = scan(idx, left, len(left) - 1, vocab, cheap, site)
+    return found

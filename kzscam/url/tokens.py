@@ -1,0 +1,72 @@
+"""A brand's name anywhere in a host, as phishing kits write it.
+
+Real feed links put the name inside longer labels, between digits and words, on hosts nobody
+checks: ``id7718-whatsapp.verify-now.icu``, ``chat-telegram123.some-host.top``,
+``olx.kz-delivery.site``, ``telegramxq.com``. The labels left of the public suffix are split on
+dots, hyphens, underscores and digits; a token (or two neighbouring tokens run together, as in
+``mail-ru``) that names a brand counts when
+
+- the name is distinctive (five letters or more and not an everyday word), or
+- the host also carries a scam, delivery or payment word (``pay``, ``dostavka``, ``secure``), or
+- the host sits under an ending phishing kits favour (``.top``, ``.sbs``, ``.icu``: words.toml)
+  or under a suffix where anyone gets a subdomain (page builders, dynamic DNS).
+
+Short names (olx, vk, qiwi) are matched only as whole tokens, so ``volxx.com`` and
+``vkusno.kz`` are not OLX or VK. A distinctive name glued to one or two stray letters
+(``binancex7``, ``telegramxq``) counts too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kzscam.url.brands import BrandIndex, Keyword, Words
+from kzscam.url.lookalike import BrandMatch
+from kzscam.url.skeleton import variants
+
+_SPLIT = re.compile(r"[^a-z]+")
+MAX_TOKENS = 24  # a host is at most 253 characters; this bounds the work on hostile input
+
+
+def _named(idx: BrandIndex, token: str) -> list[Keyword]:
+    return idx.lookup(variants(token)) if len(token) >= 2 else []
+
+
+def _glued(idx: BrandIndex, token: str) -> Keyword | None:
+    """A distinctive name with one or two stray letters after it ("telegramxq")."""
+    if len(token) < 7:
+        return None
+    for kw, rest, leading in idx.affixes(variants(token)[0]):
+        if leading and len(rest) <= 2 and not kw.generic and len(kw.key) >= 6:
+            return kw
+    return None
+
+
+def scan(idx: BrandIndex, labels: list[str], sld_at: int, vocab: Words, cheap: bool,
+         site: str) -> BrandMatch | None:
+    """The brand named by a token of `labels` (the host without its public suffix; the
+    registrable label is ``labels[sld_at]``), when the context makes it an imitation."""
+    per_label = [[t for t in _SPLIT.split(label.lower()) if t] for label in labels]
+    flat = [t for tokens in per_label for t in tokens][:MAX_TOKENS]
+    if not flat:
+        return None
+    lure = None
+    for i, tokens in enumerate(per_label):
+        for j, token in enumerate(tokens):
+            pair = token + tokens[j + 1] if j + 1 < len(tokens) else ""
+            for cand in (pair, token):
+                for kw in _named(idx, cand) if cand else ():
+                    if lure is None:
+                        lure = any(vocab.is_lure(t) for t in flat)
+                    others = [t for t in flat if t not in (token, cand)]
+                    distinctive = not kw.generic and len(kw.key) >= 5
+                    if distinctive or cheap or (lure and any(vocab.is_lure(t) for t in others)):
+                        kind = "combo" if i == sld_at else "subdomain"
+                        extra = "-".join(others[:4]) if kind == "combo" else site
+                        return BrandMatch(kw, kind, labels[i], extra=extra)
+            kw = _glued(idx, token)
+            if kw is not None:
+                kind = "combo" if i == sld_at else "subdomain"
+                extra = token[len(kw.key):] if kind == "combo" else site
+                return BrandMatch(kw, kind, labels[i], extra=extra)
+    return None
