@@ -69,13 +69,23 @@ def host_of(url: str) -> str:
     return decode_host(parse_url(url).host).name
 
 
+def _spells(host: str, tokens: list[str], name: str) -> bool:
+    """Long names anywhere in the host; names of four or five letters only at the start or end
+    of a word of the host ("vipozon"), three-letter ones only at its start ("olxpl"), so
+    "protocolx" is not OLX."""
+    if len(name) > 5:
+        return name in host
+    return any(t.startswith(name) or (len(name) > 3 and t.endswith(name)) for t in tokens)
+
+
 def named_brands(host: str) -> list[str]:
     """Brands whose name the host spells out (never the brand's own or sister domains)."""
     if not host:
         return []
     owner = index().owner(host)
-    found = [b for b, (_, subs) in NAMES.items() if any(s in host for s in subs)]
-    if "vk" in _TOKENS.findall(host):
+    tokens = _TOKENS.findall(host)
+    found = [b for b, (_, subs) in NAMES.items() if any(_spells(host, tokens, s) for s in subs)]
+    if "vk" in tokens:
         found.append("VK")
     return [b for b in found if owner is None or owner[0].name != b]
 

@@ -142,6 +142,9 @@ class BrandIndex:
                     self.near_index.setdefault(variant, []).append(kw)
         self.max_key = max((len(k.key) for k in keywords), default=0)
         self.lengths = sorted({len(k.key) for k in keywords if len(k.key) >= 3}, reverse=True)
+        # Names that stay recognisable inside any run of letters (see tokens._inside).
+        self.distinctive = [kw for kw in keywords if not kw.generic and len(kw.key) >= 6
+                            and kw.key.isalpha()]
         self.by_key0: dict[str, list[Keyword]] = {}
         for kw in keywords:
             if len(kw.key) >= 3:

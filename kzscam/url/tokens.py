@@ -29,15 +29,40 @@ MAX_TOKENS = 24  # a host is at most 253 characters; this bounds the work on hos
 
 
 def _named(idx: BrandIndex, token: str) -> list[Keyword]:
-    return idx.lookup(variants(token)) if len(token) >= 2 else []
+    if len(token) < 2:
+        return []
+    found = idx.lookup(variants(token))
+    if not found and len(token) >= 6 and token.endswith("s"):  # "apples-care-service"
+        found = [kw for kw in idx.lookup(variants(token[:-1])) if len(kw.key) >= 5]
+    return found
 
 
-def _glued(idx: BrandIndex, token: str) -> Keyword | None:
-    """A distinctive name with one or two stray letters after it ("telegramxq")."""
-    if len(token) < 7:
+def _glued(idx: BrandIndex, token: str, vocab: Words, cheap: bool) -> Keyword | None:
+    """A name run together with other letters: a distinctive name with one or two stray letters
+    ("telegramxq"), any name with a scam word or country ("olxpl", "qiwiwallet"), and on cheap
+    hosts any name of five letters or more at the start ("appleclonadu.netlify.app")."""
+    if len(token) < 5:
         return None
     for kw, rest, leading in idx.affixes(variants(token)[0]):
-        if leading and len(rest) <= 2 and not kw.generic and len(kw.key) >= 6:
+        if not leading:
+            continue
+        if len(rest) <= 2 and not kw.generic and len(kw.key) >= 6 and len(token) >= 7:
+            return kw
+        if vocab.is_lure(rest) or (cheap and len(kw.key) >= 5):
+            return kw
+        if not kw.generic and len(kw.key) >= 6 and len(rest) >= 3:  # "facebooksupportmeta"
+            return kw
+    return None
+
+
+def _inside(idx: BrandIndex, token: str) -> Keyword | None:
+    """A distinctive name (six letters or more) buried in a long run of letters
+    ("httpsmailyandexcomuid"), looked for on cheap hosts only."""
+    if len(token) < 8:
+        return None
+    key = variants(token)[0]
+    for kw in idx.distinctive:
+        if kw.key in key:
             return kw
     return None
 
@@ -64,7 +89,7 @@ def scan(idx: BrandIndex, labels: list[str], sld_at: int, vocab: Words, cheap: b
                         kind = "combo" if i == sld_at else "subdomain"
                         extra = "-".join(others[:4]) if kind == "combo" else site
                         return BrandMatch(kw, kind, labels[i], extra=extra)
-            kw = _glued(idx, token)
+            kw = _glued(idx, token, vocab, cheap) or (_inside(idx, token) if cheap else None)
             if kw is not None:
                 kind = "combo" if i == sld_at else "subdomain"
                 extra = token[len(kw.key):] if kind == "combo" else site
