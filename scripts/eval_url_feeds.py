@@ -153,7 +153,7 @@ def verdict_and_brand(url: str, config: Config) -> tuple[Verdict, str | None]:
     return report.verdict, (report.details.get("imitates") if brands else None)
 
 
-def evaluate(folder: Path, show: int) -> dict[str, tuple[int, int]]:
+def evaluate(folder: Path, show: int, shared: Path | None = None) -> dict[str, tuple[int, int]]:
     """(caught, total) per line of the summary table, printed as Markdown."""
     config = Config()
     out: dict[str, tuple[int, int]] = {}
@@ -197,7 +197,28 @@ def evaluate(folder: Path, show: int) -> dict[str, tuple[int, int]]:
     bad = [u for u in benign if verdict_and_brand(u, config)[0] >= Verdict.SUSPICIOUS]
     out["benign"] = (len(bad), len(benign))
     print(f"| real benign pages with paths, suspicious or worse | {len(benign)} | {len(bad)} | "
-          f"{100 * len(bad) / max(len(benign), 1):.2f}% |\n")
+          f"{100 * len(bad) / max(len(benign), 1):.2f}% |")
+    if shared is not None:
+        top = shared / "corpus" / "domains_top.txt"
+        if top.exists():
+            domains = top.read_text(encoding="utf-8").split()
+            hit, tools = [], 0
+            for domain in domains:
+                report = url_report(domain, name=domain, lang="en", config=config)
+                if report.verdict >= Verdict.SUSPICIOUS:
+                    # remote-access tools' own sites are reported on purpose (URL-KIND-007)
+                    if {f.rule_id for f in report.findings} == {"URL-KIND-007"}:
+                        tools += 1
+                    else:
+                        hit.append(domain)
+            out["top"] = (len(hit), len(domains))
+            print(f"| Tranco top domains (../shared), suspicious or worse (not counting {tools} "
+                  f"remote-access tool sites) | {len(domains)} | {len(hit)} | "
+                  f"{100 * len(hit) / max(len(domains), 1):.2f}% |")
+            bad += hit
+        else:
+            print(f"| Tranco top domains | skipped: {top} not present | | |")
+    print()
     print("Per brand: " + ", ".join(f"{b} {ok}/{n}" for b, (ok, n) in sorted(per_brand.items())))
     if show:
         for group, items in sorted(misses.items()):
@@ -226,7 +247,7 @@ def main() -> int:
         print(f"skipped: {args.data} has no phish_named.txt (see tests/data/url_feeds/README.md)")
         return 0
     print(f"## check-url on real feeds: frozen test split ({args.data.name})\n")
-    evaluate(args.data, 0)
+    evaluate(args.data, 0, args.shared)
     if args.tune is not None:
         if (args.tune / "phish_named.txt").exists():
             print(f"\n## tuning split ({args.tune})\n")

@@ -36,6 +36,7 @@ class Analysis:
     brand: BrandMatch | None = None
     owner: str = ""
     anyone: bool = False  # under a suffix where anyone gets a subdomain (free hosting, dynamic DNS)
+    found: dict[str, str] | None = None  # the host's link kinds (kinds.Links.kinds_of), once known
     hits: list[Hit] = field(default_factory=list)
 
     def add(self, check: str, span: tuple[int, int] | None, **params: str) -> None:
@@ -92,7 +93,7 @@ def action_hits(a: Analysis, name: str) -> None:
 def kind_hits(a: Analysis, name: str, depth: int, allow: frozenset[str]) -> None:
     """Remote-access tools, downloads, shorteners, redirectors, forms, free hosting, actions."""
     p = a.parsed
-    found = kinds.links().kinds_of(name, p.path)
+    found = a.found if a.found is not None else kinds.links().kinds_of(name, p.path)
     tool = kinds.remote_tool(name, p.path, p.query, found.get("tool"))
     if tool:
         a.kind = "remote-tool"
@@ -114,23 +115,44 @@ def kind_hits(a: Analysis, name: str, depth: int, allow: frozenset[str]) -> None
     elif "hosting" in found or a.anyone:
         a.kind = "free-hosting"
         a.add("url.free_hosting", p.host_span, domain=visible(name), site=visible(a.site))
-        brand_in_path(a, name, True)
+        brand_in_path(a, name, False)  # a brand folder alone is reported, at lower severity
+        sign_in_page(a, name)
     elif a.brand is None and not a.owner:
         from kzscam.url.brands import words
 
-        brand_in_path(a, name, a.site.rpartition(".")[2] in words().throwaway, loose=False)
+        cheap = a.site.rpartition(".")[2] in words().throwaway
+        brand_in_path(a, name, cheap, loose=False)
+        if cheap:
+            sign_in_page(a, name)
     action_hits(a, name)
+
+
+def sign_in_page(a: Analysis, name: str) -> None:
+    """A sign-in or payment page on a host anyone can publish on or under a throwaway ending:
+    the commonest shape of a feed's phishing link that names no brand."""
+    from kzscam.url.pathbrand import sign_in_word
+
+    if a.brand is not None or any(h.check in ("url.brand_login_path", "url.brand_path")
+                                  for h in a.hits):
+        return
+    own = a.host.labels[:-(a.site.count(".") + 1) + 1] if a.host and a.site else ()
+    word = sign_in_word(list(own), a.parsed.path, a.parsed.query)
+    if word is not None:
+        a.add("url.sign_in_kit", a.parsed.host_span, domain=visible(name),
+              site=visible(a.site or name), word=word)
 
 
 def brand_in_path(a: Analysis, name: str, cheap: bool, loose: bool = True) -> None:
     """A brand's name in the path: as a folder next to a login or payment step on any host
     (`url.brand_login_path`), or anywhere in the path of a page anyone can publish (free hosting,
-    bare IP address: `url.brand_path`, when `loose`). `cheap`: such a host, or a throwaway ending."""
+    bare IP address: `url.brand_path`, when `loose`). `cheap`: a bare IP address or a throwaway
+    ending, where a brand folder alone is a login page's."""
     from kzscam.url.explain import brand_in_words
     from kzscam.url.pathbrand import login_path_brand
 
     p = a.parsed
-    if not p.path[1:] and not p.query:
+    if (not p.path[1:] and not p.query) or any(
+            h.check in ("url.brand_login_path", "url.brand_path") for h in a.hits):
         return
     found = login_path_brand(p.path, p.query, cheap)
     if found is not None:

@@ -64,6 +64,7 @@ class Words:
     filler: frozenset[str]
     generic_cc: frozenset[str]
     throwaway: frozenset[str] = frozenset()  # endings phishing kits favour (cheap, rarely checked)
+    namesakes: frozenset[str] = frozenset()  # real words one letter from a brand: never typos
 
     def is_lure(self, token: str) -> bool:
         """A scam or filler word, or up to three run together ("httpswww", "mybonus")."""
@@ -104,7 +105,7 @@ def words() -> Words:
     return Words(frozenset(loose(w) for w in _strs(raw, "scam")),
                  frozenset(loose(w) for w in _strs(raw, "filler")),
                  frozenset(_strs(raw, "generic_cc")),
-                 frozenset(_strs(raw, "throwaway")))
+                 frozenset(_strs(raw, "throwaway")), frozenset(_strs(raw, "namesakes")))
 
 
 def _deletions(key: str, depth: int) -> set[str]:

@@ -72,7 +72,8 @@ def _hierarchical(a: Analysis, allow: frozenset[str], depth: int) -> None:
         kind_hits(a, name, depth, allow)
         return
     a.site, suffix = split_domain(name)
-    a.anyone = kinds.anyone_publishes(name, suffix)
+    a.found = kinds.links().kinds_of(name, p.path)
+    a.anyone = kinds.anyone_publishes(a.found, suffix)
     if owner is None and a.site:
         from kzscam.url.lookalike import match_brand
 

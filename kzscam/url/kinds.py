@@ -67,12 +67,13 @@ def links() -> Links:
     )
 
 
-def anyone_publishes(name: str, suffix: str) -> bool:
-    """Can anyone get a page at `name`? Free hosting and dynamic DNS from links.toml, or a suffix
-    of the Public Suffix List's private section (companies that hand out subdomains)."""
+def anyone_publishes(found: dict[str, str], suffix: str) -> bool:
+    """Can anyone get a page here? Free hosting and dynamic DNS from links.toml (`found`, the
+    host's kinds from `Links.kinds_of`), or a suffix of the Public Suffix List's private section
+    (companies that hand out subdomains)."""
     from kzscam.url.psl import is_private
 
-    return is_private(suffix) or "hosting" in links().kinds_of(name, "")
+    return "hosting" in found or is_private(suffix)
 
 
 def lookup(name: str, path: str, table: frozenset[str] | dict[str, str]) -> str | None:

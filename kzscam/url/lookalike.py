@@ -116,6 +116,8 @@ def _exact(idx: BrandIndex, label: str, keys: tuple[str, ...], suffix: str,
 
 def _typo(idx: BrandIndex, label: str, keys: tuple[str, ...], suffix: str,
           vocab: Words) -> BrandMatch | None:
+    if label in vocab.namesakes:
+        return None
     best: BrandMatch | None = None
     for kw, dist, form in idx.near(keys):
         cand = min(keys, key=lambda k: osa_distance(k, form, 2))

@@ -13,6 +13,7 @@ file name of its own (at most three words), and the link must also
 
 from __future__ import annotations
 
+import functools
 import re
 
 from kzscam.url.brands import Keyword, index, words
@@ -26,6 +27,7 @@ STEPS = ("login", "signin", "logon", "auth", "password", "pay", "card", "bank", 
          "vozvrat", "unlock", "recovery", "session", "token", "tolem", "karta", "dannye")
 
 
+@functools.lru_cache(maxsize=8192)
 def _brand_of(segment: str) -> Keyword | None:
     tokens = [t for t in _SPLIT.split(segment.lower()) if t]
     if not tokens or len(tokens) > 3:
@@ -58,4 +60,23 @@ def login_path_brand(path: str, query: str, cheap: bool) -> tuple[Keyword, int] 
             if step or script or (cheap and (not generic or lure)):
                 return kw, offset
         offset += len(segment) + 1
+    return None
+
+
+# Words of a sign-in or payment step in a host or path (prefixes), for pages on hosts anyone can
+# publish on: "login_mic-0iphc2.l-iukeng101.workers.dev", "hp9duwyyjv.bond/login".
+# Words of five letters or more also count as the start of a longer word ("loginpage",
+# "verification"); shorter ones only alone ("auth" but not "author", "sso", "otp").
+SIGN_IN = ("login", "signin", "logon", "authent", "authoriz", "verif", "secure", "account",
+           "wallet", "webmail", "password", "passwd", "billing", "payment", "banking", "recover",
+           "unlock", "unblock", "oplata", "kabinet", "checkout")
+SIGN_IN_SHORT = frozenset({"auth", "sso", "mfa", "2fa", "otp", "3ds", "cvv", "vhod", "pay"})
+
+
+def sign_in_word(labels: list[str], path: str, query: str) -> str | None:
+    """The first sign-in or payment word among the host's own labels, the path and the query."""
+    text = " ".join(labels).lower() + " " + path[:300].lower() + " " + query[:200].lower()
+    for token in _SPLIT.split(text):
+        if token in SIGN_IN_SHORT or token.startswith(SIGN_IN):
+            return token[:40]
     return None

@@ -18,6 +18,7 @@ Short names (olx, vk, qiwi) are matched only as whole tokens, so ``volxx.com`` a
 
 from __future__ import annotations
 
+import functools
 import re
 
 from kzscam.url.brands import BrandIndex, Keyword, Words
@@ -28,6 +29,7 @@ _SPLIT = re.compile(r"[^a-z]+")
 MAX_TOKENS = 24  # a host is at most 253 characters; this bounds the work on hostile input
 
 
+@functools.lru_cache(maxsize=8192)
 def _named(idx: BrandIndex, token: str) -> list[Keyword]:
     if len(token) < 2:
         return []
@@ -37,6 +39,7 @@ def _named(idx: BrandIndex, token: str) -> list[Keyword]:
     return found
 
 
+@functools.lru_cache(maxsize=8192)
 def _glued(idx: BrandIndex, token: str, vocab: Words, cheap: bool) -> Keyword | None:
     """A name run together with other letters: a distinctive name with one or two stray letters
     ("telegramxq"), any name with a scam word or country ("olxpl", "qiwiwallet"), and on cheap
@@ -55,6 +58,7 @@ def _glued(idx: BrandIndex, token: str, vocab: Words, cheap: bool) -> Keyword | 
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _inside(idx: BrandIndex, token: str) -> Keyword | None:
     """A distinctive name (six letters or more) buried in a long run of letters
     ("httpsmailyandexcomuid"), looked for on cheap hosts only."""
@@ -80,7 +84,9 @@ def scan(idx: BrandIndex, labels: list[str], sld_at: int, vocab: Words, cheap: b
         for j, token in enumerate(tokens):
             pair = token + tokens[j + 1] if j + 1 < len(tokens) else ""
             for cand in (pair, token):
-                for kw in _named(idx, cand) if cand else ():
+                if not cand or cand == "".join(flat):
+                    continue  # the name alone ("telegram.im"): the other-ending rules decided
+                for kw in _named(idx, cand):
                     if lure is None:
                         lure = any(vocab.is_lure(t) for t in flat)
                     others = [t for t in flat if t not in (token, cand)]
