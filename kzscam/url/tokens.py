@@ -8,6 +8,7 @@ dots, hyphens, underscores and digits; a token (or two neighbouring tokens run t
 
 - the name is distinctive (five letters or more and not an everyday word), or
 - the host also carries a scam, delivery or payment word (``pay``, ``dostavka``, ``secure``), or
+- digits are glued to a name of five letters or more (``apple46``, ``641923-apple``), or
 - the host sits under an ending phishing kits favour (``.top``, ``.sbs``, ``.icu``: words.toml)
   or under a suffix where anyone gets a subdomain (page builders, dynamic DNS).
 
@@ -71,6 +72,16 @@ def _inside(idx: BrandIndex, token: str) -> Keyword | None:
     return None
 
 
+def _next_to_digits(label: str, token: str) -> bool:
+    """Digits glued to the name ("apple46", "641923-apple"): kits number their hosts."""
+    at = label.find(token)
+    if at < 0:
+        return False
+    before = label[:at].rstrip("-")
+    after = label[at + len(token):].lstrip("-")
+    return before[-1:].isdigit() or after[:1].isdigit()
+
+
 def scan(idx: BrandIndex, labels: list[str], sld_at: int, vocab: Words, cheap: bool,
          site: str) -> BrandMatch | None:
     """The brand named by a token of `labels` (the host without its public suffix; the
@@ -91,7 +102,9 @@ def scan(idx: BrandIndex, labels: list[str], sld_at: int, vocab: Words, cheap: b
                         lure = any(vocab.is_lure(t) for t in flat)
                     others = [t for t in flat if t not in (token, cand)]
                     distinctive = not kw.generic and len(kw.key) >= 5
-                    if distinctive or cheap or (lure and any(vocab.is_lure(t) for t in others)):
+                    numbered = len(kw.key) >= 5 and _next_to_digits(labels[i].lower(), cand)
+                    if distinctive or cheap or numbered or (
+                            lure and any(vocab.is_lure(t) for t in others)):
                         kind = "combo" if i == sld_at else "subdomain"
                         extra = "-".join(others[:4]) if kind == "combo" else site
                         return BrandMatch(kw, kind, labels[i], extra=extra)
