@@ -70,7 +70,7 @@ def _typo_limit(kw: Keyword, suffix: str, cand: str, form: str, vocab: Words) ->
         return 0
     if where == "foreign":
         return 1 if size >= 9 else 0
-    return 2 if size >= 10 else 1 if size >= 5 else 0
+    return 2 if size >= 9 else 1 if size >= 5 else 0
 
 
 def _tld_swap_counts(kw: Keyword, suffix: str, vocab: Words) -> bool:
