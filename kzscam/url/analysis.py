@@ -165,8 +165,9 @@ def brand_in_path(a: Analysis, name: str, cheap: bool, loose: bool = True) -> No
     if not loose:
         return
     words = "".join(c if c.isalnum() else " " for c in (p.path[:300] + " " + p.query[:200]))
-    kw = brand_in_words(words.split())
-    if kw is not None:
+    named = brand_in_words(words.split())
+    if named is not None:
+        kw = named
         a.add("url.brand_path", (p.tail_span[0], min(p.tail_span[1], p.tail_span[0] + 300)),
               brand=kw.brand.name, real=kw.real, domain=visible(name),
               site=visible(a.site or name))

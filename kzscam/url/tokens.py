@@ -108,9 +108,9 @@ def scan(idx: BrandIndex, labels: list[str], sld_at: int, vocab: Words, cheap: b
                         kind = "combo" if i == sld_at else "subdomain"
                         extra = "-".join(others[:4]) if kind == "combo" else site
                         return BrandMatch(kw, kind, labels[i], extra=extra)
-            kw = _glued(idx, token, vocab, cheap) or (_inside(idx, token) if cheap else None)
-            if kw is not None:
+            glued = _glued(idx, token, vocab, cheap) or (_inside(idx, token) if cheap else None)
+            if glued is not None:
                 kind = "combo" if i == sld_at else "subdomain"
-                extra = token[len(kw.key):] if kind == "combo" else site
-                return BrandMatch(kw, kind, labels[i], extra=extra)
+                extra = token[len(glued.key):] if kind == "combo" else site
+                return BrandMatch(glued, kind, labels[i], extra=extra)
     return None
