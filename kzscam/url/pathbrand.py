@@ -75,7 +75,8 @@ SIGN_IN_SHORT = frozenset({"auth", "sso", "mfa", "2fa", "otp", "3ds", "cvv", "vh
 
 def sign_in_word(labels: list[str], path: str, query: str) -> str | None:
     """The first sign-in or payment word among the host's own labels, the path and the query."""
-    text = " ".join(labels).lower() + " " + path[:300].lower() + " " + query[:200].lower()
+    host = " ".join(label[:63] for label in labels[-12:])  # bounded for hostile hosts
+    text = host.lower() + " " + path[:300].lower() + " " + query[:200].lower()
     for token in _SPLIT.split(text):
         if token in SIGN_IN_SHORT or token.startswith(SIGN_IN):
             return token[:40]

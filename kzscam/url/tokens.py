@@ -27,7 +27,8 @@ from kzscam.url.lookalike import BrandMatch
 from kzscam.url.skeleton import variants
 
 _SPLIT = re.compile(r"[^a-z]+")
-MAX_TOKENS = 24  # a host is at most 253 characters; this bounds the work on hostile input
+MAX_TOKENS = 24  # bounds the work on hostile input (a real host has at most 253 characters)
+MAX_LABELS = 12
 
 
 @functools.lru_cache(maxsize=8192)
@@ -86,31 +87,35 @@ def scan(idx: BrandIndex, labels: list[str], sld_at: int, vocab: Words, cheap: b
          site: str) -> BrandMatch | None:
     """The brand named by a token of `labels` (the host without its public suffix; the
     registrable label is ``labels[sld_at]``), when the context makes it an imitation."""
-    per_label = [[t for t in _SPLIT.split(label.lower()) if t] for label in labels]
+    first = max(0, len(labels) - MAX_LABELS)  # hostile hosts have thousands of labels
+    per_label = [[t for t in _SPLIT.split(label[:63].lower()) if t][:MAX_TOKENS]
+                 for label in labels[first:]]
     flat = [t for tokens in per_label for t in tokens][:MAX_TOKENS]
     if not flat:
         return None
+    whole = "".join(flat)
+    sld_at -= first
     lure = None
     for i, tokens in enumerate(per_label):
         for j, token in enumerate(tokens):
             pair = token + tokens[j + 1] if j + 1 < len(tokens) else ""
             for cand in (pair, token):
-                if not cand or cand == "".join(flat):
+                if not cand or cand == whole:
                     continue  # the name alone ("telegram.im"): the other-ending rules decided
                 for kw in _named(idx, cand):
                     if lure is None:
                         lure = any(vocab.is_lure(t) for t in flat)
                     others = [t for t in flat if t not in (token, cand)]
                     distinctive = not kw.generic and len(kw.key) >= 5
-                    numbered = len(kw.key) >= 5 and _next_to_digits(labels[i].lower(), cand)
+                    numbered = len(kw.key) >= 5 and _next_to_digits(labels[first + i].lower(), cand)
                     if distinctive or cheap or numbered or (
                             lure and any(vocab.is_lure(t) for t in others)):
                         kind = "combo" if i == sld_at else "subdomain"
                         extra = "-".join(others[:4]) if kind == "combo" else site
-                        return BrandMatch(kw, kind, labels[i], extra=extra)
+                        return BrandMatch(kw, kind, labels[first + i], extra=extra)
             glued = _glued(idx, token, vocab, cheap) or (_inside(idx, token) if cheap else None)
             if glued is not None:
                 kind = "combo" if i == sld_at else "subdomain"
                 extra = token[len(glued.key):] if kind == "combo" else site
-                return BrandMatch(glued, kind, labels[i], extra=extra)
+                return BrandMatch(glued, kind, labels[first + i], extra=extra)
     return None
