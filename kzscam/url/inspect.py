@@ -73,7 +73,8 @@ def _hierarchical(a: Analysis, allow: frozenset[str], depth: int) -> None:
         return
     a.site, suffix = split_domain(name)
     a.found = kinds.links().kinds_of(name, p.path)
-    a.anyone = kinds.anyone_publishes(a.found, suffix)
+    # the suffix itself (googleapis.com, gov.ru) is its operator's own site, not a tenant's page
+    a.anyone = kinds.anyone_publishes(a.found, suffix if a.site else "")
     if owner is None and a.site:
         from kzscam.url.lookalike import match_brand
 
