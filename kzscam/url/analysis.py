@@ -37,6 +37,7 @@ class Analysis:
     owner: str = ""
     anyone: bool = False  # under a suffix where anyone gets a subdomain (free hosting, dynamic DNS)
     found: dict[str, str] | None = None  # the host's link kinds (kinds.Links.kinds_of), once known
+    cheap: bool = False  # under an ending phishing kits favour (words.toml `throwaway`)
     hits: list[Hit] = field(default_factory=list)
 
     def add(self, check: str, span: tuple[int, int] | None, **params: str) -> None:
@@ -118,11 +119,9 @@ def kind_hits(a: Analysis, name: str, depth: int, allow: frozenset[str]) -> None
         brand_in_path(a, name, False)  # a brand folder alone is reported, at lower severity
         sign_in_page(a, name)
     elif a.brand is None and not a.owner:
-        from kzscam.url.brands import words
-
-        cheap = a.site.rpartition(".")[2] in words().throwaway
-        brand_in_path(a, name, cheap, loose=False)
-        if cheap:
+        if len(p.path) > 2 or p.query:
+            brand_in_path(a, name, a.cheap, loose=False)
+        if a.cheap:
             sign_in_page(a, name)
     action_hits(a, name)
 
@@ -147,13 +146,12 @@ def brand_in_path(a: Analysis, name: str, cheap: bool, loose: bool = True) -> No
     (`url.brand_login_path`), or anywhere in the path of a page anyone can publish (free hosting,
     bare IP address: `url.brand_path`, when `loose`). `cheap`: a bare IP address or a throwaway
     ending, where a brand folder alone is a login page's."""
-    from kzscam.url.explain import brand_in_words
-    from kzscam.url.pathbrand import login_path_brand
-
     p = a.parsed
     if (not p.path[1:] and not p.query) or any(
             h.check in ("url.brand_login_path", "url.brand_path") for h in a.hits):
         return
+    from kzscam.url.pathbrand import login_path_brand
+
     found = login_path_brand(p.path, p.query, cheap)
     if found is not None:
         kw, offset = found
@@ -164,6 +162,8 @@ def brand_in_path(a: Analysis, name: str, cheap: bool, loose: bool = True) -> No
         return
     if not loose:
         return
+    from kzscam.url.explain import brand_in_words
+
     words = "".join(c if c.isalnum() else " " for c in (p.path[:300] + " " + p.query[:200]))
     named = brand_in_words(words.split())
     if named is not None:

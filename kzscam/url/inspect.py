@@ -47,7 +47,7 @@ def _brand_hit(a: Analysis, match: BrandMatch) -> None:
 
 
 def _hierarchical(a: Analysis, allow: frozenset[str], depth: int) -> None:
-    from kzscam.url.brands import index
+    from kzscam.url.brands import index, words
     from kzscam.url.psl import split_domain
 
     p = a.parsed
@@ -75,6 +75,7 @@ def _hierarchical(a: Analysis, allow: frozenset[str], depth: int) -> None:
     a.found = kinds.links().kinds_of(name, p.path)
     # the suffix itself (googleapis.com, gov.ru) is its operator's own site, not a tenant's page
     a.anyone = kinds.anyone_publishes(a.found, suffix if a.site else "")
+    a.cheap = a.site.rpartition(".")[2] in words().throwaway
     if owner is None and a.site:
         from kzscam.url.lookalike import match_brand
 

@@ -17,21 +17,12 @@ and ``kolesa-darom.ru`` (a tyre shop) is not Kolesa.kz: see `_typo_limit` and `_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kzscam.url.brands import BrandIndex, Keyword, Words, index, osa_distance, words
+from kzscam.url.match import BrandMatch
 from kzscam.url.skeleton import imitates_ascii, scripts, variants
+from kzscam.url.tokens import scan
 
-
-@dataclass(frozen=True, slots=True)
-class BrandMatch:
-    """A host imitating `keyword.brand`; `label` is the imitating part as shown (decoded)."""
-
-    keyword: Keyword
-    kind: str  # homoglyph | subdomain | typo | combo | tld
-    label: str
-    distance: int = 0
-    extra: str = ""  # the added word (combo) or the real ending (subdomain)
+__all__ = ["BrandMatch", "match_brand"]
 
 
 def _ending(suffix: str) -> str:
@@ -235,9 +226,7 @@ def match_brand(labels: tuple[str, ...], suffix: str, anyone: bool = False) -> B
              or (_split(idx, subs, sld, suffix, vocab) if subs else None)
              or _combo(idx, sld, keys, suffix, vocab) or _layout(idx, sld, suffix, vocab))
     if found is None:
-        from kzscam.url.tokens import scan
-
         cheap = anyone or _ending(suffix) in vocab.throwaway
-        left = [*subs, sld]
+        left = (*subs, sld)
         found = scan(idx, left, len(left) - 1, vocab, cheap, site)
     return found

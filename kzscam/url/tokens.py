@@ -23,7 +23,7 @@ import functools
 import re
 
 from kzscam.url.brands import BrandIndex, Keyword, Words
-from kzscam.url.lookalike import BrandMatch
+from kzscam.url.match import BrandMatch
 from kzscam.url.skeleton import variants
 
 _SPLIT = re.compile(r"[^a-z]+")
@@ -83,7 +83,8 @@ def _next_to_digits(label: str, token: str) -> bool:
     return before[-1:].isdigit() or after[:1].isdigit()
 
 
-def scan(idx: BrandIndex, labels: list[str], sld_at: int, vocab: Words, cheap: bool,
+@functools.lru_cache(maxsize=16384)  # batches repeat hosts; the answer depends on these only
+def scan(idx: BrandIndex, labels: tuple[str, ...], sld_at: int, vocab: Words, cheap: bool,
          site: str) -> BrandMatch | None:
     """The brand named by a token of `labels` (the host without its public suffix; the
     registrable label is ``labels[sld_at]``), when the context makes it an imitation."""
