@@ -50,7 +50,7 @@ def protected_domains() -> list[tuple[str, str]]:
     out = []
     for brand in index().brands:
         for domain in brand.domains:
-            if len(domain.split(".", 1)[0]) >= 3:
+            if len(domain.split(".", 1)[0]) >= 3 and brand.name_keyword:
                 out.append((domain, brand.name))
     return out
 

@@ -37,6 +37,9 @@ class Analysis:
     kind: str = "web"
     brand: BrandMatch | None = None
     owner: str = ""
+    anyone: bool = False  # under a suffix where anyone gets a subdomain (free hosting, dynamic DNS)
+    found: dict[str, str] | None = None  # the host's link kinds (kinds.Links.kinds_of), once known
+    cheap: bool = False  # under an ending phishing kits favour (words.toml `throwaway`)
     hits: list[Hit] = field(default_factory=list)
 
     def add(self, check: str, span: tuple[int, int] | None, **params: str) -> None:
@@ -93,7 +96,7 @@ def action_hits(a: Analysis, name: str) -> None:
 def kind_hits(a: Analysis, name: str, depth: int, allow: frozenset[str]) -> None:
     """Remote-access tools, downloads, shorteners, redirectors, forms, free hosting, actions."""
     p = a.parsed
-    found = kinds.links().kinds_of(name, p.path)
+    found = a.found if a.found is not None else kinds.links().kinds_of(name, p.path)
     tool = kinds.remote_tool(name, p.path, p.query, found.get("tool"))
     if tool:
         a.kind = "remote-tool"
@@ -112,21 +115,61 @@ def kind_hits(a: Analysis, name: str, depth: int, allow: frozenset[str]) -> None
     if "form" in found:
         a.kind = "form"
         a.add(UrlCheck.WEB_FORM, p.host_span, domain=visible(name))
-    elif "hosting" in found:
+    elif "hosting" in found or a.anyone:
         a.kind = "free-hosting"
         a.add(UrlCheck.FREE_HOSTING, p.host_span, domain=visible(name), site=visible(a.site))
-        brand_in_path(a, name)
+        brand_in_path(a, name, False)  # a brand folder alone is reported, at lower severity
+        sign_in_page(a, name)
+    elif a.brand is None and not a.owner:
+        if len(p.path) > 2 or p.query:
+            brand_in_path(a, name, a.cheap, loose=False)
+        if a.cheap:
+            sign_in_page(a, name)
     action_hits(a, name)
 
 
-def brand_in_path(a: Analysis, name: str) -> None:
-    """A brand's name in the path of a page anyone can publish (free hosting, bare IP address)."""
+def sign_in_page(a: Analysis, name: str) -> None:
+    """A sign-in or payment page on a host anyone can publish on or under a throwaway ending:
+    the commonest shape of a feed's phishing link that names no brand."""
+    from kzscam.url.pathbrand import sign_in_word
+
+    if a.brand is not None or any(h.check in (UrlCheck.BRAND_LOGIN_PATH, UrlCheck.BRAND_PATH)
+                                  for h in a.hits):
+        return
+    own = a.host.labels[:-(a.site.count(".") + 1) + 1] if a.host and a.site else ()
+    word = sign_in_word(list(own), a.parsed.path, a.parsed.query)
+    if word is not None:
+        a.add(UrlCheck.SIGN_IN_KIT, a.parsed.host_span, domain=visible(name),
+              site=visible(a.site or name), word=word)
+
+
+def brand_in_path(a: Analysis, name: str, cheap: bool, loose: bool = True) -> None:
+    """A brand's name in the path: as a folder next to a login or payment step on any host
+    (`url.brand_login_path`), or anywhere in the path of a page anyone can publish (free hosting,
+    bare IP address: `url.brand_path`, when `loose`). `cheap`: a bare IP address or a throwaway
+    ending, where a brand folder alone is a login page's."""
+    p = a.parsed
+    if (not p.path[1:] and not p.query) or any(
+            h.check in (UrlCheck.BRAND_LOGIN_PATH, UrlCheck.BRAND_PATH) for h in a.hits):
+        return
+    from kzscam.url.pathbrand import login_path_brand
+
+    found = login_path_brand(p.path, p.query, cheap)
+    if found is not None:
+        kw, offset = found
+        start = p.tail_span[0] + offset
+        a.add(UrlCheck.BRAND_LOGIN_PATH, (start, min(p.tail_span[1], start + 200)),
+              brand=kw.brand.name, real=kw.real, domain=visible(name),
+              site=visible(a.site or name))
+        return
+    if not loose:
+        return
     from kzscam.url.explain import brand_in_words
 
-    p = a.parsed
     words = "".join(c if c.isalnum() else " " for c in (p.path[:300] + " " + p.query[:200]))
-    kw = brand_in_words(words.split())
-    if kw is not None:
+    named = brand_in_words(words.split())
+    if named is not None:
+        kw = named
         a.add(UrlCheck.BRAND_PATH, (p.tail_span[0], min(p.tail_span[1], p.tail_span[0] + 300)),
               brand=kw.brand.name, real=kw.real, domain=visible(name),
               site=visible(a.site or name))

@@ -32,6 +32,7 @@ class Brand:
     related: tuple[str, ...]
     international: bool
     endings: frozenset[str]  # last labels of its main domains: kz, com, ru ...
+    name_keyword: bool = True  # the first label of its domains is a keyword (not for mail.ru)
 
     @property
     def real(self) -> str:
@@ -62,6 +63,8 @@ class Words:
     scam: frozenset[str]
     filler: frozenset[str]
     generic_cc: frozenset[str]
+    throwaway: frozenset[str] = frozenset()  # endings phishing kits favour (cheap, rarely checked)
+    namesakes: frozenset[str] = frozenset()  # real words one letter from a brand: never typos
 
     def is_lure(self, token: str) -> bool:
         """A scam or filler word, or up to three run together ("httpswww", "mybonus")."""
@@ -101,7 +104,8 @@ def words() -> Words:
     raw = _data("words.toml")
     return Words(frozenset(loose(w) for w in _strs(raw, "scam")),
                  frozenset(loose(w) for w in _strs(raw, "filler")),
-                 frozenset(_strs(raw, "generic_cc")))
+                 frozenset(_strs(raw, "generic_cc")),
+                 frozenset(_strs(raw, "throwaway")), frozenset(_strs(raw, "namesakes")))
 
 
 def _deletions(key: str, depth: int) -> set[str]:
@@ -131,15 +135,21 @@ class BrandIndex:
         for kw in keywords:
             for key in dict.fromkeys(kw.keys):
                 self.exact.setdefault(key, []).append(kw)
+            if len(kw.key) < 3:
+                continue  # two-letter names ("vk") count only as whole tokens, never as typos
             # The weak form (c/e, b/d merged) is for exact matches only.
             for key in dict.fromkeys(kw.keys[:2]):
                 for variant in _deletions(key, 2 if len(key) >= 9 else 1):
                     self.near_index.setdefault(variant, []).append(kw)
         self.max_key = max((len(k.key) for k in keywords), default=0)
-        self.lengths = sorted({len(k.key) for k in keywords}, reverse=True)
+        self.lengths = sorted({len(k.key) for k in keywords if len(k.key) >= 3}, reverse=True)
+        # Names that stay recognisable inside any run of letters (see tokens._inside).
+        self.distinctive = [kw for kw in keywords if not kw.generic and len(kw.key) >= 6
+                            and kw.key.isalpha()]
         self.by_key0: dict[str, list[Keyword]] = {}
         for kw in keywords:
-            self.by_key0.setdefault(kw.key, []).append(kw)
+            if len(kw.key) >= 3:
+                self.by_key0.setdefault(kw.key, []).append(kw)
 
     def affixes(self, key: str) -> Iterator[tuple[Keyword, str, bool]]:
         """(keyword, rest, leading) for keywords that start or end `key` (longest first)."""
@@ -212,15 +222,20 @@ def _brand(entry: dict[str, Any]) -> tuple[Brand, list[Keyword]]:
         domains=domains, also=also, related=_strs(entry, "related"),
         international=bool(entry.get("international", False)),
         endings=frozenset(d.rsplit(".", 1)[-1] for d in domains),
+        name_keyword=bool(entry.get("name_keyword", True)),
     )
     generic = entry.get("generic", False)
-    words_for: list[tuple[str, str]] = [(d.split(".", 1)[0], d) for d in domains]
-    words_for += [(w, brand.real) for w in _strs(entry, "keywords")]
+    words_for: list[tuple[str, str]] = []
+    if brand.name_keyword:
+        words_for += [(d.split(".", 1)[0], d) for d in domains]
+    explicit = _strs(entry, "keywords")
+    words_for += [(w, brand.real) for w in explicit]
     keywords: list[Keyword] = []
     seen: set[str] = set()
     for word, real in words_for:
         keys = tuple(k.replace("-", "") for k in variants(word))
-        if len(keys[0]) < 3 or keys[0] in seen:
+        short = len(keys[0]) < 3 and not (len(keys[0]) == 2 and word in explicit)
+        if short or keys[0] in seen:
             continue
         seen.add(keys[0])
         is_generic = generic is True or (isinstance(generic, list) and word in generic)

@@ -47,7 +47,7 @@ def _brand_hit(a: Analysis, match: BrandMatch) -> None:
 
 
 def _hierarchical(a: Analysis, allow: frozenset[str], depth: int) -> None:
-    from kzscam.url.brands import index
+    from kzscam.url.brands import index, words
     from kzscam.url.psl import split_domain
 
     p = a.parsed
@@ -68,14 +68,18 @@ def _hierarchical(a: Analysis, allow: frozenset[str], depth: int) -> None:
     if host.ip is not None:
         a.kind = "ip"
         a.hits.extend(checks.host_hits(p, host, ""))
-        brand_in_path(a, host.ip)
+        brand_in_path(a, host.ip, True)
         kind_hits(a, name, depth, allow)
         return
     a.site, suffix = split_domain(name)
+    a.found = kinds.links().kinds_of(name, p.path)
+    # the suffix itself (googleapis.com, gov.ru) is its operator's own site, not a tenant's page
+    a.anyone = kinds.anyone_publishes(a.found, suffix if a.site else "")
+    a.cheap = a.site.rpartition(".")[2] in words().throwaway
     if owner is None and a.site:
         from kzscam.url.lookalike import match_brand
 
-        a.brand = match_brand(host.labels, suffix)
+        a.brand = match_brand(host.labels, suffix, a.anyone)
         if a.brand is not None:
             _brand_hit(a, a.brand)
     elif owner is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from kzscam.url.host import parents
+from kzscam.url.psl import is_private
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,13 @@ def links() -> Links:
         frozenset(raw["hosting"]["domains"]), frozenset(raw["forms"]["domains"]), tools, apps,
         frozenset(raw["downloads"]["app"]), frozenset(raw["downloads"]["archive"]), by_entry,
     )
+
+
+def anyone_publishes(found: dict[str, str], suffix: str) -> bool:
+    """Can anyone get a page here? Free hosting and dynamic DNS from links.toml (`found`, the
+    host's kinds from `Links.kinds_of`), or a suffix of the Public Suffix List's private section
+    (companies that hand out subdomains)."""
+    return "hosting" in found or is_private(suffix)
 
 
 def lookup(name: str, path: str, table: frozenset[str] | dict[str, str]) -> str | None:

@@ -17,21 +17,12 @@ and ``kolesa-darom.ru`` (a tyre shop) is not Kolesa.kz: see `_typo_limit` and `_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kzscam.url.brands import BrandIndex, Keyword, Words, index, osa_distance, words
+from kzscam.url.match import BrandMatch
 from kzscam.url.skeleton import imitates_ascii, scripts, variants
+from kzscam.url.tokens import scan
 
-
-@dataclass(frozen=True, slots=True)
-class BrandMatch:
-    """A host imitating `keyword.brand`; `label` is the imitating part as shown (decoded)."""
-
-    keyword: Keyword
-    kind: str  # homoglyph | subdomain | typo | combo | tld
-    label: str
-    distance: int = 0
-    extra: str = ""  # the added word (combo) or the real ending (subdomain)
+__all__ = ["BrandMatch", "match_brand"]
 
 
 def _ending(suffix: str) -> str:
@@ -70,7 +61,7 @@ def _typo_limit(kw: Keyword, suffix: str, cand: str, form: str, vocab: Words) ->
         return 0
     if where == "foreign":
         return 1 if size >= 9 else 0
-    return 2 if size >= 10 else 1 if size >= 5 else 0
+    return 2 if size >= 9 else 1 if size >= 5 else 0
 
 
 def _tld_swap_counts(kw: Keyword, suffix: str, vocab: Words) -> bool:
@@ -116,6 +107,8 @@ def _exact(idx: BrandIndex, label: str, keys: tuple[str, ...], suffix: str,
 
 def _typo(idx: BrandIndex, label: str, keys: tuple[str, ...], suffix: str,
           vocab: Words) -> BrandMatch | None:
+    if label in vocab.namesakes:
+        return None
     best: BrandMatch | None = None
     for kw, dist, form in idx.near(keys):
         cand = min(keys, key=lambda k: osa_distance(k, form, 2))
@@ -209,8 +202,9 @@ def _layout(idx: BrandIndex, label: str, suffix: str, vocab: Words) -> BrandMatc
     return BrandMatch(typo.keyword, "layout", label, typo.distance, typed) if typo else None
 
 
-def match_brand(labels: tuple[str, ...], suffix: str) -> BrandMatch | None:
-    """Which brand the host (decoded `labels`, public `suffix`) imitates, if any.
+def match_brand(labels: tuple[str, ...], suffix: str, anyone: bool = False) -> BrandMatch | None:
+    """Which brand the host (decoded `labels`, public `suffix`) imitates, if any. `anyone`: the
+    host is under a suffix where anyone gets a subdomain (free hosting, dynamic DNS).
 
     The caller has already ruled out the brands' own and sister domains.
     """
@@ -228,6 +222,11 @@ def match_brand(labels: tuple[str, ...], suffix: str) -> BrandMatch | None:
     if found and found.kind == "homoglyph":
         return found
     sub = _subdomain(idx, subs, site, vocab) if subs else None
-    return (sub or found or _typo(idx, sld, keys, suffix, vocab)
-            or (_split(idx, subs, sld, suffix, vocab) if subs else None)
-            or _combo(idx, sld, keys, suffix, vocab) or _layout(idx, sld, suffix, vocab))
+    found = (sub or found or _typo(idx, sld, keys, suffix, vocab)
+             or (_split(idx, subs, sld, suffix, vocab) if subs else None)
+             or _combo(idx, sld, keys, suffix, vocab) or _layout(idx, sld, suffix, vocab))
+    if found is None:
+        cheap = anyone or _ending(suffix) in vocab.throwaway
+        left = (*subs, sld)
+        found = scan(idx, left, len(left) - 1, vocab, cheap, site)
+    return found

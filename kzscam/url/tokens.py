@@ -1,0 +1,122 @@
+"""A brand's name anywhere in a host, as phishing kits write it.
+
+Real feed links put the name inside longer labels, between digits and words, on hosts nobody
+checks: ``id7718-whatsapp.verify-now.icu``, ``chat-telegram123.some-host.top``,
+``olx.kz-delivery.site``, ``telegramxq.com``. The labels left of the public suffix are split on
+dots, hyphens, underscores and digits; a token (or two neighbouring tokens run together, as in
+``mail-ru``) that names a brand counts when
+
+- the name is distinctive (five letters or more and not an everyday word), or
+- the host also carries a scam, delivery or payment word (``pay``, ``dostavka``, ``secure``), or
+- digits are glued to a name of five letters or more (``apple46``, ``641923-apple``), or
+- the host sits under an ending phishing kits favour (``.top``, ``.sbs``, ``.icu``: words.toml)
+  or under a suffix where anyone gets a subdomain (page builders, dynamic DNS).
+
+Short names (olx, vk, qiwi) are matched only as whole tokens, so ``volxx.com`` and
+``vkusno.kz`` are not OLX or VK. A distinctive name glued to one or two stray letters
+(``binancex7``, ``telegramxq``) counts too.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from kzscam.url.brands import BrandIndex, Keyword, Words
+from kzscam.url.match import BrandMatch
+from kzscam.url.skeleton import variants
+
+_SPLIT = re.compile(r"[^a-z]+")
+MAX_TOKENS = 24  # bounds the work on hostile input (a real host has at most 253 characters)
+MAX_LABELS = 12
+
+
+@functools.lru_cache(maxsize=8192)
+def _named(idx: BrandIndex, token: str) -> list[Keyword]:
+    if len(token) < 2:
+        return []
+    found = idx.lookup(variants(token))
+    if not found and len(token) >= 6 and token.endswith("s"):  # "apples-care-service"
+        found = [kw for kw in idx.lookup(variants(token[:-1])) if len(kw.key) >= 5]
+    return found
+
+
+@functools.lru_cache(maxsize=8192)
+def _glued(idx: BrandIndex, token: str, vocab: Words, cheap: bool) -> Keyword | None:
+    """A name run together with other letters: a distinctive name with one or two stray letters
+    ("telegramxq"), any name with a scam word or country ("olxpl", "qiwiwallet"), and on cheap
+    hosts any name of five letters or more at the start ("appleclonadu.netlify.app")."""
+    if len(token) < 5:
+        return None
+    for kw, rest, leading in idx.affixes(variants(token)[0]):
+        if not leading:
+            continue
+        if len(rest) <= 2 and not kw.generic and len(kw.key) >= 6 and len(token) >= 7:
+            return kw
+        if vocab.is_lure(rest) or (cheap and len(kw.key) >= 5):
+            return kw
+        if not kw.generic and len(kw.key) >= 6 and len(rest) >= 3:  # "facebooksupportmeta"
+            return kw
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _inside(idx: BrandIndex, token: str) -> Keyword | None:
+    """A distinctive name (six letters or more) buried in a long run of letters
+    ("httpsmailyandexcomuid"), looked for on cheap hosts only."""
+    if len(token) < 8:
+        return None
+    key = variants(token)[0]
+    for kw in idx.distinctive:
+        if kw.key in key:
+            return kw
+    return None
+
+
+def _next_to_digits(label: str, token: str) -> bool:
+    """Digits glued to the name ("apple46", "641923-apple"): kits number their hosts."""
+    at = label.find(token)
+    if at < 0:
+        return False
+    before = label[:at].rstrip("-")
+    after = label[at + len(token):].lstrip("-")
+    return before[-1:].isdigit() or after[:1].isdigit()
+
+
+@functools.lru_cache(maxsize=16384)  # batches repeat hosts; the answer depends on these only
+def scan(idx: BrandIndex, labels: tuple[str, ...], sld_at: int, vocab: Words, cheap: bool,
+         site: str) -> BrandMatch | None:
+    """The brand named by a token of `labels` (the host without its public suffix; the
+    registrable label is ``labels[sld_at]``), when the context makes it an imitation."""
+    first = max(0, len(labels) - MAX_LABELS)  # hostile hosts have thousands of labels
+    per_label = [[t for t in _SPLIT.split(label[:63].lower()) if t][:MAX_TOKENS]
+                 for label in labels[first:]]
+    flat = [t for tokens in per_label for t in tokens][:MAX_TOKENS]
+    if not flat:
+        return None
+    whole = "".join(flat)
+    sld_at -= first
+    lure = None
+    for i, tokens in enumerate(per_label):
+        for j, token in enumerate(tokens):
+            pair = token + tokens[j + 1] if j + 1 < len(tokens) else ""
+            for cand in (pair, token):
+                if not cand or cand == whole:
+                    continue  # the name alone ("telegram.im"): the other-ending rules decided
+                for kw in _named(idx, cand):
+                    if lure is None:
+                        lure = any(vocab.is_lure(t) for t in flat)
+                    others = [t for t in flat if t not in (token, cand)]
+                    distinctive = not kw.generic and len(kw.key) >= 5
+                    numbered = len(kw.key) >= 5 and _next_to_digits(labels[first + i].lower(), cand)
+                    if distinctive or cheap or numbered or (
+                            lure and any(vocab.is_lure(t) for t in others)):
+                        kind = "combo" if i == sld_at else "subdomain"
+                        extra = "-".join(others[:4]) if kind == "combo" else site
+                        return BrandMatch(kw, kind, labels[first + i], extra=extra)
+            glued = _glued(idx, token, vocab, cheap) or (_inside(idx, token) if cheap else None)
+            if glued is not None:
+                kind = "combo" if i == sld_at else "subdomain"
+                extra = token[len(glued.key):] if kind == "combo" else site
+                return BrandMatch(glued, kind, labels[first + i], extra=extra)
+    return None
