@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from kzscam.config import Config  # noqa: E402
 from kzscam.model import Verdict  # noqa: E402
+from kzscam.pipeline.url import url_report  # noqa: E402
 from kzscam.url.brands import index  # noqa: E402
 from kzscam.url.host import decode_host  # noqa: E402
-from kzscam.url.inspect import url_report  # noqa: E402
 from kzscam.url.parse import parse_url  # noqa: E402
 from kzscam.url.psl import split_domain  # noqa: E402
 

@@ -11,7 +11,8 @@ import pytest
 
 from kzscam.config import Config
 from kzscam.model import Verdict
-from kzscam.url.inspect import inspect_url, url_report
+from kzscam.pipeline.url import url_report
+from kzscam.url.inspect import inspect_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
