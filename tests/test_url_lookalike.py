@@ -128,3 +128,20 @@ def test_report_facts_for_a_fake() -> None:
     a = analyse("https://kаspi.kz.example.top/login")
     assert a.brand is not None and a.brand.keyword.brand.name == "Kaspi"
     assert a.site == "example.top"
+
+
+def test_equally_near_brands_give_the_same_answer_whatever_the_hash_seed() -> None:
+    """"narbank" is one edit from two protected brands; the tie must not follow set order."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from kzscam.url.inspect import inspect_url; "
+            "print(sorted((str(h.check), sorted(h.params.items())) for h in inspect_url('narbank.kz')))")
+    answers = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, check=True).stdout.strip()
+        answers.add(out)
+    assert len(answers) == 1 and answers != {"[]"}

@@ -112,8 +112,10 @@ def _typo(idx: BrandIndex, label: str, keys: tuple[str, ...], suffix: str,
     best: BrandMatch | None = None
     for kw, dist, form in idx.near(keys):
         cand = min(keys, key=lambda k: osa_distance(k, form, 2))
+        # Equally near brands: the first by name, so the answer does not depend on the order
+        # of a set (Python's hash seed) ("narbank": Nurbank, not sometimes the National Bank).
         if dist <= _typo_limit(kw, suffix, cand, form, vocab) and (
-            best is None or dist < best.distance
+            best is None or (dist, kw.word) < (best.distance, best.keyword.word)
         ):
             best = BrandMatch(kw, "typo", label, dist)
     return best
