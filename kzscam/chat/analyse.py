@@ -20,7 +20,7 @@ from typing import IO
 
 from kzscam.batch import ordered_map
 from kzscam.chat.conversation import Conversation
-from kzscam.chat.model import TEXT, ChatError, ChatMessage, Limits
+from kzscam.chat.model import TEXT, ChatError, ChatMessage, Limits, ReadNotes
 from kzscam.chat.source import TELEGRAM, open_chat, read_problem
 from kzscam.chat.summary import Summary
 from kzscam.chat.telegram import read_telegram
@@ -81,8 +81,12 @@ def _guarded(messages: Iterator[ChatMessage], errors: list[str]) -> Iterator[Cha
 
 def check_messages(messages: Iterator[ChatMessage], *, name: str, lang: str, config: Config,
                    jobs: int = 1, all_messages: bool = False, fmt: str = "",
-                   title: str = "") -> Report:
-    """Judge a stream of messages (from any reader) and build the chat's report."""
+                   meta: dict[str, str] | None = None, notes: ReadNotes | None = None) -> Report:
+    """Judge a stream of messages (from any reader) and build the chat's report.
+
+    `meta` (the chat's name) and `notes` (unplaced lines) are filled by the reader as it goes,
+    so they are read only once every message is in.
+    """
     from kzscam.engine import get_engine
 
     engine = get_engine(config)
@@ -102,8 +106,8 @@ def check_messages(messages: Iterator[ChatMessage], *, name: str, lang: str, con
         together = [*findings, *(f for s in chain.steps for f in s.part.findings)]
         score, verdict = engine.combine("chain", together)
         summary.add_chain(chain, findings, score, verdict)
-    return summary.report(name, engine, fmt=fmt, title=title,
-                          error=errors[0] if errors else None)
+    return summary.report(name, engine, fmt=fmt, title=(meta or {}).get("name", ""),
+                          error=errors[0] if errors else None, notes=notes)
 
 
 def check_chat(path: Path, *, config: Config | None = None, lang: str = "en", jobs: int = 1,
@@ -120,13 +124,14 @@ def check_chat(path: Path, *, config: Config | None = None, lang: str = "en", jo
     config = config or Config()
     with open_chat(Path(path), limits, stdin) as (sniffed, stream, _member):
         meta: dict[str, str] = {}
+        notes = ReadNotes()
         if sniffed.fmt == TELEGRAM:
             messages = read_telegram(stream, limits, meta)
         else:
-            messages = read_whatsapp(stream, sniffed.head, limits)
+            messages = read_whatsapp(stream, sniffed.head, limits, notes)
         report = check_messages(messages, name=name or str(path), lang=lang, config=config,
                                 jobs=jobs, all_messages=all_messages, fmt=sniffed.fmt,
-                                title=meta.get("name", ""))
+                                meta=meta, notes=notes)
     return report
 
 

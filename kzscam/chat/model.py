@@ -7,7 +7,7 @@ bounds everything an export could blow up (file size, one message's size, zip me
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Message kinds. Only TEXT messages go through the text rules; the others are kept for context.
 TEXT = "text"
@@ -36,6 +36,20 @@ class ChatMessage:
     forwarded_from: str | None = None
     chat: str | None = None  # which chat, in a whole-account Telegram export
     truncated: bool = False
+
+
+@dataclass
+class ReadNotes:
+    """What a reader could not place (lines before the first message), for the report."""
+
+    shown: int = 5
+    count: int = 0
+    first: list[int] = field(default_factory=list)
+
+    def unplaced(self, line: int) -> None:
+        self.count += 1
+        if len(self.first) < self.shown:
+            self.first.append(line)
 
 
 @dataclass(frozen=True)

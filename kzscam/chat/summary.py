@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kzscam.chat.conversation import ChainHit, SenderKey
-from kzscam.chat.model import TEXT, ChatMessage
+from kzscam.chat.model import TEXT, ChatMessage, ReadNotes
 from kzscam.details import ChatDetails
 from kzscam.engine import Engine, Fold
 from kzscam.model import Finding, Report, Verdict
@@ -109,7 +109,7 @@ class Summary:
         return [shown[i] for i in sorted(shown)]
 
     def report(self, name: str, engine: Engine, *, fmt: str = "", title: str = "",
-               error: str | None = None) -> Report:
+               error: str | None = None, notes: ReadNotes | None = None) -> Report:
         # System lines ("X created the group", encryption notices) have no sender.
         ranked = sorted((s for s in self.senders.values() if s.name),
                         key=lambda s: (-s.verdict, -s.score, -s.flagged, -s.messages, s.name))
@@ -122,6 +122,9 @@ class Summary:
             details["senders_total"] = len(ranked)
         if self.omitted:
             details["messages_omitted"] = self.omitted
+        if notes is not None and notes.count:
+            details["unplaced_lines"] = notes.count
+            details["unplaced_line_numbers"] = list(notes.first)
         findings = sorted(self.chain_findings, key=lambda f: (-f.severity, f.rule_id))
         # A chat read only in part is never "safe": the rest went unchecked. Senders without a
         # name (system lines) never have flagged messages, so they change nothing here.

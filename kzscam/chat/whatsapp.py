@@ -16,45 +16,103 @@ import re
 from collections.abc import Iterator
 from typing import TextIO
 
-from kzscam.chat.model import DELETED, MEDIA, SERVICE, TEXT, ChatMessage, Limits
+from kzscam.chat.model import DELETED, MEDIA, SERVICE, TEXT, ChatMessage, Limits, ReadNotes
 
-_DATE = r"(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4})"
+# A date is three numbers; the separator may be followed by a space and the last one by a dot
+# (hr/sr/hu "13. 6. 2018."). Times are HH:MM[:SS] with colons or dots (fi "21.25.15").
+_DATE = r"(?P<date>\d{1,4}[./-] ?\d{1,4}[./-] ?\d{1,4}\.?)"
 _TIME = r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
-# AM/PM in en (also a.m./p.m.) and kk CLDR (ТД = түске дейін, ТК = түстен кейін); the space
-# before it is a plain, no-break or narrow no-break space depending on the Android version.
-_AMPM = r"(?:[ \u00a0\u202f]?(?P<ampm>[AaPp]\.?[Mm]\.?|ТД|ТК|дп|пп))?"
-ANDROID = re.compile(rf"^\u200e?{_DATE},? {_TIME}{_AMPM} [-–] (?P<body>.*)$")
-IOS = re.compile(rf"^\u200e?\[{_DATE},? {_TIME}{_AMPM}\] (?P<body>.*)$")
+_SPACE = "[ \u00a0\u202f]"  # a plain, no-break or narrow no-break space, by Android version
+# AM/PM in en (also a.m./p.m.), es/pt-419 ("p. m.", the inner space possibly no-break) and kk/ru
+# CLDR (ТД = түске дейін, ТК = түстен кейін; дп/пп).
+_AMPM = rf"(?:{_SPACE}?(?P<ampm>[AaPp]\.?{_SPACE}?[Mm]\.?|ТД|ТК|дп|пп))?"
+_STAMP = rf"{_DATE}(?:,? | klo ){_TIME}{_AMPM}"  # "klo": Finnish "13.6.2018 klo 21.25.15"
+# The line shapes seen in exports; each export uses one, learned from its head (`line_format`).
+FORMATS: dict[str, re.Pattern[str]] = {
+    "ios": re.compile(rf"^\u200e?\[{_STAMP}\] (?P<body>.*)$"),  # [21.11.2026, 14:05:33] A: hi
+    "dash": re.compile(rf"^\u200e?{_STAMP} [-–] (?P<body>.*)$"),  # 21.11.2026, 14:05 - A: hi
+    "colon": re.compile(rf"^\u200e?{_STAMP}: (?P<body>.*)$"),  # 13.06.18 21.25.15: A: hi
+    "bare": re.compile(rf"^\u200e?{_STAMP} (?P<body>.*)$"),  # 13. 6. 2018. 21:25:15 A: hi
+}
+ANDROID, IOS = FORMATS["dash"], FORMATS["ios"]
 _SENDER = re.compile(r"^(?P<sender>[^\n]{1,80}?): (?P<text>.*)$", re.S)
-_PLACEHOLDER = re.compile(r"^<[^<>\n]{1,80}>$")  # <Media omitted>, <Без медиафайлов>, <attached: x>
-_ATTACHED = re.compile(r"^\S[^\n]*\.\w{2,5} \([^()\n]{3,40}\)$")  # "IMG-1.jpg (file attached)"
+# <Media omitted>, <Без медиафайлов>, <attached: x>; old iOS wrote "‹attached>".
+_PLACEHOLDER = re.compile(r"^[<‹][^<>‹›\n]{1,80}[>›]$")
+# "IMG-1.jpg (file attached)", "IMG-1.jpg (Datei angehängt)", "IMG-1.jpg (файл добавлен)"
+_ATTACHED = re.compile(r"^\S[^\n]*\.\w{2,5} \([^()\n]{3,40}\)$")
 _IOS_OMITTED = re.compile(r"^(?:image|video|audio|sticker|gif|document|contact card) omitted$|"
                           r"^(?:изображение|видео|аудиофайл|стикер|gif|документ)\s+\w+$", re.I)
-_EDITED = re.compile(r"\s*<(?:This message was edited|Сообщение изменено|Хабар өзгертілді)>$")
+_NULL_MEDIA = "null"  # Android writes "null" for view-once media and some voice notes
+_EDITED = re.compile(r"\s*\u200e?<(?:This message was edited|Сообщение изменено|"
+                     r"Хабар өзгертілді)>$")
 _DELETED = {
     "this message was deleted", "you deleted this message", "данное сообщение удалено",
     "вы удалили данное сообщение", "это сообщение удалено", "бұл хабар жойылды",
     "сіз бұл хабарды жойдыңыз",
 }
+# System notices written "from" the chat or a member, as iOS exports without U+200E have them:
+# matched whole, so a person writing about a timer is still a message.
+_SYSTEM_TEXT = re.compile(
+    r"^(?:Messages and calls are end-to-end encrypted\b.*|Messages to this group are now secured "
+    r"with end-to-end encryption\b.*|Сообщения и звонки защищены сквозным шифрованием\b.*|"
+    r".{1,80} (?:updated the message timer|turned (?:on|off) disappearing messages|changed "
+    r"(?:the subject from|this group's icon|the group description|their phone number))\b.*)$",
+    re.S)
 _QUOTES = set("\"“”«»")
+
+
+def line_format(head: str) -> str | None:
+    """The line shape most of the head's lines use ("ios", "dash", ...), None for none.
+
+    Learned per export, so a message line that happens to start with a date and a time is not
+    taken for a new message in an export whose lines look different.
+    """
+    lines = [ln for ln in head.splitlines()[:2000] if ln.strip()]
+    best, best_count = None, 0
+    for name, pattern in FORMATS.items():  # ordered: "bare" also matches "dash" lines
+        found = sum(1 for ln in lines if pattern.match(ln))
+        if found > best_count:
+            best, best_count = name, found
+    return best
 
 
 def looks_like_whatsapp(head: str) -> bool:
     """True when one of the first lines carries a WhatsApp timestamp prefix."""
     lines = [ln for ln in head.splitlines()[:60] if ln.strip()]
-    return any(ANDROID.match(ln) or IOS.match(ln) for ln in lines[:60])
+    return any(p.match(ln) for ln in lines for p in FORMATS.values())
 
 
-def date_order(head: str) -> str:
+def _date_fields(date: str) -> tuple[int, int, int, bool] | None:
+    """(year, first other field, second other field, year first?) of a date, None if malformed.
+
+    The year is the field of 3-4 digits wherever it stands (``2018/06/13``, ``06/2018/13``);
+    a 2-digit year comes last.
+    """
+    fields = [f for f in re.split(r"[./-] ?", date.rstrip(".")) if f]
+    if len(fields) != 3 or not all(f.isdigit() for f in fields):
+        return None
+    long = [i for i, f in enumerate(fields) if len(f) >= 3]
+    at = long[0] if long else 2
+    rest = [int(f) for i, f in enumerate(fields) if i != at]
+    return int(fields[at]), rest[0], rest[1], at == 0
+
+
+def date_order(head: str, fmt: str | None = None) -> str:
     """'dmy' or 'mdy' for this export, decided from the timestamps in its head."""
     first_big = second_big = dots = ampm = False
+    patterns = [FORMATS[fmt]] if fmt else list(FORMATS.values())
     for line in head.splitlines()[:2000]:
-        m = ANDROID.match(line) or IOS.match(line)
+        m = next((mm for p in patterns if (mm := p.match(line))), None)
         if not m:
             continue
-        a, b, _c = re.split(r"[./-]", m.group("date"))
-        first_big |= len(a) <= 2 and int(a) > 12
-        second_big |= int(b) > 12
+        fields = _date_fields(m.group("date"))
+        if fields is None:
+            continue
+        _year, a, b, year_first = fields
+        if year_first:
+            continue  # year-month-day says nothing about the others
+        first_big |= a > 12
+        second_big |= b > 12
         dots |= "." in m.group("date")
         ampm |= m.group("ampm") is not None
     if first_big:
@@ -67,13 +125,15 @@ def date_order(head: str) -> str:
 def iso_date(date: str, time: str, ampm: str | None, order: str) -> str:
     """``21.11.26`` + ``2:05`` + ``PM`` -> ``2026-11-21T14:05:00``; the raw text if invalid."""
     raw = f"{date} {time}{' ' + ampm if ampm else ''}"
+    fields = _date_fields(date)
+    if fields is None:
+        return raw
+    year, a, b, year_first = fields
     try:
-        fields = re.split(r"[./-]", date)
-        a, b, c = (int(x) for x in fields)
-        if len(fields[0]) == 4:
-            year, month, day = a, b, c
+        if year_first:
+            month, day = a, b  # year first is always year-month-day
         else:
-            day, month, year = (a, b, c) if order == "dmy" else (b, a, c)
+            day, month = (a, b) if order == "dmy" else (b, a)
         year += 2000 if year < 100 else 0
         parts = [int(x) for x in re.split(r"[:.]", time)] + [0]
         hour, minute, second = parts[0], parts[1], parts[2]
@@ -87,47 +147,62 @@ def iso_date(date: str, time: str, ampm: str | None, order: str) -> str:
         return raw
 
 
+def _is_media(line: str) -> bool:
+    return bool(_PLACEHOLDER.match(line) or _ATTACHED.match(line) or _IOS_OMITTED.match(line)
+                or line == _NULL_MEDIA)
+
+
 def classify(body: str, ios: bool) -> tuple[str, str, str]:
     """A line's body -> (sender, text, kind)."""
     m = _SENDER.match(body)
     if not m or _QUOTES & set(m.group("sender")):
         return "", body.strip("\u200e "), SERVICE  # "X created group", encryption notices
     sender, text = m.group("sender").strip("\u200e "), m.group("text")
-    if ios and text.startswith("\u200e"):
-        stripped = text.strip("\u200e ")
-        if _PLACEHOLDER.match(stripped) or _IOS_OMITTED.match(stripped):
-            return sender, "", MEDIA
-        return "", stripped, SERVICE  # iOS system notices come "from" the chat's name
     stripped = text.strip("\u200e ")
-    if _PLACEHOLDER.match(stripped) or _ATTACHED.match(stripped) or _IOS_OMITTED.match(stripped):
-        return sender, "", MEDIA
+    first, _, caption = stripped.partition("\n")
+    if _is_media(first.strip("\u200e ")):
+        caption = caption.strip()
+        return (sender, caption, TEXT) if caption else (sender, "", MEDIA)
+    if (ios and text.startswith("\u200e")) or _SYSTEM_TEXT.match(stripped):
+        return "", stripped, SERVICE  # iOS system notices come "from" the chat's name
     if stripped.lower() in _DELETED:
         return sender, "", DELETED
-    return sender, _EDITED.sub("", text), TEXT
+    # WhatsApp itself writes U+200E before placeholders and edit marks: not the sender's text.
+    return sender, _EDITED.sub("", text.lstrip("\u200e")), TEXT
 
 
-def read_whatsapp(stream: TextIO, head: str, limits: Limits) -> Iterator[ChatMessage]:
-    """Stream the messages of a WhatsApp export; continuation lines join their message."""
-    order = date_order(head)
+def read_whatsapp(stream: TextIO, head: str, limits: Limits,
+                  notes: ReadNotes | None = None) -> Iterator[ChatMessage]:
+    """Stream the messages of a WhatsApp export; continuation lines join their message.
+
+    Lines before the first message line cannot be placed: they are counted in `notes`, not
+    fatal (an export with one odd line is still read).
+    """
+    fmt = line_format(head) or "dash"
+    pattern = FORMATS[fmt]
+    order = date_order(head, fmt)
     index = 0
-    current: dict[str, str] | None = None
+    current: str | None = None  # the date of the message being read
     lines: list[str] = []
     size = 0
     truncated = False
+    number = 0
 
     def flush() -> ChatMessage | None:
         if current is None:
             return None
         text = "\n".join(lines)
-        sender, body, kind = classify(text, current["ios"] == "1")
-        return ChatMessage(index, current["date"], sender, body, kind, truncated=truncated)
+        sender, body, kind = classify(text, fmt == "ios")
+        return ChatMessage(index, current, sender, body, kind, truncated=truncated)
 
     while True:
         line = stream.readline(limits.max_message_chars)
         if not line:
             break
+        whole = line.endswith(("\n", "\r"))
         line = line.rstrip("\r\n")
-        m = ANDROID.match(line) or IOS.match(line)
+        number += 1
+        m = pattern.match(line)
         if m is None:  # a continuation line, or the rest of a line longer than readline's cap
             if current is not None:
                 room = limits.max_message_chars - size - 1  # after the newline joining it
@@ -135,13 +210,18 @@ def read_whatsapp(stream: TextIO, head: str, limits: Limits) -> Iterator[ChatMes
                 if room >= 0:
                     lines.append(line[:room])
                     size += min(len(line), room) + 1
+            elif notes is not None and line.strip("\u200e\ufeff \t"):
+                notes.unplaced(number)
+            if not whole:
+                number -= 1  # the same line goes on in the next read
             continue
+        if not whole:
+            number -= 1
         done = flush()
         if done is not None:
             yield done
         index += 1
-        current = {"date": iso_date(m.group("date"), m.group("time"), m.group("ampm"), order),
-                   "ios": "1" if line.lstrip("\u200e").startswith("[") else "0"}
+        current = iso_date(m.group("date"), m.group("time"), m.group("ampm"), order)
         lines, size, truncated = [m.group("body")], len(m.group("body")), False
     done = flush()
     if done is not None:

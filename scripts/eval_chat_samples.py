@@ -1,0 +1,141 @@
+"""Read the sample exports of other chat parsers' test suites and compare with their expectations.
+
+The samples are never copied into kzscam: they are read from snapshots of the parsers' public
+repositories (`--mirror`, default /work/.mirror, one `owner+name/repo` bare git directory each).
+Expected message and sender counts come from each suite's own test data:
+
+- joweich/chat-miner (MIT): `test/whatsapp/*.txt` and `test/telegram/*.json` against the
+  suite's `target.json` (the messages and authors every file must parse to);
+- Pustur/whatsapp-chat-parser (MIT): the one-line date formats of `tests/parser.test.ts`, each
+  one message from sender "a";
+- lucasrodes/whatstk (GPL-3.0): `chats/whatsapp/*.txt`, expected to be read whole (no line
+  left unplaced); the suite gives no counts per file.
+
+A sample passes when it is read, its counts match (where known), no line is left unplaced and
+the chat is not flagged (they are ordinary chats).
+
+    .venv/bin/python scripts/eval_chat_samples.py [--mirror DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from kzscam.chat.analyse import check_chat
+from kzscam.chat.model import ChatError
+
+
+@dataclass
+class Sample:
+    """One export and what its parser's test suite expects of it."""
+
+    name: str
+    data: bytes
+    suffix: str
+    messages: int | None = None
+    senders: int | None = None
+
+
+def _git(repo: Path, *args: str) -> bytes:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True,
+                          capture_output=True).stdout
+
+
+def _files(repo: Path, under: str) -> list[str]:
+    names = _git(repo, "ls-tree", "-r", "--name-only", "HEAD", under).decode().splitlines()
+    return sorted(names)
+
+
+def chat_miner(mirror: Path) -> list[Sample]:
+    repo = mirror / "joweich+chat-miner" / "repo"
+    if not repo.exists():
+        return []
+    out: list[Sample] = []
+    for sub, ext in (("whatsapp", ".txt"), ("telegram", ".json")):
+        target = json.loads(_git(repo, "show", f"HEAD:test/{sub}/target.json"))
+        authors = {t["author"] for t in target}
+        for name in _files(repo, f"test/{sub}/"):
+            if name.endswith(ext) and not name.endswith("target.json"):
+                out.append(Sample(f"chat-miner/{name}", _git(repo, "show", f"HEAD:{name}"), ext,
+                                  len(target), len(authors)))
+    return out
+
+
+def pustur(mirror: Path) -> list[Sample]:
+    repo = mirror / "Pustur+whatsapp-chat-parser" / "repo"
+    if not repo.exists():
+        return []
+    source = _git(repo, "show", "HEAD:tests/parser.test.ts").decode()
+    block = source[source.index("describe('formats'"):source.index("describe('options'")]
+    lines = re.findall(r"const format\d+ = \[\{ system: false, msg: '(.*)' \}\];", block)
+    return [Sample(f"whatsapp-chat-parser/format{i}", (line + "\n").encode(), ".txt", 1, 1)
+            for i, line in enumerate(lines, 1)]
+
+
+def whatstk(mirror: Path) -> list[Sample]:
+    repo = mirror / "lucasrodes+whatstk" / "repo"
+    if not repo.exists():
+        return []
+    return [Sample(f"whatstk/{name}", _git(repo, "show", f"HEAD:{name}"), ".txt")
+            for name in _files(repo, "chats/whatsapp/") if name.endswith(".txt")]
+
+
+def run(samples: list[Sample]) -> int:
+    passed = total_messages = 0
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        for sample in samples:
+            path = Path(tmp) / f"sample{sample.suffix}"
+            path.write_bytes(sample.data)
+            try:
+                report = check_chat(path, all_messages=True)
+            except ChatError as exc:
+                print(f"FAIL {sample.name}: {exc}")
+                continue
+            details = report.details or {}
+            parts = [p.details or {} for p in report.parts]
+            messages = sum(1 for p in parts if p.get("kind") != "service")
+            senders = len({p.get("sender") for p in parts if p.get("kind") != "service"})
+            unplaced = details.get("unplaced_lines", 0)
+            total_messages += messages
+            problems = []
+            if sample.messages is not None and messages != sample.messages:
+                problems.append(f"{messages} messages, expected {sample.messages}")
+            if sample.senders is not None and senders != sample.senders:
+                problems.append(f"{senders} senders, expected {sample.senders}")
+            if unplaced:
+                problems.append(f"{unplaced} lines unplaced")
+            if report.verdict.name.lower() != "safe":
+                problems.append(f"flagged {report.verdict.name.lower()}")
+            if report.error:
+                problems.append(f"error: {report.error}")
+            passed += not problems
+            print(f"{'ok  ' if not problems else 'FAIL'} {sample.name}: {messages} messages, "
+                  f"{senders} senders" + (f" ({'; '.join(problems)})" if problems else ""))
+    elapsed = time.perf_counter() - started
+    print(f"{passed} of {len(samples)} samples read right and not flagged; "
+          f"{total_messages} messages in {elapsed:.1f} s")
+    return 0 if passed == len(samples) else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
+    args = parser.parse_args()
+    samples = chat_miner(args.mirror) + pustur(args.mirror) + whatstk(args.mirror)
+    if not samples:
+        print(f"no sample snapshots under {args.mirror}", file=sys.stderr)
+        return 2
+    return run(samples)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
