@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import select
 import stat
 import zipfile
@@ -33,6 +34,8 @@ TELEGRAM = "telegram"
 WHATSAPP = "whatsapp"
 UNKNOWN_FORMAT = ("not a recognised chat export: expected a Telegram Desktop result.json "
                   "(machine-readable JSON), a WhatsApp .txt or the .zip WhatsApp shares")
+_JSON_ARRAY = re.compile(r'\[\s*(?:[\[{"\]]|-?\d+(?:\.\d+)?\s*[,\]]|true\b|false\b|null\b)')
+_BRACKETED_STAMP = re.compile(r"\[\s*\d{1,4}\W{1,3}\d{1,4}")  # "[3/6/18 ...", "[2018-06-13 ..."
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _CHUNK = 1 << 20
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # absent on Windows, which has no FIFOs either
@@ -72,8 +75,12 @@ def sniff(head: bytes) -> Sniffed:
         return Sniffed(TELEGRAM, encoding, text)
     if looks_like_whatsapp(text):  # before "[": iOS lines start with "[date, time]"
         return Sniffed(WHATSAPP, encoding, text)
-    if stripped.startswith("["):
+    if _JSON_ARRAY.match(stripped):
         raise ChatError("a JSON array, not a Telegram export (result.json is one JSON object)")
+    if _BRACKETED_STAMP.match(stripped):
+        first = stripped.splitlines()[0][:60]
+        raise ChatError(f"looks like a WhatsApp iPhone export, but its date and time format is "
+                        f"not one kzscam knows (first line starts {first!r})")
     raise ChatError(UNKNOWN_FORMAT)
 
 

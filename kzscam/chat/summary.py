@@ -80,10 +80,16 @@ class Summary:
             self.flagged += 1
             sender.flagged += 1
             sender.fold.add(part.score, part.verdict)
-            for url in part.urls[:MAX_LINKS - len(self._urls)]:
-                self._urls[url] = None
-            for phone in part.phones[:MAX_LINKS - len(self._phones)]:
-                self._phones[phone] = None
+        # Links and phones found anywhere in the chat, as for every input (output.md); the first
+        # MAX_LINKS distinct ones, so a years-long chat does not print thousands.
+        for url in part.urls:
+            if len(self._urls) >= MAX_LINKS:
+                break
+            self._urls[url] = None
+        for phone in part.phones:
+            if len(self._phones) >= MAX_LINKS:
+                break
+            self._phones[phone] = None
         if self.all_messages:
             self._all.append(part)
         elif is_flagged:

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from kzscam.chat.jsonstream import JsonStream
 from kzscam.chat.model import MEDIA, SERVICE, TEXT, ChatError, ChatMessage, Limits, clean
 
+_LINK_TYPES = ("link", "text_link", "email")
 _MEDIA_KEYS = ("photo", "file", "media_type", "sticker_emoji", "location_information")
 NOT_TELEGRAM = ("JSON without a \"messages\" list: not a Telegram Desktop chat export (in "
                 "Telegram Desktop choose Export chat history, format 'Machine-readable JSON')")
@@ -44,15 +45,20 @@ def flatten_text(value: Any) -> str:
     if not isinstance(value, list):
         return ""
     out: list[str] = []
+    link_ended = False  # the previous part was a link: Telegram ends it there, a URL parser not
     for part in value:
+        text = ""
         if isinstance(part, str):
-            out.append(part)
+            text = part
         elif isinstance(part, dict):
             text = scalar(part.get("text"))
             href = part.get("href")
             if part.get("type") == "text_link" and isinstance(href, str) and href not in text:
                 text = f"{text} ({href})"
-            out.append(text)
+        if link_ended and text[:1] and not text[:1].isspace():
+            out.append(" ")
+        out.append(text)
+        link_ended = isinstance(part, dict) and part.get("type") in _LINK_TYPES and bool(text)
     return "".join(out)
 
 
@@ -85,8 +91,10 @@ def to_message(obj: Any, index: int, chat: str | None, limits: Limits) -> ChatMe
         if duration and duration != "0":
             details.append(f"{duration} s")
         text = action + (f" ({', '.join(details)})" if details else "")
-        return ChatMessage(index, clean(date), clean(scalar(obj.get("actor"))), clean(text),
-                           SERVICE, chat=chat)
+        # A group or channel (actor_id "channel123", "chat123") acts too: it is not a sender.
+        actor_id = scalar(obj.get("actor_id"))
+        actor = "" if actor_id and not actor_id.startswith("user") else scalar(obj.get("actor"))
+        return ChatMessage(index, clean(date), clean(actor), clean(text), SERVICE, chat=chat)
     if mtype != "message":
         return None  # "unsupported" media the export could not describe
     sender = scalar(obj.get("from"))

@@ -165,7 +165,7 @@ def classify(body: str, ios: bool) -> tuple[str, str, str]:
         return (sender, caption, TEXT) if caption else (sender, "", MEDIA)
     if (ios and text.startswith("\u200e")) or _SYSTEM_TEXT.match(stripped):
         return "", stripped, SERVICE  # iOS system notices come "from" the chat's name
-    if stripped.lower() in _DELETED:
+    if stripped.lower().rstrip(".") in _DELETED:  # iOS ends them with a dot
         return sender, "", DELETED
     # WhatsApp itself writes U+200E before placeholders and edit marks: not the sender's text.
     return sender, _EDITED.sub("", text.lstrip("\u200e")), TEXT

@@ -56,9 +56,10 @@ def invisible_in_word() -> re.Pattern[str]:
     """Invisible characters touching a letter or digit (compiled only when a message has any).
 
     Only those count as the signal: inside emoji sequences (❤️ with U+FE0F, family emoji joined by
-    U+200D, flag tags) they are ordinary.
+    U+200D, flag tags) and keycaps (4️⃣: a digit, U+FE0F, U+20E3) they are ordinary.
     """
-    return re.compile(f"(?<=\\w){_INVISIBLE_CLASS}|{_INVISIBLE_CLASS}(?=\\w)")
+    keycap = "(?![\ufe0e\ufe0f]\u20e3)"
+    return re.compile(f"(?<=\\w){keycap}{_INVISIBLE_CLASS}|{_INVISIBLE_CLASS}(?=\\w)")
 
 
 # Kazakh (and a few other Cyrillic) letters folded to the Russian letter people type instead.
