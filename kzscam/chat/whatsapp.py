@@ -51,13 +51,14 @@ _DELETED = {
     "сіз бұл хабарды жойдыңыз",
 }
 # System notices written "from" the chat or a member, as iOS exports without U+200E have them:
-# matched whole, so a person writing about a timer is still a message.
+# encryption notices, and changes whose subject is the sender itself or "You" (a person does not
+# write "Ana: Ana updated the message timer"; "Ana: I updated the timer" stays a message).
 _SYSTEM_TEXT = re.compile(
-    r"^(?:Messages and calls are end-to-end encrypted\b.*|Messages to this group are now secured "
-    r"with end-to-end encryption\b.*|Сообщения и звонки защищены сквозным шифрованием\b.*|"
-    r".{1,80} (?:updated the message timer|turned (?:on|off) disappearing messages|changed "
-    r"(?:the subject from|this group's icon|the group description|their phone number))\b.*)$",
-    re.S)
+    r"^(?:Messages and calls are end-to-end encrypted|Messages to this group are now secured "
+    r"with end-to-end encryption|Сообщения и звонки защищены сквозным шифрованием)\b.*$|"
+    r"^(?P<who>.{1,80}?) (?:updated the message timer|turned (?:on|off) disappearing messages|"
+    r"changed (?:the subject from|this group's icon|the group description|their phone number))"
+    r"\b.*$", re.S)
 _QUOTES = set("\"“”«»")
 
 
@@ -68,12 +69,13 @@ def line_format(head: str) -> str | None:
     taken for a new message in an export whose lines look different.
     """
     lines = [ln for ln in head.splitlines()[:2000] if ln.strip()]
-    best, best_count = None, 0
-    for name, pattern in FORMATS.items():  # ordered: "bare" also matches "dash" lines
-        found = sum(1 for ln in lines if pattern.match(ln))
-        if found > best_count:
-            best, best_count = name, found
-    return best
+    counts = {name: sum(1 for ln in lines if p.match(ln)) for name, p in FORMATS.items()}
+    most = max(counts.values())
+    if not most:
+        return None
+    # A looser shape ("bare") also matches the lines of a stricter one, and message text may
+    # start with a date: the strictest shape that explains at least half as many lines wins.
+    return next(name for name, found in counts.items() if 2 * found >= most)
 
 
 def looks_like_whatsapp(head: str) -> bool:
@@ -163,10 +165,12 @@ def classify(body: str, ios: bool) -> tuple[str, str, str]:
     if _is_media(first.strip("\u200e ")):
         caption = caption.strip()
         return (sender, caption, TEXT) if caption else (sender, "", MEDIA)
-    if (ios and text.startswith("\u200e")) or _SYSTEM_TEXT.match(stripped):
-        return "", stripped, SERVICE  # iOS system notices come "from" the chat's name
     if stripped.lower().rstrip(".") in _DELETED:  # iOS ends them with a dot
         return sender, "", DELETED
+    system = _SYSTEM_TEXT.match(stripped)
+    if (ios and text.startswith("\u200e")) or (
+            system and system.group("who") in (None, sender, "You", "Вы")):
+        return "", stripped, SERVICE  # iOS system notices come "from" the chat's name
     # WhatsApp itself writes U+200E before placeholders and edit marks: not the sender's text.
     return sender, _EDITED.sub("", text.lstrip("\u200e")), TEXT
 
