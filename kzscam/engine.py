@@ -9,6 +9,7 @@ the same thing and weighs the same wherever it comes from.
 
 from __future__ import annotations
 
+import re
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -79,6 +80,21 @@ class Fold:
             self.score = score
         self.verdict = max(self.verdict, verdict)
 
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _has_wording(text: str, entities: list[Entity]) -> bool:
+    """At least two words outside links: the learned detector judges wording, and a message that
+    is a link alone ("https://example.com 👀", "Link:https://...") has none (the link itself is
+    judged by the URL inspector)."""
+    kept, at = [], 0
+    for e in sorted((e for e in entities if e.kind in ("url", "short_url")), key=lambda e: e.start):
+        kept.append(text[at:e.start])
+        at = max(at, e.end)
+    kept.append(text[at:])
+    return len(_WORD.findall(" ".join(kept), 0)) >= 2
 
 class Engine:
     """Compiled rules for one configuration. Thread-safe after construction (read-only state)."""
@@ -354,7 +370,8 @@ class Engine:
                     evidence.append(ev)
             evidence.sort(key=lambda ev: ev.start)
             hits.append(Hit(tm.rule.id, tuple(evidence[:6])))
-        hits.extend(self._learned_hits(text, norm, kinds))
+        if _has_wording(text, entities):
+            hits.extend(self._learned_hits(text, norm, kinds))
         return TextOutcome(hits, entities)
 
     def _learned_hits(self, text: str, norm: Normalized, kinds: set[str]) -> list[Hit]:

@@ -80,6 +80,42 @@ def pustur(mirror: Path) -> list[Sample]:
             for i, line in enumerate(lines, 1)]
 
 
+def _spec(repo: Path, name: str, names: list[str]) -> str:
+    """A sample's expectations (``X.txt.ts``), following ``export * from "./Y.ts"``."""
+    if name not in names:
+        return ""
+    spec = _git(repo, "show", f"HEAD:{name}").decode()
+    again = re.search(r'export \* from "\./([^"]+)"', spec)
+    if again:
+        return _spec(repo, f"{name.rsplit('/', 1)[0]}/{again.group(1)}", names)
+    return spec
+
+
+def chat_analytics(mirror: Path) -> list[Sample]:
+    """Files named ``<authors>A_<messages>M``; a ``.ts`` next to one may list the authors."""
+    repo = mirror / "mlomb+chat-analytics" / "repo"
+    if not repo.exists():
+        return []
+    names = _files(repo, "tests/samples/")
+    out: list[Sample] = []
+    for name in names:
+        m = re.search(r"(\d+)A_(\d+)M\.(txt|json|zip)$", name)
+        if not m or not re.search(r"/(whatsapp|telegram)/", name):
+            continue
+        senders, messages = int(m.group(1)), int(m.group(2))
+        spec = _spec(repo, f"{name}.ts", names)
+        if "authors:" in spec and "messages:" in spec:
+            block = spec[spec.index("authors:"):spec.index("messages:")]
+            listed = re.findall(r'name: "', block) or re.findall(r'"[^"]+"', block.split(
+                ".map")[0])
+            senders = len(listed) or senders
+        if "calls:" in spec:  # the file name counts calls too; kzscam keeps them as service
+            messages -= len(re.findall(r'\bid: "', spec[spec.index("calls:"):]))
+        out.append(Sample(f"chat-analytics/{name}", _git(repo, "show", f"HEAD:{name}"),
+                          f".{m.group(3)}", messages, senders))
+    return out
+
+
 def whatstk(mirror: Path) -> list[Sample]:
     repo = mirror / "lucasrodes+whatstk" / "repo"
     if not repo.exists():
@@ -130,7 +166,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
     args = parser.parse_args()
-    samples = chat_miner(args.mirror) + pustur(args.mirror) + whatstk(args.mirror)
+    samples = (chat_miner(args.mirror) + pustur(args.mirror) + chat_analytics(args.mirror)
+               + whatstk(args.mirror))
     if not samples:
         print(f"no sample snapshots under {args.mirror}", file=sys.stderr)
         return 2
