@@ -203,12 +203,33 @@ def _eval_module() -> ModuleType:
     return module
 
 
-@pytest.mark.skipif(not (MIRROR / "joweich+chat-miner" / "repo").exists(),
-                    reason=f"no snapshot of joweich/chat-miner under {MIRROR} "
-                           "(sample exports are read from it, never copied)")
-def test_chat_miner_whatsapp_samples_read_with_their_suites_counts(
+@pytest.mark.parametrize("text", ["https://example.com/photo.jpg 👀", "Link:https://example.com/"])
+def test_a_link_alone_is_not_judged_by_its_wording(tmp_path: Path, text: str) -> None:
+    """The learned detector weighs words; a bare link has none (the URL inspector judges it)."""
+    path = tmp_path / "chat.txt"
+    path.write_text(f"21.11.2026, 14:05 - Ana: {text}\n", encoding="utf-8")
+    report = check_chat(path, all_messages=True)
+    assert not [f.rule_id for p in report.parts for f in p.findings]
+
+
+def test_a_link_with_scam_wording_is_still_judged(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text("21.11.2026, 14:05 - Bank: Ваша карта заблокирована, срочно подтвердите "
+                    "данные https://example.com/login\n", encoding="utf-8")
+    assert check_chat(path).verdict >= Verdict.SUSPICIOUS
+
+
+SNAPSHOTS = ("joweich+chat-miner", "mlomb+chat-analytics", "Pustur+whatsapp-chat-parser",
+             "lucasrodes+whatstk")
+
+
+@pytest.mark.skipif(not any((MIRROR / name / "repo").exists() for name in SNAPSHOTS),
+                    reason=f"no snapshot of the chat parsers' repositories under {MIRROR} "
+                           "(sample exports are read from them, never copied)")
+def test_other_parsers_samples_read_with_their_suites_counts(
         capsys: pytest.CaptureFixture[str]) -> None:
     module = _eval_module()
-    samples = [s for s in module.chat_miner(MIRROR) if s.suffix == ".txt"]
-    assert len(samples) == 5
+    samples = (module.chat_miner(MIRROR) + module.pustur(MIRROR) + module.chat_analytics(MIRROR)
+               + module.whatstk(MIRROR))
+    assert samples
     assert module.run(samples) == 0, capsys.readouterr().out
