@@ -108,7 +108,7 @@ def warn(ctx: Ctx | None, message: str) -> None:
 
 
 def input_error_report(name: str, problem: str, ctx: Ctx | None = None) -> Report:
-    """An unreadable input: reported in the output (verdict caution) and on stderr, exit code 3."""
+    """An unreadable input: one line on stderr, exit code 3; a RESULT with `error` in JSON/JSONL."""
     warn(ctx, f"{name}: {problem}")
     return Report(input=name, verdict=Verdict.CAUTION, score=0, error=problem)
 
@@ -127,7 +127,7 @@ class Tally:
             self.total += 1
             if r.error is not None:
                 self.errors += 1
-            if r.worst >= self.fail_on:
+            elif r.worst >= self.fail_on:  # an unreadable input has no verdict to flag
                 self.flagged += 1
             yield r
 

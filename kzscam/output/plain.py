@@ -79,5 +79,9 @@ def report_lines(r: Report, lang: str, indent: str = "", verbose: bool = False) 
 
 
 def render_plain(reports: Iterable[Report], lang: str, out: TextIO, verbose: bool = False) -> None:
+    """An unreadable input has no verdict: its one line on stderr (and exit code 3) is all a person
+    sees of it; JSON and JSONL keep its RESULT with `error` for pipelines."""
     for r in reports:
+        if r.error is not None:
+            continue
         out.write("\n".join(report_lines(r, lang, verbose=verbose)) + "\n\n")

@@ -107,4 +107,5 @@ def _panel(r: Report, lang: str, nested: bool = False, verbose: bool = False) ->
 def render_rich(reports: Iterable[Report], lang: str, out: TextIO, verbose: bool = False) -> None:
     console = Console(file=out, highlight=False, emoji=False, markup=False)
     for r in reports:
-        console.print(_panel(r, lang, verbose=verbose))
+        if r.error is None:  # an unreadable input is its stderr line only (see render_plain)
+            console.print(_panel(r, lang, verbose=verbose))
