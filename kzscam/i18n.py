@@ -31,7 +31,8 @@ def choose_lang(flag: str | None, configured: str | None = None,
     return lang_from_locale(env) or DEFAULT_LANG
 
 
-# Fixed interface strings (verdict names, headings). Rule advisories live in the rule files.
+# Fixed interface strings (verdict names, headings). Rule advisories live in the rule files,
+# the closing advice of a report in kzscam/output/advice.toml.
 _UI: dict[str, dict[str, str]] = {
     "safe": {"en": "SAFE", "ru": "БЕЗОПАСНО", "kk": "ҚАУІПСІЗ"},
     "caution": {"en": "CAUTION", "ru": "ОСТОРОЖНО", "kk": "АБАЙ БОЛЫҢЫЗ"},
@@ -43,14 +44,6 @@ _UI: dict[str, dict[str, str]] = {
         "en": "No scam indicators found. Stay careful: no checker catches everything.",
         "ru": "Признаков мошенничества не найдено. Будьте внимательны: ни одна проверка не ловит всё.",
         "kk": "Алаяқтық белгілері табылмады. Сақ болыңыз: ешбір тексеру бәрін таба алмайды.",
-    },
-    "general_advice": {
-        "en": "Never tell anyone a code from an SMS or a password. Hang up and call your bank "
-              "on the number printed on your card, or the National Bank's contact centre 1477.",
-        "ru": "Никому не сообщайте коды из SMS и пароли. Положите трубку и перезвоните в свой "
-              "банк по номеру на карте или в контакт-центр Национального банка 1477.",
-        "kk": "SMS-тегі кодты және парольді ешкімге айтпаңыз. Қоңырауды үзіп, картаңыздағы нөмір "
-              "бойынша банкіңізге немесе Ұлттық Банктің 1477 байланыс орталығына хабарласыңыз.",
     },
     "error": {"en": "ERROR", "ru": "ОШИБКА", "kk": "ҚАТЕ"},
 }

@@ -25,3 +25,134 @@ def test_missing_input_has_no_verdict(args: list[str], fmt: str, tmp_path: objec
     assert f"kzscam: {missing}: no such file" in proc.stderr
     assert "no-such-input" not in proc.stdout and "CAUTION" not in proc.stdout.upper().split("\n")[0]
     assert proc.stdout.strip(), "the readable input is still reported"
+
+
+def _at_terminal(args: list[str], columns: int, env: dict[str, str]) -> str:
+    """Run kzscam with stdout on a pseudo-terminal `columns` wide; return what it printed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("KZSCAM_", "LC_"))}
+    full.pop("FORCE_COLOR", None)
+    full.pop("COLUMNS", None)
+    full.update({"KZSCAM_CONFIG": os.devnull, "LANG": "C.UTF-8", **env})
+    proc = subprocess.Popen([sys.executable, "-m", "kzscam", *args], stdout=slave,
+                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, cwd=ROOT, env=full)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def test_no_color_at_a_terminal_keeps_word_wrapping() -> None:
+    """NO_COLOR drops colour, not the layout: lines still fit the terminal, words are not cut."""
+    out = _at_terminal(["check-text", SAMPLES[6]], 60, {"NO_COLOR": "1"})
+    import re
+
+    params = {p for sgr in re.findall(r"\x1b\[([0-9;]*)m", out) for p in sgr.split(";")}
+    assert not {p for p in params if p[:1] in "34" and len(p) == 2} - {"3", "4"}, "no colour"
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in out.splitlines() if line.strip()]
+    assert lines and max(len(line) for line in lines) <= 60, out
+    assert "│" in out  # the rich layout, not the plain one
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_wrapped_advice_keeps_its_indent(lang: str) -> None:
+    """At 80 columns every continuation line of a finding's advice is indented like its first."""
+    proc = run_cli("check-text", SAMPLES[6], "--lang", lang, "--format", "rich",
+                   env={"COLUMNS": "80"})
+    lines = [line.strip("│").rstrip() for line in proc.stdout.splitlines()]
+    seen = 0
+    for i, line in enumerate(lines):
+        if line.startswith("     ") and line.strip().startswith(
+                ("What to do", "Что делать", "Не істеу керек")):
+            seen += 1
+            for cont in lines[i + 1:]:
+                if cont.lstrip().startswith(("●", "«")) or not cont.strip() or "─" in cont:
+                    break
+                assert cont.startswith("     "), (line, cont)
+    assert seen >= 2
+
+
+CODE_CLOSING = {"en": "Never tell anyone a code from an SMS", "ru": "Никому не сообщайте коды из SMS",
+                "kk": "SMS-тегі кодты және парольді ешкімге айтпаңыз"}
+
+
+def _closing_line(stdout: str, lang: str) -> str:
+    heading = {"en": "What to do", "ru": "Что делать", "kk": "Не істеу керек"}[lang]
+    lines = stdout.splitlines()
+    assert lines[1].startswith(f"  {heading}: "), "the one thing to do follows the verdict line"
+    return lines[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+@pytest.mark.parametrize(("args", "code"), [
+    (["check-text", SAMPLES[6]], True),  # the bank's "security service" asks for the SMS code
+    (["check-text", SAMPLES[7]], True),  # fake WhatsApp support: the code and the account
+    (["check-text", SAMPLES[10]], False),  # a job advert
+    (["check-text", SAMPLES[8]], False),  # a relative's money request
+    (["audit-host", "--root", "tests/fixtures/host/windows", "--platform", "windows"], False),
+    (["scan-qr", "--payload", "http://kaspi-bank.kz.login-verify.top/"], False),
+])
+def test_closing_advice_fits_the_findings(args: list[str], code: bool, lang: str) -> None:
+    """The code-theft closing only when a code is involved; audits, QR scans, job adverts and
+    relatives get their own, in every language."""
+    proc = run_cli(*args, "--lang", lang, "--format", "plain")
+    assert proc.returncode == 1, proc.stderr
+    line = _closing_line(proc.stdout, lang)
+    assert (CODE_CLOSING[lang] in line) is code, line
+    if lang != "en":
+        assert not any(word in line for word in ("the", "your", "bank ")), line  # translated
+
+
+def test_each_kind_has_its_own_closing() -> None:
+    """A job advert, a relative, an audit and a QR scan do not share one closing line."""
+    from kzscam.output.advice import relevance
+
+    runs = {
+        "job": ["check-text", SAMPLES[10]],
+        "relative": ["check-text", SAMPLES[8]],
+        "remote": ["audit-host", "--root", "tests/fixtures/host/windows", "--platform", "windows"],
+        "qr": ["scan-qr", "--payload", "http://kaspi-bank.kz.login-verify.top/"],
+        "link": ["check-url", "http://kaspi-bank.kz.login-verify.top/"],
+        "general": ["check-text", SAMPLES[11]],  # a prize lure
+    }
+    texts = {c.key: c.text["en"] for c in relevance().closings}
+    for key, args in runs.items():
+        line = _closing_line(run_cli(*args, "--lang", "en", "--format", "plain").stdout, "en")
+        assert line.endswith(texts[key]), (key, line)
+
+
+@pytest.mark.parametrize(("sample", "categories"), [
+    (7, {"account_phishing", "otp_request"}),  # fake WhatsApp support: the code/account finding
+    (6, {"otp_request"}),  # "security service" + loan + code: the code request leads
+    (8, {"relative_money"}),  # "Mum, new number, send 50 000": the relative finding
+    (5, {"safe_account"}),  # the National Bank "safe account"
+    (10, {"job_offer"}),  # not the learned model's generic finding
+])
+def test_first_finding_fits_the_scam(sample: int, categories: set[str]) -> None:
+    import json
+
+    proc = run_cli("check-text", SAMPLES[sample], "--format", "plain", "--lang", "en")
+    first = next(line for line in proc.stdout.splitlines() if line.startswith("  - "))
+    rule_id = first.split()[2].rstrip(":")
+    rows = json.loads(run_cli("check-text", SAMPLES[sample], "--format", "json").stdout)["results"]
+    category = {f["rule_id"]: f["category"] for f in rows[0]["findings"]}[rule_id]
+    assert category in categories, first

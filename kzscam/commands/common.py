@@ -65,9 +65,9 @@ def _resolve_format(fmt: OutputFormat, out: TextIO) -> OutputFormat:
         return fmt
     if os.environ.get("FORCE_COLOR"):
         return OutputFormat.RICH
-    if os.environ.get("NO_COLOR") or not out.isatty():
-        return OutputFormat.PLAIN
-    return OutputFormat.RICH
+    # NO_COLOR asks for no colour, not for another layout: at a terminal the report keeps its
+    # word wrapping (rich honours NO_COLOR itself); pipes and files get plain text.
+    return OutputFormat.RICH if out.isatty() else OutputFormat.PLAIN
 
 
 def make_ctx(*, lang: str | None, fmt: OutputFormat, fail_on: str | None,

@@ -13,7 +13,7 @@ from kzscam.model import Report
 
 
 class OutputFormat(StrEnum):
-    """`auto` means rich on a terminal, plain otherwise (or with NO_COLOR)."""
+    """`auto` means rich on a terminal, plain otherwise (NO_COLOR only drops colour)."""
 
     AUTO = "auto"
     RICH = "rich"

@@ -1,4 +1,4 @@
-"""Plain, colourless, fixed-layout text: for pipes, logs and NO_COLOR terminals."""
+"""Plain, colourless, fixed-layout text: for pipes and logs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any, TextIO
 from kzscam.details import COMMON_LABELS, VALUES, Details, say
 from kzscam.i18n import ui
 from kzscam.model import Report, Verdict
+from kzscam.output.advice import closing, ordered
 from kzscam.output.safe import clean, show_evidence, show_url
 
 EVIDENCE_LIMIT = 120
@@ -50,12 +51,18 @@ def report_lines(r: Report, lang: str, indent: str = "", verbose: bool = False) 
     head = f"{indent}[{ui(r.verdict.label, lang)}] {name}"
     lines = [head + (f"  ({label('score', lang)} {r.score})" if r.score else "")]
     sub = indent + "  "
+    # The short verdict and the one thing to do come first; the details follow.
+    if not indent and r.error is None:
+        if r.worst >= Verdict.SUSPICIOUS:
+            lines.append(f"{sub}{ui('what_to_do', lang)}: {closing(r, lang)}")
+        elif not r.findings and not r.parts:
+            lines.append(f"{sub}{ui('no_findings', lang)}")
     if r.text:
         lines.append(f"{sub}{label('text', lang)}: «{clean(r.text, one_line=True, limit=TEXT_LIMIT)}»")
     if r.error:
         lines.append(f"{sub}{ui('error', lang)}: {clean(r.error, one_line=True)}")
     lines.extend(_detail_lines(r.details, sub, lang, verbose))
-    for f in r.findings:
+    for f in ordered(r.findings):
         sev = say(VALUES, f.severity.label, lang) or f.severity.label
         lines.append(f"{sub}- {sev:<8} {f.rule_id}: {clean(f.title, one_line=True)}")
         for ev in f.evidence[:3]:
@@ -70,11 +77,6 @@ def report_lines(r: Report, lang: str, indent: str = "", verbose: bool = False) 
         lines.append(f"{sub}{label('phones', lang)}: " + ", ".join(clean(p, one_line=True) for p in r.phones))
     for part in r.parts:
         lines.extend(report_lines(part, lang, sub, verbose))
-    if not indent and r.error is None:
-        if r.worst >= Verdict.SUSPICIOUS:
-            lines.append(f"{sub}{ui('what_to_do', lang)}: {ui('general_advice', lang)}")
-        elif not r.findings and not r.parts:
-            lines.append(f"{sub}{ui('no_findings', lang)}")
     return lines
 
 

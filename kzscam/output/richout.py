@@ -10,12 +10,14 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
 from kzscam.details import VALUES, say
 from kzscam.i18n import ui
 from kzscam.model import Report, Severity, Verdict
+from kzscam.output.advice import closing, ordered
 from kzscam.output.plain import _detail_lines, label
 from kzscam.output.safe import clean, show_evidence, show_url
 
@@ -55,8 +57,22 @@ def _message(r: Report) -> Text | None:
     return shown
 
 
-def _body(r: Report, lang: str, verbose: bool = False) -> Group:
-    items: list[Text | Panel | Group] = []
+def _indented(text: Text, level: int = 4) -> Padding:
+    """Wrapped lines keep the indent of the first (advice at 80 columns stays under its finding)."""
+    return Padding(text, (0, 0, 0, level))
+
+
+def _body(r: Report, lang: str, verbose: bool = False, nested: bool = False) -> Group:
+    items: list[Text | Panel | Group | Padding] = []
+    if not nested and r.error is None:
+        # The short verdict (the panel title) and the one thing to do come first; details follow.
+        if r.worst >= Verdict.SUSPICIOUS:
+            tip = Text()
+            tip.append(f"{ui('what_to_do', lang)}: ", style="bold")
+            tip.append(closing(r, lang))
+            items.extend([tip, Text("")])
+        elif not r.findings and not r.parts:
+            items.append(Text(ui("no_findings", lang), style="green"))
     msg = _message(r)
     if msg is not None:
         items.append(msg)
@@ -64,7 +80,7 @@ def _body(r: Report, lang: str, verbose: bool = False) -> Group:
         items.append(Text(f"{ui('error', lang)}: {clean(r.error, one_line=True)}", style="bold red"))
     for line in _detail_lines(r.details, "", lang, verbose):
         items.append(Text(line, style="dim"))
-    for f in r.findings:
+    for f in ordered(r.findings):
         head = Text("● ", style=SEVERITY_STYLE[f.severity])
         head.append(clean(f.title, one_line=True), style="bold")
         sev = say(VALUES, f.severity.label, lang) or f.severity.label
@@ -72,10 +88,11 @@ def _body(r: Report, lang: str, verbose: bool = False) -> Group:
         items.append(head)
         for ev in f.evidence[:3]:
             quoted = clean(show_evidence(f.rule_id, ev.text), one_line=True, limit=120)
-            items.append(Text("    «" + quoted + "»", style="italic"))
-        advice = Text(f"    {ui('what_to_do', lang)}: ", style="bold")
-        advice.append(clean(f.advice, one_line=True), style="")
-        items.append(advice)
+            items.append(_indented(Text("«" + quoted + "»", style="italic")))
+        advice = Text()
+        advice.append(f"{ui('what_to_do', lang)}: ", style="bold")
+        advice.append(clean(f.advice, one_line=True))
+        items.append(_indented(advice))
     if r.urls:
         shown = ", ".join(clean(show_url(u), one_line=True, limit=200) for u in r.urls[:20])
         more = f" (+{len(r.urls) - 20} more)" if len(r.urls) > 20 else ""
@@ -93,14 +110,7 @@ def _panel(r: Report, lang: str, nested: bool = False, verbose: bool = False) ->
     title = Text(f" {ui(verdict.label, lang)} ", style=VERDICT_STYLE[verdict])
     name = clean(str(r.details.get("display") or r.input), one_line=True, limit=80)
     title.append("  " + name, style="bold")
-    body = _body(r, lang, verbose)
-    if not nested and r.error is None:
-        if verdict >= Verdict.SUSPICIOUS:
-            tip = Text(f"{ui('what_to_do', lang)}: ", style="bold")
-            tip.append(ui("general_advice", lang))
-            body = Group(body, Text(""), tip)
-        elif not r.findings and not r.parts:
-            body = Group(body, Text(ui("no_findings", lang), style="green"))
+    body = _body(r, lang, verbose, nested)
     return Panel(body, title=title, title_align="left", border_style=VERDICT_STYLE[verdict].split()[-1])
 
 
