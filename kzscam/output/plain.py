@@ -9,6 +9,7 @@ from kzscam.details import COMMON_LABELS, VALUES, Details, say
 from kzscam.i18n import ui
 from kzscam.model import Report, Verdict
 from kzscam.output.advice import closing, ordered
+from kzscam.output.quotes import quote
 from kzscam.output.safe import clean, show_evidence, show_url
 
 EVIDENCE_LIMIT = 120
@@ -66,8 +67,9 @@ def report_lines(r: Report, lang: str, indent: str = "", verbose: bool = False) 
         sev = say(VALUES, f.severity.label, lang) or f.severity.label
         lines.append(f"{sub}- {sev:<8} {f.rule_id}: {clean(f.title, one_line=True)}")
         for ev in f.evidence[:3]:
-            quoted = clean(show_evidence(f.rule_id, ev.text), one_line=True, limit=EVIDENCE_LIMIT)
-            lines.append(f"{sub}    «{quoted}» [{ev.start}:{ev.end}]")
+            q = quote(r.text, ev, f.rule_id)  # whole words; offsets of what is quoted
+            quoted = clean(show_evidence(f.rule_id, q.text), one_line=True, limit=EVIDENCE_LIMIT)
+            lines.append(f"{sub}    «{quoted}» [{q.start}:{q.end}]")
         lines.append(f"{sub}    {ui('what_to_do', lang)}: {clean(f.advice, one_line=True)}")
     if r.urls:
         more = f" (+{len(r.urls) - 20} more)" if len(r.urls) > 20 else ""

@@ -19,6 +19,7 @@ from kzscam.i18n import ui
 from kzscam.model import Report, Severity, Verdict
 from kzscam.output.advice import closing, ordered
 from kzscam.output.plain import _detail_lines, label
+from kzscam.output.quotes import quote
 from kzscam.output.safe import clean, show_evidence, show_url
 
 VERDICT_STYLE = {
@@ -87,7 +88,8 @@ def _body(r: Report, lang: str, verbose: bool = False, nested: bool = False) -> 
         head.append(f"  {sev} · {f.rule_id}", style="dim")
         items.append(head)
         for ev in f.evidence[:3]:
-            quoted = clean(show_evidence(f.rule_id, ev.text), one_line=True, limit=120)
+            shown = quote(r.text, ev, f.rule_id).text  # whole words, never a lone filler
+            quoted = clean(show_evidence(f.rule_id, shown), one_line=True, limit=120)
             items.append(_indented(Text("«" + quoted + "»", style="italic")))
         advice = Text()
         advice.append(f"{ui('what_to_do', lang)}: ", style="bold")
