@@ -27,6 +27,30 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# Root help: what people type first, and what scripts rely on (kzscam.exitcodes, docs/cli.md).
+# "\b" keeps click from re-wrapping a block.
+EPILOG = """\b
+Examples:
+  kzscam check-text "Мам, скинь 50 000 на эту карту"
+  kzscam check-text --lines --file messages.txt
+  kzscam check-text --jsonl-field body < messages.jsonl | jq .verdict
+  kzscam check-url https://kaspi-bank.kz.login-verify.top/
+  kzscam scan-qr photo.jpg
+  kzscam audit-host
+  kzscam check-chat result.json
+  kzscam --install-completion
+
+\b
+Exit codes:
+  0    nothing at or above --fail-on (default: suspicious)
+  1    at least one input at or above --fail-on
+  2    bad options or configuration
+  3    some input could not be read (the rest was still checked)
+  120  the report could not be written
+  130  interrupted (Ctrl-C); 129/143: hang-up/terminated
+"""
+
+
 class LazyGroup(TyperGroup):
     """Imports a subcommand's module only when that subcommand runs (start-up time matters)."""
 
@@ -56,7 +80,9 @@ app = typer.Typer(
     cls=LazyGroup,
     help="kzscam: offline scam checker for Kazakhstan (messages, links, QR codes, remote access).",
     no_args_is_help=True,
-    add_completion=False,
+    epilog=EPILOG,
+    # --install-completion / --show-completion for bash, zsh, fish and PowerShell.
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
@@ -110,7 +136,8 @@ def main() -> None:
     # Invalid UTF-8 in arguments arrives as lone surrogates, which nothing can print: make it U+FFFD.
     sys.argv = [a.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for a in sys.argv]
     try:
-        code = app(standalone_mode=False)
+        # One completion variable however kzscam was started (`kzscam`, `python -m kzscam`).
+        code = app(standalone_mode=False, complete_var="_KZSCAM_COMPLETE")
     except NoArgsIsHelpError as exc:
         exc.show()
         code = ExitCode.USAGE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import stat
@@ -42,6 +43,11 @@ from kzscam.text.inputs import (
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 
 
+def _say_blank(name: str, count: int) -> None:
+    """--lines skips blank lines (they are no messages) and says so, once per input."""
+    warn(None, f"{name}: skipped {count} blank line{'s' if count != 1 else ''}")
+
+
 def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | None,
            stdin_is_tty: bool, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
            max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[Message]:
@@ -55,11 +61,16 @@ def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | 
         if text == "-":
             read_stdin = True
         elif lines:
+            blank = 0
             for n, line in enumerate(text.splitlines(), 1):
                 if over_limit(line, max_line_bytes):
                     yield Message(f"arg{i}:{n}", error=line_too_long(max_line_bytes))
                 elif line.strip():
                     yield Message(f"arg{i}:{n}", line)
+                else:
+                    blank += 1
+            if blank:
+                _say_blank(f"arg{i}", blank)
         elif not text.strip():
             yield Message(f"arg{i}", error="empty input")
         elif over_limit(text, max_bytes):
@@ -71,7 +82,7 @@ def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | 
         sources.append((Path("-"), "<stdin>"))
     for path, name in sources:
         if lines or jsonl_field:
-            stream = iter_lines(path, name, max_line_bytes)
+            stream = iter_lines(path, name, max_line_bytes, on_blank=functools.partial(_say_blank, name))
             yield from (from_jsonl(stream, jsonl_field) if jsonl_field else stream)
         else:
             yield read_whole(path, name, max_bytes)
@@ -186,7 +197,7 @@ def check_text(
             except ValueError as exc:
                 raise fail_usage(f"{flag}: {exc}") from None
     ctx = make_ctx(lang=lang, fmt=fmt, fail_on=fail_on, config_path=config, verbose=verbose,
-                   overrides=overrides)
+                   overrides=overrides, jsonl_in=jsonl_field is not None)
     texts, files, images = texts or [], file or [], image or []
     stdin_tty = sys.stdin is None or sys.stdin.isatty()
     if not texts and not files and not images and stdin_tty:

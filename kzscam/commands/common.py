@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
@@ -18,20 +19,38 @@ from kzscam.model import Report, Verdict
 from kzscam.output import RENDERERS, OutputFormat
 from kzscam.output.safe import clean
 
+
+class Lang(StrEnum):
+    """Advisory languages, as `--lang` lists them in --help and completes them."""
+
+    KK = "kk"
+    RU = "ru"
+    EN = "en"
+
+
+class FailOn(StrEnum):
+    """Thresholds `--fail-on` accepts. `safe` is not one: every input is at least safe, so it
+    would make every run exit 1 and say nothing."""
+
+    CAUTION = "caution"
+    SUSPICIOUS = "suspicious"
+    DANGEROUS = "dangerous"
+
+
 LangOpt = Annotated[
-    str | None,
-    typer.Option("--lang", "-l", help="Advisory language: kk, ru or en (default: KZSCAM_LANG, "
-                 "config, locale, en).", show_default=False),
+    Lang | None,
+    typer.Option("--lang", "-l", help="Advisory language (default: KZSCAM_LANG, config, locale, en).",
+                 show_default=False, case_sensitive=False),
 ]
 FormatOpt = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", help="auto (rich on a terminal, else plain), rich, plain, json, "
-                 "jsonl.", case_sensitive=False),
+    typer.Option("--format", "-f", help="auto: rich on a terminal, else plain; with --jsonl-field "
+                 "input, jsonl when stdout is not a terminal.", case_sensitive=False),
 ]
 FailOnOpt = Annotated[
-    str | None,
-    typer.Option("--fail-on", help="Exit 1 when any input is at or above this verdict: caution, "
-                 "suspicious (default), dangerous.", show_default=False),
+    FailOn | None,
+    typer.Option("--fail-on", help="Exit 1 when any input is at or above this verdict "
+                 "(default: suspicious).", show_default=False, case_sensitive=False),
 ]
 ConfigOpt = Annotated[
     Path | None,
@@ -60,9 +79,11 @@ def fail_usage(message: str) -> typer.Exit:
     return typer.Exit(ExitCode.USAGE)
 
 
-def _resolve_format(fmt: OutputFormat, out: TextIO) -> OutputFormat:
+def _resolve_format(fmt: OutputFormat, out: TextIO, jsonl_in: bool = False) -> OutputFormat:
     if fmt is not OutputFormat.AUTO:
         return fmt
+    if jsonl_in and not out.isatty():
+        return OutputFormat.JSONL  # JSONL in, JSONL out: `--jsonl-field body < m.jsonl | jq`
     if os.environ.get("FORCE_COLOR"):
         return OutputFormat.RICH
     # NO_COLOR asks for no colour, not for another layout: at a terminal the report keeps its
@@ -72,7 +93,7 @@ def _resolve_format(fmt: OutputFormat, out: TextIO) -> OutputFormat:
 
 def make_ctx(*, lang: str | None, fmt: OutputFormat, fail_on: str | None,
              config_path: Path | None, verbose: bool = False, load_rules: bool = True,
-             overrides: Mapping[str, Any] | None = None) -> Ctx:
+             overrides: Mapping[str, Any] | None = None, jsonl_in: bool = False) -> Ctx:
     """Layer flags over env over config file over defaults; bad values exit with code 2.
 
     `overrides` are flags that set config keys (check-text's size limits): the last layer.
@@ -87,6 +108,9 @@ def make_ctx(*, lang: str | None, fmt: OutputFormat, fail_on: str | None,
         threshold = Verdict.parse(fail_on) if fail_on else config.fail_on
     except ValueError as exc:
         raise fail_usage(f"--fail-on: {exc}") from None
+    if threshold is Verdict.SAFE:
+        where = "--fail-on" if fail_on else "fail_on (KZSCAM_FAIL_ON or the config file)"
+        raise fail_usage(f"{where}: 'safe' would flag every input; use caution, suspicious or dangerous")
     chosen = choose_lang(lang, config.lang)
     if load_rules:
         # Build (or load) the engine now, so a broken rule file in the user's rules directory is a
@@ -98,7 +122,7 @@ def make_ctx(*, lang: str | None, fmt: OutputFormat, fail_on: str | None,
             get_engine(config)
         except RuleError as exc:
             raise fail_usage(str(exc)) from None
-    return Ctx(config=config, lang=chosen, fmt=_resolve_format(fmt, sys.stdout),
+    return Ctx(config=config, lang=chosen, fmt=_resolve_format(fmt, sys.stdout, jsonl_in),
                fail_on=threshold, verbose=verbose)
 
 

@@ -59,7 +59,9 @@ def report_lines(r: Report, lang: str, indent: str = "", verbose: bool = False) 
         elif not r.findings and not r.parts:
             lines.append(f"{sub}{ui('no_findings', lang)}")
     if r.text:
-        lines.append(f"{sub}{label('text', lang)}: «{clean(r.text, one_line=True, limit=TEXT_LIMIT)}»")
+        # A file's final newline is not part of what a person wrote: no ` ⏎ »` at the end.
+        shown = clean(r.text.rstrip(), one_line=True, limit=TEXT_LIMIT)
+        lines.append(f"{sub}{label('text', lang)}: «{shown}»")
     if r.error:
         lines.append(f"{sub}{ui('error', lang)}: {clean(r.error, one_line=True)}")
     lines.extend(_detail_lines(r.details, sub, lang, verbose))

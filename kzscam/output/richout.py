@@ -42,7 +42,7 @@ def _message(r: Report) -> Text | None:
     """The message itself with every evidence span highlighted."""
     if not r.text:
         return None
-    text = r.text[:MESSAGE_LIMIT]
+    text = r.text.rstrip()[:MESSAGE_LIMIT]  # a file's final newline is no part of the message
     shown = Text(clean(text))
     if len(shown.plain) != len(text):  # cleaning changed offsets: highlight by search instead
         for f in r.findings:
@@ -53,7 +53,7 @@ def _message(r: Report) -> Text | None:
         for ev in f.evidence:
             if ev.end <= len(text):
                 shown.stylize("bold reverse " + SEVERITY_STYLE[f.severity], ev.start, ev.end)
-    if len(r.text) > MESSAGE_LIMIT:
+    if len(r.text.rstrip()) > MESSAGE_LIMIT:
         shown.append(" …", style="dim")
     return shown
 

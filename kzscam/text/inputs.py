@@ -14,7 +14,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -162,8 +162,12 @@ def _skip_rest_of_line(stream: Any) -> None:
             return
 
 
-def iter_lines(path: Path, name: str, limit: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[Message]:
+def iter_lines(path: Path, name: str, limit: int = DEFAULT_MAX_LINE_BYTES,
+               on_blank: Callable[[int], None] | None = None) -> Iterator[Message]:
     """Each non-empty line of a file (or stdin) as one message, streamed.
+
+    Blank lines are no messages; `on_blank` learns how many were skipped once the input ends,
+    so the command can say so.
 
     A line over `limit` bytes (UTF-16: `limit / 2` characters) is an error for that line only; it
     is skipped in bounded pieces, never held whole, and the next line is read as usual.
@@ -184,7 +188,7 @@ def iter_lines(path: Path, name: str, limit: int = DEFAULT_MAX_LINE_BYTES) -> It
             limit_units = max(1, limit // 2)
         else:
             limit_units = limit
-        seen = lineno = 0
+        seen = lineno = blank = 0
         while True:
             raw = stream.readline(limit_units + 2)  # the line and its \r\n, if it fits
             if not raw:
@@ -206,9 +210,12 @@ def iter_lines(path: Path, name: str, limit: int = DEFAULT_MAX_LINE_BYTES) -> It
                 text = raw
             text = text.rstrip("\r\n")
             if not text.strip():
+                blank += 1
                 continue
             seen += 1
             yield Message(label, text, note=note)
+        if blank and on_blank is not None:
+            on_blank(blank)
         if seen == 0:
             yield Message(name, error="empty input")
     except OSError as exc:
