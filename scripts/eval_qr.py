@@ -5,7 +5,7 @@
    payload, but not the expected one) and how many codes it reports in the QR-free
    `falsepositives-*` photos. "zxing-cpp alone" is one `read_barcodes` call (QR, Micro QR, rMQR,
    exact-bytes text mode) on the EXIF-oriented image: the baseline kzscam starts from.
-2. A synthetic hard set (kzscam.qr.synth: bent paper, faded print, tiny codes, blur, tilt), the
+2. A synthetic hard set (qrsynth: bent paper, faded print, tiny codes, blur, tilt), the
    same images for both decoders, to show the retries generalise beyond the corpus.
 
 Targets (issue 4): >= 97% decoded, 0 misreads, 0 codes in falsepositives-*. Exit 1 if missed.
@@ -96,7 +96,7 @@ def corpus(root: Path, options: ScanOptions) -> tuple[list[str], bool]:
 
 def synthetic(count: int, options: ScanOptions) -> list[str]:
     from kzscam.qr.decoders import read_zxing
-    from kzscam.qr.synth import hard_set
+    from qrsynth import hard_set
 
     payloads = [(f"https://example.kz/p/{i}?ref=qr{i * 7}", f"WIFI:T:WPA;S:Cafe {i};P:pass{i};;",
                  f"Заказ №{i}: оплата через приложение банка")[i % 3] for i in range(count)]
@@ -138,7 +138,7 @@ def main() -> int:
     else:
         print(f"{root} not found: real-corpus evaluation skipped.")
     if args.synthetic:
-        print(f"\n## Synthetic hard set ({args.synthetic} images, kzscam.qr.synth)\n")
+        print(f"\n## Synthetic hard set ({args.synthetic} images, qrsynth)\n")
         print("\n".join(synthetic(args.synthetic, options)))
     return 0 if met else 1
 

@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kzscam.qr.loader import IMAGE_SUFFIXES, LoadedImage
 from kzscam.qr.pipeline import ScanOptions, scan
-from kzscam.qr.synth import damage, side_by_side
+from qrsynth import damage, side_by_side
 
 CATEGORIES = ("nominal", "glare", "bright-spots", "shadow", "blurred", "perspective", "damaged",
               "multi")

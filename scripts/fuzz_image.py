@@ -38,7 +38,8 @@ LIMITS = Limits(max_pixels=4_000_000, max_bytes=1024 * 1024, max_frames=8)
 
 def write_seeds(folder: Path) -> None:
     """A few small images of every format scan-qr reads, single- and multi-frame."""
-    from kzscam.qr.synth import make_code
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # qrsynth lives beside kzscam
+    from qrsynth import make_code
 
     folder.mkdir(parents=True, exist_ok=True)
     code = make_code("https://example.kz", scale=2).convert("RGB")

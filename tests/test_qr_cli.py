@@ -11,7 +11,7 @@ from PIL import Image
 from kzscam.exitcodes import ExitCode
 from kzscam.model import Verdict
 from kzscam.output.annotate import COLOURS
-from kzscam.qr.synth import make_code
+from qrsynth import make_code
 
 LOGIN = "tg://login?token=AQKzdWUAAAAAZz1xQ3N0b2tlbl9kZW1v"
 

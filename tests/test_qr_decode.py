@@ -18,7 +18,7 @@ from kzscam.qr.decoders import read_zbar, read_zxing, zbar_status
 from kzscam.qr.emv import build_emv
 from kzscam.qr.loader import LoadedImage, Source, load
 from kzscam.qr.pipeline import ScanOptions, scan
-from kzscam.qr.synth import bend, make_code
+from qrsynth import bend, make_code
 
 PAYLOADS = {
     "url": "https://example.kz/menu?table=4",

@@ -22,7 +22,7 @@ from kzscam.qr import local
 from kzscam.qr.decoders import read_zxing, zbar_status
 from kzscam.qr.loader import IMAGE_SUFFIXES, LoadedImage, Source, load
 from kzscam.qr.pipeline import ScanOptions, ScanResult, scan
-from kzscam.qr.synth import PHOTO_DAMAGE, damage, side_by_side
+from qrsynth import PHOTO_DAMAGE, damage, side_by_side
 
 pytestmark = pytest.mark.corpus
 LOCAL_METHODS = {"rectified", "rectified-flatten", "rectified-sharpen", "rectified-clahe",

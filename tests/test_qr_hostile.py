@@ -24,7 +24,7 @@ from kzscam.model import Verdict
 from kzscam.qr.loader import ImageError, Limits, LoadedImage, Source, iter_sources, load
 from kzscam.qr.payload import parse_payload
 from kzscam.qr.pipeline import ScanOptions
-from kzscam.qr.synth import make_code
+from qrsynth import make_code
 
 BROKEN_EMV = "000201\u00b2202xx6304ABCD"  # '²'.isdigit() is True, int('²2') is not
 BROKEN_OTP = "otpauth://[x?secret=A"  # urlsplit: "Invalid IPv6 URL"

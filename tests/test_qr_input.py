@@ -14,7 +14,7 @@ from conftest import run_cli
 
 from kzscam.exitcodes import ExitCode
 from kzscam.qr.loader import MB, ImageError, Limits, Source, iter_sources, load
-from kzscam.qr.synth import make_code
+from qrsynth import make_code
 
 
 def good_png(tmp_path: Path, name: str = "good.png", payload: str = "https://example.kz") -> Path:

@@ -17,7 +17,7 @@ from PIL import Image
 
 from kzscam.exitcodes import ExitCode
 from kzscam.qr.loader import ImageError, Limits, Source, frame_indices, iter_sources, load
-from kzscam.qr.synth import make_code
+from qrsynth import make_code
 
 
 def _animation(path: Path, frames: int, code_at: int | None) -> Path:

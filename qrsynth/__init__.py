@@ -1,5 +1,7 @@
 """Synthetic QR photos for tests and scripts/eval_qr.py: generated codes, then real-world damage.
 
+A development helper beside the kzscam package, not in it, so that it stays out of the wheel.
+
 Bent paper (a smooth sine displacement), low contrast, blur, small size, perspective and noise,
 and damage to real photos (glare, bright spots, shadow, defocus, tilt, scratches: `damage`),
 all deterministic (seeded), so a test or an evaluation run gives the same images every time. The
