@@ -46,6 +46,7 @@ sysdeps:
 	    echo "installing system packages:$$missing"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null) \
 	      || echo "warning: apt-get failed; tests needing$$missing will skip"; \
+	    case "$$missing" in *x11vnc*) echo "note: x11vnc stays installed, so 'kzscam audit-host' on this machine reports it (README.md: Two commands on a fresh machine)";; esac; \
 	  fi; \
 	else echo "sysdeps: not root or no apt-get; tests needing system packages will skip"; fi
 

@@ -92,3 +92,15 @@ def test_lines_says_how_many_blank_lines_it_skipped(tmp_path: Path) -> None:
     proc = run_cli("check-text", "--lines", "a\n\nb")
     assert "kzscam: arg1: skipped 1 blank line\n" in proc.stderr
     assert "blank" not in run_cli("check-text", "--lines", "--file", str(SAMPLES)).stderr
+
+
+def test_readme_warns_about_the_remote_access_server_make_test_installs() -> None:
+    """Every remote-access server `make sysdeps` installs is named in the README with what it
+    means for `audit-host` on the developer's own machine."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    packages = next(line for line in makefile.splitlines() if line.startswith("SYSPKGS")).split()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    servers = [p for p in packages if p in ("x11vnc", "xrdp", "tigervnc-standalone-server")]
+    assert servers
+    for server in servers:
+        assert f"kzscam audit-host --allow {server}" in readme and f"apt purge {server}" in readme
