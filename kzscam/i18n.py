@@ -31,6 +31,32 @@ def choose_lang(flag: str | None, configured: str | None = None,
     return lang_from_locale(env) or DEFAULT_LANG
 
 
+def lang_is_chosen(flag: str | None, configured: str | None = None,
+                   env: Mapping[str, str] | None = None) -> bool:
+    """Did anyone choose the language (flag, KZSCAM_LANG, config, a kk/ru locale)?"""
+    env = os.environ if env is None else env
+    # An English locale is the usual default of a machine, not a choice against Kazakh or Russian.
+    return any(c and c.lower() in LANGS for c in (flag, env.get("KZSCAM_LANG"), configured)) or (
+        lang_from_locale(env) in ("kk", "ru"))
+
+
+_KAZAKH_ONLY = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+def guess_lang(text: str) -> str | None:
+    """kk when the text has letters only Kazakh uses, ru when it is mostly Cyrillic, else None.
+
+    Only for a hint: a message's language never changes the report's language by itself.
+    """
+    letters = [ch for ch in text[:2000] if ch.isalpha()]
+    if not letters:
+        return None
+    cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in letters)
+    if cyrillic * 2 < len(letters):
+        return None
+    return "kk" if any(ch in _KAZAKH_ONLY for ch in letters) else "ru"
+
+
 # Fixed interface strings (verdict names, headings). Rule advisories live in the rule files,
 # the closing advice of a report in kzscam/output/advice.toml.
 _UI: dict[str, dict[str, str]] = {

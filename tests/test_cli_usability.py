@@ -104,3 +104,22 @@ def test_readme_warns_about_the_remote_access_server_make_test_installs() -> Non
     assert servers
     for server in servers:
         assert f"kzscam audit-host --allow {server}" in readme and f"apt purge {server}" in readme
+
+
+@pytest.mark.parametrize(("line", "lang"), [(2, "kk"), (8, "ru")])
+def test_unchosen_language_hints_how_to_switch(line: int, lang: str) -> None:
+    """Kazakh or Russian text with no language chosen gets English advice and one line saying how
+    to switch; a chosen language (flag, KZSCAM_LANG, a kk/ru locale) gets no hint."""
+    text = SAMPLES.read_text(encoding="utf-8").splitlines()[line]
+    proc = run_cli("check-text", text, text, env={"LANG": "en_US.UTF-8"})
+    assert proc.stderr.count(f"use --lang {lang}") == 1, proc.stderr
+    for env in ({"KZSCAM_LANG": "en"}, {"LANG": f"{lang}_KZ.UTF-8"}):
+        assert "--lang" not in run_cli("check-text", text, env=env).stderr
+    assert "--lang" not in run_cli("check-text", "--lang", "en", text).stderr
+    english = "Hi Dana, the school trip is on Friday, please send the signed form by Thursday."
+    assert "--lang" not in run_cli("check-text", english).stderr
+
+
+def test_no_language_hint_for_machine_formats() -> None:
+    text = SAMPLES.read_text(encoding="utf-8").splitlines()[8]
+    assert run_cli("check-text", "-f", "jsonl", text, env={"LANG": "en_US.UTF-8"}).stderr == ""

@@ -28,6 +28,7 @@ from kzscam.commands.common import (
     warn,
 )
 from kzscam.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_LINE_BYTES, Config, parse_size
+from kzscam.i18n import guess_lang
 from kzscam.model import Report, Verdict
 from kzscam.output import OutputFormat
 from kzscam.text.inputs import (
@@ -88,6 +89,8 @@ def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | 
             yield read_whole(path, name, max_bytes)
 
 
+LANG_NAMES = {"kk": "Kazakh", "ru": "Russian"}
+
 # Below this many messages a batch is done in-process: starting workers would cost more than it saves.
 AUTO_PARALLEL_AFTER = 2000
 
@@ -130,11 +133,17 @@ def _all_regular(files: list[Path], *, reads_stdin: bool) -> bool:
 
 def _reports(messages: Iterator[Message], ctx: Ctx, jobs: int) -> Iterator[Report]:
     def tasks() -> Iterator[tuple[Message, str, Config]]:
+        # A hint for people reading the report; JSON/JSONL consumers choose the language themselves.
+        hinted = ctx.lang_chosen or ctx.fmt not in (OutputFormat.RICH, OutputFormat.PLAIN)
         for msg in messages:
             if msg.error is not None:
                 warn(ctx, f"{msg.name}: {msg.error}")
             elif msg.note:
                 warn(ctx, f"{msg.name}: {msg.note}")
+            if not hinted and msg.text and (guess := guess_lang(msg.text)) and guess != ctx.lang:
+                hinted = True  # once per run
+                warn(ctx, f"advice is in English; for {LANG_NAMES[guess]} use --lang {guess} "
+                          f"(or set KZSCAM_LANG={guess})")
             yield (msg, ctx.lang, ctx.config)
 
     stream = tasks()

@@ -14,7 +14,7 @@ import typer
 
 from kzscam.config import Config, ConfigError, load_config
 from kzscam.exitcodes import ExitCode, OutputError, exit_code
-from kzscam.i18n import choose_lang
+from kzscam.i18n import choose_lang, lang_is_chosen
 from kzscam.model import Report, Verdict
 from kzscam.output import RENDERERS, OutputFormat
 from kzscam.output.safe import clean
@@ -69,6 +69,7 @@ class Ctx:
     fmt: OutputFormat
     fail_on: Verdict
     verbose: bool = False
+    lang_chosen: bool = True  # False: nobody chose a language, English is the fallback
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
 
@@ -123,7 +124,7 @@ def make_ctx(*, lang: str | None, fmt: OutputFormat, fail_on: str | None,
         except RuleError as exc:
             raise fail_usage(str(exc)) from None
     return Ctx(config=config, lang=chosen, fmt=_resolve_format(fmt, sys.stdout, jsonl_in),
-               fail_on=threshold, verbose=verbose)
+               fail_on=threshold, verbose=verbose, lang_chosen=lang_is_chosen(lang, config.lang))
 
 
 def warn(ctx: Ctx | None, message: str) -> None:
