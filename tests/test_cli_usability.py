@@ -123,3 +123,14 @@ def test_unchosen_language_hints_how_to_switch(line: int, lang: str) -> None:
 def test_no_language_hint_for_machine_formats() -> None:
     text = SAMPLES.read_text(encoding="utf-8").splitlines()[8]
     assert run_cli("check-text", "-f", "jsonl", text, env={"LANG": "en_US.UTF-8"}).stderr == ""
+
+
+def test_rules_show_prints_no_python_reprs() -> None:
+    """`rules show` lists items, one a line; the JSON form keeps the structure."""
+    out = run_cli("rules", "show", "TXT-CODE-001").stdout
+    assert "['" not in out and "{'" not in out, out
+    assert "tags:        code\n" in out and "languages:   kk, ru, en\n" in out
+    data = json.loads(run_cli("rules", "show", "TXT-CODE-001", "--format", "json").stdout)
+    for hit in data["examples"]["hit"]:
+        assert f"    - {hit}\n" in out
+    assert "  negation_window: 15\n" in out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,6 +11,7 @@ from kzscam.config import Config
 from kzscam.exitcodes import ExitCode
 from kzscam.output import OutputFormat
 from kzscam.output.jsonout import dumps
+from kzscam.output.safe import clean
 from kzscam.rules.schema import SUBJECTS
 
 if TYPE_CHECKING:
@@ -81,5 +82,24 @@ def show_rule(
     if as_json or fmt in (OutputFormat.JSON, OutputFormat.JSONL):
         print(dumps(data))
         raise typer.Exit(ExitCode.OK)
+    print("\n".join(_show_lines(data)))
+
+
+def _show_lines(data: dict[str, Any]) -> list[str]:
+    """People read lists as lists: one item a line, no Python reprs (JSON keeps the structure)."""
+    lines: list[str] = []
     for key, value in data.items():
-        print(f"{key + ':':<12} {value}")
+        head = f"{key + ':':<12}"
+        if isinstance(value, dict):
+            lines.append(head.rstrip())
+            for sub, items in value.items():
+                if not isinstance(items, (list, tuple)):
+                    lines.append(f"  {sub}: {clean(str(items), one_line=True)}")
+                    continue
+                lines.append(f"  {sub}:")
+                lines.extend(f"    - {clean(str(item), one_line=True)}" for item in items)
+        elif isinstance(value, list):
+            lines.append(f"{head} {', '.join(clean(str(v), one_line=True) for v in value)}")
+        else:
+            lines.append(f"{head} {clean(str(value), one_line=True)}")
+    return lines
