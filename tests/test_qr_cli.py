@@ -75,9 +75,13 @@ def test_annotate_single_file(tmp_path: Path) -> None:
     proc = run_cli("scan-qr", "-f", "json", "--annotate", str(out), str(path))
     code = json.loads(proc.stdout)["results"][0]["codes"][0]
     img = Image.open(out).convert("RGB")
-    assert img.size == Image.open(path).size
+    original = Image.open(path).size
+    assert img.width == original[0] and img.height > original[1]  # the picture, then its legend
     (x0, y0), (x1, _), _, _ = code["position"]
     assert img.getpixel(((x0 + x1) // 2, y0)) == COLOURS[Verdict.DANGEROUS]
+    # The legend: a swatch in the verdict's colour below the picture.
+    legend = img.crop((0, original[1], img.width, img.height))
+    assert COLOURS[Verdict.DANGEROUS] in {c for _, c in legend.getcolors(1 << 16) or []}
 
 
 def test_annotate_directory_for_many_inputs(tmp_path: Path) -> None:

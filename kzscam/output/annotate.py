@@ -1,6 +1,7 @@
 """`scan-qr --annotate`: a copy of the image with each code outlined in its verdict's colour.
 
-People would rather look than read: code #2 in the report is the box labelled 2 in the picture.
+People would rather look than read: code #2 in the report is the box labelled 2 in the picture,
+and a legend below the picture says what each colour means.
 Colours follow the terminal renderer (green safe, yellow caution, orange suspicious, red
 dangerous). Pillow is imported here only.
 """
@@ -57,6 +58,35 @@ def draw(image: Image, codes: Sequence[Report]) -> Image:
         y0 = max(0.0, y - h - width) if y - h - width >= 0 else min(y + width, out.height - h)
         pen.rectangle((x0, y0, x0 + w, y0 + h), fill=colour)
         pen.text((x0 + width - box[0], y0 + width - box[1]), label, fill=(255, 255, 255), font=font)
+    return _with_legend(out, codes, font, width)
+
+
+def _with_legend(image: Image, codes: Sequence[Report], font: object, width: int) -> Image:
+    """A strip below the picture: each numbered box's colour and what it means.
+
+    Without it a person has to know the colour code; the report's text says the rest. The words
+    are the English verdict names (the bitmap fallback font has no Cyrillic).
+    """
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    shown = [c for c in codes if len(c.details.get("position") or []) >= 4]
+    if not shown:
+        return image
+    probe = ImageDraw.Draw(image)
+    line_h = max(int(probe.textbbox((0, 0), "Ag", font=font)[3]) + 2 * width, 12)  # type: ignore[arg-type]
+    pad = 2 * width
+    entries = [f"{c.details.get('index', '')}: {c.verdict.label}" for c in shown]
+    height = pad + len(entries) * (line_h + pad)
+    out = PILImage.new("RGB", (image.width, image.height + height), (255, 255, 255))
+    out.paste(image, (0, 0))
+    pen = ImageDraw.Draw(out)
+    y = image.height + pad
+    for code, text in zip(shown, entries, strict=True):
+        colour = COLOURS[code.verdict]
+        pen.rectangle((pad, y, pad + line_h, y + line_h), fill=colour)
+        pen.text((2 * pad + line_h, y), text, fill=colour, font=font)  # type: ignore[arg-type]
+        y += line_h + pad
     return out
 
 
