@@ -89,6 +89,10 @@ def test_wrapped_advice_keeps_its_indent(lang: str) -> None:
                     break
                 assert cont.startswith("     "), (line, cont)
     assert seen >= 2
+    # A finding's title that wraps continues under its first word, not under the bullet.
+    for i, line in enumerate(lines[:-1]):
+        if line.startswith(" ● ") and "·" not in line:
+            assert lines[i + 1].startswith("   ") and not lines[i + 1].startswith("    "), lines[i + 1]
 
 
 CODE_CLOSING = {"en": "Never tell anyone a code from an SMS", "ru": "Никому не сообщайте коды из SMS",

@@ -12,6 +12,7 @@ from typing import TextIO
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from kzscam.details import VALUES, say
@@ -64,7 +65,7 @@ def _indented(text: Text, level: int = 4) -> Padding:
 
 
 def _body(r: Report, lang: str, verbose: bool = False, nested: bool = False) -> Group:
-    items: list[Text | Panel | Group | Padding] = []
+    items: list[Text | Panel | Group | Padding | Table] = []
     if not nested and r.error is None:
         # The short verdict (the panel title) and the one thing to do come first; details follow.
         if r.worst >= Verdict.SUSPICIOUS:
@@ -82,11 +83,15 @@ def _body(r: Report, lang: str, verbose: bool = False, nested: bool = False) -> 
     for line in _detail_lines(r.details, "", lang, verbose):
         items.append(Text(line, style="dim"))
     for f in ordered(r.findings):
-        head = Text("● ", style=SEVERITY_STYLE[f.severity])
-        head.append(clean(f.title, one_line=True), style="bold")
+        head = Text(clean(f.title, one_line=True), style="bold")
         sev = say(VALUES, f.severity.label, lang) or f.severity.label
         head.append(f"  {sev} · {f.rule_id}", style="dim")
-        items.append(head)
+        # A grid keeps a wrapped title under its first word, not under the bullet.
+        bullet = Table.grid()
+        bullet.add_column(width=2)
+        bullet.add_column()
+        bullet.add_row(Text("●", style=SEVERITY_STYLE[f.severity]), head)
+        items.append(bullet)
         for ev in f.evidence[:3]:
             shown = quote(r.text, ev, f.rule_id).text  # whole words, never a lone filler
             quoted = clean(show_evidence(f.rule_id, shown), one_line=True, limit=120)
