@@ -106,23 +106,53 @@ def test_readme_warns_about_the_remote_access_server_make_test_installs() -> Non
         assert f"kzscam audit-host --allow {server}" in readme and f"apt purge {server}" in readme
 
 
+def _at_terminal(*args: str, env: dict[str, str]) -> str:
+    """stdout and stderr on one pseudo-terminal, as a person runs kzscam; returns both."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("KZSCAM_", "LC_"))}
+    full.pop("FORCE_COLOR", None)
+    full.update({"KZSCAM_CONFIG": os.devnull, "NO_COLOR": "1", **env})
+    proc = subprocess.Popen([sys.executable, "-m", "kzscam", *args], stdout=slave, stderr=slave,
+                            stdin=subprocess.DEVNULL, cwd=ROOT, env=full)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
 @pytest.mark.parametrize(("line", "lang"), [(2, "kk"), (8, "ru")])
 def test_unchosen_language_hints_how_to_switch(line: int, lang: str) -> None:
-    """Kazakh or Russian text with no language chosen gets English advice and one line saying how
-    to switch; a chosen language (flag, KZSCAM_LANG, a kk/ru locale) gets no hint."""
+    """At a terminal, Kazakh or Russian text with no language chosen gets English advice and one
+    line saying how to switch; a chosen language (flag, KZSCAM_LANG, a kk/ru locale) gets none."""
     text = SAMPLES.read_text(encoding="utf-8").splitlines()[line]
-    proc = run_cli("check-text", text, text, env={"LANG": "en_US.UTF-8"})
-    assert proc.stderr.count(f"use --lang {lang}") == 1, proc.stderr
+    out = _at_terminal("check-text", text, text, env={"LANG": "en_US.UTF-8"})
+    assert out.count(f"use --lang {lang}") == 1, out
     for env in ({"KZSCAM_LANG": "en"}, {"LANG": f"{lang}_KZ.UTF-8"}):
-        assert "--lang" not in run_cli("check-text", text, env=env).stderr
-    assert "--lang" not in run_cli("check-text", "--lang", "en", text).stderr
+        assert "--lang" not in _at_terminal("check-text", text, env=env)
+    assert "--lang" not in _at_terminal("check-text", "--lang", "en", text, env={})
     english = "Hi Dana, the school trip is on Friday, please send the signed form by Thursday."
-    assert "--lang" not in run_cli("check-text", english).stderr
+    assert "--lang" not in _at_terminal("check-text", english, env={})
 
 
-def test_no_language_hint_for_machine_formats() -> None:
+def test_no_language_hint_for_scripts() -> None:
+    """Scripts (stderr not a terminal) and JSON consumers get a quiet stderr."""
     text = SAMPLES.read_text(encoding="utf-8").splitlines()[8]
-    assert run_cli("check-text", "-f", "jsonl", text, env={"LANG": "en_US.UTF-8"}).stderr == ""
+    assert run_cli("check-text", text, env={"LANG": "en_US.UTF-8"}).stderr == ""
+    assert "--lang" not in _at_terminal("check-text", "-f", "jsonl", text, env={})
 
 
 def test_rules_show_prints_no_python_reprs() -> None:

@@ -91,6 +91,13 @@ def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | 
 
 LANG_NAMES = {"kk": "Kazakh", "ru": "Russian"}
 
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (ValueError, OSError):
+        return False
+
 # Below this many messages a batch is done in-process: starting workers would cost more than it saves.
 AUTO_PARALLEL_AFTER = 2000
 
@@ -133,8 +140,10 @@ def _all_regular(files: list[Path], *, reads_stdin: bool) -> bool:
 
 def _reports(messages: Iterator[Message], ctx: Ctx, jobs: int) -> Iterator[Report]:
     def tasks() -> Iterator[tuple[Message, str, Config]]:
-        # A hint for people reading the report; JSON/JSONL consumers choose the language themselves.
-        hinted = ctx.lang_chosen or ctx.fmt not in (OutputFormat.RICH, OutputFormat.PLAIN)
+        # A hint for a person at a terminal reading the report; scripts and JSON/JSONL consumers
+        # choose the language themselves and get a quiet stderr.
+        hinted = (ctx.lang_chosen or ctx.fmt not in (OutputFormat.RICH, OutputFormat.PLAIN)
+                  or not _stderr_is_terminal())
         for msg in messages:
             if msg.error is not None:
                 warn(ctx, f"{msg.name}: {msg.error}")
