@@ -10,7 +10,7 @@ SHARED ?= ../shared
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 export OMP_THREAD_LIMIT=1
 
-.PHONY: help venv sysdeps demo test lint eval bench docs model fuzz clean
+.PHONY: help venv sysdeps javadeps demo test lint eval bench docs model fuzz clean
 
 help:
 	@echo "make demo    - create .venv, install kzscam, check the bundled sample messages"
@@ -50,6 +50,17 @@ sysdeps:
 	  fi; \
 	else echo "sysdeps: not root or no apt-get; tests needing system packages will skip"; fi
 
+# Java for the Spark tests (kzscam.spark runs a real local Spark): Debian's headless JRE 17, installed
+# only when no `java` is on PATH, we are root and apt exists; elsewhere the Spark tests say why they
+# cannot run (and fail under CI=true rather than skip).
+javadeps:
+	@if command -v java >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing openjdk-17-jre-headless (Spark tests)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null) \
+	    || echo "warning: apt-get failed; the Spark tests cannot run"; \
+	else echo "javadeps: no java and not root; the Spark tests cannot run"; fi
+
 demo: $(STAMP)
 	@echo "== kzscam check-text --lines examples/messages.txt"
 	-$(VENV)/bin/kzscam check-text --lines --file examples/messages.txt
@@ -57,7 +68,7 @@ demo: $(STAMP)
 	@echo "== kzscam check-text (one dangerous message, in Russian)"
 	-$(VENV)/bin/kzscam check-text --lang ru "Здравствуйте, это служба безопасности Национального банка. На вас оформлен кредит, срочно переведите деньги на безопасный счет и назовите код из SMS."
 
-test: $(STAMP) sysdeps
+test: $(STAMP) sysdeps javadeps
 	$(PY) -m pytest -q
 
 lint: $(STAMP)

@@ -85,7 +85,9 @@ def _apply(df: DataFrame, kind: str, columns: tuple[str, ...], lang: str | None,
         rules = pack_rules(config.rules_dir)
     job = Job(kind=kind, columns=columns, lang=_choose_lang(lang, config), config=config,
               rules=rules, counters=counters)
-    schema = StructType(df.schema.fields + StructType.fromDDL(RESULT_DDL).fields)
+    added = StructType.fromDDL(RESULT_DDL)
+    assert isinstance(added, StructType)
+    schema = StructType(df.schema.fields + added.fields)
     return df.mapInArrow(partial(check_batches, job=job), schema)
 
 

@@ -146,10 +146,31 @@ def check_row(job: Job, config: Config, values: tuple[Any, ...]) -> Report:
         if problem is not None:
             return _error(problem)
         if job.kind == "url":
-            return api.check_url(value, lang=job.lang, config=config)
+            return _check_link(value, job.lang, config)
         return api.check_text(value, lang=job.lang, config=config)
     except Exception as exc:  # one bad row must never fail the job; the row says what happened
         return _error(f"not checked: {type(exc).__name__}: {exc}")
+
+
+def _check_link(given: str, lang: str, config: Config) -> Report:
+    """A link as `kzscam check-url` takes a pasted line: quotes, brackets and defanging removed."""
+    from kzscam import api
+    from kzscam.text.extract import undefang
+    from kzscam.url.parse import unwrap, url_problem
+
+    given = given.strip()
+    link = undefang(unwrap(given))
+    scheme, sep, rest = link.partition("://")
+    if sep and scheme.isascii() and scheme.isalpha():
+        link = scheme.lower() + sep + rest
+    problem = url_problem(link)
+    if problem is not None:
+        return _error(problem)
+    report = api.check_url(link, lang=lang, config=config)
+    if link == given:
+        return report
+    shown = given if len(given) <= 300 else given[:300] + "…"  # as check-url names a long link
+    return replace(report, details={**report.details, "given": shown})
 
 
 def _scan_bytes(name: str, data: bytes, lang: str, config: Config) -> Report:
