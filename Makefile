@@ -79,6 +79,9 @@ eval: $(STAMP)
 	@# QR_PHOTOS (optional) reaches scripts/eval_qr_photos.py through the environment.
 	@for s in scripts/eval_*.py; do echo "== $$s"; $(PY) $$s --shared $(SHARED) || exit 1; done
 
+# Messages in the Spark benchmark (scripts/bench_spark.py); lower it on a small or busy machine.
+SPARK_MESSAGES ?= 1000000
+export SPARK_MESSAGES
 bench: $(STAMP)
 	$(PY) -m compileall -q kzscam
 	$(PY) scripts/bench.py --shared $(SHARED) --out docs/benchmarks.md

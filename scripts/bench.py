@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("bench_text", "bench_growth", "bench_url", "bench_qr", "bench_host", "bench_batch")
+SECTIONS = ("bench_text", "bench_growth", "bench_url", "bench_qr", "bench_host", "bench_batch",
+            "bench_spark")
 
 
 def _load(name: str) -> object | None:

@@ -113,7 +113,7 @@ def test_dev_corpus_rows_match_check_text_jsonl(spark: Any, dev_cli: dict[str, d
 
 def _hostile_file(tmp_path: Path) -> Path:
     filler = "Ертең сағат 10-да жиналыс болады. Купи хлеба по дороге домой. "
-    half = "".join([filler] * (490_000 // len(filler.encode("utf-8"))))
+    half = "".join([filler] * (505_000 // len(filler.encode("utf-8"))))
     big = half + "Назовите код из SMS, это служба безопасности банка. " + half  # ~1 MB
     lines = [
         "Назовите код из SMS \udcff\udcfe (broken bytes)".encode("utf-8", "surrogateescape"),
@@ -141,7 +141,7 @@ def test_hostile_rows_match_check_text_lines_and_never_fail_the_job(spark: Any, 
     for i, (row, expected) in enumerate(zip(rows, cli, strict=True)):
         assert_same(row, expected, f"line {i + 1}")
     assert rows[0]["verdict"] != "safe" and rows[1]["urls"] == ["http://kaspi-bonus.kz/login"]
-    assert rows[3]["error"] is None and len(rows[3]["value"].encode()) > 990_000
+    assert rows[3]["error"] is None and 1_000_000 < len(rows[3]["value"].encode()) < 1 << 20
     assert "TXT-CODE-001" in rows[3]["rule_ids"]
     assert rows[4]["error"] is not None and "limit" in rows[4]["error"]
     assert "+77011234567" in rows[5]["phones"]
@@ -337,7 +337,9 @@ def test_job_csv_with_nulls_exits_3_and_parquet_urls(spark: Any, tmp_path: Path,
     spark.createDataFrame([(u,) for u in URLS], "link string").coalesce(1).write.parquet(str(parquet))
     code, summary, _ = run_job(spark, str(parquet), "--kind", "url", "--column", "link",
                                "--output", str(tmp_path / "o2"))
-    assert summary is not None and code == 1 and summary["rows"] == len(URLS)
+    # "not a link at all" is an input error, as in check-url: exit 3 wins over the flagged links.
+    assert summary is not None and code == 3 and summary["rows"] == len(URLS)
+    assert summary["errors"] == 1 and summary["verdicts"]["dangerous"] >= 1
 
     # Problems before any row: one line on stderr, kzscam's exit codes, no traceback.
     capsys.readouterr()

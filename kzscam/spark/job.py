@@ -198,3 +198,7 @@ def run(argv: Sequence[str], spark: SparkSession | None = None, out: TextIO | No
 def main() -> None:
     """Console entry point `kzscam-spark`."""
     raise SystemExit(run(sys.argv[1:]))
+
+
+if __name__ == "__main__":  # `spark-submit .../kzscam/spark/job.py ...` (spark-submit takes a file)
+    main()
