@@ -14,6 +14,7 @@ without holding them. Memory of the JVM and of the Python workers is sampled twi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -93,10 +94,8 @@ def _sample(proc: Any, run: Run, stop: threading.Event) -> None:
             procs = [proc, *proc.children(recursive=True)]
         except psutil.Error:
             break
-        try:
+        with contextlib.suppress(psutil.Error):
             cpu[proc.pid] = sum(proc.cpu_times()[:2])
-        except psutil.Error:
-            pass
         jvm = workers = 0
         for p in procs[1:]:  # the driver script or the CLI itself is neither
             try:
