@@ -351,6 +351,21 @@ def test_job_csv_with_nulls_exits_3_and_parquet_urls(spark: Any, tmp_path: Path,
     assert "no column 'body'" in err[0] and "missing.jsonl" in err[1]
 
 
+def test_job_over_an_image_folder_scans_images_only(spark: Any, tmp_path: Path) -> None:
+    folder = SHARED / "corpus" / "qr" / "qrcode-1"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} not found (the shared corpus sits beside the repository)")
+    images = [p for p in folder.iterdir() if p.suffix.lower() in (".png", ".jpg", ".webp")]
+    cli = cli_jsonl("scan-qr", str(folder))
+    out = tmp_path / "qr"
+    code, summary, _ = run_job(spark, str(folder), "--kind", "qr", "--output", str(out))
+    assert summary is not None and summary["rows"] == len(images) == len(cli) > 0
+    assert summary["verdicts"] == {v: sum(r["verdict"] == v for r in cli)
+                                   for v in ("safe", "caution", "suspicious", "dangerous")}
+    assert "content" not in spark.read.parquet(str(out)).columns  # the image bytes stay behind
+    assert code == (3 if summary["errors"] else 1 if summary["at_or_above_fail_on"] else 0)
+
+
 def test_kzscam_spark_entry_point_runs_its_own_spark(tmp_path: Path) -> None:
     """The installed `kzscam-spark` command, as a user runs it: its own JVM, local[1]."""
     if shutil.which("java") is None:

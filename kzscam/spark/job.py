@@ -78,8 +78,14 @@ def read_input(spark: SparkSession, inputs: Sequence[str], fmt: str, kind: str) 
 
     try:
         if kind == "qr":
+            from pyspark.sql import functions as F
+
+            from kzscam.qr.loader import IMAGE_SUFFIXES
+
+            # Images only, by suffix, as `scan-qr` walks a folder (notes and metadata are skipped).
+            pattern = r"\.(" + "|".join(sorted(s.lstrip(".") for s in IMAGE_SUFFIXES)) + ")$"
             return (spark.read.format("binaryFile").option("recursiveFileLookup", "true")
-                    .load(list(inputs)))
+                    .load(list(inputs)).where(F.lower(F.col("path")).rlike(pattern)))
         if fmt == "parquet":
             return spark.read.parquet(*inputs)
         if fmt == "csv":
