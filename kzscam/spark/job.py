@@ -100,7 +100,8 @@ def read_input(spark: SparkSession, inputs: Sequence[str], fmt: str, kind: str) 
 def _session(master: str | None) -> SparkSession:
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.appName("kzscam")
+    # No console progress bars: stderr is for kzscam's one-line problems.
+    builder = SparkSession.builder.appName("kzscam").config("spark.ui.showConsoleProgress", "false")
     # spark-submit (and notebook platforms) start the JVM first and hand Python its gateway:
     # their master and settings then stand, unless --master is given.
     submitted = "PYSPARK_GATEWAY_PORT" in os.environ
