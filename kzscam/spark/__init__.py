@@ -73,7 +73,7 @@ def _check_column(df: DataFrame, column: str, allowed: tuple[str, ...], role: st
 
 def _apply(df: DataFrame, kind: str, columns: tuple[str, ...], lang: str | None,
            config: Config | None, counters: Counters | None) -> DataFrame:
-    from pyspark.sql.types import StructType
+    from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, StructType
 
     config = config or Config()
     clash = sorted(set(df.columns) & set(RESULT_COLUMNS))
@@ -85,9 +85,11 @@ def _apply(df: DataFrame, kind: str, columns: tuple[str, ...], lang: str | None,
         rules = pack_rules(config.rules_dir)
     job = Job(kind=kind, columns=columns, lang=_choose_lang(lang, config), config=config,
               rules=rules, counters=counters)
-    added = StructType.fromDDL(RESULT_DDL)
-    assert isinstance(added, StructType)
-    schema = StructType(df.schema.fields + added.fields)
+    # RESULT_DDL spelled out (StructType.fromDDL needs Spark 4; this works from 3.5 on).
+    types = {"verdict": StringType(), "score": IntegerType(), "rule_ids": ArrayType(StringType()),
+             "urls": ArrayType(StringType()), "phones": ArrayType(StringType())}
+    added = [StructField(name, types.get(name, StringType())) for name in RESULT_COLUMNS]
+    schema = StructType(df.schema.fields + added)
     return df.mapInArrow(partial(check_batches, job=job), schema)
 
 

@@ -222,8 +222,9 @@ def check_batches(batches: Iterable[pa.RecordBatch], job: Job) -> Iterator[pa.Re
     """The mapInArrow function: every input column kept, the result columns appended."""
     config = warm(job)
     for batch in batches:
-        inputs = [decode(batch.column(c)) if job.kind != "qr" or i == 0 else
-                  batch.column(c).to_pylist() for i, c in enumerate(job.columns)]
+        # Text and link columns (and an image's path) are decoded; image content stays bytes.
+        inputs = [batch.column(c).to_pylist() if job.kind == "qr" and i == 1 else
+                  decode(batch.column(c)) for i, c in enumerate(job.columns)]
         rows = [result_row(check_row(job, config, values)) for values in zip(*inputs, strict=True)]
         added = [pa.array([r[i] for r in rows], type=kind) for i, kind in enumerate(_ARROW_TYPES)]
         _count(job, "batches", 1)
