@@ -328,9 +328,11 @@ def test_job_csv_with_nulls_exits_3_and_parquet_urls(spark: Any, tmp_path: Path,
     csv = tmp_path / "chats.csv"
     csv.write_text('id,text\n1,"Сәлем! Бұл Ұлттық Банктен.\nКодты айтыңыз"\n2,\n3,Купи хлеба\n',
                    encoding="utf-8")
+    capsys.readouterr()
     code, summary, _ = run_job(spark, str(csv), "--output", str(tmp_path / "o1"))
     assert summary is not None and code == 3  # a null row is an input error, and it wins over 1
     assert summary["rows"] == 3 and summary["errors"] == 1
+    assert capsys.readouterr().err == "kzscam-spark: id '2': column 'text' is null\n"
     assert summary["verdicts"]["dangerous"] + summary["verdicts"]["suspicious"] >= 1
 
     parquet = tmp_path / "links.parquet"

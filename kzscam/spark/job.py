@@ -135,6 +135,32 @@ def summarise(spark: SparkSession, output: str, fail_on: Verdict, top: int) -> d
     }
 
 
+ERRORS_SHOWN = 10
+
+
+def report_errors(spark: SparkSession, output: str, column: str, total: int) -> None:
+    """One stderr line per unreadable row, as the CLI gives per input: the first few, then a count.
+
+    A row is named by its `id` column when there is one, else by the checked value (cut short).
+    """
+    from pyspark.sql import functions as F
+
+    from kzscam.output.safe import clean
+
+    if not total:
+        return
+    written = spark.read.parquet(output)
+    key = "id" if "id" in written.columns else column if column in written.columns else None
+    picked = [F.col("error")] + ([F.col(key).cast("string").alias("key")] if key else [])
+    for row in written.where(F.col("error").isNotNull()).select(*picked).limit(ERRORS_SHOWN).collect():
+        name = f"{key} {row['key']!r}" if key and row["key"] is not None else "a row"
+        sys.stderr.write(f"kzscam-spark: {clean(name, one_line=True, limit=80)}: "
+                         f"{clean(row['error'], one_line=True)}\n")
+    if total > ERRORS_SHOWN:
+        sys.stderr.write(f"kzscam-spark: ... and {total - ERRORS_SHOWN:,} more rows with an error "
+                         "(the `error` column)\n")
+
+
 def print_summary(summary: dict[str, Any], out: TextIO, as_json: bool) -> None:
     if as_json:
         out.write(json.dumps(summary, ensure_ascii=False) + "\n")
@@ -192,6 +218,7 @@ def run(argv: Sequence[str], spark: SparkSession | None = None, out: TextIO | No
             raise JobError(f"{args.output}: {first} (use --overwrite to replace it)",
                            ExitCode.USAGE) from None
         summary = summarise(spark, args.output, fail_on, args.top)
+        report_errors(spark, args.output, "path" if args.kind == "qr" else column, summary["errors"])
     except JobError as exc:
         from kzscam.output.safe import clean
 
