@@ -155,6 +155,7 @@ def check_row(job: Job, config: Config, values: tuple[Any, ...]) -> Report:
 def _check_link(given: str, lang: str, config: Config) -> Report:
     """A link as `kzscam check-url` takes a pasted line: quotes, brackets and defanging removed."""
     from kzscam import api
+    from kzscam.details import extend
     from kzscam.text.extract import undefang
     from kzscam.url.parse import unwrap, url_problem
 
@@ -170,22 +171,15 @@ def _check_link(given: str, lang: str, config: Config) -> Report:
     if link == given:
         return report
     shown = given if len(given) <= 300 else given[:300] + "…"  # as check-url names a long link
-    return replace(report, details={**report.details, "given": shown})
+    return replace(report, details=extend(report.details, given=shown))
 
 
 def _scan_bytes(name: str, data: bytes, lang: str, config: Config) -> Report:
     """`kzscam.api.scan_qr` for bytes already in memory (Spark's binaryFile `content`)."""
-    from kzscam.engine import get_engine
-    from kzscam.qr.analyze import image_report
-    from kzscam.qr.loader import ImageError, Source, load
-    from kzscam.qr.pipeline import scan
+    from kzscam import api
+    from kzscam.qr.loader import Source
 
-    try:
-        image = load(Source(name, data=data))
-    except ImageError as exc:
-        return Report(input=name, verdict=Verdict.CAUTION, score=0, error=str(exc))
-    result = scan(image)
-    return image_report(name, image.size, result.symbols, get_engine(config), config, lang)
+    return api.scan_image(Source(name, data=data), lang=lang, config=config).report
 
 
 def _rule_ids(result: dict[str, Any], parts_key: str) -> list[str]:
