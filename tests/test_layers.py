@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pipelines", ("kzscam.pipeline", "kzscam.qr.analyze", "kzscam.host.report",
                    "kzscam.chat.analyse", "kzscam.chat.summary", "kzscam.ocr", "kzscam.batch")),
     ("api", ("kzscam.api",)),
-    ("commands", ("kzscam.commands", "kzscam.rules.docgen", "kzscam.rules.examples")),
+    ("commands", ("kzscam.commands", "kzscam.rules.docgen", "kzscam.rules.examples", "kzscam.spark")),
     ("cli", ("kzscam.cli", "kzscam.__main__", "kzscam.__init__")),
 )
 DETECTORS = ("kzscam.text", "kzscam.url", "kzscam.qr", "kzscam.host", "kzscam.chat")
