@@ -39,3 +39,37 @@ def run_cli(*args: str, input: bytes | str | None = None, env: dict[str, str] | 
     return subprocess.CompletedProcess(proc.args, proc.returncode,
                                        proc.stdout.decode("utf-8", "replace"),
                                        proc.stderr.decode("utf-8", "replace"))
+
+
+def run_at_terminal(args: list[str], env: dict[str, str], *, columns: int | None = None,
+                    stderr_too: bool = False) -> str:
+    """Run `python -m kzscam ARGS` with stdout (and stderr when `stderr_too`) on a pseudo-terminal,
+    as a person at a terminal runs it, `columns` wide when given; returns what it printed."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    if columns is not None:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("KZSCAM_", "LC_"))}
+    full.pop("FORCE_COLOR", None)
+    full.pop("COLUMNS", None)
+    full.update({"KZSCAM_CONFIG": os.devnull, "LANG": "C.UTF-8", **env})
+    proc = subprocess.Popen([sys.executable, "-m", "kzscam", *args], stdout=slave,
+                            stderr=slave if stderr_too else subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL, cwd=ROOT, env=full)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_at_terminal, run_cli
 
 from kzscam.exitcodes import ExitCode
 
@@ -108,30 +108,7 @@ def test_readme_warns_about_the_remote_access_server_make_test_installs() -> Non
 
 def _at_terminal(*args: str, env: dict[str, str]) -> str:
     """stdout and stderr on one pseudo-terminal, as a person runs kzscam; returns both."""
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    master, slave = pty.openpty()
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("KZSCAM_", "LC_"))}
-    full.pop("FORCE_COLOR", None)
-    full.update({"KZSCAM_CONFIG": os.devnull, "NO_COLOR": "1", **env})
-    proc = subprocess.Popen([sys.executable, "-m", "kzscam", *args], stdout=slave, stderr=slave,
-                            stdin=subprocess.DEVNULL, cwd=ROOT, env=full)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=120)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return run_at_terminal(list(args), {"NO_COLOR": "1", **env}, stderr_too=True)
 
 
 @pytest.mark.parametrize(("line", "lang"), [(2, "kk"), (8, "ru")])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_at_terminal, run_cli
 
 from kzscam.exitcodes import ExitCode
 
@@ -29,36 +29,7 @@ def test_missing_input_has_no_verdict(args: list[str], fmt: str, tmp_path: objec
 
 def _at_terminal(args: list[str], columns: int, env: dict[str, str]) -> str:
     """Run kzscam with stdout on a pseudo-terminal `columns` wide; return what it printed."""
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    master, slave = pty.openpty()
-    import fcntl
-    import struct
-    import termios
-
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("KZSCAM_", "LC_"))}
-    full.pop("FORCE_COLOR", None)
-    full.pop("COLUMNS", None)
-    full.update({"KZSCAM_CONFIG": os.devnull, "LANG": "C.UTF-8", **env})
-    proc = subprocess.Popen([sys.executable, "-m", "kzscam", *args], stdout=slave,
-                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, cwd=ROOT, env=full)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=120)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return run_at_terminal(args, env, columns=columns)
 
 
 def test_no_color_at_a_terminal_keeps_word_wrapping() -> None:
