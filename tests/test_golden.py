@@ -16,14 +16,22 @@ from conftest import ROOT, run_cli
 from kzscam.output import RENDERERS, OutputFormat
 
 GOLDEN = ROOT / "tests" / "golden"
-_SAMPLES = [t for t in (ROOT / "examples" / "messages.txt").read_text(encoding="utf-8")
-            .splitlines() if t.strip()]
-MESSAGES = [_SAMPLES[0], _SAMPLES[6]]  # a bank's own code notice, and a scam
+# Written for these goldens (and checked with ../shared/tools/heldout_guard.py, as
+# test_goldens_hold_no_evaluation_material does again): a school notice and a "financial
+# monitoring" call asking for the SMS code.
+MESSAGES = [
+    "Напоминаем: родительское собрание 7Б класса перенесено на четверг, 18:30, кабинет 214. "
+    "Классный руководитель Сауле Маратовна.",
+    "Отдел финмониторинга беспокоит: по вашему счёту проходит сомнительный перевод на 380 000 "
+    "тенге. Чтобы его остановить, назовите шесть цифр, которые сейчас придут вам в сообщении, и "
+    "не кладите трубку.",
+]
 CASES: dict[str, list[str]] = {
     "check-text": ["check-text", *MESSAGES],
-    "check-url": ["check-url", "https://kaspi.kz/shop", "http://kaspi-bank.kz.login-verify.top/"],
-    "scan-qr": ["scan-qr", "--payload", "WIFI:T:nopass;S:Halyk_Guest;;",
-                "--payload", "https://bit.ly/kaspi-bonus"],
+    "check-url": ["check-url", "https://homebank.kz/ru/help/limits-and-tariffs-for-cards",
+                  "http://halyk-bonus.kz.secure-check7.top/verify/step2"],
+    "scan-qr": ["scan-qr", "--payload", "WIFI:T:WPA;S:Forte_Lobby_5G;P:qwerty2718;;",
+                "--payload", "https://clck.ru/3Forte-gift-2718"],
     "audit-host": ["audit-host", "--root", "tests/fixtures/host/windows", "--platform", "windows"],
     "check-chat": ["check-chat", "tests/fixtures/chat/telegram_takeover.json"],
 }
@@ -52,3 +60,39 @@ def test_every_format_is_wired() -> None:
         assert proc.returncode == 0 and proc.stdout.strip(), (fmt, proc.stderr)
     assert run_cli("check-url", "https://kaspi.kz", "--format", "auto").stdout == run_cli(
         "check-url", "https://kaspi.kz", "--format", "plain").stdout  # not a terminal: plain
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_goldens_hold_no_evaluation_material() -> None:
+    """Golden files are committed data: no line, and no string inside a JSON line (input, link,
+    quote), may be a near-duplicate of the messages and links kzscam is judged on. Fragments
+    under 12 letters and digits (a label such as "messages: 10") are no
+    message, and the guard's shingles say nothing reliable about them."""
+    guard = ROOT.parent / "shared" / "tools" / "heldout_guard.py"
+    if not guard.exists():
+        pytest.skip(f"{guard} not present (needs ../shared)")
+    import json
+    import subprocess
+    import sys
+
+    texts: list[str] = []
+    for path in sorted(GOLDEN.iterdir()):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts.append(line)
+                if path.suffix == ".jsonl":
+                    texts.extend(s.replace("\n", " ") for s in _strings(json.loads(line)) if s.strip())
+    texts.extend(a for args in CASES.values() for a in args)
+    texts = [t for t in texts if len("".join(c for c in t if c.isalnum())) >= 12]
+    proc = subprocess.run([sys.executable, str(guard), "-", "--check"], input="\n".join(texts) + "\n",
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
