@@ -47,11 +47,13 @@ def test_check_text(lang: str) -> None:
 
 
 def test_check_url() -> None:
-    urls = ["https://homebank.kz/ru/help/limits-and-tariffs-for-cards", "http://kaspi-bank.kz.login-verify.top/", "hxxps://bit[.]ly/x"]
+    urls = ["https://homebank.kz/ru/help/limits-and-tariffs-for-cards",
+            "http://kaspi-bank.kz.login-verify.top/", "hxxps://bit[.]ly/x"]
     cli = _cli("check-url", *urls)
     assert len(cli) == len(urls)
     # The command undefangs a pasted link first and records what was given.
-    given = ["https://homebank.kz/ru/help/limits-and-tariffs-for-cards", "http://kaspi-bank.kz.login-verify.top/", "https://bit.ly/x"]
+    given = ["https://homebank.kz/ru/help/limits-and-tariffs-for-cards",
+             "http://kaspi-bank.kz.login-verify.top/", "https://bit.ly/x"]
     reports = [api.check_url(u, name=u) for u in given]
     assert cli[2].pop("given") == urls[2]
     _same(cli, reports)
