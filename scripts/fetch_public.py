@@ -1,0 +1,376 @@
+"""Build training/public.jsonl: real labelled messages from public repositories, filtered.
+
+The shared corpus is lopsided (Russian scams are one chat ecosystem's easy-money spam, English
+scams are 2004 UK SMS spam and phishing e-mails, Russian legitimate text is bank SMS and tech
+chat). This adds real messages that the shared corpus did not take, with the sources' own labels:
+
+- Mishra & Soni, "SMS Phishing Dataset for Machine Learning and Pattern Recognition" (Mendeley
+  Data f45bkkt8pr, CC BY 4.0), as mirrored in a public repository: `Smishing` rows are scams,
+  `ham` rows legitimate (Indian bank, operator and shop SMS among them); `spam` rows (adverts) are
+  left out, and so is every row that is in the UCI SMS Spam Collection, which is already used.
+- A Russian Telegram spam/ham collection (a spam-filter project's own hand-labelled chat
+  messages): `0` rows are everyday chat; `1` rows are kept as scams only where a scam scenario
+  is named (easy money, drop accounts, debt and loan lures, investment signals, forged documents,
+  spying bots), as the shared corpus did with tg-spam. Plain adverts are left out.
+- Russian news Telegram channels (a channel-post dataset, CC BY 4.0): whole posts that report
+  fraud, the channels' own paid adverts and money news, all legitimate by what they are (public
+  news channels), as hard negatives. Adverts for betting, casinos or "income" are left out rather
+  than labelled either way.
+
+Then, in order: exact and near duplicates inside the set, `../shared/tools/heldout_guard.py`,
+and near duplicates (character 5-gram Jaccard >= 0.5, scripts/neardup.py) or equal normalised
+text of any message in ../shared/corpus/train/train.jsonl or ../shared/corpus/texts_dev.jsonl.
+
+The snapshots are read with `git show COMMIT:PATH` from local git directories of the public
+repositories (pass them with --mirror OWNER/NAME=GITDIR); the commits are pinned below, so the
+same snapshots give the same file. Needs no network and no third-party package. Not run in CI.
+
+    python3 scripts/fetch_public.py --mirror armando013005/ML-SPAM=/path/to/git ... \
+        --shared ../shared --out training/public.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import re
+import subprocess
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from neardup import BANDS, HASHES, THRESHOLD, NearIndex, signature  # noqa: E402
+
+MISHRA = ("armando013005/ML-SPAM", "8ee1ff5f1287cccc29704666ed6371dd328348c2", "Dataset_5971.csv")
+UCI = ("hamzaaacodes/sms-spam-collection", "f3e73e1e74e6330b62d1ee1983bba2a063184c26",
+       "SMSSpamCollection")
+TG_RU = ("tizhproger/spamfilter", "31d87504f7a025ac5eddd8fc21e8de4318dee6ec",
+         "datasets/telegram_spam_ru.csv")
+NEWS = ("NKTKLN/telegram-news-classifier", "7c78d2e566ae14e4d9aeea0600c1eaf4fa7ecc9f", "data/raw")
+
+LICENCE = {
+    MISHRA[0]: "CC BY 4.0 (Mendeley Data f45bkkt8pr, Mishra & Soni); the mirror repo states none",
+    TG_RU[0]: "GPL-3.0 (the repository's licence; the collection is its author's own)",
+    NEWS[0]: "CC BY 4.0 (data/LICENCE.md of the repository)",
+}
+
+# How many of each kind are kept (deterministic: lowest SHA-256 of the text first).
+CAP_TG_HAM = 700
+CAP_TG_SCAM_PER_SCENARIO = 120
+CAP_NEWS_FRAUD = 320
+CAP_NEWS_ADVERT = 320
+CAP_NEWS_MONEY = 260
+MIN_CHARS, MAX_CHARS = 20, 1500
+
+KK_LETTERS = set("әғқңөұүһӘҒҚҢӨҰҮҺ")
+LOOKALIKES = set("aeopcxykmhtbnuABEKMHOPCTXY")
+UK_LETTERS = set("їєґЇЄҐ")
+
+
+def git_show(gitdir: Path, commit: str, path: str) -> bytes:
+    return subprocess.run(["git", "--git-dir", str(gitdir), "show", f"{commit}:{path}"],
+                          check=True, capture_output=True).stdout
+
+
+def git_ls(gitdir: Path, commit: str, path: str) -> list[str]:
+    out = subprocess.run(["git", "--git-dir", str(gitdir), "ls-tree", "-r", "--name-only", commit, path],
+                         check=True, capture_output=True, text=True).stdout
+    return sorted(line for line in out.splitlines() if line)
+
+
+def norm_key(text: str) -> str:
+    """Exact-duplicate key: NFKC, case-folded, punctuation dropped, whitespace collapsed."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join("".join(c if c.isalnum() else " " for c in folded).split())
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def clean(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return re.sub(r"[ \t]+", " ", text)
+
+
+def script_lang(text: str) -> str | None:
+    """ru / kk / en by script, None for anything else (Ukrainian, Uzbek Latin, too little text)."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 8:
+        return None
+    cyr = sum("\u0400" <= c <= "\u04ff" for c in letters)
+    lat = sum(c.isascii() for c in letters)
+    # Spam disguises Cyrillic words with Latin, Greek and small-capital look-alikes: count them too.
+    lookalike = sum(c in LOOKALIKES or "\u1d00" <= c <= "\u1dbf" or "\u0370" <= c <= "\u03ff"
+                    for c in letters)
+    if cyr / len(letters) >= 0.6 or (cyr / len(letters) >= 0.3 and (cyr + lookalike) / len(letters) >= 0.85):
+        if any(c in UK_LETTERS for c in text):
+            return None
+        if any(c in KK_LETTERS for c in text):
+            return "kk"
+        return None if "і" in text.lower() else "ru"  # і without Kazakh letters: Ukrainian or Belarusian
+    if lat / len(letters) >= 0.9:
+        return "en"
+    return None
+
+
+def row(text: str, label: str, lang: str, scenario: str, repo: str, commit: str, path: str) -> dict[str, Any]:
+    return {"text": text, "label": label, "lang": lang, "scenario": scenario,
+            "source": f"github:{repo}@{commit[:7]} {path}", "licence": LICENCE[repo], "origin": "public"}
+
+
+# ---------------------------------------------------------------- scenario guesses (keywords)
+
+EN_SCENARIOS: list[tuple[str, str]] = [
+    ("delivery_fee", r"parcel|package|deliver|usps|fedex|dhl|royal ?mail|courier|shipment"),
+    ("tax_refund", r"\btax|refund|irs\b|hmrc|rebate"),
+    ("kyc_account_block", r"kyc|pan card|aadhaar|block|suspend|locked|deactivat|expire"),
+    ("bank_alert", r"\bbank|account|card|paytm|upi|paypal|chase|wells|barclays|hsbc|sbi\b|hdfc"),
+    ("prize_lottery", r"\bwon\b|winner|prize|award|congratulation|lottery|reward|gift|free"),
+    ("loan_offer", r"loan|credit limit|pre-?approved"),
+    ("job_offer", r"\bjob|hiring|salary|part.?time|work from home"),
+    ("subscription_renewal", r"netflix|subscription|renew|apple ?id|icloud|amazon|prime"),
+]
+EN_LEGIT: list[tuple[str, str]] = [
+    ("otp_code", r"\botp\b|one.?time|verification code|\bcode\b"),
+    ("bank_transaction", r"debited|credited|a/c|acct|txn|transaction|balance|spent|payment"),
+    ("delivery_notice", r"deliver|shipped|order|parcel|courier"),
+    ("operator_notice", r"recharge|data pack|jio|airtel|vodafone|\bvi\b|plan"),
+    ("promotion", r"offer|sale|discount|% off|cashback|voucher"),
+]
+RU_SCAM: list[tuple[str, str]] = [
+    ("drop_account", r"вериф|дроповод|под дроп|под (?:карт|акк)|аренд\w* (?:карт|акк)|сдам карт|"
+                     r"куплю (?:карт|акк)|оформ\w+ на (?:себя|тебя|вас)"),
+    ("spy_bot", r"переписк\w* (?:человек|любого|чуж|партн)|чужи\w* (?:сообщ|чат|фото|переписк)|"
+                r"узнать,? кто|раздева|пробив"),
+    ("debt_loan", r"закры\w* (?:\w+ )?(?:долг|кредит|просроч)|спис\w* (?:\w+ )?долг|займ|коллектор|"
+                  r"выда\w* (?:\w+ )?(?:денег|деньги) в (?:долг|займ)"),
+    ("investment_crypto", r"крипт|usdt|биткоин|\bbtc\b|трейд|сигнал|инвест|пассивн|точки входа|бирж|"
+                          r"арбитраж"),
+    ("gambling", r"казино|ставк\w* на спорт|\bставки\b|букмекер|фриспин|джекпот"),
+    ("fake_documents", r"водительск\w* (?:удостов|прав)|без экзамен|купить диплом|диплом\w* (?:любого|вуз)"),
+    ("charity_begging", r"поддержать меня|нечего есть|(?:денег|рублей) (?:\w+ )?на еду|на лечение"),
+    ("easy_money", r"заработ|зарaбот|доход|подработ|пoдрaбoт|оплат\w* (?:сразу|ежедневн)|в (?:лс|личк)|"
+                   r"удал[её]нн|\d+ ?(?:к|000|тыс|руб|р\b|\$|\[currency\])|деньг|шабаш|халтур"),
+]
+RU_ADVERT_NOT_SCAM = re.compile(r"seo|продвиж|smm|таргет|реклам|рассылк|курс[ыа]? |вебинар|марафон|"
+                                r"магазин|промокод|скидк|доставк|посылк|экскурс|трансфер|обмен|страхов|"
+                                r"юридическ|услуг|продам|продаю|продать|таблетк|"
+                                r"аренд\w* (?:байк|кварт|кондо)")
+NEWS_FRAUD = re.compile(r"мошенни|фишинг|аферист|обманн|злоумышлен|кибер(?:преступ|атак)|"
+                        r"украл\w* (?:деньг|данн)|развод(?:ил|ят)", re.IGNORECASE)
+NEWS_MONEY = re.compile(r"банк|карт|перевод|кэшбэк|вклад|кредит|сбер|т-банк|тинькофф|госуслуг|"
+                        r"пенси|выплат|зарплат|вакансi|ваканс", re.IGNORECASE)
+NEWS_ADVERT_SKIP = re.compile(r"ставк|казино|букмекер|заработ|доход|пассивн|крипт|трейд|инвест|"
+                              r"прибыл|1xbet|фонбет|бинанс", re.IGNORECASE)
+
+
+def guess(text: str, table: list[tuple[str, str]], default: str) -> str:
+    low = text.lower()
+    for name, pattern in table:
+        if re.search(pattern, low):
+            return name
+    return default
+
+
+# ---------------------------------------------------------------- sources
+
+
+def uci_texts(gitdir: Path) -> list[str]:
+    raw = git_show(gitdir, UCI[1], UCI[2]).decode("utf-8", "replace")
+    return [line.split("\t", 1)[1] for line in raw.splitlines() if "\t" in line]
+
+
+def mishra(gitdir: Path, uci: NearIndex, uci_keys: set[str], stats: Counter[str]) -> Iterator[dict[str, Any]]:
+    raw = git_show(gitdir, MISHRA[1], MISHRA[2]).decode("utf-8", "replace")
+    for rec in csv.DictReader(io.StringIO(raw)):
+        label = (rec.get("label") or rec.get("LABEL") or "").strip().lower()
+        text = clean(rec.get("TEXT") or "")
+        stats[f"mishra read {label or 'unlabelled'}"] += 1
+        if label not in ("smishing", "ham"):
+            continue
+        if norm_key(text) in uci_keys or uci.has_near(text):
+            stats[f"mishra {label} in UCI collection"] += 1
+            continue
+        if "\ufffd" in text:  # the mirror lost characters (e.g. the pound sign) in re-encoding
+            stats[f"mishra {label} with lost characters"] += 1
+            continue
+        if not MIN_CHARS <= len(text) <= MAX_CHARS or script_lang(text) != "en":
+            stats[f"mishra {label} length or language"] += 1
+            continue
+        if label == "smishing":
+            yield row(text, "scam", "en", guess(text, EN_SCENARIOS, "smishing_other"), *MISHRA)
+        else:
+            yield row(text, "legit", "en", guess(text, EN_LEGIT, "personal_sms"), *MISHRA)
+
+
+def tg_ru(gitdir: Path, stats: Counter[str]) -> Iterator[dict[str, Any]]:
+    raw = git_show(gitdir, TG_RU[1], TG_RU[2]).decode("utf-8", "replace")
+    ham: list[dict[str, Any]] = []
+    scam: dict[str, list[dict[str, Any]]] = {}
+    for rec in csv.DictReader(io.StringIO(raw)):
+        text = clean(rec.get("message") or "")
+        lab = (rec.get("label") or "").strip()
+        stats[f"tg-ru read {lab}"] += 1
+        lang = script_lang(text)
+        if lang not in ("ru", "kk") or not MIN_CHARS <= len(text) <= MAX_CHARS:
+            stats[f"tg-ru {lab} length or language"] += 1
+            continue
+        if lab == "0":
+            ham.append(row(text, "legit", lang, "chat", *TG_RU))
+        elif lab == "1":
+            scenario = guess(text, RU_SCAM, "")
+            advert = RU_ADVERT_NOT_SCAM.search(text.lower())
+            if not scenario or advert:
+                stats["tg-ru 1 plain advert (no scam scenario)"] += 1
+                continue
+            scam.setdefault(scenario, []).append(row(text, "scam", lang, scenario, *TG_RU))
+    ham.sort(key=lambda r: digest(r["text"]))
+    yield from ham[:CAP_TG_HAM]
+    stats["tg-ru 0 over the cap"] += max(0, len(ham) - CAP_TG_HAM)
+    for scenario in sorted(scam):
+        rows = sorted(scam[scenario], key=lambda r: digest(r["text"]))
+        yield from rows[:CAP_TG_SCAM_PER_SCENARIO]
+        stats[f"tg-ru 1 {scenario} over the cap"] += max(0, len(rows) - CAP_TG_SCAM_PER_SCENARIO)
+
+
+MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+
+
+def demarkdown(text: str) -> str:
+    """The export keeps Telegram's markdown; a reader copying the post gets the plain text."""
+    text = MD_LINK.sub(r"\1", text)
+    text = text.replace("**", "").replace("__", "").replace("~~", "").replace("`", "")
+    return clean(re.sub(r"\n{3,}", "\n\n", text))
+
+
+def news(gitdir: Path, stats: Counter[str]) -> Iterator[dict[str, Any]]:
+    groups: dict[str, list[dict[str, Any]]] = {"fraud": [], "advert": [], "money": []}
+    for path in git_ls(gitdir, NEWS[1], NEWS[2]):
+        if not path.endswith(".json"):
+            continue
+        for post in json.loads(git_show(gitdir, NEWS[1], path)):
+            text = demarkdown(post.get("text") or "")
+            stats["news read"] += 1
+            if len(text) < 40 or len(text) > MAX_CHARS or script_lang(text) != "ru":
+                continue
+            category = post.get("category")
+            src = (NEWS[0], NEWS[1], path)
+            if NEWS_FRAUD.search(text):
+                groups["fraud"].append(row(text, "legit", "ru", "scam_warning_news", *src))
+            elif category == "advertisement":
+                if NEWS_ADVERT_SKIP.search(text):
+                    stats["news advert for betting/income/crypto left out"] += 1
+                    continue
+                groups["advert"].append(row(text, "legit", "ru", "channel_advert", *src))
+            elif category in ("finances", "business") and NEWS_MONEY.search(text):
+                groups["money"].append(row(text, "legit", "ru", "money_news", *src))
+    for name, cap in (("fraud", CAP_NEWS_FRAUD), ("advert", CAP_NEWS_ADVERT), ("money", CAP_NEWS_MONEY)):
+        rows = sorted(groups[name], key=lambda r: digest(r["text"]))
+        yield from rows[:cap]
+        stats[f"news {name} over the cap"] += max(0, len(rows) - cap)
+
+
+# ---------------------------------------------------------------- filters
+
+
+def dedupe(rows: list[dict[str, Any]], stats: Counter[str]) -> list[dict[str, Any]]:
+    """Exact (normalised) and near duplicates inside the set: the first one seen is kept."""
+    keys: set[str] = set()
+    kept: list[dict[str, Any]] = []
+    sigs: list[tuple[int, ...]] = []
+    buckets: dict[tuple[int, tuple[int, ...]], list[int]] = {}
+    rows_per_band = HASHES // BANDS
+    for r in rows:
+        key = norm_key(r["text"])
+        if key in keys:
+            stats["dropped: exact duplicate inside the set"] += 1
+            continue
+        sig = signature(r["text"])
+        bands = [(b, sig[b * rows_per_band:(b + 1) * rows_per_band]) for b in range(BANDS)]
+        near = {n for band in bands for n in buckets.get(band, ())}
+        if any(sum(x == y for x, y in zip(sig, sigs[n], strict=True)) / HASHES >= THRESHOLD for n in near):
+            stats["dropped: near duplicate inside the set"] += 1
+            continue
+        keys.add(key)
+        for band in bands:
+            buckets.setdefault(band, []).append(len(sigs))
+        sigs.append(sig)
+        kept.append(r)
+    return kept
+
+
+def guard(rows: list[dict[str, Any]], shared: Path, stats: Counter[str]) -> list[dict[str, Any]]:
+    tool = shared / "tools" / "heldout_guard.py"
+    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    done = subprocess.run([sys.executable, str(tool), "-", "--field", "text"], input=data,
+                          capture_output=True, text=True, check=True)
+    kept = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    stats["dropped: heldout_guard"] += len(rows) - len(kept)
+    print(done.stderr.strip(), file=sys.stderr)
+    return kept
+
+
+def against_shared(rows: list[dict[str, Any]], shared: Path, stats: Counter[str]) -> list[dict[str, Any]]:
+    texts: list[str] = []
+    for name in ("train/train.jsonl", "texts_dev.jsonl"):
+        with (shared / "corpus" / name).open(encoding="utf-8") as fh:
+            texts += [json.loads(line)["text"] for line in fh if line.strip()]
+    keys = {norm_key(t) for t in texts}
+    index = NearIndex(texts)
+    kept = []
+    for r in rows:
+        if norm_key(r["text"]) in keys or index.has_near(r["text"]):
+            stats["dropped: near duplicate of train.jsonl or texts_dev.jsonl"] += 1
+            continue
+        kept.append(r)
+    return kept
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--mirror", action="append", default=[], metavar="OWNER/NAME=GITDIR",
+                    help="local git directory holding a snapshot of a source repository")
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--out", type=Path, default=ROOT / "training" / "public.jsonl")
+    a = ap.parse_args()
+    mirrors = {k: Path(v) for k, v in (m.split("=", 1) for m in a.mirror)}
+    missing = [r for r in (MISHRA[0], UCI[0], TG_RU[0], NEWS[0]) if r not in mirrors]
+    if missing:
+        print(f"fetch_public: no --mirror for {', '.join(missing)}", file=sys.stderr)
+        return 2
+    stats: Counter[str] = Counter()
+    uci = uci_texts(mirrors[UCI[0]])
+    steps: list[Callable[[], Iterator[dict[str, Any]]]] = [
+        lambda: mishra(mirrors[MISHRA[0]], NearIndex(uci), {norm_key(t) for t in uci}, stats),
+        lambda: tg_ru(mirrors[TG_RU[0]], stats),
+        lambda: news(mirrors[NEWS[0]], stats),
+    ]
+    rows = [r for step in steps for r in step()]
+    stats["candidates"] = len(rows)
+    rows = dedupe(rows, stats)
+    rows = guard(rows, a.shared, stats)
+    rows = against_shared(rows, a.shared, stats)
+    stats["kept"] = len(rows)
+    with a.out.open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    for key in sorted(stats):
+        print(f"{stats[key]:7d}  {key}", file=sys.stderr)
+    table = Counter(f"{r['lang']} {r['label']} {r['source'].split('@')[0]}" for r in rows)
+    for group, n in sorted(table.items()):
+        print(f"{n:7d}  {group}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
