@@ -33,11 +33,11 @@ def main() -> int:
     if not (args.shared / "corpus" / "train" / "train.jsonl").exists():
         print(f"eval_kfold: {args.shared}/corpus/train not present; skipped")
         return 0
-    real, _frozen, written = corpus(args.shared)
-    del _frozen  # never used here
-    kept_out = [r for r in real if tm.left_out(r)]
-    real = [r for r in real if not tm.left_out(r)]
-    rows = real + written
+    real, _frozen, _written = corpus(args.shared)
+    del _frozen, _written  # the frozen split is never used here
+    _trained, kept_out = tm.trained_part(real, args.shared)
+    real, extra = tm.training_rows(args.shared)
+    rows = real + extra
     is_real = [i < len(real) for i in range(len(rows))]
     feats = [tm.featurize(r["text"]) for r in rows]
     labels = [1 if r["label"] == "scam" else 0 for r in rows]
@@ -53,7 +53,7 @@ def main() -> int:
     for i, row in enumerate(rows):
         engine.learned = models[fold_of[i]]
         flagged = check_text(engine, row["text"], name="m", lang="en").verdict >= Verdict.SUSPICIOUS
-        cell = cells[(tm.lang_group(row), "real" if is_real[i] else "written", row["label"])]
+        cell = cells[(tm.lang_group(row), tm.origin_of(row, is_real[i]), row["label"])]
         cell[0] += 1
         cell[1] += flagged
     # Messages never trained on (premium-rate SMS spam, see train_model.py): any fold's model is
@@ -65,7 +65,7 @@ def main() -> int:
         cell[0] += 1
         cell[1] += flagged
     print("== five-fold, rules + learned (flagged = suspicious or worse)")
-    for origin in ("real", "written", "not trained"):
+    for origin in ("real", "written", "public", "not trained"):
         for lang in ("kk", "ru", "en"):
             scam, legit = cells[(lang, origin, "scam")], cells[(lang, origin, "legit")]
             if not scam[0] and not legit[0]:

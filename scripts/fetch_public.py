@@ -8,13 +8,12 @@ chat). This adds real messages that the shared corpus did not take, with the sou
   Data f45bkkt8pr, CC BY 4.0), as mirrored in a public repository: `Smishing` rows are scams,
   `ham` rows legitimate (Indian bank, operator and shop SMS among them); `spam` rows (adverts) are
   left out, and so is every row that is in the UCI SMS Spam Collection, which is already used.
-- A Russian Telegram spam/ham collection (a spam-filter project's own hand-labelled chat
-  messages): `0` rows are everyday chat; `1` rows are kept as scams only where a scam scenario
-  is named (easy money, drop accounts, debt and loan lures, investment signals, forged documents,
-  spying bots), as the shared corpus did with tg-spam. Plain adverts are left out.
 - Russian news Telegram channels (a channel-post dataset, CC BY 4.0): whole posts that report
   fraud, the channels' own paid adverts and money news, all legitimate by what they are (public
-  news channels), as hard negatives. Adverts for betting, casinos or "income" are left out rather
+  news channels), as hard negatives.
+
+A Russian Telegram spam/ham collection (tizhproger/spamfilter) was read too and left out: it is
+GPL-3.0, and kzscam and its model are Apache-2.0. Adverts for betting, casinos or "income" are left out rather
   than labelled either way.
 
 Then, in order: exact and near duplicates inside the set, `../shared/tools/heldout_guard.py`,
@@ -53,19 +52,14 @@ from neardup import BANDS, HASHES, THRESHOLD, NearIndex, signature  # noqa: E402
 MISHRA = ("armando013005/ML-SPAM", "8ee1ff5f1287cccc29704666ed6371dd328348c2", "Dataset_5971.csv")
 UCI = ("hamzaaacodes/sms-spam-collection", "f3e73e1e74e6330b62d1ee1983bba2a063184c26",
        "SMSSpamCollection")
-TG_RU = ("tizhproger/spamfilter", "31d87504f7a025ac5eddd8fc21e8de4318dee6ec",
-         "datasets/telegram_spam_ru.csv")
 NEWS = ("NKTKLN/telegram-news-classifier", "7c78d2e566ae14e4d9aeea0600c1eaf4fa7ecc9f", "data/raw")
 
 LICENCE = {
     MISHRA[0]: "CC BY 4.0 (Mendeley Data f45bkkt8pr, Mishra & Soni); the mirror repo states none",
-    TG_RU[0]: "GPL-3.0 (the repository's licence; the collection is its author's own)",
     NEWS[0]: "CC BY 4.0 (data/LICENCE.md of the repository)",
 }
 
 # How many of each kind are kept (deterministic: lowest SHA-256 of the text first).
-CAP_TG_HAM = 700
-CAP_TG_SCAM_PER_SCENARIO = 120
 CAP_NEWS_FRAUD = 320
 CAP_NEWS_ADVERT = 320
 CAP_NEWS_MONEY = 260
@@ -147,25 +141,6 @@ EN_LEGIT: list[tuple[str, str]] = [
     ("operator_notice", r"recharge|data pack|jio|airtel|vodafone|\bvi\b|plan"),
     ("promotion", r"offer|sale|discount|% off|cashback|voucher"),
 ]
-RU_SCAM: list[tuple[str, str]] = [
-    ("drop_account", r"вериф|дроповод|под дроп|под (?:карт|акк)|аренд\w* (?:карт|акк)|сдам карт|"
-                     r"куплю (?:карт|акк)|оформ\w+ на (?:себя|тебя|вас)"),
-    ("spy_bot", r"переписк\w* (?:человек|любого|чуж|партн)|чужи\w* (?:сообщ|чат|фото|переписк)|"
-                r"узнать,? кто|раздева|пробив"),
-    ("debt_loan", r"закры\w* (?:\w+ )?(?:долг|кредит|просроч)|спис\w* (?:\w+ )?долг|займ|коллектор|"
-                  r"выда\w* (?:\w+ )?(?:денег|деньги) в (?:долг|займ)"),
-    ("investment_crypto", r"крипт|usdt|биткоин|\bbtc\b|трейд|сигнал|инвест|пассивн|точки входа|бирж|"
-                          r"арбитраж"),
-    ("gambling", r"казино|ставк\w* на спорт|\bставки\b|букмекер|фриспин|джекпот"),
-    ("fake_documents", r"водительск\w* (?:удостов|прав)|без экзамен|купить диплом|диплом\w* (?:любого|вуз)"),
-    ("charity_begging", r"поддержать меня|нечего есть|(?:денег|рублей) (?:\w+ )?на еду|на лечение"),
-    ("easy_money", r"заработ|зарaбот|доход|подработ|пoдрaбoт|оплат\w* (?:сразу|ежедневн)|в (?:лс|личк)|"
-                   r"удал[её]нн|\d+ ?(?:к|000|тыс|руб|р\b|\$|\[currency\])|деньг|шабаш|халтур"),
-]
-RU_ADVERT_NOT_SCAM = re.compile(r"seo|продвиж|smm|таргет|реклам|рассылк|курс[ыа]? |вебинар|марафон|"
-                                r"магазин|промокод|скидк|доставк|посылк|экскурс|трансфер|обмен|страхов|"
-                                r"юридическ|услуг|продам|продаю|продать|таблетк|"
-                                r"аренд\w* (?:байк|кварт|кондо)")
 NEWS_FRAUD = re.compile(r"мошенни|фишинг|аферист|обманн|злоумышлен|кибер(?:преступ|атак)|"
                         r"украл\w* (?:деньг|данн)|развод(?:ил|ят)", re.IGNORECASE)
 NEWS_MONEY = re.compile(r"банк|карт|перевод|кэшбэк|вклад|кредит|сбер|т-банк|тинькофф|госуслуг|"
@@ -211,36 +186,6 @@ def mishra(gitdir: Path, uci: NearIndex, uci_keys: set[str], stats: Counter[str]
             yield row(text, "scam", "en", guess(text, EN_SCENARIOS, "smishing_other"), *MISHRA)
         else:
             yield row(text, "legit", "en", guess(text, EN_LEGIT, "personal_sms"), *MISHRA)
-
-
-def tg_ru(gitdir: Path, stats: Counter[str]) -> Iterator[dict[str, Any]]:
-    raw = git_show(gitdir, TG_RU[1], TG_RU[2]).decode("utf-8", "replace")
-    ham: list[dict[str, Any]] = []
-    scam: dict[str, list[dict[str, Any]]] = {}
-    for rec in csv.DictReader(io.StringIO(raw)):
-        text = clean(rec.get("message") or "")
-        lab = (rec.get("label") or "").strip()
-        stats[f"tg-ru read {lab}"] += 1
-        lang = script_lang(text)
-        if lang not in ("ru", "kk") or not MIN_CHARS <= len(text) <= MAX_CHARS:
-            stats[f"tg-ru {lab} length or language"] += 1
-            continue
-        if lab == "0":
-            ham.append(row(text, "legit", lang, "chat", *TG_RU))
-        elif lab == "1":
-            scenario = guess(text, RU_SCAM, "")
-            advert = RU_ADVERT_NOT_SCAM.search(text.lower())
-            if not scenario or advert:
-                stats["tg-ru 1 plain advert (no scam scenario)"] += 1
-                continue
-            scam.setdefault(scenario, []).append(row(text, "scam", lang, scenario, *TG_RU))
-    ham.sort(key=lambda r: digest(r["text"]))
-    yield from ham[:CAP_TG_HAM]
-    stats["tg-ru 0 over the cap"] += max(0, len(ham) - CAP_TG_HAM)
-    for scenario in sorted(scam):
-        rows = sorted(scam[scenario], key=lambda r: digest(r["text"]))
-        yield from rows[:CAP_TG_SCAM_PER_SCENARIO]
-        stats[f"tg-ru 1 {scenario} over the cap"] += max(0, len(rows) - CAP_TG_SCAM_PER_SCENARIO)
 
 
 MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
@@ -344,7 +289,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "training" / "public.jsonl")
     a = ap.parse_args()
     mirrors = {k: Path(v) for k, v in (m.split("=", 1) for m in a.mirror)}
-    missing = [r for r in (MISHRA[0], UCI[0], TG_RU[0], NEWS[0]) if r not in mirrors]
+    missing = [r for r in (MISHRA[0], UCI[0], NEWS[0]) if r not in mirrors]
     if missing:
         print(f"fetch_public: no --mirror for {', '.join(missing)}", file=sys.stderr)
         return 2
@@ -352,7 +297,6 @@ def main() -> int:
     uci = uci_texts(mirrors[UCI[0]])
     steps: list[Callable[[], Iterator[dict[str, Any]]]] = [
         lambda: mishra(mirrors[MISHRA[0]], NearIndex(uci), {norm_key(t) for t in uci}, stats),
-        lambda: tg_ru(mirrors[TG_RU[0]], stats),
         lambda: news(mirrors[NEWS[0]], stats),
     ]
     rows = [r for step in steps for r in step()]
