@@ -27,6 +27,8 @@ from kzscam.url.match import BrandMatch
 from kzscam.url.skeleton import variants
 
 _SPLIT = re.compile(r"[^a-z]+")
+_WORDS = re.compile(r"[-_.]+")
+_NUMBER = re.compile(r"[0-9]{3,}")
 MAX_TOKENS = 24  # bounds the work on hostile input (a real host has at most 253 characters)
 MAX_LABELS = 12
 
@@ -42,20 +44,29 @@ def _named(idx: BrandIndex, token: str) -> list[Keyword]:
 
 
 @functools.lru_cache(maxsize=8192)
-def _glued(idx: BrandIndex, token: str, vocab: Words, cheap: bool) -> Keyword | None:
-    """A name run together with other letters: a distinctive name with one or two stray letters
-    ("telegramxq"), any name with a scam word or country ("olxpl", "qiwiwallet"), and on cheap
-    hosts any name of five letters or more at the start ("appleclonadu.netlify.app")."""
+def _glued(idx: BrandIndex, token: str, vocab: Words, cheap: bool, context: bool) -> Keyword | None:
+    """A name run together with other letters. At the start of the token: a distinctive name
+    with one or two stray letters ("telegramxq"), any name with a scam word or country
+    ("olxpl", "qiwiwallet"), on cheap hosts any name of five letters or more
+    ("appleclonadu.netlify.app"). At its end, where a reader's eye lands last, only long names
+    (seven letters or more: "mfacebook", "groupewhatsapp"; "hicloud" is Huawei's) or names of
+    five letters or more after a scam word ("idapple", "loginfacebook"). `context`: the host
+    has a scam word or country elsewhere, which lets an everyday name with a stray letter in
+    front ("iapple-recover", "fy-iapple-alert"; not "grapple") or two after it count."""
     if len(token) < 5:
         return None
     for kw, rest, leading in idx.affixes(variants(token)[0]):
-        if not leading:
-            continue
-        if len(rest) <= 2 and not kw.generic and len(kw.key) >= 6 and len(token) >= 7:
+        size = len(kw.key)
+        distinctive = not kw.generic and size >= (6 if leading else 7)
+        if len(rest) <= 2 and distinctive and len(token) >= 7:
             return kw
-        if vocab.is_lure(rest) or (cheap and len(kw.key) >= 5):
+        if vocab.is_lure(rest) and (leading or size >= 5):
             return kw
-        if not kw.generic and len(kw.key) >= 6 and len(rest) >= 3:  # "facebooksupportmeta"
+        if leading and cheap and size >= 5:
+            return kw
+        if distinctive and len(rest) >= 3:  # "facebooksupportmeta", "videowhatsapp"
+            return kw
+        if context and size >= 5 and rest.isalpha() and len(rest) <= (2 if leading else 1):
             return kw
     return None
 
@@ -83,6 +94,11 @@ def _next_to_digits(label: str, token: str) -> bool:
     return before[-1:].isdigit() or after[:1].isdigit()
 
 
+def _long_number(labels: tuple[str, ...]) -> bool:
+    """Three digits or more: kits number their hosts ("198572-apple"); brands use "24", "365"."""
+    return any(_NUMBER.search(label) for label in labels)
+
+
 @functools.lru_cache(maxsize=16384)  # batches repeat hosts; the answer depends on these only
 def scan(idx: BrandIndex, labels: tuple[str, ...], sld_at: int, vocab: Words, cheap: bool,
          site: str) -> BrandMatch | None:
@@ -94,9 +110,13 @@ def scan(idx: BrandIndex, labels: tuple[str, ...], sld_at: int, vocab: Words, ch
     flat = [t for tokens in per_label for t in tokens][:MAX_TOKENS]
     if not flat:
         return None
-    whole = "".join(flat)
+    whole = "".join(labels[first:]).lower()  # "198572-apple" is not the name alone
+    letters = "".join(flat)
     sld_at -= first
-    lure = None
+    # Country codes count as words of their own only ("apple-br"), not as two letters between
+    # digits ("73ed366d31...": "ed", "ec", "bd").
+    words_ = {w for label in labels[first:] for w in _WORDS.split(label[:63].lower()) if w}
+    context = any(vocab.is_lure(t) for t in flat) or bool(words_ & vocab.countries)
     for i, tokens in enumerate(per_label):
         for j, token in enumerate(tokens):
             pair = token + tokens[j + 1] if j + 1 < len(tokens) else ""
@@ -104,17 +124,18 @@ def scan(idx: BrandIndex, labels: tuple[str, ...], sld_at: int, vocab: Words, ch
                 if not cand or cand == whole:
                     continue  # the name alone ("telegram.im"): the other-ending rules decided
                 for kw in _named(idx, cand):
-                    if lure is None:
-                        lure = any(vocab.is_lure(t) for t in flat)
                     others = [t for t in flat if t not in (token, cand)]
                     distinctive = not kw.generic and len(kw.key) >= 5
                     numbered = len(kw.key) >= 5 and _next_to_digits(labels[first + i].lower(), cand)
-                    if distinctive or cheap or numbered or (
-                            lure and any(vocab.is_lure(t) for t in others)):
+                    if letters == cand and not _long_number(labels[first:]):
+                        continue  # "1telecom.ru", "kaspi24.kz": a name and a short number
+                    if distinctive or cheap or numbered or (context and any(
+                            vocab.is_lure(t) or t in kw.brand.endings
+                            or (t in words_ and t in vocab.countries) for t in others)):
                         kind = "combo" if i == sld_at else "subdomain"
                         extra = "-".join(others[:4]) if kind == "combo" else site
                         return BrandMatch(kw, kind, labels[first + i], extra=extra)
-            glued = _glued(idx, token, vocab, cheap) or (_inside(idx, token) if cheap else None)
+            glued = _glued(idx, token, vocab, cheap, context) or (_inside(idx, token) if cheap else None)
             if glued is not None:
                 kind = "combo" if i == sld_at else "subdomain"
                 extra = token[len(glued.key):] if kind == "combo" else site
