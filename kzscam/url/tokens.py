@@ -72,14 +72,21 @@ def _glued(idx: BrandIndex, token: str, vocab: Words, cheap: bool, context: bool
 
 
 @functools.lru_cache(maxsize=4096)
-def _inside(idx: BrandIndex, token: str) -> Keyword | None:
-    """A distinctive name (six letters or more) buried in a long run of letters
-    ("httpsmailyandexcomuid"), looked for on cheap hosts only."""
+def _inside(idx: BrandIndex, token: str, cheap: bool) -> Keyword | None:
+    """A distinctive name buried in a long run of letters: of six letters or more on cheap
+    hosts ("httpsmailyandexcomuid"), of eight or more anywhere ("gbwhatsapppro",
+    "metahorizonfacebooksupport")."""
     if len(token) < 8:
         return None
     key = variants(token)[0]
     for kw in idx.distinctive:
-        if kw.key in key:
+        at = key.find(kw.key)
+        if at < 0 or kw.key == key:
+            continue
+        # Elsewhere the name must be inside, among five letters or more ("letelegramme" is a
+        # newspaper; the ends of a token are _glued's).
+        if cheap or (len(kw.key) >= 8 and 0 < at < len(key) - len(kw.key)
+                     and len(key) - len(kw.key) >= 5):
             return kw
     return None
 
@@ -135,7 +142,7 @@ def scan(idx: BrandIndex, labels: tuple[str, ...], sld_at: int, vocab: Words, ch
                         kind = "combo" if i == sld_at else "subdomain"
                         extra = "-".join(others[:4]) if kind == "combo" else site
                         return BrandMatch(kw, kind, labels[first + i], extra=extra)
-            glued = _glued(idx, token, vocab, cheap, context) or (_inside(idx, token) if cheap else None)
+            glued = _glued(idx, token, vocab, cheap, context) or _inside(idx, token, cheap)
             if glued is not None:
                 kind = "combo" if i == sld_at else "subdomain"
                 extra = token[len(glued.key):] if kind == "combo" else site
