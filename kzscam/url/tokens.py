@@ -44,31 +44,39 @@ def _named(idx: BrandIndex, token: str) -> list[Keyword]:
 
 
 @functools.lru_cache(maxsize=8192)
-def _glued(idx: BrandIndex, token: str, vocab: Words, cheap: bool, context: bool) -> Keyword | None:
-    """A name run together with other letters. At the start of the token: a distinctive name
-    with one or two stray letters ("telegramxq"), any name with a scam word or country
-    ("olxpl", "qiwiwallet"), on cheap hosts any name of five letters or more
-    ("appleclonadu.netlify.app"). At its end, where a reader's eye lands last, only long names
-    (seven letters or more: "mfacebook", "groupewhatsapp"; "hicloud" is Huawei's) or names of
-    five letters or more after a scam word ("idapple", "loginfacebook"). `context`: the host
-    has a scam word or country elsewhere, which lets an everyday name with a stray letter in
-    front ("iapple-recover", "fy-iapple-alert"; not "grapple") or two after it count."""
+def _glued(idx: BrandIndex, token: str, vocab: Words, cheap: bool) -> tuple[Keyword | None,
+                                                                          Keyword | None]:
+    """A name run together with other letters, as (counts, counts with context). At the start
+    of the token: a distinctive name with one or two stray letters ("telegramxq"), any name
+    with a scam word or country ("olxpl", "qiwiwallet"), on cheap hosts any name of five
+    letters or more ("appleclonadu.netlify.app"). At its end, where a reader's eye lands last,
+    only long names (seven letters or more: "mfacebook", "groupewhatsapp"; "hicloud" is
+    Huawei's) or names of five letters or more after a scam word ("idapple", "loginfacebook").
+    The second answer counts when the host has a scam word or country elsewhere: an everyday
+    name with a stray letter in front ("iapple-recover", "fy-iapple-alert"; not "grapple") or
+    two after it."""
     if len(token) < 5:
-        return None
+        return None, None
+    maybe: Keyword | None = None
     for kw, rest, leading in idx.affixes(variants(token)[0]):
         size = len(kw.key)
         distinctive = not kw.generic and size >= (6 if leading else 7)
         if len(rest) <= 2 and distinctive and len(token) >= 7:
-            return kw
+            return kw, None
         if vocab.is_lure(rest) and (leading or size >= 5):
-            return kw
+            return kw, None
         if leading and cheap and size >= 5:
-            return kw
+            return kw, None
         if distinctive and len(rest) >= 3:  # "facebooksupportmeta", "videowhatsapp"
-            return kw
-        if context and size >= 5 and rest.isalpha() and len(rest) <= (2 if leading else 1):
-            return kw
-    return None
+            return kw, None
+        if maybe is None and size >= 5 and rest.isalpha() and len(rest) <= (2 if leading else 1):
+            maybe = kw
+    return None, maybe
+
+
+@functools.cache
+def _distinctive_re(idx: BrandIndex) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(kw.key) for kw in idx.distinctive))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -79,6 +87,8 @@ def _inside(idx: BrandIndex, token: str, cheap: bool) -> Keyword | None:
     if len(token) < 8:
         return None
     key = variants(token)[0]
+    if not _distinctive_re(idx).search(key):
+        return None  # the common case: one regular-expression scan instead of a loop
     for kw in idx.distinctive:
         at = key.find(kw.key)
         if at < 0 or kw.key == key:
@@ -101,6 +111,14 @@ def _next_to_digits(label: str, token: str) -> bool:
     return before[-1:].isdigit() or after[:1].isdigit()
 
 
+def _context(labels: tuple[str, ...], flat: list[str], vocab: Words) -> tuple[set[str], bool]:
+    """(the host's words between dots and hyphens, whether it has a scam word or a country).
+    Country codes count as words of their own only ("apple-br"), not as two letters between
+    digits ("73ed366d31...": "ed", "ec", "bd")."""
+    found = {w for label in labels for w in _WORDS.split(label[:63].lower()) if w}
+    return found, any(vocab.is_lure(t) for t in flat) or bool(found & vocab.countries)
+
+
 def _long_number(labels: tuple[str, ...]) -> bool:
     """Three digits or more: kits number their hosts ("198572-apple"); brands use "24", "365"."""
     return any(_NUMBER.search(label) for label in labels)
@@ -120,10 +138,8 @@ def scan(idx: BrandIndex, labels: tuple[str, ...], sld_at: int, vocab: Words, ch
     whole = "".join(labels[first:]).lower()  # "198572-apple" is not the name alone
     letters = "".join(flat)
     sld_at -= first
-    # Country codes count as words of their own only ("apple-br"), not as two letters between
-    # digits ("73ed366d31...": "ed", "ec", "bd").
-    words_ = {w for label in labels[first:] for w in _WORDS.split(label[:63].lower()) if w}
-    context = any(vocab.is_lure(t) for t in flat) or bool(words_ & vocab.countries)
+    words_: set[str] = set()  # worked out only when a name is found (most hosts name none)
+    context: bool | None = None
     for i, tokens in enumerate(per_label):
         for j, token in enumerate(tokens):
             pair = token + tokens[j + 1] if j + 1 < len(tokens) else ""
@@ -131,6 +147,8 @@ def scan(idx: BrandIndex, labels: tuple[str, ...], sld_at: int, vocab: Words, ch
                 if not cand or cand == whole:
                     continue  # the name alone ("telegram.im"): the other-ending rules decided
                 for kw in _named(idx, cand):
+                    if context is None:
+                        words_, context = _context(labels[first:], flat, vocab)
                     others = [t for t in flat if t not in (token, cand)]
                     distinctive = not kw.generic and len(kw.key) >= 5
                     numbered = len(kw.key) >= 5 and _next_to_digits(labels[first + i].lower(), cand)
@@ -142,7 +160,12 @@ def scan(idx: BrandIndex, labels: tuple[str, ...], sld_at: int, vocab: Words, ch
                         kind = "combo" if i == sld_at else "subdomain"
                         extra = "-".join(others[:4]) if kind == "combo" else site
                         return BrandMatch(kw, kind, labels[first + i], extra=extra)
-            glued = _glued(idx, token, vocab, cheap, context) or _inside(idx, token, cheap)
+            glued, maybe = _glued(idx, token, vocab, cheap)
+            if glued is None and maybe is not None:
+                if context is None:
+                    words_, context = _context(labels[first:], flat, vocab)
+                glued = maybe if context else None
+            glued = glued or _inside(idx, token, cheap)
             if glued is not None:
                 kind = "combo" if i == sld_at else "subdomain"
                 extra = token[len(glued.key):] if kind == "combo" else site
