@@ -152,7 +152,7 @@ def scan(idx: BrandIndex, labels: tuple[str, ...], sld_at: int, vocab: Words, ch
                     others = [t for t in flat if t not in (token, cand)]
                     distinctive = not kw.generic and len(kw.key) >= 5
                     numbered = len(kw.key) >= 5 and _next_to_digits(labels[first + i].lower(), cand)
-                    if letters == cand and not _long_number(labels[first:]):
+                    if letters == cand and not cheap and not _long_number(labels[first:]):
                         continue  # "1telecom.ru", "kaspi24.kz": a name and a short number
                     if distinctive or cheap or numbered or (context and any(
                             vocab.is_lure(t) or t in kw.brand.endings
