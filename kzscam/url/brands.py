@@ -88,9 +88,11 @@ class Words:
         for i in range(2, len(key) - 1):
             head, tail = key[:i], key[i:]
             ok = head in self.filler or (len(head) >= 3 and head in self.scam)
-            # A country code may close the run ("caresupportmx"), never stand for all of it.
+            # A country code may close a run after a scam word ("caresupportmx"), never stand
+            # for all of it or follow two letters ("pl" + "ne" is "pine" with i read as l).
             if ok and (tail in self.filler or (len(tail) >= 3 and tail in self.scam)
-                       or tail in self.countries or self._joined(tail, parts - 1)):
+                       or (len(head) >= 3 and tail in self.countries)
+                       or self._joined(tail, parts - 1)):
                 return True
         return False
 
