@@ -164,6 +164,7 @@ MECHANISM_HITS = [
     ("558201-apple.com", "Apple / iCloud"),  # a numbered host
     ("01vk.top", "VK"),  # a short number on a throwaway ending
     ("getgbwhatsappnow.com", "WhatsApp"),  # a long name buried in a longer word
+    ("wfacebooks.co.th", "Facebook"),  # a long name between stray letters
     ("lostapple.info", "Apple / iCloud"),  # lost-phone kits
     ("bitcoin-apple.org", "Apple / iCloud"),  # crypto lures
     ("apple-clone.builder-site.com", "Apple / iCloud"),  # leading a compound subdomain label

@@ -81,9 +81,10 @@ def _distinctive_re(idx: BrandIndex) -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=4096)
 def _inside(idx: BrandIndex, token: str, cheap: bool) -> Keyword | None:
-    """A distinctive name buried in a long run of letters: of six letters or more on cheap
-    hosts ("httpsmailyandexcomuid"), of eight or more anywhere ("gbwhatsapppro",
-    "metahorizonfacebooksupport")."""
+    """A distinctive name buried in a run of letters: of six letters or more on cheap hosts
+    ("httpsmailyandexcomuid"), of eight or more anywhere ("gbwhatsapppro",
+    "metahorizonfacebooksupport"), and of seven or more between one or two stray letters
+    ("mfacebooks")."""
     if len(token) < 8:
         return None
     key = variants(token)[0]
@@ -93,12 +94,22 @@ def _inside(idx: BrandIndex, token: str, cheap: bool) -> Keyword | None:
         at = key.find(kw.key)
         if at < 0 or kw.key == key:
             continue
+        if len(kw.key) >= 7 and len(key) - len(kw.key) <= 2:  # "mfacebooks": stray letters
+            return kw
         # Elsewhere the name must be inside, among five letters or more ("letelegramme" is a
         # newspaper; the ends of a token are _glued's).
         if cheap or (len(kw.key) >= 8 and 0 < at < len(key) - len(kw.key)
                      and len(key) - len(kw.key) >= 5):
             return kw
     return None
+
+
+def _around(token: str, kw: Keyword) -> str:
+    """The letters run together with the name, as shown to the user ("verify-account")."""
+    at = token.find(kw.word)
+    if at < 0:
+        return token
+    return "-".join(p for p in (token[:at], token[at + len(kw.word):]) if p)
 
 
 def _next_to_digits(label: str, token: str) -> bool:
@@ -168,6 +179,6 @@ def scan(idx: BrandIndex, labels: tuple[str, ...], sld_at: int, vocab: Words, ch
             glued = glued or _inside(idx, token, cheap)
             if glued is not None:
                 kind = "combo" if i == sld_at else "subdomain"
-                extra = token[len(glued.key):] if kind == "combo" else site
+                extra = _around(token, glued) if kind == "combo" else site
                 return BrandMatch(glued, kind, labels[first + i], extra=extra)
     return None
