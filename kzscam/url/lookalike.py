@@ -17,6 +17,8 @@ and ``kolesa-darom.ru`` (a tyre shop) is not Kolesa.kz: see `_typo_limit` and `_
 
 from __future__ import annotations
 
+import functools
+
 from kzscam.url.brands import BrandIndex, Keyword, Words, index, osa_distance, words
 from kzscam.url.match import BrandMatch
 from kzscam.url.skeleton import imitates_ascii, scripts, variants
@@ -210,6 +212,7 @@ def _layout(idx: BrandIndex, label: str, suffix: str, vocab: Words) -> BrandMatc
     return BrandMatch(typo.keyword, "layout", label, typo.distance, typed) if typo else None
 
 
+@functools.lru_cache(maxsize=16384)  # batches repeat hosts; the answer depends on these only
 def match_brand(labels: tuple[str, ...], suffix: str, anyone: bool = False) -> BrandMatch | None:
     """Which brand the host (decoded `labels`, public `suffix`) imitates, if any. `anyone`: the
     host is under a suffix where anyone gets a subdomain (free hosting, dynamic DNS).
