@@ -40,10 +40,11 @@ def rate(figures: dict[str, tuple[int, int]], key: str) -> float:
 
 def test_real_phishing_naming_a_brand_is_caught_with_the_right_brand(
         figures: dict[str, tuple[int, int]]) -> None:
-    # Measured 94.4% (all) and 95.5% (international) on the frozen split; the few Kazakh and
-    # CIS links of the feeds are too few for a rate of their own (docs/check-url.md).
-    assert rate(figures, "all") >= 0.93
-    assert rate(figures, "intl") >= 0.94
+    # Measured 97.5% (all) and 98.6% (international) on the frozen split; the target is 95%.
+    # The few Kazakh and CIS links of the feeds are too few for a rate of their own
+    # (docs/check-url.md).
+    assert rate(figures, "all") >= 0.95
+    assert rate(figures, "intl") >= 0.95
 
 
 def test_olx_country_kits_are_caught(figures: dict[str, tuple[int, int]]) -> None:
