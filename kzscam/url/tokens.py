@@ -14,7 +14,9 @@ dots, hyphens, underscores and digits; a token (or two neighbouring tokens run t
 
 Short names (olx, vk, qiwi) are matched only as whole tokens, so ``volxx.com`` and
 ``vkusno.kz`` are not OLX or VK. A distinctive name glued to one or two stray letters
-(``binancex7``, ``telegramxq``) counts too.
+(``binancex7``, ``telegramxq``, ``mfacebook``) counts too, and so do long names at the end of or
+inside a longer word (``groupewhatsapp``, ``gbwhatsapppro``) and everyday names after a scam word
+(``idapple``, ``lostapple``); ``pineapple`` and ``letelegramme`` are not imitations.
 """
 
 from __future__ import annotations
