@@ -25,6 +25,7 @@ class UrlCheck(StrEnum):
     BRAND_LOGIN_PATH = "url.brand_login_path"
     BRAND_PATH = "url.brand_path"
     BRAND_SUBDOMAIN = "url.brand_subdomain"
+    CMS_KIT = "url.cms_kit"
     COMBOSQUAT = "url.combosquat"
     CRYPTO_PAYMENT = "url.crypto_payment"
     ENCODED_HOST = "url.encoded_host"

@@ -12,6 +12,7 @@ it counts as caught when check-url says `suspicious` or worse *and* names that b
 count as flagged at `suspicious` or worse.
 
 Usage: python scripts/eval_url_feeds.py [--tune DIR] [--show-misses N]
+       python scripts/eval_url_feeds.py --domains LIST.txt [--show-misses N]   (benign domains only)
        python scripts/eval_url_feeds.py --build --phish A.txt B.txt --benign C.txt --tune DIR
 """
 
@@ -153,6 +154,20 @@ def verdict_and_brand(url: str, config: Config) -> tuple[Verdict, str | None]:
     return report.verdict, (report.details.get("imitates") if brands else None)
 
 
+def flagged_domains(domains: list[str], config: Config) -> tuple[list[str], int]:
+    """(domains flagged suspicious or worse, remote-access tool sites among them, not listed:
+    they are reported on purpose, URL-KIND-007)."""
+    hit, tools = [], 0
+    for domain in domains:
+        report = url_report(domain, name=domain, lang="en", config=config)
+        if report.verdict >= Verdict.SUSPICIOUS:
+            if {f.rule_id for f in report.findings} == {"URL-KIND-007"}:
+                tools += 1
+            else:
+                hit.append(domain)
+    return hit, tools
+
+
 def evaluate(folder: Path, show: int, shared: Path | None = None) -> dict[str, tuple[int, int]]:
     """(caught, total) per line of the summary table, printed as Markdown."""
     config = Config()
@@ -202,15 +217,7 @@ def evaluate(folder: Path, show: int, shared: Path | None = None) -> dict[str, t
         top = shared / "corpus" / "domains_top.txt"
         if top.exists():
             domains = top.read_text(encoding="utf-8").split()
-            hit, tools = [], 0
-            for domain in domains:
-                report = url_report(domain, name=domain, lang="en", config=config)
-                if report.verdict >= Verdict.SUSPICIOUS:
-                    # remote-access tools' own sites are reported on purpose (URL-KIND-007)
-                    if {f.rule_id for f in report.findings} == {"URL-KIND-007"}:
-                        tools += 1
-                    else:
-                        hit.append(domain)
+            hit, tools = flagged_domains(domains, config)
             out["top"] = (len(hit), len(domains))
             print(f"| Tranco top domains (../shared), suspicious or worse (not counting {tools} "
                   f"remote-access tool sites) | {len(domains)} | {len(hit)} | "
@@ -236,6 +243,8 @@ def main() -> int:
     parser.add_argument("--tune", type=Path, help="folder of the tuning split (outside the repo)")
     parser.add_argument("--data", type=Path, default=DATA, help="folder of the frozen test split")
     parser.add_argument("--show-misses", type=int, default=0, help="tuning split only")
+    parser.add_argument("--domains", type=Path, nargs="*", default=[],
+                        help="more benign domain lists, one a line (e.g. Tranco ranks 10,001-100,000)")
     args = parser.parse_args()
     if args.build:
         if args.tune is None:
@@ -243,6 +252,15 @@ def main() -> int:
         build(args.phish, args.benign, args.tune)
         return 0
     started = time.perf_counter()
+    for path in args.domains:
+        domains = path.read_text(encoding="utf-8").split()
+        hit, tools = flagged_domains(domains, Config())
+        print(f"{path}: {len(hit)} of {len(domains)} ({100 * len(hit) / max(len(domains), 1):.3f}%) "
+              f"suspicious or worse, not counting {tools} remote-access tool sites")
+        if args.show_misses:
+            print("  " + ", ".join(hit[:args.show_misses]))
+    if args.domains and args.tune is None:
+        return 0
     if not (args.data / "phish_named.txt").exists():
         print(f"skipped: {args.data} has no phish_named.txt (see tests/data/url_feeds/README.md)")
         return 0

@@ -40,10 +40,11 @@ def rate(figures: dict[str, tuple[int, int]], key: str) -> float:
 
 def test_real_phishing_naming_a_brand_is_caught_with_the_right_brand(
         figures: dict[str, tuple[int, int]]) -> None:
-    # Measured 94.4% (all) and 95.5% (international) on the frozen split; the few Kazakh and
-    # CIS links of the feeds are too few for a rate of their own (docs/check-url.md).
-    assert rate(figures, "all") >= 0.93
-    assert rate(figures, "intl") >= 0.94
+    # Measured 97.5% (all) and 98.6% (international) on the frozen split; the target is 95%.
+    # The few Kazakh and CIS links of the feeds are too few for a rate of their own
+    # (docs/check-url.md).
+    assert rate(figures, "all") >= 0.95
+    assert rate(figures, "intl") >= 0.95
 
 
 def test_olx_country_kits_are_caught(figures: dict[str, tuple[int, int]]) -> None:
@@ -146,3 +147,52 @@ def test_login_pages_on_unrelated_or_throwaway_hosts_are_suspicious(url: str, ch
 ])
 def test_ordinary_pages_with_brand_or_login_words_are_not_suspicious(url: str) -> None:
     assert verdict_and_brand(url)[0] < Verdict.SUSPICIOUS
+
+
+# Mechanisms found on the tuning split's misses (2026-12-06), each with links that must stay
+# quiet: the brand at the end of a run of letters, country codes and plurals as context for
+# everyday names, numbered hosts, a long name buried in a longer word, lost-phone and crypto
+# lure words, an everyday name leading a compound subdomain label.
+MECHANISM_HITS = [
+    ("joinwhatsapp.example-host.com", "WhatsApp"),  # long name at the end of a word
+    ("mwhatsapp.vn", "WhatsApp"),  # one stray letter in front, even under a country ending
+    ("supportapple.info", "Apple / iCloud"),  # everyday name after a scam word
+    ("iapple-unlock.com", "Apple / iCloud"),  # a stray letter in front, with a scam word
+    ("apple-mx.com", "Apple / iCloud"),  # a country code as a word of its own
+    ("applehelpmx.com", "Apple / iCloud"),  # a country code closing a scam word
+    ("accounts-apple.com", "Apple / iCloud"),  # a scam word in the plural
+    ("apple-com.net", "Apple / iCloud"),  # the brand's own ending spelt as a word
+    ("558201-apple.com", "Apple / iCloud"),  # a numbered host
+    ("01vk.top", "VK"),  # a short number on a throwaway ending
+    ("getgbwhatsappnow.com", "WhatsApp"),  # a long name buried in a longer word
+    ("wfacebooks.co.th", "Facebook"),  # a long name between stray letters
+    ("lostapple.info", "Apple / iCloud"),  # lost-phone kits
+    ("bitcoin-apple.org", "Apple / iCloud"),  # crypto lures
+    ("apple-clone.builder-site.com", "Apple / iCloud"),  # leading a compound subdomain label
+]
+
+
+@pytest.mark.parametrize(("url", "brand"), MECHANISM_HITS, ids=[u for u, _ in MECHANISM_HITS])
+def test_feed_mechanisms_name_the_right_brand(url: str, brand: str) -> None:
+    verdict, said = verdict_and_brand(url)
+    assert verdict >= Verdict.SUSPICIOUS and said == brand, (verdict, said)
+
+
+@pytest.mark.parametrize("url", [
+    "pineapple.com", "applebees.com", "pineapple-express.top",  # the name inside a word
+    "grapple-shop.com", "snapple-store.com", "grapple-help.com",  # two letters in front
+    "applemx.com",  # a country code glued on alone is two letters
+    "apple-is-red.com",  # English words that are country codes
+    "apple-orchards.com",  # a plural of a word that is no scam word
+    "5telecom.ru",  # an everyday name with a short number
+    "letelegramme.fr",  # a newspaper: the long name with too few letters around it
+    "gold-apple.kz",
+])
+def test_everyday_names_inside_ordinary_hosts_stay_quiet(url: str) -> None:
+    verdict, said = verdict_and_brand(url)
+    assert verdict < Verdict.SUSPICIOUS and said is None, (verdict, said)
+
+
+def test_country_codes_count_only_as_words_of_their_own() -> None:
+    # Two-letter pieces between digits are not countries ("ec", "bd" in a hexadecimal label).
+    assert not [h for h in inspect_url("73ed366d3137ec936bd60b1184467776.com") if "brand" in h.params]

@@ -32,7 +32,8 @@ def test_every_inspector_check_has_a_rule() -> None:
                "http://%41.kz/", "http://1.2.3.999/", "bit.ly/x", "https://google.com/url?q=https://x.kz",
                "https://x.tilda.ws", "forms.gle/x", "https://x.kz/a.apk", "https://x.kz/a.zip",
                "anydesk.com", "tg://login?token=x", "https://wa.me/1?text=x", "https://pay.kaspi.kz/pay/x",
-               "bitcoin:bc1q", "https://x.tilda.ws/kaspi", "http://x.top/login", "https://x.top/sber/"]
+               "bitcoin:bc1q", "https://x.tilda.ws/kaspi", "http://x.top/login", "https://x.top/sber/",
+               "https://x.kz/wp-content/uploads/a/verify.php"]
     fired = {h.check for url in samples for h in inspect_url(url)}
     assert fired - checks == set(), "detector checks without a rule"
     assert checks - fired == set(), "rules whose check no sample produced"

@@ -123,6 +123,7 @@ def kind_hits(a: Analysis, name: str, depth: int, allow: frozenset[str]) -> None
     elif a.brand is None and not a.owner:
         if len(p.path) > 2 or p.query:
             brand_in_path(a, name, a.cheap, loose=False)
+            cms_page(a, name)
         if a.cheap:
             sign_in_page(a, name)
     action_hits(a, name)
@@ -141,6 +142,21 @@ def sign_in_page(a: Analysis, name: str) -> None:
     if word is not None:
         a.add(UrlCheck.SIGN_IN_KIT, a.parsed.host_span, domain=visible(name),
               site=visible(a.site or name), word=word)
+
+
+def cms_page(a: Analysis, name: str) -> None:
+    """A sign-in or payment page inside a site engine's system folder: a kit uploaded to a
+    hacked site (pathbrand.cms_sign_in)."""
+    from kzscam.url.pathbrand import cms_sign_in
+
+    if any(h.check == UrlCheck.BRAND_LOGIN_PATH for h in a.hits):
+        return
+    found = cms_sign_in(a.parsed.path, a.parsed.query)
+    if found is not None:
+        folder, word, offset = found
+        start = a.parsed.tail_span[0] + offset
+        a.add(UrlCheck.CMS_KIT, (start, min(a.parsed.tail_span[1], start + 200)),
+              domain=visible(name), site=visible(a.site or name), folder=folder, word=word)
 
 
 def brand_in_path(a: Analysis, name: str, cheap: bool, loose: bool = True) -> None:

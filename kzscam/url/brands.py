@@ -65,11 +65,20 @@ class Words:
     generic_cc: frozenset[str]
     throwaway: frozenset[str] = frozenset()  # endings phishing kits favour (cheap, rarely checked)
     namesakes: frozenset[str] = frozenset()  # real words one letter from a brand: never typos
+    countries: frozenset[str] = frozenset()  # country codes (psl.country_codes), whole tokens only
 
     def is_lure(self, token: str) -> bool:
-        """A scam or filler word, or up to three run together ("httpswww", "mybonus")."""
+        """A scam or filler word, its plural ("accounts", "settings"), or up to three run
+        together ("httpswww", "mybonus")."""
         key = loose(token)
-        return key in self.scam or key in self.filler or self._joined(key, 3)
+        return (key in self.scam or key in self.filler or self._joined(key, 3)
+                or (len(key) >= 5 and key[-1] == "s" and key[:-1] in self.scam))
+
+    def is_context(self, token: str) -> bool:
+        """A word that makes an everyday brand name next to it read as the brand: a lure, or a
+        country code as a word of its own ("apple-br", "idapple-es"). Country codes are not
+        looked for inside longer words, where they are just two letters ("appleby")."""
+        return token in self.countries or self.is_lure(token)
 
     def _joined(self, key: str, parts: int) -> bool:
         # Pieces of three letters or more, or two-letter filler such as "my"/"kz": "gold" must
@@ -79,7 +88,10 @@ class Words:
         for i in range(2, len(key) - 1):
             head, tail = key[:i], key[i:]
             ok = head in self.filler or (len(head) >= 3 and head in self.scam)
+            # A country code may close a run after a scam word ("caresupportmx"), never stand
+            # for all of it or follow two letters ("pl" + "ne" is "pine" with i read as l).
             if ok and (tail in self.filler or (len(tail) >= 3 and tail in self.scam)
+                       or (len(head) >= 3 and tail in self.countries)
                        or self._joined(tail, parts - 1)):
                 return True
         return False
@@ -98,14 +110,21 @@ def _strs(entry: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+# Country codes that are also English words: "is-telecom.ru" names no country.
+_WORD_CODES = frozenset({"as", "at", "be", "by", "do", "in", "is", "it", "no", "so", "us", "ad"})
+
+
 @functools.cache
 def words() -> Words:
     """The scam/filler vocabulary (cached)."""
+    from kzscam.url.psl import country_codes
+
     raw = _data("words.toml")
+    generic_cc = frozenset(_strs(raw, "generic_cc"))
     return Words(frozenset(loose(w) for w in _strs(raw, "scam")),
-                 frozenset(loose(w) for w in _strs(raw, "filler")),
-                 frozenset(_strs(raw, "generic_cc")),
-                 frozenset(_strs(raw, "throwaway")), frozenset(_strs(raw, "namesakes")))
+                 frozenset(loose(w) for w in _strs(raw, "filler")), generic_cc,
+                 frozenset(_strs(raw, "throwaway")), frozenset(_strs(raw, "namesakes")),
+                 country_codes() - generic_cc - _WORD_CODES)
 
 
 def _deletions(key: str, depth: int) -> set[str]:

@@ -17,6 +17,8 @@ and ``kolesa-darom.ru`` (a tyre shop) is not Kolesa.kz: see `_typo_limit` and `_
 
 from __future__ import annotations
 
+import functools
+
 from kzscam.url.brands import BrandIndex, Keyword, Words, index, osa_distance, words
 from kzscam.url.match import BrandMatch
 from kzscam.url.skeleton import imitates_ascii, scripts, variants
@@ -76,12 +78,13 @@ def _tld_swap_counts(kw: Keyword, suffix: str, vocab: Words) -> bool:
 
 def _combo_ok(kw: Keyword, others: list[str], suffix: str, vocab: Words) -> bool:
     """Does brand + `others` read as an imitation? Always for distinctive names; for everyday or
-    short names only with a scam or filler word, or under the brand's own country ending."""
+    short names only with a scam or filler word, a country code, the brand's own ending spelt as
+    a word ("apple-com"), or under the brand's own country ending."""
     if not kw.generic:
         return True
     if _where(kw, suffix, vocab) == "home" and len(_ending(suffix)) == 2:
         return True
-    return any(vocab.is_lure(o) for o in others if o)
+    return any(o and (vocab.is_context(o) or o in kw.brand.endings) for o in others)
 
 
 def _exact(idx: BrandIndex, label: str, keys: tuple[str, ...], suffix: str,
@@ -164,7 +167,12 @@ def _subdomain(idx: BrandIndex, subs: list[str], site: str, vocab: Words) -> Bra
                 brand_domain = any(following.startswith(d + ".")
                                    for d in (*kw.brand.domains, *kw.brand.also))
                 others = [t for t in tokens if t != token] + subs[i + 1:i + 2]
-                if brand_domain or not kw.generic or any(vocab.is_lure(o) for o in others):
+                # An everyday name leading a compound label of someone else's domain
+                # ("apple-jp.eweibiao.com", "apple-clone.example.com") is put there to be read
+                # as the brand; alone ("apple.stackexchange.com") it is a topic.
+                leads = len(tokens) > 1 and token == tokens[0]
+                if brand_domain or not kw.generic or leads or any(
+                        vocab.is_context(o) or o in kw.brand.endings for o in others):
                     return BrandMatch(kw, "subdomain", label, extra=site)
     return None
 
@@ -204,6 +212,7 @@ def _layout(idx: BrandIndex, label: str, suffix: str, vocab: Words) -> BrandMatc
     return BrandMatch(typo.keyword, "layout", label, typo.distance, typed) if typo else None
 
 
+@functools.lru_cache(maxsize=16384)  # batches repeat hosts; the answer depends on these only
 def match_brand(labels: tuple[str, ...], suffix: str, anyone: bool = False) -> BrandMatch | None:
     """Which brand the host (decoded `labels`, public `suffix`) imitates, if any. `anyone`: the
     host is under a suffix where anyone gets a subdomain (free hosting, dynamic DNS).

@@ -81,3 +81,30 @@ def sign_in_word(labels: list[str], path: str, query: str) -> str | None:
         if token in SIGN_IN_SHORT or token.startswith(SIGN_IN):
             return token[:40]
     return None
+
+
+# Folders of a site engine where its own code and uploads live and no page of the site does:
+# kits uploaded to a hacked WordPress site sit there ("/wp-includes/js/swfupload/login.php",
+# "/wp-content/uploads/2024/secure/verify.html", "/.well-known/acme/signin/"), a folder or
+# more below it (RFC 8615's "/.well-known/change-password" is a real redirect). The real
+# WordPress sign-in page is /wp-login.php at the site's root; /wp-admin/ has real pages.
+_CMS = re.compile(r"/(wp-includes|wp-content|\.well-known)/", re.IGNORECASE)
+_PAGES = (".php", ".html", ".htm", ".asp", ".aspx", ".jsp")
+
+
+def cms_sign_in(path: str, query: str) -> tuple[str, str, int] | None:
+    """(engine folder, sign-in word, its offset in `path`) for a sign-in or payment page inside
+    a site engine's system folder; style sheets, scripts and uploaded files are not pages."""
+    found = _CMS.search(path[:400])
+    if found is None:
+        return None
+    rest = path[found.end():400]
+    if "/" not in rest.strip("/"):
+        return None
+    last = rest.rsplit("/", 1)[-1].lower()
+    if last and "." in last and not last.endswith(_PAGES):
+        return None
+    word = sign_in_word([], rest, query)
+    if word is None:
+        return None
+    return found.group(1), word, found.start() + 1

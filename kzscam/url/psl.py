@@ -34,6 +34,30 @@ def split_domain(name: str) -> tuple[str, str]:
     return registrable, suffix
 
 
+def _list_text() -> str:
+    """The bundled list's text ("" when the package ships none: a packaging fault)."""
+    import os
+
+    import publicsuffixlist
+
+    path = os.path.join(os.path.dirname(publicsuffixlist.__file__), "public_suffix_list.dat")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:
+        return ""
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    """The two-letter top-level domains of the list's ICANN section: every country code
+    (ISO 3166-1 alpha-2 plus .uk, .eu, .ac ...). Phishing hosts name the victim's country next
+    to the brand (``apple-br``, ``idapple-es``, ``olx-pl``)."""
+    section = _list_text().partition("===END ICANN DOMAINS===")[0]
+    return frozenset(line for line in section.splitlines()
+                     if len(line) == 2 and line.isascii() and line.isalpha() and line.islower())
+
+
 @functools.cache
 def _private() -> tuple[frozenset[str], frozenset[str]]:
     """(suffixes, wildcard parents) of the list's private section, read from the same snapshot.
@@ -42,16 +66,7 @@ def _private() -> tuple[frozenset[str], frozenset[str]]:
     builders, dynamic DNS, cloud apps (github.io, duckdns.org, workers.dev, ...). About 3,500
     rules; read once, a few milliseconds.
     """
-    import os
-
-    import publicsuffixlist
-
-    path = os.path.join(os.path.dirname(publicsuffixlist.__file__), "public_suffix_list.dat")
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError:  # a packaging fault: the hosting check then relies on links.toml alone
-        return frozenset(), frozenset()
+    text = _list_text()  # empty on a packaging fault: the hosting check then uses links.toml alone
     section = text.partition("===BEGIN PRIVATE DOMAINS===")[2].partition("===END PRIVATE")[0]
     plain: set[str] = set()
     wild: set[str] = set()
