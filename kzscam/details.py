@@ -68,6 +68,8 @@ COMMON_LABELS: Labels = {
     "mode": _t("mode", "режим", "режим"),
     "tools_found": _t("tools found", "найдено программ", "табылған бағдарлама"),
     "skipped": _t("not checked", "не проверено", "тексерілмеді"),
+    "masked_units": _t("masked units", "заблокированные службы (mask)",
+                       "бұғатталған қызметтер (mask)"),
     "id": _t("id", "id", "id"),
     "name": _t("name", "название", "атауы"),
     "tier": _t("list", "список", "тізім"),
@@ -186,6 +188,8 @@ WORDS: Labels = {
     "at": _t("at", "в", "орны"),
     "starts_by_itself": _t("starts by itself", "запускается сама", "өздігінен іске қосылады"),
     "not_enabled": _t("not enabled", "не включена", "қосылмаған"),
+    "masked": _t("masked: cannot start", "заблокирована (mask): не запустится",
+                 "бұғатталған (mask): іске қосылмайды"),
     "port": _t("port", "порт", "порт"),
     "pid": _t("process", "процесс", "процесс"),
     "of_messages_flagged": _t("{flagged} of {messages} messages flagged",
@@ -399,7 +403,9 @@ def evidence_line(item: Mapping[str, Any], lang: str) -> str:
     text = f"{say(EVIDENCE_KINDS, kind, lang) or kind} {value}"
     if where and where != value:
         text += f" ({say(WORDS, 'at', lang)} {where})"
-    if "enabled" in item:
+    if item.get("masked"):  # systemd will not start it, whatever links still point at it
+        text += ", " + (say(WORDS, "masked", lang) or "")
+    elif "enabled" in item:
         text += ", " + (say(WORDS, "starts_by_itself" if item["enabled"] else "not_enabled", lang)
                         or "")
     extra = [f"{say(WORDS, k, lang)} {item[k]}" for k in ("port", "pid") if k in item]
@@ -413,6 +419,8 @@ class HostDetails(Details):
 
     __slots__ = ()
     TRANSLATED = frozenset({"mode"})
+    # Masked systemd units are read and known (they cannot start): worth a line with --verbose.
+    INTERNAL = frozenset({"masked_units"})
 
 
 class ChatDetails(Details):

@@ -2,7 +2,8 @@
 cask or manifest puts on disk, its package-database record, and the links that enable it.
 
 Only names and layout come from the artefacts; file contents are left empty except where the
-collector reads them (unit [Install] sections are not read; .desktop Exec= lines are).
+collector reads them (.desktop Exec= lines) or where emptiness means something: an empty systemd
+unit is a masked one (systemd.unit(5)), so units get their [Install] section.
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ def debian_tree(root: Path, records: list[dict[str, Any]], enabled: bool = False
         status.append(f"Package: {rec['package']}\nStatus: install ok installed\n")
         for f in rec["files"]:
             entry = next((e for e in rec["desktop_entries"] if f.endswith("/" + e["desktop"])), None)
-            _touch(root, f, f"[Desktop Entry]\nType=Application\nExec={entry['exec']}\n" if entry else "")
+            unit = rec["units"].get(f.rsplit("/", 1)[-1])
+            text = f"[Desktop Entry]\nType=Application\nExec={entry['exec']}\n" if entry else (
+                f"[Install]\nWantedBy={' '.join(unit['wanted_by'])}\n" if unit else "")
+            _touch(root, f, text)
         if not enabled:
             continue
         linked = False

@@ -56,12 +56,15 @@ class Fact:
     pid: int | None = None
     port: int | None = None
     note: str = ""
+    masked: bool = False  # a systemd unit linked to /dev/null or empty: it cannot be started
 
     def as_json(self) -> dict[str, object]:
         """The evidence item shown to the user (and to their bank)."""
         out: dict[str, object] = {"kind": self.kind.value, "value": self.value, "where": self.where}
         if self.kind in (Kind.SERVICE, Kind.AUTOSTART):
             out["enabled"] = self.active
+        if self.masked:
+            out["masked"] = True
         if self.pid is not None:
             out["pid"] = self.pid
         if self.port is not None:

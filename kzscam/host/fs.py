@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
+import posixpath
 import re
 import stat
 from dataclasses import dataclass, field
@@ -166,6 +167,33 @@ class Tree:
             self.note(real, "not a regular file (not read)")
             return None
         return path
+
+    def masked(self, rel: str) -> bool:
+        """Is `rel` a masked systemd unit: a symlink to /dev/null or an empty file (systemd.unit(5))?
+
+        A masked unit is a known state (it cannot be started), not something we failed to read:
+        reading it would open /dev/null on a live host and find nothing offline. The link is
+        followed by name, so an offline tree needs no /dev of its own.
+        """
+        real = self.real(rel)
+        if real is None:
+            return False
+        shown = "/" + real
+        try:
+            path = self.full(real, follow=False)
+            st = os.lstat(path)
+            for _ in range(MAX_LINKS):
+                if not stat.S_ISLNK(st.st_mode):
+                    break
+                shown = posixpath.normpath(posixpath.join(posixpath.dirname(shown),
+                                                          os.readlink(path)))
+                if shown == "/dev/null":
+                    return True
+                path = self.full(shown.lstrip("/"), follow=False)
+                st = os.lstat(path)
+            return stat.S_ISREG(st.st_mode) and st.st_size == 0
+        except OSError:
+            return False
 
     def read(self, rel: str, limit: int = MAX_READ) -> bytes | None:
         path = self.regular(rel)

@@ -70,6 +70,8 @@ def state_of(fact: Fact, refs: Iterable[Ref]) -> str:
         return "accessibility"
     if kind is Kind.DEVICE_ADMIN:
         return "device-admin"
+    if fact.masked:  # cannot be started; alone it says only that the tool was here once
+        return "leftovers"
     if kind in (Kind.SERVICE, Kind.AUTOSTART):
         return "autostart" if fact.active else "installed"
     if kind is Kind.DOWNLOAD:

@@ -27,6 +27,7 @@ UNIT_DIRS = ("etc/systemd/system", "run/systemd/system", "usr/local/lib/systemd/
              "usr/lib/systemd/system", "lib/systemd/system", "etc/systemd/user",
              "usr/lib/systemd/user", "~/.config/systemd/user")
 WANTS_DIRS = ("etc/systemd/system", "etc/systemd/user", "~/.config/systemd/user")
+UNIT_SUFFIXES = (".service", ".socket")
 AUTOSTART_DIRS = ("etc/xdg/autostart", "~/.config/autostart")
 RPM_DBS = ("var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/rpmdb.sqlite")
 # Where pip and npm put their commands: a name there is checked for a language wrapper.
@@ -220,10 +221,14 @@ def _units(tree: Tree, homes: list[str]) -> list[Fact]:
     seen: set[str] = set()
     for rel in (d for pat in UNIT_DIRS for d in tree.expand_home(pat, homes)):
         for name in tree.listdir(rel):
-            if not name.endswith((".service", ".socket")) or name in seen:
+            if not name.endswith(UNIT_SUFFIXES) or name in seen:
                 continue
             seen.add(name)
             keys = _unit_keys(name)
+            if tree.masked(f"{rel}/{name}"):  # it shadows the unit of the same name further down
+                facts.append(Fact(Kind.SERVICE, name, tree.show(f"{rel}/{name}"), tuple(keys),
+                                  masked=True))
+                continue
             for line in (tree.text(f"{rel}/{name}", 16384) or "").splitlines():
                 if line.startswith("ExecStart="):
                     keys.append(exe_key(line[10:].lstrip("-@+!:").split(" ", 1)[0]))
@@ -271,5 +276,7 @@ def probe(tree: Tree, probes: tuple[str, ...], homes: list[str]) -> list[Fact]:
     facts: list[Fact] = []
     for pattern in probes:
         for rel in tree.expand_home(pattern, homes):
+            if rel.endswith(UNIT_SUFFIXES) and tree.masked(rel):
+                continue  # a mask is no install: the unit collector reports it as masked
             facts.append(Fact(Kind.PATH, tree.show(rel), tree.show(rel), ((PATH, pattern),)))
     return facts

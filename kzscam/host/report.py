@@ -47,6 +47,7 @@ def host_report(facts: HostFacts, judgement: Judgement, engine: Engine, lang: st
         "mode": "live" if facts.live else "offline",
         "tools_found": sum(1 for p in parts if p.verdict > Verdict.SAFE),
         "skipped": list(facts.skipped),
+        "masked_units": sorted({f.value for f in facts.facts if f.masked}),
     })
     return Report(input=facts.input, verdict=verdict, score=score,
                   findings=tuple(findings), parts=parts, parts_key="tools", details=details)
