@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from kzscam.checks import ALL_CHECKS
 from kzscam.config import Config
-from kzscam.model import Evidence, Finding, Hit, Severity, Verdict
+from kzscam.model import Evidence, EvidenceKind, Finding, Hit, Severity, Verdict
 from kzscam.rules.loader import Catalog, load_catalog
 from kzscam.rules.matchers import TextMatcher, compile_text_rule
 from kzscam.rules.schema import Rule
@@ -365,9 +365,8 @@ class Engine:
             evidence = self._entity_evidence(text, tm.has, entities, norm)
             for view, s, e in spans:
                 o_s, o_e = _trim(text, *view.span(s, e))
-                ev = Evidence(text[o_s:o_e], o_s, o_e)
-                if o_e > o_s and ev not in evidence:
-                    evidence.append(ev)
+                if o_e > o_s and all((ev.start, ev.end) != (o_s, o_e) for ev in evidence):
+                    evidence.append(Evidence(text[o_s:o_e], o_s, o_e))
             evidence.sort(key=lambda ev: ev.start)
             hits.append(Hit(tm.rule.id, tuple(evidence[:6])))
         if _has_wording(text, entities):
@@ -401,7 +400,8 @@ class Engine:
                 out.extend(Evidence(text[s:e], s, e) for s, e in norm.mixed_spans()[:3])
             else:
                 want = "url" if kind in ("app_download", "short_url") else kind
-                out.extend(Evidence(text[e.start : e.end], e.start, e.end)
+                as_kind: EvidenceKind = "link" if want == "url" else "text"
+                out.extend(Evidence(text[e.start : e.end], e.start, e.end, as_kind)
                            for e in entities if e.kind == want)
         return out
 

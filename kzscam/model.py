@@ -8,9 +8,9 @@ findings into a `Verdict`; renderers print `Report`s and nothing else.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
-from typing import Any
+from typing import Any, Literal
 
 
 class Severity(IntEnum):
@@ -56,6 +56,11 @@ class Verdict(IntEnum):
             raise ValueError(f"unknown verdict {value!r} (expected one of {names})") from None
 
 
+# What a quote is, so that a renderer escapes it by type: a `link` (a URL or part of one) has
+# disguised host letters spelled out (k<U+0430>spi.kz); `text` is shown as written.
+EvidenceKind = Literal["text", "link"]
+
+
 @dataclass(frozen=True)
 class Evidence:
     """A quoted piece of the input; offsets index the ORIGINAL input string (Python str indices)."""
@@ -63,6 +68,7 @@ class Evidence:
     text: str
     start: int
     end: int
+    kind: EvidenceKind = "text"
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,12 @@ class Hit:
     check: str
     evidence: tuple[Evidence, ...] = ()
     params: Mapping[str, str] = field(default_factory=dict)
+
+    def as_links(self) -> Hit:
+        """The same hit with every quote typed as a link (hits of the URL inspector)."""
+        if all(e.kind == "link" for e in self.evidence):
+            return self
+        return replace(self, evidence=tuple(replace(e, kind="link") for e in self.evidence))
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,8 @@ def report_lines(r: Report, lang: str, indent: str = "", verbose: bool = False) 
         sev = say(VALUES, f.severity.label, lang) or f.severity.label
         lines.append(f"{sub}- {sev:<8} {f.rule_id}: {clean(f.title, one_line=True)}")
         for ev in f.evidence[:3]:
-            q = quote(r.text, ev, f.rule_id)  # whole words; offsets of what is quoted
-            quoted = clean(show_evidence(f.rule_id, q.text), one_line=True, limit=EVIDENCE_LIMIT)
+            q = quote(r.text, ev)  # whole words; offsets of what is quoted
+            quoted = clean(show_evidence(q), one_line=True, limit=EVIDENCE_LIMIT)
             lines.append(f"{sub}    «{quoted}» [{q.start}:{q.end}]")
         lines.append(f"{sub}    {ui('what_to_do', lang)}: {clean(f.advice, one_line=True)}")
     if r.urls:

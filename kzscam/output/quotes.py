@@ -34,11 +34,10 @@ def _near(gap: str) -> bool:
     return len(gap) <= 3 and "\n" not in gap
 
 
-def quote(text: str | None, ev: Evidence, rule_id: str = "") -> Evidence:
+def quote(text: str | None, ev: Evidence) -> Evidence:
     """The evidence widened to whole words; a lone filler word takes its next (else previous)
-    word along. Links (URL-/QR- findings) and evidence whose offsets do not index `text` are
-    quoted as matched."""
-    if (not text or rule_id.startswith(("URL-", "QR-")) or not 0 <= ev.start < ev.end <= len(text)
+    word along. Links and evidence whose offsets do not index `text` are quoted as matched."""
+    if (not text or ev.kind == "link" or not 0 <= ev.start < ev.end <= len(text)
             or text[ev.start:ev.end] != ev.text):
         return ev
     start, end = ev.start, ev.end
@@ -55,4 +54,4 @@ def quote(text: str | None, ev: Evidence, rule_id: str = "") -> Evidence:
             before = list(_WORD.finditer(text, 0, start))
             if before and _near(text[before[-1].end():start]):
                 start = before[-1].start()
-    return Evidence(text[start:end], start, end)
+    return Evidence(text[start:end], start, end, ev.kind)

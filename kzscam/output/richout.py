@@ -93,8 +93,8 @@ def _body(r: Report, lang: str, verbose: bool = False, nested: bool = False) -> 
         bullet.add_row(Text("●", style=SEVERITY_STYLE[f.severity]), head)
         items.append(bullet)
         for ev in f.evidence[:3]:
-            shown = quote(r.text, ev, f.rule_id).text  # whole words, never a lone filler
-            quoted = clean(show_evidence(f.rule_id, shown), one_line=True, limit=120)
+            quoted = clean(show_evidence(quote(r.text, ev)),  # whole words, never a lone filler
+                           one_line=True, limit=120)
             items.append(_indented(Text("«" + quoted + "»", style="italic")))
         advice = Text()
         advice.append(f"{ui('what_to_do', lang)}: ", style="bold")

@@ -9,6 +9,10 @@ from __future__ import annotations
 import sys
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kzscam.model import Evidence
 
 _KEEP = {"\n", "\t"}
 
@@ -44,9 +48,10 @@ def show_url(url: str) -> str:
     return visible(url)
 
 
-def show_evidence(rule_id: str, text: str) -> str:
-    """Evidence of link findings goes through show_url; other evidence through clean()."""
-    return show_url(text) if rule_id.startswith(("URL-", "QR-")) and "\n" not in text else text
+def show_evidence(ev: Evidence) -> str:
+    """A quote by what it is, whichever rule quoted it: a link (or part of one) with disguised
+    host letters spelled out, text as written. Either way the caller passes it through clean()."""
+    return show_url(ev.text) if ev.kind == "link" else ev.text
 
 
 def say(message: str) -> None:

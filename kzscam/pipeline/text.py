@@ -41,8 +41,8 @@ def _url_hits(text: str, entities: list[Entity], allow_domains: frozenset[str]) 
             break
         for hit in _inspect(ent.value, allow_domains):
             # Evidence offsets of the inspector are relative to the URL; quote the link itself.
-            out.append(Hit(hit.check, (Evidence(text[ent.start : ent.end], ent.start, ent.end),),
-                           hit.params))
+            out.append(Hit(hit.check, (Evidence(text[ent.start : ent.end], ent.start, ent.end,
+                                                 "link"),), hit.params))
     return out
 
 

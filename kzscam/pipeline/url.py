@@ -20,7 +20,7 @@ def url_report(url: str, *, name: str, lang: str, config: Config) -> Report:
         a = Analysis(url, parse_url(url), kind="malformed",
                      hits=[Hit(UrlCheck.MALFORMED, (), {"domain": visible(url[:80])})])
     engine = get_engine(config)
-    findings = engine.stamp(a.hits, lang)
+    findings = engine.stamp((h.as_links() for h in a.hits), lang)  # quotes of the link
     score, verdict = engine.combine("url", findings)
     host = (a.host.ip or a.host.name) if a.host and a.host.name else None
     details = UrlDetails({

@@ -39,6 +39,18 @@ _SUPERSEDES = {QrCheck.MESSENGER_LOGIN: frozenset({UrlCheck.TG_LOGIN}),
                QrCheck.REMOTE_ACCESS_APP: frozenset({UrlCheck.REMOTE_TOOL})}
 
 
+def _typed(hit: Hit, links: list[tuple[int, int]]) -> Hit:
+    """Quotes inside a span the payload parser found to be a link are links (shown with their
+    disguised letters spelled out); everything else in a payload is text (a network name, an
+    SMS body, a contact card)."""
+    if not any(e.kind == "text" and any(s <= e.start and e.end <= t for s, t in links)
+               for e in hit.evidence):
+        return hit
+    return Hit(hit.check, tuple(
+        replace(e, kind="link") if any(s <= e.start and e.end <= t for s, t in links) else e
+        for e in hit.evidence), hit.params)
+
+
 def _dedupe(hits: list[Hit]) -> list[Hit]:
     present = {h.check for h in hits}
     dropped = frozenset().union(*(v for k, v in _SUPERSEDES.items() if k in present))
@@ -68,7 +80,9 @@ def payload_hits(p: QrPayload, engine: Engine,
                 urls.append(ent.value)
             elif ent.kind == "phone" and ent.value not in config.allow_phones:
                 phones.append(ent.value)
-    return _dedupe(hits), list(dict.fromkeys(urls)), list(dict.fromkeys(phones))
+    links = [(offset, offset + len(url)) for url, offset in p.urls if url and offset >= 0]
+    typed = [_typed(h, links) for h in _dedupe(hits)]
+    return typed, list(dict.fromkeys(urls)), list(dict.fromkeys(phones))
 
 
 def code_report(sym: Symbol, index: int, image_name: str, engine: Engine, config: Config,
