@@ -13,11 +13,12 @@ import re
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from kzscam.checks import ALL_CHECKS
 from kzscam.config import Config
-from kzscam.model import Evidence, EvidenceKind, Finding, Hit, Severity, Verdict
+from kzscam.model import Evidence, EvidenceKind, Finding, Hit, Report, Severity, Verdict
 from kzscam.rules.loader import Catalog, load_catalog
 from kzscam.rules.matchers import TextMatcher, compile_text_rule
 from kzscam.rules.schema import Rule
@@ -274,6 +275,20 @@ class Engine:
                     out.append(f)
         out.sort(key=lambda f: (-f.severity, f.rule_id))
         return out
+
+    def localise(self, report: Report, lang: str) -> Report:
+        """`report` (and its parts) with every finding's title and advice in `lang`: for a report
+        whose language is chosen after it was judged (a chat's, from its messages). Nothing is
+        judged again; verdicts and evidence stay as they are."""
+        def one(f: Finding) -> Finding:
+            rule = self.catalog.by_id.get(f.rule_id)
+            if rule is None:
+                return f
+            return replace(f, title=_fmt(rule.texts.title[lang], f.params),
+                           advice=_fmt(rule.texts.advice[lang], f.params))
+
+        return replace(report, findings=tuple(map(one, report.findings)),
+                       parts=tuple(self.localise(p, lang) for p in report.parts), lang=lang)
 
     def score(self, findings: Iterable[Finding]) -> tuple[int, Verdict]:
         """Severity points, plus combination bonuses, then thresholds, severity and check floors."""

@@ -129,11 +129,10 @@ def detect_lang(text: str) -> str | None:
                 kazakh_letters = all("\u0400" <= c <= "\u04ff" for c in w)
             if not not_kazakh and not _NOT_KAZAKH.isdisjoint(w):
                 not_kazakh = True
-        elif w.isascii():
+        else:
             latin += 1
-        elif not _KAZAKH_LATIN.isdisjoint(w):
-            latin += 1
-            kk += 2 if len(w) > 2 else 0  # "ü" alone is English SMS for "you"
+            if not w.isascii() and len(w) > 2 and not _KAZAKH_LATIN.isdisjoint(w):
+                kk += 2  # (a lone "ü" is English SMS for "you")
         if w in kk_words or (len(w) > 4 and w.endswith(_KK_ENDINGS)):
             kk += 1
         elif w in ru_words:

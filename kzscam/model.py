@@ -117,6 +117,7 @@ class Report:
     `parts_key` names them in JSON (``codes``, ``messages``, ``tools``). `details` holds extra
     JSON-safe fields of the command (payload, decoder, position, ...). `error` is set when the
     input could not be read; such a report has no findings and verdict ``caution``.
+    `lang`, when set, is the language of its findings (and of its parts').
     """
 
     input: str
@@ -130,6 +131,9 @@ class Report:
     parts_key: str = "parts"
     details: Mapping[str, Any] = field(default_factory=dict)
     error: str | None = None
+    # The language its titles and advice are written in when it is not the run's (chosen per
+    # message when nobody chose one); human renderers label the report in it. Not in JSON.
+    lang: str | None = None
 
     @property
     def worst(self) -> Verdict:

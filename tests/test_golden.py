@@ -35,6 +35,17 @@ CASES: dict[str, list[str]] = {
     "audit-host": ["audit-host", "--root", "tests/fixtures/host/windows", "--platform", "windows"],
     "check-chat": ["check-chat", "tests/fixtures/chat/telegram_takeover.json"],
 }
+# No --lang, no KZSCAM_LANG, an English locale: each message's report in its own language (a
+# Kazakh one, Kazakh typed with Russian letters, a Russian one), JSON in the run's (English).
+# Written for these goldens and checked with ../shared/tools/heldout_guard.py.
+AUTO_MESSAGES = [
+    "Сәлеметсіз бе! Сізге банктің қауіпсіздік бөлімінен жазып тұрмыз: картаңыздан күмәнді төлем "
+    "өтті. Тоқтату үшін SMS-пен келген төрт таңбалы кодты осы чатқа жазыңыз.",
+    "Апа салем, телефоным сынып калды, досымнын номиринен жазып турмын. Каспийге 40 мын жиберип "
+    "жибереши, ертен кайтарам.",
+    "Мам, это я, пишу с номера друга: мой телефон упал в воду. Скинь, пожалуйста, 25 000 на эту "
+    "карту, вечером всё объясню.",
+]
 FORMATS = [f.value for f in OutputFormat if f is not OutputFormat.AUTO]
 # English in every format; Kazakh and Russian in the two formats people read.
 RUNS = [(c, "en", f) for c in CASES for f in FORMATS] + [
@@ -48,6 +59,17 @@ def test_golden(command: str, lang: str, fmt: str) -> None:
     path = GOLDEN / f"{command}.{lang}.{fmt}"
     if os.environ.get("KZSCAM_UPDATE_GOLDEN"):
         path.parent.mkdir(exist_ok=True)
+        path.write_text(proc.stdout, encoding="utf-8")
+    assert proc.stdout == path.read_text(encoding="utf-8"), f"{path} differs"
+
+
+@pytest.mark.parametrize("fmt", ["rich", "plain", "json"])
+def test_golden_automatic_language(fmt: str) -> None:
+    proc = run_cli("check-text", *AUTO_MESSAGES, "--format", fmt,
+                   env={"COLUMNS": "80", "LANG": "en_US.UTF-8"})
+    assert proc.returncode in (0, 1), proc.stderr
+    path = GOLDEN / f"check-text.auto.{fmt}"
+    if os.environ.get("KZSCAM_UPDATE_GOLDEN"):
         path.write_text(proc.stdout, encoding="utf-8")
     assert proc.stdout == path.read_text(encoding="utf-8"), f"{path} differs"
 
@@ -92,6 +114,7 @@ def test_goldens_hold_no_evaluation_material() -> None:
                 if path.suffix == ".jsonl":
                     texts.extend(s.replace("\n", " ") for s in _strings(json.loads(line)) if s.strip())
     texts.extend(a for args in CASES.values() for a in args)
+    texts.extend(AUTO_MESSAGES)
     texts = [t for t in texts if len("".join(c for c in t if c.isalnum())) >= 12]
     proc = subprocess.run([sys.executable, str(guard), "-", "--check"], input="\n".join(texts) + "\n",
                           capture_output=True, text=True)

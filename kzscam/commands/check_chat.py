@@ -18,9 +18,11 @@ from kzscam.commands.common import (
     VerboseOpt,
     emit,
     input_error_report,
+    localised,
     make_ctx,
     warn,
 )
+from kzscam.i18n import detect_lang
 from kzscam.model import Report
 from kzscam.output import OutputFormat
 
@@ -55,7 +57,20 @@ def _reports(paths: list[Path], ctx: Ctx, jobs: int, all_messages: bool,
         elif ctx.verbose:
             warn(ctx, f"{path}: {report.details.get('format')} export, "
                       f"{report.details.get('message_count')} messages")
+        if ctx.auto_lang and (found := chat_lang(report)):
+            report = localised(report, found, ctx)
         yield report
+
+
+def chat_lang(report: Report) -> str | None:
+    """A chat's language: the most common language of the messages its report shows (flagged
+    ones; all with --all-messages), ties to the earliest. None when it shows none."""
+    votes: dict[str, int] = {}
+    for part in report.parts:
+        text = part.text or part.details.get("text")
+        if isinstance(text, str) and (lang := detect_lang(text)):
+            votes[lang] = votes.get(lang, 0) + 1
+    return max(votes, key=lambda k: votes[k]) if votes else None
 
 
 @app.command("check-chat")

@@ -24,11 +24,12 @@ from kzscam.commands.common import (
     emit,
     fail_usage,
     input_error_report,
+    localised,
     make_ctx,
     warn,
 )
 from kzscam.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_LINE_BYTES, Config, parse_size
-from kzscam.i18n import guess_lang
+from kzscam.i18n import detect_lang
 from kzscam.model import Report, Verdict
 from kzscam.output import OutputFormat
 from kzscam.text.inputs import (
@@ -89,7 +90,7 @@ def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | 
             yield read_whole(path, name, max_bytes)
 
 
-LANG_NAMES = {"kk": "Kazakh", "ru": "Russian"}
+LANG_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English"}
 
 
 def _stderr_is_terminal() -> bool:
@@ -108,9 +109,9 @@ def check_message(args: tuple[Message, str, Config]) -> Report:
 
     msg, lang, config = args
     if msg.error is not None:
-        return Report(input=msg.name, verdict=Verdict.CAUTION, score=0, error=msg.error)
+        return Report(input=msg.name, verdict=Verdict.CAUTION, score=0, error=msg.error, lang=lang)
     report = check_text(msg.text, name=msg.name, lang=lang, config=config)
-    return replace(report, details=msg.extra) if msg.extra else report
+    return replace(report, details=msg.extra or report.details, lang=lang)
 
 
 NOT_CHECKED = "not checked: its worker process ended unexpectedly twice"
@@ -140,20 +141,22 @@ def _all_regular(files: list[Path], *, reads_stdin: bool) -> bool:
 
 def _reports(messages: Iterator[Message], ctx: Ctx, jobs: int) -> Iterator[Report]:
     def tasks() -> Iterator[tuple[Message, str, Config]]:
-        # A hint for a person at a terminal reading the report; scripts and JSON/JSONL consumers
-        # choose the language themselves and get a quiet stderr.
-        hinted = (ctx.lang_chosen or ctx.fmt not in (OutputFormat.RICH, OutputFormat.PLAIN)
-                  or not _stderr_is_terminal())
+        # Nobody chose a language and a person reads the report: each message's report is in
+        # that message's language (docs/output.md). JSON and JSONL keep the run's language.
+        told = not _stderr_is_terminal()
         for msg in messages:
             if msg.error is not None:
                 warn(ctx, f"{msg.name}: {msg.error}")
             elif msg.note:
                 warn(ctx, f"{msg.name}: {msg.note}")
-            if not hinted and msg.text and (guess := guess_lang(msg.text)) and guess != ctx.lang:
-                hinted = True  # once per run
-                warn(ctx, f"advice is in English; for {LANG_NAMES[guess]} use --lang {guess} "
-                          f"(or set KZSCAM_LANG={guess})")
-            yield (msg, ctx.lang, ctx.config)
+            lang = ctx.lang
+            if ctx.auto_lang and msg.text:
+                lang = detect_lang(msg.text) or ctx.lang
+                if not told and lang != ctx.lang:
+                    told = True  # once per run, to a person at a terminal: how to choose
+                    warn(ctx, f"report in {LANG_NAMES[lang]}, the language of the message; "
+                              f"choose with --lang (or KZSCAM_LANG)")
+            yield (msg, lang, ctx.config)
 
     stream = tasks()
     # --jobs 0 (the default, for regular files): one process until the batch proves large, then
@@ -244,4 +247,6 @@ def _screenshot_reports(images: list[Path], ctx: Ctx) -> Iterator[Report]:
         report = check_screenshot(path, lang=ctx.lang, config=ctx.config)
         if report.error is not None:
             warn(ctx, f"{path}: {report.error}")
+        elif ctx.auto_lang and report.text and (found := detect_lang(report.text)):
+            report = localised(report, found, ctx)  # the language of the text read off it
         yield report

@@ -73,6 +73,21 @@ class Ctx:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
 
+    @property
+    def auto_lang(self) -> bool:
+        """Write each human report in its message's language? Only when nobody chose one and a
+        person reads it: JSON and JSONL stay in the run's language, whatever the input says."""
+        return not self.lang_chosen and self.fmt in (OutputFormat.RICH, OutputFormat.PLAIN)
+
+
+def localised(report: Report, lang: str, ctx: Ctx) -> Report:
+    """`report` in `lang` when that is not the language it was judged in (nothing is re-judged)."""
+    if lang == ctx.lang:
+        return report
+    from kzscam.engine import get_engine
+
+    return get_engine(ctx.config).localise(report, lang)
+
 
 def fail_usage(message: str) -> typer.Exit:
     """A usage/config problem: one line on stderr, exit code 2."""

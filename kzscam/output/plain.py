@@ -48,6 +48,7 @@ def _detail_lines(details: Mapping[str, Any], indent: str, lang: str = "en",
 
 def report_lines(r: Report, lang: str, indent: str = "", verbose: bool = False) -> list[str]:
     """The plain layout of one report (also used for golden-file tests)."""
+    lang = r.lang or lang  # a report written in its message's language is labelled in it too
     name = clean(str(r.details.get("display") or r.input), one_line=True)
     head = f"{indent}[{ui(r.verdict.label, lang)}] {name}"
     lines = [head + (f"  ({label('score', lang)} {r.score})" if r.score else "")]

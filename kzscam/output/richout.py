@@ -113,6 +113,7 @@ def _body(r: Report, lang: str, verbose: bool = False, nested: bool = False) -> 
 
 
 def _panel(r: Report, lang: str, nested: bool = False, verbose: bool = False) -> Panel:
+    lang = r.lang or lang  # a report written in its message's language is labelled in it too
     verdict = r.worst
     title = Text(f" {ui(verdict.label, lang)} ", style=VERDICT_STYLE[verdict])
     name = clean(str(r.details.get("display") or r.input), one_line=True, limit=80)
