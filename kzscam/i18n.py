@@ -50,17 +50,17 @@ _NOT_KAZAKH = frozenset("їєґў")
 _KAZAKH_LATIN = frozenset("áǵıńóúýäğñöşūü")
 # Frequent words, typed in their everyday spellings: Kazakh written with Russian letters only
 # (жаксы for жақсы, ушин for үшін) and in Latin (rakhmet, sizdin), Russian in Cyrillic and in
-# transliteration (nikomu ne soobshchayte), English. Words that are the same in two of these
-# languages (да, bank, kod, karta, men) are left out.
+# transliteration (nikomu ne soobshchayte), English. Words spelled alike in two of them count
+# for one (karta and kod for transliterated Russian, whose bank SMS use them most) or for none (да).
 _KK_WORDS = """
-рахмет керемет жаксы жаксы жане мен сен сиз сизге сизди сиздин сиздер сиздерге биз бизге
+рахмет керемет жаксы жане мен сен сиз сизге сизди сиздин сиздер сиздерге биз бизге
 бизди олар оган маган саган емес деп жок осы бул ушин кандай калай кайда кашан неге болды болсын
 болады болып болса болар екен еди оте тек мына сол бирак немесе ма ме ба бе па пе жатыр келди
 кетти берди алды айтты бериниз жибериниз жибер жиберу салем сэлем ассалаумагалейкум калайсын
 калайсыз акша карыз коп улкен жана кун бугин ертен кеше уакыт тусинбедим тусиндим рахмет
 ойын менин сенин онын бизге сизге ешкимге айтпаныз кодты купия купиясоз картанызды номиринизге
-телефоныныз кабылдау тольк толык шыгады шыгарам унады унайды ризамын курметти азамат
-rakhmet rahmet raqmet salem salam sizdin sizge sizdi sender siz jane zhane ushin ýshin emes jok
+телефоныныз кабылдау толык шыгады шыгарам унады унайды ризамын курметти азамат
+rakhmet rahmet raqmet salem salam sizdin sizge sizdi siz jane zhane ushin ýshin emes jok
 zhok qalay kalay qaida kaida kerek bolady boldy bolsyn osy bul mynau kartanyz kartanyzdy kodty
 jiberu zhiberu jiberiniz zhiberiniz aqsha aksha qaryz karyz tolyktyru tolyqtyru shotty shotqa
 bugin erteń ertenge qurmetti kurmetti azamat jaqsy zhaksy jaksy keremet

@@ -148,7 +148,8 @@ def test_quotes_are_whole_words_in_the_report() -> None:
 
     from kzscam.output.quotes import fillers
 
-    proc = run_cli("check-text", "--lines", "--file", "examples/messages.txt", "--format", "plain")
+    proc = run_cli("check-text", "--lines", "--file", "examples/messages.txt", "--format", "plain",
+                   "--lang", "en")  # the labels parsed below are English
     text = ""
     quotes = 0
     for line in proc.stdout.splitlines():
