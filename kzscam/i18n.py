@@ -105,6 +105,13 @@ def _lexicon() -> tuple[re.Pattern[str], frozenset[str], frozenset[str], frozens
             frozenset(_EN_WORDS.split()))
 
 
+@cache
+def _kazakh_word() -> re.Pattern[str]:
+    """A wholly Cyrillic word with a letter only Kazakh uses (one mixing alphabets, such as
+    ВІNАNСЕ with a Cyrillic І, is a disguise and does not count)."""
+    return re.compile(r"(?<![^\W\d_])[\u0400-\u04ff]*[әғқңөұүһі][\u0400-\u04ff]*(?![^\W\d_])")
+
+
 def detect_lang(text: str) -> str | None:
     """The language a message is written in (kk, ru or en), or None when it has no words.
 
@@ -112,23 +119,21 @@ def detect_lang(text: str) -> str | None:
     someone who reads Kazakh); otherwise frequent words decide, so that Kazakh typed with Russian
     letters, and Russian or Kazakh typed in Latin, are recognised too. Without any known word the
     alphabet decides: Cyrillic is Russian, Latin is English. Reads the first 2,000 characters:
-    cheap enough for every message of a batch (see docs/output.md for the measured accuracy).
+    cheap enough for every message of a batch (docs/output.md has its accuracy and cost).
     """
+    head = text[:2000].lower()
+    if (not _KAZAKH_ONLY.isdisjoint(head) and _NOT_KAZAKH.isdisjoint(head)
+            and _kazakh_word().search(head)):
+        return "kk"
     word, kk_words, ru_words, en_words = _lexicon()
-    words = word.findall(text[:2000].lower())
+    words = word.findall(head)
     if not words:
         return None
     kk = ru = en = 0
     cyrillic = latin = 0
-    kazakh_letters = not_kazakh = False
     for w in words:
         if "\u0400" <= w[0] <= "\u04ff":
             cyrillic += 1
-            if not kazakh_letters and not _KAZAKH_ONLY.isdisjoint(w):
-                # A word mixing alphabets (ВІNАNСЕ with a Cyrillic І) is a disguise, not Kazakh.
-                kazakh_letters = all("\u0400" <= c <= "\u04ff" for c in w)
-            if not not_kazakh and not _NOT_KAZAKH.isdisjoint(w):
-                not_kazakh = True
         else:
             latin += 1
             if not w.isascii() and len(w) > 2 and not _KAZAKH_LATIN.isdisjoint(w):
@@ -139,8 +144,6 @@ def detect_lang(text: str) -> str | None:
             ru += 1
         elif w in en_words:
             en += 1
-    if kazakh_letters and not not_kazakh:
-        return "kk"
     if cyrillic >= max(2, len(words) // 5):
         en = 0  # English messages have no Cyrillic words; Latin ones here are names and codes
     if not (kk or ru or en):
