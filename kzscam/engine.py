@@ -9,14 +9,16 @@ the same thing and weighs the same wherever it comes from.
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, NamedTuple
+from itertools import chain
+from typing import Any, NamedTuple, cast
 
-from kzscam.checks import ALL_CHECKS
 from kzscam.config import Config
 from kzscam.model import Evidence, EvidenceKind, Finding, Hit, Report, Severity, Verdict
 from kzscam.rules.loader import Catalog, load_catalog
@@ -97,6 +99,16 @@ def _has_wording(text: str, entities: list[Entity]) -> bool:
     kept.append(text[at:])
     return len(_WORD.findall(" ".join(kept), 0)) >= 2
 
+
+def _declared_checks() -> frozenset[str]:
+    """Every detector's check names. Imported only here: a hit that names a rule or a rule's check
+    (every hit of a working detector) never needs the list, and defining its enums costs about
+    2 ms of each start (measured)."""
+    from kzscam.checks import ALL_CHECKS
+
+    return ALL_CHECKS
+
+
 class Engine:
     """Compiled rules for one configuration. Thread-safe after construction (read-only state)."""
 
@@ -160,22 +172,35 @@ class Engine:
 
         Only what matching and stamping need: rules lose their examples and match tables, the
         pattern table its build lists. `from_image` rebuilds an equal engine without calling
-        anything stored in the data.
+        anything stored in the data. Loading it is most of a one-message run's own work, so the
+        shapes are chosen for loading: few objects, and what one message does not need (the
+        other languages' texts, the lexicon) stays bytes until it is asked for.
         """
         sc = self.catalog.scoring
         import marshal
 
-        rules = [[r.id, r.name, r.subject, int(r.severity), r.category, list(r.tags),
-                  list(r.languages), list(r.references), r.check, r.source]
+        shared: dict[Any, Any] = {}
+
+        def one(value: Any) -> Any:
+            """Equal strings and tuples as one object: marshal writes it once, loading makes one."""
+            return shared.setdefault(value, value)
+
+        rules = [(one(r.id), one(r.name), one(r.subject), int(r.severity), one(r.category),
+                  one(tuple(map(one, r.tags))), one(tuple(map(one, r.languages))),
+                  one(tuple(map(one, r.references))), r.check and one(r.check), one(r.source))
                  for r in self.catalog.rules]
-        # Titles and advice per language, each language one marshalled blob: a run reads one.
-        langs = sorted({lang for r in self.catalog.rules for lang in r.texts.title})
-        texts = {lang: marshal.dumps([(r.texts.title.get(lang, ""), r.texts.advice.get(lang, ""))
-                                      for r in self.catalog.rules], 4) for lang in langs}
+        # Titles and advice per language, each language one marshalled blob (titles joined by
+        # NUL, advice joined by NUL: two strings to load): a run reads one language.
+        all_rules = self.catalog.rules
+        langs = sorted({lang for r in all_rules for lang in r.texts.title})
+        texts = {lang: marshal.dumps((_joined([r.texts.title.get(lang, "") for r in all_rules]),
+                                      _joined([r.texts.advice.get(lang, "") for r in all_rules])),
+                                     _BLOB)
+                 for lang in langs}
         return {
             "rules": rules,
             "texts": texts,
-            "lexicon": {k: list(v) for k, v in self.catalog.lexicon.items()},
+            "lexicon": marshal.dumps({k: tuple(v) for k, v in self.catalog.lexicon.items()}, _BLOB),
             "scoring": [[[int(k), v] for k, v in sc.points.items()], sc.caution, sc.suspicious,
                         sc.dangerous, [[int(k), v] for k, v in sc.floors.items()],
                         [[sorted(c.tags), c.bonus, c.name] for c in sc.combos],
@@ -184,9 +209,12 @@ class Engine:
                         sc.incomplete],
             "by_check": {k: [r.id for r in v] for k, v in self.by_check.items()},
             "table": _table_image(self.table),
-            "matchers": [[tm.rule.id, tm.snapshot()] for tm in self.text_matchers],
+            "matchers": [(one(tm.rule.id), tuple(tm.any_ids), tuple(tm.all_ids),
+                          tuple(tm.near_ids), tm.near_within, tm.none_id, tm.neg_id, tm.neg_window,
+                          one(tuple(map(one, tm.signals))), one(tuple(map(one, tm.has))))
+                         for tm in self.text_matchers],
             "always": list(self._always),
-            "gates": [[sorted(a), sorted(b), c] for a, b, c in self._gates],
+            "gates": [(tuple(sorted(a)), tuple(sorted(b)), c) for a, b, c in self._gates],
             "by_term": [self._by_term[0].tobytes(), self._by_term[1].tobytes()],
             "learned": None if self.learned is None else self.learned.to_image(),
         }
@@ -198,17 +226,24 @@ class Engine:
         from kzscam.rules.loader import Combo, Scoring
         from kzscam.rules.schema import Texts
 
+        rows = image["rules"]
+        store = _TextStore(image["texts"], rows, on_damage)
+        severities = {int(s): s for s in Severity}
         rules: list[Rule] = []
-        store = _TextStore(image["texts"], [_str(r[0]) for r in image["rules"]], on_damage)
+        new, set_dict = object.__new__, object.__setattr__
         for i, (rid, name, subject, sev, category, tags, langs, refs, check,
-                source) in enumerate(image["rules"]):
+                source) in enumerate(rows):
             # Written by `to_image` and checksummed: shapes are trusted, values are not called.
-            rules.append(Rule(id=rid, name=name, subject=subject, severity=Severity(sev),
-                              category=category, tags=tuple(tags), languages=tuple(langs),
-                              references=tuple(refs),
-                              match={"check": check} if check is not None else {},
-                              texts=Texts(_LazyText(store, i, 0), _LazyText(store, i, 1)),
-                              hits=(), misses=(), source=source))
+            # The fields are set as Rule.__init__ would (as `copy` does): a frozen dataclass's
+            # __init__ costs several times more, for 300 rules on every start.
+            rule = new(Rule)
+            set_dict(rule, "__dict__", {
+                "id": _str(rid), "name": name, "subject": subject, "severity": severities[sev],
+                "category": category, "tags": tags, "languages": langs, "references": refs,
+                "match": {"check": check} if check else {},
+                "texts": Texts(_LazyText(store, i, 0), _LazyText(store, i, 1)),
+                "hits": (), "misses": (), "source": source, "description": ""})
+            rules.append(rule)
         by_id = {r.id: r for r in rules}
         (points, caution, suspicious, dangerous, floors, combos, learned_bands, subjects,
          check_floors, incomplete) = image["scoring"]
@@ -222,15 +257,13 @@ class Engine:
                           subjects={_str(k): _str(v) for k, v in subjects},
                           check_floors={_str(k): _str(v) for k, v in check_floors},
                           incomplete=_str(incomplete))
-        lexicon = {k: tuple(v) for k, v in image["lexicon"].items()}
         engine = cls.__new__(cls)
-        engine.catalog = Catalog(rules=tuple(rules), lexicon=lexicon, scoring=scoring,
-                                 by_id=by_id)
+        engine.catalog = Catalog(rules=tuple(rules), lexicon=_Lexicon(image["lexicon"], on_damage),
+                                 scoring=scoring, by_id=by_id)
         engine.config = config
         engine.by_check = {k: [by_id[i] for i in v] for k, v in image["by_check"].items()}
         engine.table = _table_from_image(image["table"])
-        engine.text_matchers = [TextMatcher.from_snapshot(by_id[rid], snap)
-                                for rid, snap in image["matchers"]]
+        engine.text_matchers = [TextMatcher(by_id[m[0]], *m[1:]) for m in image["matchers"]]
         engine._always = [int(i) for i in image["always"]]
         engine._gates = [(frozenset(a), frozenset(b), c if c is None else int(c))
                          for a, b, c in image["gates"]]
@@ -264,7 +297,7 @@ class Engine:
         for hit in hits:
             rule = self.catalog.by_id.get(hit.check)
             rules = [rule] if rule is not None else self.by_check.get(hit.check, [])
-            if not rules and hit.check not in ALL_CHECKS and (
+            if not rules and hit.check not in _declared_checks() and (
                     hit.check not in self.config.disabled_rules):
                 raise UnknownCheck(f"no rule claims the check {hit.check!r}")
             for r in rules:
@@ -438,6 +471,19 @@ def get_engine(config: Config | None = None) -> Engine:
 
 
 def _build(config: Config) -> Engine:
+    """The engine, with the cyclic garbage collector paused: loading or compiling the rules makes
+    tens of thousands of objects and no cycles, and the collections those allocations set off
+    cost about 10% of loading them (measured)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_engine(config)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_engine(config: Config) -> Engine:
     """Packaged rules only (the common case) may come from the per-user engine cache."""
     if config.rules_dir is not None or config.disabled_rules:
         return Engine(load_catalog(config.rules_dir, config.disabled_rules), config)
@@ -452,8 +498,18 @@ def _build(config: Config) -> Engine:
         except Exception:  # any unusable image (wrong shapes, nested too deep): never fatal
             engine_cache.discard(key)
     engine = Engine(load_catalog(), config)
-    engine_cache.save(key, engine.to_image())
+    try:
+        image = engine.to_image()
+    except (TypeError, ValueError):  # a text the plain form cannot hold (a NUL): no cache
+        return engine
+    engine_cache.save(key, image)
     return engine
+
+
+def _joined(texts: list[str]) -> str:
+    if any("\x00" in t for t in texts):
+        raise ValueError("a rule text holds a NUL character")
+    return "\x00".join(texts)
 
 
 class _TextStore:
@@ -464,28 +520,31 @@ class _TextStore:
     language's texts are then read from the packaged rule files instead.
     """
 
-    def __init__(self, blobs: Mapping[str, bytes], rule_ids: list[str],
+    def __init__(self, blobs: Mapping[str, bytes], rows: list[Any],
                  on_damage: Callable[[], None] | None = None) -> None:
         self._blobs = {_str(lang): blob for lang, blob in blobs.items()}
-        self._ids = rule_ids
+        self._rows = rows  # the image's rule rows, for their ids
+        self._n = len(rows)
         self._on_damage = on_damage
-        self._decoded: dict[str, list[tuple[str, str]]] = {}
+        self._decoded: dict[str, tuple[list[str], list[str]]] = {}
         self.languages = tuple(self._blobs)
 
-    def get(self, lang: str) -> list[tuple[str, str]]:
+    def get(self, lang: str) -> tuple[list[str], list[str]]:
         texts = self._decoded.get(lang)
         if texts is None:
             try:
                 import marshal
 
-                texts = [(_str(t), _str(a)) for t, a in marshal.loads(self._blobs[lang])]
-                if len(texts) != len(self._ids):
+                titles, advice = marshal.loads(self._blobs[lang])
+                texts = (_str(titles).split("\x00"), _str(advice).split("\x00"))
+                if len(texts[0]) != self._n or len(texts[1]) != self._n:
                     raise ValueError("engine image: rule texts and rules differ in number")
             except Exception:  # damaged: the rule files have the same texts
                 if self._on_damage is not None:
                     self._on_damage()
                 by_id = load_catalog().by_id
-                texts = [(by_id[i].texts.title[lang], by_id[i].texts.advice[lang]) for i in self._ids]
+                rules = [by_id[row[0]] for row in self._rows]
+                texts = ([r.texts.title[lang] for r in rules], [r.texts.advice[lang] for r in rules])
             self._decoded[lang] = texts
         return texts
 
@@ -501,13 +560,52 @@ class _LazyText(Mapping[str, str]):
     def __getitem__(self, lang: str) -> str:
         if lang not in self._store.languages:
             raise KeyError(lang)
-        return self._store.get(lang)[self._i][self._part]
+        return self._store.get(lang)[self._part][self._i]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._store.languages)
 
     def __len__(self) -> int:
         return len(self._store.languages)
+
+
+class _Lexicon(Mapping[str, Sequence[str]]):
+    """The shared term lists of a cached engine, decoded when first read: the text rules have them
+    compiled into the pattern table already, only the chat cues read them. Unusable data never
+    fails a run: the lists are then read from the packaged rule files."""
+
+    def __init__(self, blob: bytes, on_damage: Callable[[], None] | None = None) -> None:
+        if not isinstance(blob, bytes):
+            raise TypeError("engine image: the lexicon is not bytes")
+        self._blob, self._on_damage = blob, on_damage
+        self._lists: dict[str, tuple[str, ...]] | None = None
+
+    def _decoded(self) -> dict[str, tuple[str, ...]]:
+        lists = self._lists
+        if lists is None:
+            try:
+                import marshal
+
+                lists = marshal.loads(self._blob)
+                if not isinstance(lists, dict) or not all(
+                        isinstance(k, str) and isinstance(v, tuple)
+                        and all(isinstance(t, str) for t in v) for k, v in lists.items()):
+                    raise TypeError("engine image: a lexicon of the wrong shape")
+            except Exception:  # damaged: the rule files have the same lists
+                if self._on_damage is not None:
+                    self._on_damage()
+                lists = {k: tuple(v) for k, v in load_catalog().lexicon.items()}
+            self._lists = lists
+        return lists
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        return self._decoded()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decoded())
+
+    def __len__(self) -> int:
+        return len(self._decoded())
 
 
 # -- plain-data form of the pattern table (see Engine.to_image) -------------------------------------
@@ -528,16 +626,19 @@ def _plain(value: Any) -> Any:
     """Arrays and the automaton as tagged tuples; other run-time values are plain already."""
     if isinstance(value, array):
         return (_ARRAY, value.typecode, value.tobytes())
+    if isinstance(value, _LazyAutomaton):
+        value = value.built()
     if type(value).__name__ == "Automaton":
         # Values are (len(word), exact term id, stem term id, author-regex ids): the words in one
-        # string and the ids in one array. The automaton is rebuilt word by word on load: the
-        # library's own serialised trie would load faster, but its C deserialiser trusts the
-        # pointers and indexes it is given, and the cache must stay plain data.
+        # string, the ids in one array, the regex ids of the few words that have them as tuples.
+        # The automaton is rebuilt word by word on load: the library's own serialised trie would
+        # load faster, but its C deserialiser trusts the pointers and indexes it is given, and
+        # the cache must stay plain data.
         items = sorted(value.items())  # the trie's order depends on insertion order
         ids = array("i")
         raw: dict[int, tuple[int, ...]] = {}
         for i, (word, (length, exact, stem, regexes)) in enumerate(items):
-            if length != len(word):
+            if length != len(word) or "\x00" in word:
                 raise TypeError("unexpected automaton value")
             ids.extend((exact, stem))
             if regexes:
@@ -561,23 +662,7 @@ def _unplain(value: Any) -> Any:
             out.frombytes(value[2])
             return out
         if len(value) == 4 and value[0] == _AUTOMATON:
-            import ahocorasick
-
-            words = _str(value[1]).split("\x00")
-            ids = array("i")
-            ids.frombytes(value[2])
-            if len(ids) != 2 * len(words):
-                raise ValueError("automaton image: words and ids differ in number")
-            raws: list[tuple[int, ...]] = [()] * len(words)
-            for i, regexes in value[3].items():
-                raws[i] = tuple(int(r) for r in regexes)
-            automaton = ahocorasick.Automaton()
-            add = automaton.add_word
-            for word, val in zip(words, zip(map(len, words), ids[0::2].tolist(),
-                                            ids[1::2].tolist(), raws, strict=True), strict=True):
-                add(word, val)
-            automaton.make_automaton()
-            return automaton
+            return _automaton(_str(value[1]), value[2], value[3])
         return tuple(_unplain(v) for v in value)
     if isinstance(value, list):
         return [_unplain(v) for v in value]
@@ -586,6 +671,88 @@ def _unplain(value: Any) -> Any:
     if value is None or isinstance(value, (str, bytes, int, float, frozenset)):
         return value
     raise TypeError(f"unexpected {type(value).__name__} in the engine cache")
+
+
+# marshal format of the blobs inside the image: version 2 writes no back-references, so the same
+# data always gives the same bytes (later versions mark objects by their reference counts).
+_BLOB = 2
+_Value = tuple[int, int, int, tuple[int, ...]]  # (len(word), exact id, stem id, regex ids)
+# Characters of text a process scans with `_LazyAutomaton`'s look-ups before it builds the real
+# Aho-Corasick automaton: building it (about 5,400 words) costs about as much as those look-ups
+# over 2,000 characters (measured), so a one-message run never builds it and a batch does so
+# within its first few dozen messages.
+SCAN_BEFORE_AUTOMATON = 2000
+
+
+class _LazyAutomaton:
+    """The pattern table's Aho-Corasick automaton as loaded from the engine cache, built only once
+    enough text has been scanned to pay for building it.
+
+    Until then `iter` finds the same matches by looking up, at each position, every word length
+    ending there in a dictionary of the words: the same (end, value) pairs in the same order (by
+    end position, longest word first) as the automaton's `iter` (a test compares them).
+    """
+
+    def __init__(self, words: list[str], values: list[_Value]) -> None:
+        self._words, self._values = words, values
+        self._lengths = sorted(set(map(len, words)), reverse=True)
+        self._lookup: dict[str, _Value] | None = None
+        self._built: Any = None
+        self._scanned = 0
+
+    def built(self) -> Any:
+        """The real automaton (built on first call)."""
+        automaton = self._built
+        if automaton is None:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            deque(map(automaton.add_word, self._words, self._values), maxlen=0)
+            automaton.make_automaton()
+            self._built = automaton
+        return automaton
+
+    def iter(self, text: str) -> Iterator[tuple[int, _Value]]:
+        if self._built is None and self._scanned + len(text) <= SCAN_BEFORE_AUTOMATON:
+            self._scanned += len(text)
+            return iter(self.scan(text))
+        return cast(Iterator[tuple[int, _Value]], self.built().iter(text))
+
+    def scan(self, text: str) -> list[tuple[int, _Value]]:
+        """Every (end, value) of `iter`, by dictionary look-ups (cost: positions x lengths)."""
+        lookup = self._lookup
+        if lookup is None:
+            lookup = self._lookup = dict(zip(self._words, self._values, strict=True))
+        get = lookup.get
+        lengths = self._lengths
+        found: list[tuple[int, _Value]] = []
+        for stop in range(1, len(text) + 1):
+            for size in lengths:
+                if size <= stop:
+                    value = get(text[stop - size : stop])
+                    if value is not None:
+                        found.append((stop - 1, value))
+        return found
+
+    def items(self) -> Any:
+        return self.built().items()
+
+
+def _automaton(joined: str, id_bytes: bytes, raw: Mapping[int, tuple[int, ...]]) -> _LazyAutomaton:
+    """The automaton's words and values from their plain form (see `_plain`), in C-level loops."""
+    words = joined.split("\x00")
+    ids = array("i")
+    ids.frombytes(id_bytes)
+    if len(ids) != 2 * len(words):
+        raise ValueError("automaton image: words and ids differ in number")
+    raws: list[tuple[int, ...]] = [()] * len(words)
+    for i, regexes in raw.items():
+        raws[i] = regexes
+    if any(type(r) is not tuple for r in raw.values()):
+        raise TypeError("automaton image: regex ids are not tuples")
+    array("i", chain.from_iterable(raws))  # every regex id an int, or TypeError
+    values = list(zip(map(len, words), ids[0::2].tolist(), ids[1::2].tolist(), raws, strict=True))
+    return _LazyAutomaton(words, values)
 
 
 def _table_image(table: PatternTable) -> dict[str, Any]:

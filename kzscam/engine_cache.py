@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 MAGIC = b"KZSCAM-ENGINE-CACHE\n"
-FORMAT = 3
+FORMAT = 4
 # magic, format (u16), key (8 hex chars), payload length (u64), CRC-32 of the payload (u32)
 _HEADER = len(MAGIC) + 2 + 8 + 8 + 4
 MAX_BYTES = 64 * 1024 * 1024  # far above a real cache (~1 MB): anything larger is not ours

@@ -41,8 +41,8 @@ def image() -> dict[str, Any]:
 def _planted_blob(image: dict[str, Any]) -> bytes:
     """A well-formed cache whose titles differ: proof of whether a run read the file."""
     doctored = dict(image)
-    doctored["texts"] = {lang: marshal.dumps([(PLANTED, advice)
-                                              for _title, advice in marshal.loads(blob)], 4)
+    n = len(image["rules"])
+    doctored["texts"] = {lang: marshal.dumps(("\x00".join([PLANTED] * n), marshal.loads(blob)[1]), 4)
                          for lang, blob in image["texts"].items()}
     return engine_cache.encode(engine_cache.cache_key(packaged_digest()), doctored)
 

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kzscam.checks import ALL_CHECKS
 from kzscam.model import Severity, Verdict
 from kzscam.rules import RULE_FILES, SUPPORT_FILES
 from kzscam.rules.schema import Rule, RuleError, parse_rule
@@ -134,6 +133,8 @@ def _parse_scoring(data: dict[str, Any], source: str) -> Scoring:
         incomplete = str(data.get("incomplete", {}).get("verdict", "caution"))
         for value in (*floors.values(), *check_floors.values(), incomplete):
             Verdict.parse(value)
+        from kzscam.checks import ALL_CHECKS  # only when rules are compiled (start-up time)
+
         unknown = sorted({*check_floors, *(c for c, _f in learned)} - ALL_CHECKS)
         if unknown:
             raise RuleError(f"{source}: no detector emits {', '.join(unknown)} "

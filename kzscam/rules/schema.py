@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from kzscam.checks import ALL_CHECKS
 from kzscam.i18n import LANGS
 from kzscam.model import Severity
 
@@ -123,6 +122,8 @@ def validate_match(match: Any, subject: str, where: str) -> None:
         check = match["check"]
         if not isinstance(check, str):
             raise RuleError(f"{where}: match.check must be a string")
+        from kzscam.checks import ALL_CHECKS  # only when rules are compiled (start-up time)
+
         if check not in ALL_CHECKS:
             raise RuleError(f"{where}: match.check: no detector emits {check!r} (the check names "
                             "are listed in kzscam/checks.py)")

@@ -133,7 +133,7 @@ class PatternTable:
     """
 
     _BUILD_ONLY = ("term_sources", "term_keys", "term_literal", "term_cyrillic", "patterns",
-                   "list_cache", "_term_index", "_pattern_index")
+                   "list_cache", "_term_index", "_key_index", "_pattern_index")
     _LAZY = ("_compiled", "_quick", "_psets", "_msets", "_atom_terms", "_tpats", "_pregex")
 
     def __init__(self) -> None:
@@ -145,6 +145,7 @@ class PatternTable:
         self.patterns: list[tuple[int, ...]] = []
         self.list_cache: dict[tuple[str, ...], int] = {}
         self._term_index: dict[str, int] = {}
+        self._key_index: dict[str, int] = {}
         self._pattern_index: dict[tuple[int, ...], int] = {}
         # Run-time form (see freeze).
         self.n_terms = 0
@@ -221,9 +222,16 @@ class PatternTable:
         return pid
 
     def add_terms(self, terms: Sequence[str], where: str) -> int:
-        return self._add_pattern([
-            self._add_term(f"(?:^|{NW})({term_regex(t)})", term_literals(t), key=t) for t in terms
-        ])
+        # Lexicon lists bring the same term into many patterns: look each text up once.
+        by_key = self._key_index
+        ids = []
+        for t in terms:
+            tid = by_key.get(t)
+            if tid is None:
+                tid = by_key[t] = self._add_term(f"(?:^|{NW})({term_regex(t)})", term_literals(t),
+                                                 key=t)
+            ids.append(tid)
+        return self._add_pattern(ids)
 
     def add_regex(self, pattern: str, where: str) -> int:
         source = f"({narrow_classes(pattern)})"

@@ -20,7 +20,8 @@ import json
 import math
 import re
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import pairwise, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -96,17 +97,22 @@ class Model:
 
     Checking needs the weights split by feature kind (`tables`); training, tests and evidence use
     them by feature name (`weights`). Either form is built from the other on first use, so the
-    engine cache stores only the split form.
+    engine cache stores only the split form, each table as sorted keys and an array of weights
+    (`Packed`). Turning those into dictionaries costs more than one message's look-ups, so the
+    first few messages of a process search the sorted keys and only then are the dictionaries built.
     """
 
-    __slots__ = ("_tables", "_weights", "bias", "meta")
+    __slots__ = ("_packed", "_tables", "_uses", "_weights", "bias", "meta")
 
     def __init__(self, bias: float, weights: Mapping[str, float] | None,
-                 meta: Mapping[str, Any], tables: _Tables | None = None) -> None:
+                 meta: Mapping[str, Any], tables: _Tables | None = None,
+                 packed: tuple[Packed, Packed, Packed, Packed] | None = None) -> None:
         self.bias = bias
         self.meta = meta
         self._weights = weights
         self._tables = tables
+        self._packed = packed
+        self._uses = 0
 
     @property
     def weights(self) -> Mapping[str, float]:
@@ -122,8 +128,20 @@ class Model:
     def tables(self) -> _Tables:
         """The weights split by feature kind, keyed without building feature names per message."""
         if self._tables is None:
-            self._tables = _split(self.weights)
+            if self._packed is not None:
+                self._tables = _Tables(*(p.to_dict() for p in self._packed))
+            else:
+                self._tables = _split(self.weights)
         return self._tables
+
+    def _lookups(self) -> tuple[_Get, _Get, _Get, _Get]:
+        """`get` of the words, stems, pairs and kinds tables for one message."""
+        packed = self._packed
+        if self._tables is None and packed is not None and self._uses < PACKED_MESSAGES:
+            self._uses += 1
+            return packed[0].get, packed[1].get, packed[2].get, packed[3].get
+        t = self.tables()
+        return t.words.get, t.stems.get, t.pairs.get, t.kinds.get
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> Model | None:
@@ -136,47 +154,40 @@ class Model:
             return None
 
     def to_image(self) -> list[Any]:
-        """Plain data for the engine cache: per table, the keys joined into one string and the
-        weights as one array of doubles (two objects to load instead of thousands)."""
+        """Plain data for the engine cache: per table, the keys sorted and joined into one string
+        and the weights as one array of doubles (two objects to load instead of thousands)."""
         t = self.tables()
 
-        def pack(keys: list[str], values: list[float]) -> list[Any]:
-            return ["\n".join(keys), array("d", values).tobytes()]
+        def pack(table: dict[str, float]) -> list[Any]:
+            keys = sorted(table)
+            if any("\n" in k for k in keys):
+                raise ValueError("learned model: a feature name holds a line break")
+            return ["\n".join(keys), array("d", [table[k] for k in keys]).tobytes()]
 
-        return [self.bias, dict(self.meta),
-                pack(list(t.words), list(t.words.values())),
-                pack(list(t.stems), list(t.stems.values())),
-                pack(list(t.pairs), list(t.pairs.values())),
-                pack(list(t.kinds), list(t.kinds.values()))]
+        return [self.bias, dict(self.meta), pack(t.words), pack(t.stems), pack(t.pairs),
+                pack(t.kinds)]
 
     @classmethod
     def from_image(cls, image: list[Any]) -> Model:
+        """A model from `to_image` data; malformed data raises ValueError or TypeError."""
         bias, meta, words, stems, pairs, kinds = image
-
-        def unpack(packed: list[Any]) -> tuple[list[str], list[float]]:
-            keys: list[str] = packed[0].split("\n") if packed[0] else []
-            values = array("d")
-            values.frombytes(packed[1])
-            if len(keys) != len(values):
-                raise ValueError("learned model image: keys and weights differ in number")
-            return keys, values.tolist()
-
-        tables = _Tables(*(dict(zip(*unpack(part), strict=True))
-                           for part in (words, stems, pairs, kinds)))
-        return cls(float(bias), None, meta, tables)
+        if not isinstance(meta, dict):
+            raise TypeError("learned model image: meta is not a table")
+        packed = (Packed(*words), Packed(*stems), Packed(*pairs), Packed(*kinds))
+        return cls(float(bias), None, meta, packed=packed)
 
     def probability(self, norm: Normalized, kinds: Iterable[str]) -> float:
         """P(scam) for one message; equal to `sigmoid` over `features` (a test checks it)."""
-        t = self.tables()
+        words, stems, pairs, kinds_ = self._lookups()
         p = parts((v.text for v in norm.views), kinds)
         zero = repeat(0.0)
-        z = (self.bias + sum(map(t.words.get, p.words, zero)) + sum(map(t.stems.get, p.stems, zero))
-             + sum(map(t.pairs.get, p.pairs, zero)) + sum(map(t.kinds.get, p.kinds, zero)))
+        z = (self.bias + sum(map(words, p.words, zero)) + sum(map(stems, p.stems, zero))
+             + sum(map(pairs, p.pairs, zero)) + sum(map(kinds_, p.kinds, zero)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def cues(self, norm: Normalized) -> list[Cue]:
         """The words that pushed the score up most, as original-text spans."""
-        t = self.tables()
+        words, stems, pairs, _kinds = self._lookups()
         seen: set[tuple[int, str]] = set()
         gains: list[tuple[float, int, View, int, int]] = []
         for view in norm.views:
@@ -185,16 +196,16 @@ class Model:
                 stem = tok[:STEM]
                 # A word's features as in `parts`: itself, its stem when longer, the pair with
                 # the previous stem; each counted once per message.
-                parts_of = [(0, tok, t.words)]
+                parts_of = [(0, tok, words)]
                 if len(tok) > STEM:
-                    parts_of.append((1, stem, t.stems))
+                    parts_of.append((1, stem, stems))
                 if prev:
-                    parts_of.append((2, prev + " " + stem, t.pairs))
+                    parts_of.append((2, prev + " " + stem, pairs))
                 gain = 0.0
-                for kind, key, table in parts_of:
+                for kind, key, get in parts_of:
                     if (kind, key) not in seen:
                         seen.add((kind, key))
-                        gain += table.get(key, 0.0)
+                        gain += get(key, 0.0)
                 prev = stem
                 if gain > 0:
                     gains.append((gain, len(gains), view, s, e))
@@ -212,6 +223,46 @@ def sigmoid(bias: float, weights: Mapping[str, float], feats: set[str]) -> float
     """P(scam) of a feature set (training and checking share this one definition)."""
     z = bias + sum(weights.get(f, 0.0) for f in feats)
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+_Get = Callable[[str, float], float]
+# Messages per process that look weights up in the packed tables before the dictionaries are built:
+# a short message makes about a hundred look-ups (~1 us each by bisection), building the four
+# dictionaries costs about 1.5 ms (measured), so a one-message run never builds them.
+PACKED_MESSAGES = 8
+
+
+class Packed:
+    """One weight table as stored in the engine cache: keys sorted and joined by line breaks,
+    weights as the bytes of an array of doubles in the same order. Split on first use."""
+
+    __slots__ = ("_joined", "_raw", "_split")
+
+    def __init__(self, joined: str, weights: bytes) -> None:
+        if not isinstance(joined, str) or not isinstance(weights, bytes):
+            raise TypeError("learned model image: a table is not text and bytes")
+        n = joined.count("\n") + 1 if joined else 0
+        if len(weights) != 8 * n:
+            raise ValueError("learned model image: keys and weights differ in number")
+        self._joined, self._raw = joined, weights
+        self._split: tuple[list[str], array[float]] | None = None
+
+    def _unpack(self) -> tuple[list[str], array[float]]:
+        split = self._split
+        if split is None:
+            weights = array("d")
+            weights.frombytes(self._raw)
+            split = self._split = (self._joined.split("\n") if self._joined else [], weights)
+        return split
+
+    def get(self, key: str, default: float = 0.0) -> float:
+        keys, weights = self._unpack()
+        i = bisect_left(keys, key)
+        return weights[i] if i < len(keys) and keys[i] == key else default
+
+    def to_dict(self) -> dict[str, float]:
+        keys, weights = self._unpack()
+        return dict(zip(keys, weights.tolist(), strict=True))
 
 
 class _Tables(NamedTuple):
