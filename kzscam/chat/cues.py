@@ -1,7 +1,9 @@
 """Conversation steps and the chains they form, read from `kzscam/rules/chat_steps.toml`.
 
-The vocabulary is rule data (kk/ru/en cue terms, negation words, chain definitions) beside the
-CHAT-… rules in chat.toml; this module only gives it types. Chain checks must be declared in
+The vocabulary is rule data (kk/ru/en cue terms, chain definitions) beside the CHAT-… rules in
+chat.toml; this module only gives it types. Negation is not chat data of its own: a step names
+its negation terms like a text rule does (`negations = ["@negation"]`) and `kzscam.chat.steps`
+applies them with the text rules' machinery. Chain checks must be declared in
 `kzscam.checks.ChatCheck`, like every detector check.
 """
 
@@ -26,7 +28,9 @@ class Step:
     terms: tuple[str, ...] = ()
     tags: frozenset[str] = frozenset()
     all_of: tuple[tuple[str, ...], ...] = ()
-    negatable: bool = False  # "никому не называйте код" is advice, not a request
+    # Terms that turn a cue into advice ("никому не называйте код"), as in a text rule's match.
+    negations: tuple[str, ...] = ()
+    negation_window: int = 25
 
 
 @dataclass(frozen=True)
@@ -42,12 +46,10 @@ class Chain:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Every step, every chain, and the words that negate a request."""
+    """Every step and every chain."""
 
     steps: dict[str, Step]
     chains: tuple[Chain, ...]
-    negations: tuple[str, ...]
-    negation_words: int
 
 
 def _ask(verbs: list[str], objects: list[str]) -> tuple[str, ...]:
@@ -64,8 +66,8 @@ def _strs(value: Any, where: str) -> tuple[str, ...]:
 def _step(raw: dict[str, Any]) -> Step:
     name = str(raw.get("name", ""))
     where = f"step {name or '?'}"
-    unknown = set(raw) - {"name", "tags", "terms", "all_of", "negatable", "ask_verbs",
-                          "ask_objects"}
+    unknown = set(raw) - {"name", "tags", "terms", "all_of", "negations", "negation_window",
+                          "ask_verbs", "ask_objects"}
     if not name or unknown:
         raise RuleError(f"{SOURCE}: {where}: needs a name; unknown keys {sorted(unknown)}")
     terms = _ask(list(_strs(raw.get("ask_verbs", []), where)),
@@ -74,8 +76,11 @@ def _step(raw: dict[str, Any]) -> Step:
     groups = tuple(_strs(g, where + " all_of") for g in raw.get("all_of", []))
     if not terms and not groups and not raw.get("tags"):
         raise RuleError(f"{SOURCE}: {where}: needs terms, all_of groups or tags")
+    window = raw.get("negation_window", 25)
+    if not isinstance(window, int) or isinstance(window, bool) or window <= 0:
+        raise RuleError(f"{SOURCE}: {where}: negation_window must be a positive integer")
     return Step(name, terms, frozenset(_strs(raw.get("tags", []), where)), groups,
-                bool(raw.get("negatable", False)))
+                _strs(raw.get("negations", []), where + " negations"), window)
 
 
 def _chain(raw: dict[str, Any], steps: dict[str, Step]) -> Chain:
@@ -97,8 +102,10 @@ def parse(data: dict[str, Any]) -> Vocabulary:
     """The vocabulary from the parsed TOML; RuleError names what is wrong."""
     steps = {s.name: s for s in map(_step, data.get("steps", []))}
     chains = tuple(_chain(c, steps) for c in data.get("chains", []))
-    return Vocabulary(steps, chains, _strs(data.get("negations", []), "negations"),
-                      int(data.get("negation_words", 3)))
+    unknown = set(data) - {"steps", "chains"}
+    if unknown:
+        raise RuleError(f"{SOURCE}: unknown top-level keys {sorted(unknown)}")
+    return Vocabulary(steps, chains)
 
 
 @cache
