@@ -85,6 +85,10 @@ def test_negation_is_the_text_rules_negation_not_chat_data() -> None:
 
 @pytest.mark.parametrize(("data", "problem"), [
     ({"steps": [{"name": "a", "terms": ["x"], "negation_window": 0}]}, "negation_window"),
+    ({"steps": [{"name": "a", "terms": ["x"]}], "chains": [{"check": "chat.code_given",
+                                                            "steps": [["a"], ["a"], ["a"]],
+                                                            "answered": True}]},
+     "exactly two steps"),
     ({"steps": [{"name": "a", "terms": ["x"]}], "chains": [{"check": "chat.nope",
                                                             "steps": [["a"], ["a"]]}]},
      "no chat check"),

@@ -30,6 +30,8 @@ class _Compiled(NamedTuple):
     step: Step
     terms: int | None
     groups: tuple[int, ...]
+    regex: tuple[int, ...]
+    none: int | None
     negations: int | None
 
 
@@ -49,6 +51,8 @@ class StepMatcher:
                 step,
                 pattern(step.terms, where) if step.terms else None,
                 tuple(pattern(g, where) for g in step.all_of),
+                tuple(table.add_regex(r, where) for r in step.regex),
+                pattern(step.none, where + " none") if step.none else None,
                 pattern(step.negations, where + " negations") if step.negations else None,
             ))
         table.freeze()
@@ -73,9 +77,14 @@ class StepMatcher:
         findings = list(findings)
         scan = Scan(self._table, normalize(text))
         for compiled in self._steps:
+            if compiled.none is not None and scan.occurs(compiled.none):
+                continue
             ev = None
             if compiled.terms is not None and scan.occurs(compiled.terms):
                 ev = self._first(scan, compiled.terms, compiled)
+            for pid in compiled.regex:
+                if ev is None and scan.occurs(pid):
+                    ev = self._first(scan, pid, compiled)
             if ev is None and compiled.groups and all(scan.occurs(g) for g in compiled.groups):
                 hits = [self._first(scan, g, compiled) for g in compiled.groups]
                 ev = hits[0] if all(h is not None for h in hits) else None
