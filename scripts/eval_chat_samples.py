@@ -10,6 +10,12 @@ Expected message and sender counts come from each suite's own test data:
   one message from sender "a";
 - lucasrodes/whatstk (GPL-3.0): `chats/whatsapp/*.txt`, expected to be read whole (no line
   left unplaced); the suite gives no counts per file.
+- mlomb/chat-analytics (AGPL-3.0): `tests/samples/{whatsapp,telegram}/<authors>A_<messages>M.*`;
+- MasterScrat/Chatistics (MIT): `tests/test_data/whatsapp/_chat*.txt` against the ground truth of
+  `tests/test_whatsapp.py` (messages without system lines; senders where the suite names them);
+- JanChodorowski/whatsapp-chat-parser-go (no licence file: read from the snapshot only, and
+  only its counts are used): `test_data/*.txt` against `parser_test.go`'s `chatExamples`
+  (message counts that include system lines, and the authors).
 
 A sample passes when it is read, its counts match (where known), no line is left unplaced and
 the chat is not flagged (they are ordinary chats).
@@ -42,6 +48,7 @@ class Sample:
     suffix: str
     messages: int | None = None
     senders: int | None = None
+    with_system: bool = False  # the suite counts system lines as messages
 
 
 def _git(repo: Path, *args: str) -> bytes:
@@ -124,6 +131,51 @@ def whatstk(mirror: Path) -> list[Sample]:
             for name in _files(repo, "chats/whatsapp/") if name.endswith(".txt")]
 
 
+# Chatistics' tests/test_whatsapp.py: messages (the ground truth's rows) and senders per file.
+CHATISTICS = {"_chat.txt": (20, 2), "_chat 2.txt": (4, 2), "_chat 3.txt": (9, None),
+              "_chat 4.txt": (3, 1)}
+
+
+def chatistics(mirror: Path) -> list[Sample]:
+    repo = mirror / "MasterScrat+Chatistics" / "repo"
+    if not repo.exists():
+        return []
+    suite = _git(repo, "show", "HEAD:tests/test_whatsapp.py").decode()
+    out: list[Sample] = []
+    for name, (messages, senders) in CHATISTICS.items():
+        path = f"tests/test_data/whatsapp/{name}"
+        if f"'{name}'" not in suite:
+            raise SystemExit(f"Chatistics' suite no longer tests {path}: update CHATISTICS")
+        out.append(Sample(f"Chatistics/{path}", _git(repo, "show", f"HEAD:{path}"), ".txt",
+                          messages, senders))
+    return out
+
+
+def chat_parser_go(mirror: Path) -> list[Sample]:
+    """The `chatExamples` of parser_test.go: file path, authors and message count."""
+    repo = mirror / "JanChodorowski+whatsapp-chat-parser-go" / "repo"
+    if not repo.exists():
+        return []
+    suite = _git(repo, "show", "HEAD:parser_test.go").decode()
+    live = "\n".join(ln for ln in suite.splitlines() if not ln.lstrip().startswith("//"))
+    out: list[Sample] = []
+    for block in re.findall(r"\{[^{}]*filePath:[^{}]*\{[^{}]*\}[^{}]*\}", live):
+        path = re.search(r'filePath:\s*"([^"]+)"', block)
+        count = re.search(r"messagesCount:\s*(\d+)", block)
+        authors = re.search(r"authors:\s*\[\]string\{([^}]*)\}", block)
+        if path and count and authors:
+            out.append(Sample(f"whatsapp-chat-parser-go/{path.group(1)}",
+                              _git(repo, "show", f"HEAD:{path.group(1)}"), ".txt",
+                              int(count.group(1)), len(re.findall(r'"[^"]*"', authors.group(1))),
+                              with_system=True))
+    return out
+
+
+def all_samples(mirror: Path) -> list[Sample]:
+    return (chat_miner(mirror) + pustur(mirror) + chat_analytics(mirror) + whatstk(mirror)
+            + chatistics(mirror) + chat_parser_go(mirror))
+
+
 def run(samples: list[Sample]) -> int:
     passed = total_messages = 0
     started = time.perf_counter()
@@ -138,7 +190,7 @@ def run(samples: list[Sample]) -> int:
                 continue
             details = report.details or {}
             parts = [p.details or {} for p in report.parts]
-            messages = sum(1 for p in parts if p.get("kind") != "service")
+            messages = sum(1 for p in parts if sample.with_system or p.get("kind") != "service")
             senders = len({p.get("sender") for p in parts if p.get("kind") != "service"})
             unplaced = details.get("unplaced_lines", 0)
             total_messages += messages
@@ -166,8 +218,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
     args = parser.parse_args()
-    samples = (chat_miner(args.mirror) + pustur(args.mirror) + chat_analytics(args.mirror)
-               + whatstk(args.mirror))
+    samples = all_samples(args.mirror)
     if not samples:
         print(f"no sample snapshots under {args.mirror}", file=sys.stderr)
         return 2
