@@ -16,6 +16,10 @@ Expected message and sender counts come from each suite's own test data:
 - JanChodorowski/whatsapp-chat-parser-go (no licence file: read from the snapshot only, and
   only its counts are used): `test_data/*.txt` against `parser_test.go`'s `chatExamples`
   (message counts that include system lines, and the authors).
+- innerdvations/telegram-chat-parser (MIT): the Telegram exports of `tests/data/`; its suite
+  expects every message object to be read (`tg.messages` as long as the file's `messages`) and
+  `error.json` (invalid JSON) to be refused. `error-unexpected.json`, whose suite is a TODO, is
+  read for robustness only (no counts).
 
 A sample passes when it is read, its counts match (where known), no line is left unplaced and
 the chat is not flagged (they are ordinary chats).
@@ -49,6 +53,8 @@ class Sample:
     messages: int | None = None
     senders: int | None = None
     with_system: bool = False  # the suite counts system lines as messages
+    refused: bool = False  # the suite expects the parser to refuse it
+    gap: str = ""  # a known failure and its cause: reported as GAP, and as FAIL once it passes
 
 
 def _git(repo: Path, *args: str) -> bytes:
@@ -171,13 +177,36 @@ def chat_parser_go(mirror: Path) -> list[Sample]:
     return out
 
 
+def telegram_chat_parser(mirror: Path) -> list[Sample]:
+    repo = mirror / "innerdvations+telegram-chat-parser" / "repo"
+    if not repo.exists():
+        return []
+    out: list[Sample] = []
+    for name in _files(repo, "tests/data/"):
+        if not name.endswith(".json"):
+            continue
+        data = _git(repo, "show", f"HEAD:{name}")
+        sample = Sample(f"telegram-chat-parser/{name}", data, ".json", with_system=True)
+        if name.endswith(("/saved.json", "/error-unexpected.json")):
+            # Both hold Telegram's own sticker-set share text, which the learned text model
+            # (kzscam/text/learned.py, not the chat reader) scores 93% ("sticker", a link).
+            sample.gap = ("the learned text model flags \"Check out «…» sticker set: "
+                          "https://t.me/addstickers/…\"")
+        if name.endswith("/error.json"):
+            sample.refused = True
+        elif not name.endswith("/error-unexpected.json"):
+            sample.messages = len(json.loads(data)["messages"])
+        out.append(sample)
+    return out
+
+
 def all_samples(mirror: Path) -> list[Sample]:
     return (chat_miner(mirror) + pustur(mirror) + chat_analytics(mirror) + whatstk(mirror)
-            + chatistics(mirror) + chat_parser_go(mirror))
+            + chatistics(mirror) + chat_parser_go(mirror) + telegram_chat_parser(mirror))
 
 
 def run(samples: list[Sample]) -> int:
-    passed = total_messages = 0
+    passed = total_messages = gaps = failed = 0
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         for sample in samples:
@@ -186,7 +215,13 @@ def run(samples: list[Sample]) -> int:
             try:
                 report = check_chat(path, all_messages=True)
             except ChatError as exc:
-                print(f"FAIL {sample.name}: {exc}")
+                passed += sample.refused
+                failed += not sample.refused
+                print(f"{'ok  ' if sample.refused else 'FAIL'} {sample.name}: refused: {exc}")
+                continue
+            if sample.refused:
+                failed += 1
+                print(f"FAIL {sample.name}: read, but its suite expects it refused")
                 continue
             details = report.details or {}
             parts = [p.details or {} for p in report.parts]
@@ -205,13 +240,20 @@ def run(samples: list[Sample]) -> int:
                 problems.append(f"flagged {report.verdict.name.lower()}")
             if report.error:
                 problems.append(f"error: {report.error}")
-            passed += not problems
-            print(f"{'ok  ' if not problems else 'FAIL'} {sample.name}: {messages} messages, "
+            status = "ok  " if not problems else "GAP " if sample.gap else "FAIL"
+            if not problems and sample.gap:
+                status, problems = "FAIL", [f"passes now: remove its gap ({sample.gap})"]
+            elif problems and sample.gap:
+                problems.append(sample.gap)
+            passed += status == "ok  "
+            gaps += status == "GAP "
+            failed += status == "FAIL"
+            print(f"{status} {sample.name}: {messages} messages, "
                   f"{senders} senders" + (f" ({'; '.join(problems)})" if problems else ""))
     elapsed = time.perf_counter() - started
-    print(f"{passed} of {len(samples)} samples read right and not flagged; "
+    print(f"{passed} of {len(samples)} samples read right and not flagged ({gaps} known gaps); "
           f"{total_messages} messages in {elapsed:.1f} s")
-    return 0 if passed == len(samples) else 1
+    return 1 if failed else 0
 
 
 def main() -> int:

@@ -242,7 +242,8 @@ def test_a_link_with_scam_wording_is_still_judged(tmp_path: Path) -> None:
 
 
 SNAPSHOTS = ("joweich+chat-miner", "mlomb+chat-analytics", "Pustur+whatsapp-chat-parser",
-             "lucasrodes+whatstk", "MasterScrat+Chatistics", "JanChodorowski+whatsapp-chat-parser-go")
+             "lucasrodes+whatstk", "MasterScrat+Chatistics", "JanChodorowski+whatsapp-chat-parser-go",
+             "innerdvations+telegram-chat-parser")
 
 
 @pytest.mark.skipif(not any((MIRROR / name / "repo").exists() for name in SNAPSHOTS),
