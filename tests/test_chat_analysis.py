@@ -147,7 +147,10 @@ def test_summary_keeps_only_the_riskiest_when_capped() -> None:
 
 
 # The victim answers the request with the code: the chat must say the code may be gone already.
+ASK = "Support: Чтобы отменить заявку, сообщите нам код, который пришёл на ваш телефон."
 VICTIM_REPLIES = [
+    (ASK + " || Aliya: 482915", "Aliya"),
+    (ASK + " || A: 1 || A: 2 || A: 3 || A: 4 || A: 5 || A: 6 || A: 7 || A: 8 || Me: 482915", "Me"),
     (" || ".join([SUPPORT, "Aliya: Здравствуйте", CODE, "Aliya: 482-915"]), "Aliya"),
     (" || ".join([SUPPORT, DELETE, "Aliya: Міне код: 4829"]), "Aliya"),
     ("Bank: Сообщите код из SMS для отмены операции || Me: ок || Me: 482915", "Me"),
@@ -192,13 +195,13 @@ def test_a_code_sent_in_reply_in_every_language(lang: str) -> None:
     "Support: Это служба поддержки магазина. Назовите номер заказа. || Me: 482915",
     "Asel: Скажи код от домофона, я у подъезда || Me: 4829",
     "Asel: What's the wifi code? || Me: 48291234",
-    "Support: Продиктуйте код из SMS. || Me: 150 000",
-    "Support: Продиктуйте код из SMS. || Me: 2026",
-    "Support: Продиктуйте код из SMS. || Me: 5000 ₸",
-    "Support: Продиктуйте код из SMS. || Me: Никому не скажу, позвоню в банк.",
-    "Support: Продиктуйте код из SMS. || Support: 482915",
-    "Aliya: 482-915 || Support: Продиктуйте код из SMS.",
-    "Support: Продиктуйте код из SMS. || A: 1 || A: 2 || A: 3 || A: 4 || A: 5 || A: 6 || A: 7 "
+    ASK + " || Me: 150 000",
+    ASK + " || Me: 2026",
+    ASK + " || Me: 5000 ₸",
+    ASK + " || Me: Никому не скажу, позвоню в банк.",
+    ASK + " || Support: 482915",
+    "Aliya: 482-915 || " + ASK,
+    ASK + " || A: 1 || A: 2 || A: 3 || A: 4 || A: 5 || A: 6 || A: 7 "
     "|| A: 8 || A: 9 || A: 10 || Me: 482915",
 ])
 def test_ordinary_numbers_are_not_a_code_sent(example: str) -> None:
