@@ -38,12 +38,16 @@ def test_takeover_chain_scores_higher_than_each_message() -> None:
     finding = next(f for f in report.findings if f.rule_id == "CHAT-TAKEOVER-001")
     assert finding.params["messages"] == "#1, #3, #4"
     senders = {s["name"]: s for s in report.details["senders"]}
-    assert senders["Telegram Support"]["chains"] == ["CHAT-TAKEOVER-001"]
+    assert senders["Telegram Support"]["chains"] == ["CHAT-TAKEOVER-001", "CHAT-CODE-001"]
     assert senders["Telegram Support"]["verdict"] == "dangerous"
     assert senders["Алия Нурлановна"] == {**senders["Алия Нурлановна"], "verdict": "safe",
                                           "flagged": 0, "chains": []}
-    # The forwarded bank OTP ("никому не сообщайте") is not a scam message.
-    assert 9 not in {p.details["index"] for p in report.parts}
+    # Алия forwarded the bank's OTP text after the code request: the code may be gone already.
+    sent = next(f for f in report.findings if f.rule_id == "CHAT-CODE-001")
+    assert (sent.params["replier"], sent.params["messages"]) == ("Алия Нурлановна", "#7, #9")
+    # The forwarded OTP ("никому не сообщайте") is shown as that answer, not as a scam message.
+    answer = next(p for p in report.parts if p.details["index"] == 9)
+    assert answer.findings == () and answer.verdict is Verdict.SAFE
 
 
 def test_the_same_messages_in_another_order_are_no_chain() -> None:
@@ -157,6 +161,8 @@ VICTIM_REPLIES = [
     ("Tech: This is technical support, your account will be blocked today. || Me: here is the "
      "code 482 915", "Me"),
     ("Support: Назовите код, который пришёл || Aliya: Вот код 482915 🙏", "Aliya"),
+    (ASK + " || Aliya: Kaspi.kz: Код подтверждения 482915. Никому не сообщайте этот код.",
+     "Aliya"),
 ]
 
 
@@ -201,6 +207,10 @@ def test_a_code_sent_in_reply_in_every_language(lang: str) -> None:
     ASK + " || Me: Никому не скажу, позвоню в банк.",
     ASK + " || Support: 482915",
     "Aliya: 482-915 || " + ASK,
+    # advice is no request (the text engine's negation), so a code after it is no answer
+    "Me: Мама, если придёт СМС с кодом, никому не говори этот код || Mom: Kaspi.kz: Код "
+    "подтверждения 482915. Никому не сообщайте этот код.",
+    "Me: Мама, никому не говори код из СМС || Mom: 4829",
     ASK + " || A: 1 || A: 2 || A: 3 || A: 4 || A: 5 || A: 6 || A: 7 "
     "|| A: 8 || A: 9 || A: 10 || Me: 482915",
 ])
