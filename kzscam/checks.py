@@ -123,6 +123,7 @@ class ChatCheck(StrEnum):
     """The chat detector (`kzscam.chat`): conversation chains and cut messages."""
     ACCOUNT_TAKEOVER = "chat.account_takeover"
     AUTHORITY_MONEY = "chat.authority_money"
+    CODE_GIVEN = "chat.code_given"
     JOB_DEPOSIT = "chat.job_deposit"
     MESSAGE_CUT = "chat.message_cut"
     RELATIVE_MONEY = "chat.relative_money"

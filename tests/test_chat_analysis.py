@@ -38,12 +38,16 @@ def test_takeover_chain_scores_higher_than_each_message() -> None:
     finding = next(f for f in report.findings if f.rule_id == "CHAT-TAKEOVER-001")
     assert finding.params["messages"] == "#1, #3, #4"
     senders = {s["name"]: s for s in report.details["senders"]}
-    assert senders["Telegram Support"]["chains"] == ["CHAT-TAKEOVER-001"]
+    assert senders["Telegram Support"]["chains"] == ["CHAT-TAKEOVER-001", "CHAT-CODE-001"]
     assert senders["Telegram Support"]["verdict"] == "dangerous"
     assert senders["Алия Нурлановна"] == {**senders["Алия Нурлановна"], "verdict": "safe",
                                           "flagged": 0, "chains": []}
-    # The forwarded bank OTP ("никому не сообщайте") is not a scam message.
-    assert 9 not in {p.details["index"] for p in report.parts}
+    # Алия forwarded the bank's OTP text after the code request: the code may be gone already.
+    sent = next(f for f in report.findings if f.rule_id == "CHAT-CODE-001")
+    assert (sent.params["replier"], sent.params["messages"]) == ("Алия Нурлановна", "#7, #9")
+    # The forwarded OTP ("никому не сообщайте") is shown as that answer, not as a scam message.
+    answer = next(p for p in report.parts if p.details["index"] == 9)
+    assert answer.findings == () and answer.verdict is Verdict.SAFE
 
 
 def test_the_same_messages_in_another_order_are_no_chain() -> None:
@@ -144,3 +148,77 @@ def test_summary_keeps_only_the_riskiest_when_capped() -> None:
     assert [p.details["index"] for p in report.parts] == [2, 3]
     assert report.details["messages_omitted"] == 2
     assert report.details["flagged"] == 4
+
+
+# The victim answers the request with the code: the chat must say the code may be gone already.
+ASK = "Support: Чтобы отменить заявку, сообщите нам код, который пришёл на ваш телефон."
+VICTIM_REPLIES = [
+    (ASK + " || Aliya: 482915", "Aliya"),
+    (ASK + " || A: 1 || A: 2 || A: 3 || A: 4 || A: 5 || A: 6 || A: 7 || A: 8 || Me: 482915", "Me"),
+    (" || ".join([SUPPORT, "Aliya: Здравствуйте", CODE, "Aliya: 482-915"]), "Aliya"),
+    (" || ".join([SUPPORT, DELETE, "Aliya: Міне код: 4829"]), "Aliya"),
+    ("Bank: Сообщите код из SMS для отмены операции || Me: ок || Me: 482915", "Me"),
+    ("Tech: This is technical support, your account will be blocked today. || Me: here is the "
+     "code 482 915", "Me"),
+    ("Support: Назовите код, который пришёл || Aliya: Вот код 482915 🙏", "Aliya"),
+    (ASK + " || Aliya: Kaspi.kz: Код подтверждения 482915. Никому не сообщайте этот код.",
+     "Aliya"),
+]
+
+
+@pytest.mark.parametrize(("example", "victim"), VICTIM_REPLIES)
+def test_a_code_sent_in_reply_is_reported_with_what_to_do_now(example: str, victim: str) -> None:
+    report = judge(example)
+    finding = next(f for f in report.findings if f.rule_id == "CHAT-CODE-001")
+    assert finding.params["replier"] == victim and victim in finding.title
+    assert "1477" in finding.advice and "bank" in finding.advice
+    assert report.verdict is Verdict.DANGEROUS
+    # The chain is the asker's; the victim's own row stays as their messages are.
+    asker = finding.params["sender"]
+    senders = {s["name"]: s for s in report.details["senders"]}
+    assert "CHAT-CODE-001" in senders[asker]["chains"]
+    assert "CHAT-CODE-001" not in senders[victim]["chains"]
+    # The answer is quoted and its message shown.
+    answer = int(finding.params["messages"].rsplit("#", 1)[1])
+    assert answer in {p.details["index"] for p in report.parts}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_a_code_sent_in_reply_in_every_language(lang: str) -> None:
+    report = check_messages(iter(parse_example(VICTIM_REPLIES[0][0])), name="chat", lang=lang,
+                            config=Config())
+    finding = next(f for f in report.findings if f.rule_id == "CHAT-CODE-001")
+    assert "Aliya" in finding.title and "1477" in finding.advice
+
+
+# Ordinary numbers: prices, times, dates, phone numbers, years, order numbers, door codes; and a
+# code sent by the asker themself or before any request.
+@pytest.mark.parametrize("example", [
+    "Shop: Доставка будет завтра || Me: Сколько стоит? || Shop: 4500",
+    "Mom: Во сколько приедешь? || Me: 18:30",
+    "Mom: Когда у Даны день рождения? || Me: 12.05.2026",
+    "Dad: Скинь номер мастера || Me: 8 701 123 45 67",
+    "Support: Это служба поддержки магазина. Назовите номер заказа. || Me: 482915",
+    "Asel: Скажи код от домофона, я у подъезда || Me: 4829",
+    "Asel: What's the wifi code? || Me: 48291234",
+    ASK + " || Me: 150 000",
+    ASK + " || Me: 2026",
+    ASK + " || Me: 5000 ₸",
+    ASK + " || Me: Никому не скажу, позвоню в банк.",
+    ASK + " || Support: 482915",
+    "Aliya: 482-915 || " + ASK,
+    # advice is no request (the text engine's negation), so a code after it is no answer
+    "Me: Мама, если придёт СМС с кодом, никому не говори этот код || Mom: Kaspi.kz: Код "
+    "подтверждения 482915. Никому не сообщайте этот код.",
+    "Me: Мама, никому не говори код из СМС || Mom: 4829",
+    ASK + " || A: 1 || A: 2 || A: 3 || A: 4 || A: 5 || A: 6 || A: 7 "
+    "|| A: 8 || A: 9 || A: 10 || Me: 482915",
+])
+def test_ordinary_numbers_are_not_a_code_sent(example: str) -> None:
+    assert "CHAT-CODE-001" not in chat_rules(judge(example))
+
+
+def test_family_chat_numbers_are_not_a_code_sent() -> None:
+    """The family chats written for these tests (sums, times, dates, a relative) stay quiet."""
+    for name in ("telegram_family.json", "whatsapp_android_kk.txt", "whatsapp_android_ru.txt"):
+        assert "CHAT-CODE-001" not in chat_rules(check_chat(FIX / name))

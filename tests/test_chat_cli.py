@@ -31,7 +31,8 @@ def test_json_document_with_senders_and_messages() -> None:
     scam, family = doc["results"]
     assert scam["verdict"] == "dangerous" and family["verdict"] == "safe"
     assert scam["senders"][0]["name"] == "Telegram Support"
-    assert [m["index"] for m in scam["messages"]] == [1, 3, 4, 7]
+    # flagged messages, and #9: the forwarded bank code that answers #7 (CHAT-CODE-001)
+    assert [m["index"] for m in scam["messages"]] == [1, 3, 4, 7, 9]
     assert scam["messages"][0]["sender"] == "Telegram Support"
     assert family["messages"] == [] if "messages" in family else True
     assert proc.returncode == ExitCode.FLAGGED

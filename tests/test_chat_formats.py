@@ -56,6 +56,28 @@ def test_date_formats_are_read(line: str, date: str) -> None:
     assert sniff(text.encode()).fmt == "whatsapp"
 
 
+def test_a_date_written_unlike_the_exports_own_is_text_inside_a_message() -> None:
+    """A phone writes every date of an export alike (Chatistics' samples test this): a line
+    with a 4-digit year inside an export of 2-digit years is a quoted or pasted line."""
+    (first, second), _ = read("[04.01.18, 11:53:57] Ana: look what he sent\n"
+                              "[1.2.2019, 00:00:00] Bob: this line is quoted\n"
+                              "[04.01.18, 11:54:03] Bob: ok\n")
+    assert first.text == "look what he sent\n[1.2.2019, 00:00:00] Bob: this line is quoted"
+    assert (second.sender, second.text) == ("Bob", "ok")
+    # Mixed widths in the export itself (under two thirds alike) are all read as messages.
+    msgs, _ = read("[4.1.18, 11:53] Ana: a\n[4.1.2018, 11:54] Bob: b\n[4.1.18, 11:55] Ana: c\n"
+                   "[4.1.2018, 11:56] Bob: d\n")
+    assert [m.text for m in msgs] == ["a", "b", "c", "d"]
+
+
+def test_a_sender_line_ending_at_the_colon_starts_a_message() -> None:
+    """WhatsApp writes "Name:" and the text on the next lines when the text starts with one."""
+    (first, second), _ = read("2/11/19, 14:48 - John Doe:\n\n👍👍!\n"
+                              "2/11/19, 14:51 - Ana: ok\n")
+    assert (first.sender, first.text, first.kind) == ("John Doe", "👍👍!", TEXT)
+    assert second.sender == "Ana"
+
+
 def test_unplaced_lines_are_counted_not_fatal() -> None:
     lines = ["Saved from my old phone", "", "=== chat ===",
              "21.11.2026, 14:05 - Ana: hi", "21.11.2026, 14:06 - Bek: hello"]
@@ -220,7 +242,8 @@ def test_a_link_with_scam_wording_is_still_judged(tmp_path: Path) -> None:
 
 
 SNAPSHOTS = ("joweich+chat-miner", "mlomb+chat-analytics", "Pustur+whatsapp-chat-parser",
-             "lucasrodes+whatstk")
+             "lucasrodes+whatstk", "MasterScrat+Chatistics", "JanChodorowski+whatsapp-chat-parser-go",
+             "innerdvations+telegram-chat-parser")
 
 
 @pytest.mark.skipif(not any((MIRROR / name / "repo").exists() for name in SNAPSHOTS),
@@ -229,7 +252,6 @@ SNAPSHOTS = ("joweich+chat-miner", "mlomb+chat-analytics", "Pustur+whatsapp-chat
 def test_other_parsers_samples_read_with_their_suites_counts(
         capsys: pytest.CaptureFixture[str]) -> None:
     module = _eval_module()
-    samples = (module.chat_miner(MIRROR) + module.pustur(MIRROR) + module.chat_analytics(MIRROR)
-               + module.whatstk(MIRROR))
+    samples = module.all_samples(MIRROR)
     assert samples
     assert module.run(samples) == 0, capsys.readouterr().out

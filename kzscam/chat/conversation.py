@@ -4,7 +4,9 @@ State is per (chat, sender, chain) and holds at most one step hit per step, so a
 length is followed in constant memory per sender. For an ordered chain, `best[k]` is the partial
 chain through step k with the earliest start still inside the window (it tells the whole story);
 a chain fires once per sender, and only across at least two messages (one message alone is
-judged by the text rules).
+judged by the text rules). An `answered` chain is a question and another sender's answer ("send
+the code" -> "482-915"): per chat, the latest question of each sender is kept, and the chain (the
+asker's) fires once per chat and check.
 """
 
 from __future__ import annotations
@@ -37,11 +39,14 @@ class ChainHit:
     sender: SenderKey
     steps: tuple[StepHit, ...]
 
+    answered_by: str = ""  # who answered, for an `answered` chain
+
     def hit(self) -> Hit:
         """The detector hit the engine stamps into a CHAT-… finding."""
         where = ", ".join(f"#{i}" for i in sorted({s.index for s in self.steps}))
         params = {"sender": self.sender[1] or "?", "messages": where,
-                  "first": self.steps[0].date, "last": self.steps[-1].date}
+                  "first": self.steps[0].date, "last": self.steps[-1].date,
+                  "replier": self.answered_by or "?"}
         return Hit(self.chain.check, tuple(s.evidence for s in self.steps), params)
 
 
@@ -57,23 +62,47 @@ class Conversation:
 
     chains: tuple[Chain, ...] = field(default_factory=lambda: vocabulary().chains)
     completed: list[ChainHit] = field(default_factory=list)
-    _state: dict[tuple[SenderKey, str], _State] = field(default_factory=dict)
+    _state: dict[tuple[SenderKey, int], _State] = field(default_factory=dict)
+    # answered chains: the latest question of each sender, per (chat, chain); answered checks
+    _asked: dict[tuple[str | None, int], dict[str, StepHit]] = field(default_factory=dict)
+    _answered: set[tuple[str | None, str]] = field(default_factory=set)
 
     def observe(self, msg: ChatMessage, steps: dict[str, Evidence], part: Report) -> None:
         if not steps:
             return
         key: SenderKey = (msg.chat, msg.sender)
-        for chain in self.chains:
-            state = self._state.get((key, chain.check))
+        hits = {s: StepHit(s, msg.index, msg.date, ev, part) for s, ev in steps.items()}
+        for n, chain in enumerate(self.chains):
+            if chain.answered:
+                self._answer(n, chain, msg, hits)
+                continue
+            state = self._state.get((key, n))
             if state is None:
-                state = self._state[(key, chain.check)] = _State([None] * len(chain.steps))
+                state = self._state[(key, n)] = _State([None] * len(chain.steps))
             if state.done:
                 continue
-            hits = {s: StepHit(s, msg.index, msg.date, ev, part) for s, ev in steps.items()}
             done = (self._ordered if chain.ordered else self._unordered)(chain, state, msg, hits)
             if done is not None:
                 state.done = True
                 self.completed.append(ChainHit(chain, key, done))
+
+    def _answer(self, n: int, chain: Chain, msg: ChatMessage, hits: dict[str, StepHit]) -> None:
+        """An answer by this sender to another's recent question completes the chain."""
+        if not msg.sender:
+            return  # system lines neither ask nor answer
+        asked = self._asked.setdefault((msg.chat, n), {})
+        answer = next((hits[a] for a in chain.steps[1] if a in hits), None)
+        if answer is not None and (msg.chat, chain.check) not in self._answered:
+            recent = [(q, who) for who, q in asked.items()
+                      if who != msg.sender and msg.index - q.index <= chain.window]
+            if recent:
+                asked_hit, asker = max(recent, key=lambda r: r[0].index)
+                self._answered.add((msg.chat, chain.check))
+                self.completed.append(ChainHit(chain, (msg.chat, asker), (asked_hit, answer),
+                                               msg.sender))
+        question = next((hits[q] for q in chain.steps[0] if q in hits), None)
+        if question is not None:
+            asked[msg.sender] = question
 
     @staticmethod
     def _ordered(chain: Chain, state: _State, msg: ChatMessage,

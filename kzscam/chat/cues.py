@@ -1,7 +1,9 @@
 """Conversation steps and the chains they form, read from `kzscam/rules/chat_steps.toml`.
 
-The vocabulary is rule data (kk/ru/en cue terms, negation words, chain definitions) beside the
-CHAT-… rules in chat.toml; this module only gives it types. Chain checks must be declared in
+The vocabulary is rule data (kk/ru/en cue terms, chain definitions) beside the CHAT-… rules in
+chat.toml; this module only gives it types. Negation is not chat data of its own: a step names
+its negation terms like a text rule does (`negations = ["@negation"]`) and `kzscam.chat.steps`
+applies them with the text rules' machinery. Chain checks must be declared in
 `kzscam.checks.ChatCheck`, like every detector check.
 """
 
@@ -26,7 +28,11 @@ class Step:
     terms: tuple[str, ...] = ()
     tags: frozenset[str] = frozenset()
     all_of: tuple[tuple[str, ...], ...] = ()
-    negatable: bool = False  # "никому не называйте код" is advice, not a request
+    regex: tuple[str, ...] = ()  # RE2 over folded text, like a text rule's `regex`
+    none: tuple[str, ...] = ()  # terms that rule the step out ("код от домофона")
+    # Terms that turn a cue into advice ("никому не называйте код"), as in a text rule's match.
+    negations: tuple[str, ...] = ()
+    negation_window: int = 25
 
 
 @dataclass(frozen=True)
@@ -38,16 +44,17 @@ class Chain:
     window: int = 40  # at most this many chat messages from the first step to the last
     ordered: bool = True
     supersedes: tuple[str, ...] = ()  # weaker chains this one makes redundant
+    # Two steps, the second by ANOTHER sender answering the first ("send the code" -> "482-915").
+    # The chain is the asker's; several reply chains may share a check (it fires once a chat).
+    answered: bool = False
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Every step, every chain, and the words that negate a request."""
+    """Every step and every chain."""
 
     steps: dict[str, Step]
     chains: tuple[Chain, ...]
-    negations: tuple[str, ...]
-    negation_words: int
 
 
 def _ask(verbs: list[str], objects: list[str]) -> tuple[str, ...]:
@@ -64,18 +71,23 @@ def _strs(value: Any, where: str) -> tuple[str, ...]:
 def _step(raw: dict[str, Any]) -> Step:
     name = str(raw.get("name", ""))
     where = f"step {name or '?'}"
-    unknown = set(raw) - {"name", "tags", "terms", "all_of", "negatable", "ask_verbs",
-                          "ask_objects"}
+    unknown = set(raw) - {"name", "tags", "terms", "all_of", "regex", "none", "negations",
+                          "negation_window", "ask_verbs", "ask_objects"}
     if not name or unknown:
         raise RuleError(f"{SOURCE}: {where}: needs a name; unknown keys {sorted(unknown)}")
     terms = _ask(list(_strs(raw.get("ask_verbs", []), where)),
                  list(_strs(raw.get("ask_objects", []), where)))
     terms += _strs(raw.get("terms", []), where)
     groups = tuple(_strs(g, where + " all_of") for g in raw.get("all_of", []))
-    if not terms and not groups and not raw.get("tags"):
-        raise RuleError(f"{SOURCE}: {where}: needs terms, all_of groups or tags")
-    return Step(name, terms, frozenset(_strs(raw.get("tags", []), where)), groups,
-                bool(raw.get("negatable", False)))
+    regex = _strs(raw.get("regex", []), where + " regex")
+    if not terms and not groups and not regex and not raw.get("tags"):
+        raise RuleError(f"{SOURCE}: {where}: needs terms, all_of groups, regex or tags")
+    window = raw.get("negation_window", 25)
+    if not isinstance(window, int) or isinstance(window, bool) or window <= 0:
+        raise RuleError(f"{SOURCE}: {where}: negation_window must be a positive integer")
+    return Step(name, terms, frozenset(_strs(raw.get("tags", []), where)), groups, regex,
+                _strs(raw.get("none", []), where + " none"),
+                _strs(raw.get("negations", []), where + " negations"), window)
 
 
 def _chain(raw: dict[str, Any], steps: dict[str, Step]) -> Chain:
@@ -89,16 +101,22 @@ def _chain(raw: dict[str, Any], steps: dict[str, Step]) -> Chain:
     if len(alternatives) < 2 or missing:
         raise RuleError(f"{SOURCE}: chain {check}: needs two or more known steps (unknown: "
                         f"{', '.join(missing) or 'none'})")
+    answered = bool(raw.get("answered", False))
+    if answered and len(alternatives) != 2:
+        raise RuleError(f"{SOURCE}: chain {check}: an answered chain has exactly two steps "
+                        "(the question and its answer)")
     return Chain(check, alternatives, int(raw.get("window", 40)), bool(raw.get("ordered", True)),
-                 supersedes)
+                 supersedes, answered)
 
 
 def parse(data: dict[str, Any]) -> Vocabulary:
     """The vocabulary from the parsed TOML; RuleError names what is wrong."""
     steps = {s.name: s for s in map(_step, data.get("steps", []))}
     chains = tuple(_chain(c, steps) for c in data.get("chains", []))
-    return Vocabulary(steps, chains, _strs(data.get("negations", []), "negations"),
-                      int(data.get("negation_words", 3)))
+    unknown = set(data) - {"steps", "chains"}
+    if unknown:
+        raise RuleError(f"{SOURCE}: unknown top-level keys {sorted(unknown)}")
+    return Vocabulary(steps, chains)
 
 
 @cache

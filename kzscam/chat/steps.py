@@ -1,84 +1,99 @@
 """Recognise the conversation steps (rules/chat_steps.toml) in one message.
 
-Cue terms are compiled once per process with the same term syntax and folding as text rules
-(`kzscam.rules.matchers.term_regex`, so "ұлттық" also matches "улттык" and "Kаspi" with a
-Cyrillic а), into one RE2 pattern per step: linear time on hostile input. A finding of the text
-rules whose tags name the step counts as well, so new text rules strengthen the chains for free.
+Cue terms go into a pattern table of their own built by the text rules' machinery
+(`kzscam.rules.table`): the same term syntax and folding ("ұлттық" also matches "улттык", "Kаspi"
+with a Cyrillic а), the same Aho-Corasick prefilter confirmed by RE2 (linear time on hostile
+input), and the same negation as `check-text`: a negation term just before the cue, a sentence
+saying what someone never does ("we will never ask for your code"), Kazakh post-negation
+("код керек емес"), negative imperatives ("кодты жібермеңіз") and quoted reported speech
+(«кодты айтыңыз» деген). So a chat never reads as a request what `check-text` reads as advice.
+A finding of the text rules whose tags name the step counts as well, so new text rules strengthen
+the chains for free.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
-
-import re2
+from typing import NamedTuple
 
 from kzscam.chat.cues import Step, vocabulary
 from kzscam.model import Evidence, Finding
-from kzscam.rules.terms import WORD_CLASS, expand_terms, re2_options, term_regex
-from kzscam.text.normalize import View, fold, normalize
+from kzscam.rules.table import PatternTable, Scan
+from kzscam.rules.terms import expand_terms
+from kzscam.text.normalize import normalize
 
-_WORD = re2.compile(f"[{WORD_CLASS}']+")
 
+class _Compiled(NamedTuple):
+    """A step's pattern ids in the shared step table."""
 
-def _compile(terms: Sequence[str], lexicon: Mapping[str, Sequence[str]], where: str) -> Any:
-    alts = "|".join(term_regex(t) for t in expand_terms(terms, lexicon, where))
-    return re2.compile(f"(?:^|[^{WORD_CLASS}])({alts})", options=re2_options())
+    step: Step
+    terms: int | None
+    groups: tuple[int, ...]
+    regex: tuple[int, ...]
+    none: int | None
+    negations: int | None
 
 
 class StepMatcher:
-    """Compiled cues of every step; thread-safe after construction (read-only)."""
+    """Compiled cues of every step; one pattern table for all of them, built once."""
 
     def __init__(self, lexicon: Mapping[str, Sequence[str]]) -> None:
-        vocab = vocabulary()
-        self._steps = list(vocab.steps.values())
-        self._window = vocab.negation_words  # words before a request that can negate it
-        self._terms: dict[str, Any] = {}
-        self._groups: dict[str, list[Any]] = {}
-        for step in self._steps:
+        table = PatternTable()
+
+        def pattern(terms: Sequence[str], where: str) -> int:
+            return table.add_terms(expand_terms(terms, lexicon, where), where)
+
+        self._steps: list[_Compiled] = []
+        for step in vocabulary().steps.values():
             where = f"chat step {step.name}"
-            if step.terms:
-                self._terms[step.name] = _compile(step.terms, lexicon, where)
-            self._groups[step.name] = [_compile(g, lexicon, where) for g in step.all_of]
-        self._negations = {fold(n) for n in vocab.negations}
+            self._steps.append(_Compiled(
+                step,
+                pattern(step.terms, where) if step.terms else None,
+                tuple(pattern(g, where) for g in step.all_of),
+                tuple(table.add_regex(r, where) for r in step.regex),
+                pattern(step.none, where + " none") if step.none else None,
+                pattern(step.negations, where + " negations") if step.negations else None,
+            ))
+        table.freeze()
+        self._table = table
 
-    def _negated(self, view: View, start: int) -> bool:
-        before = _WORD.findall(view.text[max(0, start - 40) : start])[-self._window:]
-        phrase = " ".join(before)
-        return any(w in self._negations for w in before) or any(
-            " " in n and n in phrase for n in self._negations)
-
-    def _search(self, pattern: Any, views: Iterable[View], step: Step) -> Evidence | None:
-        for view in views:
-            for m in pattern.finditer(view.text):
-                if step.negatable and self._negated(view, m.start(1)):
-                    continue
-                end = m.end(1)
-                while end > m.start(1) and not view.text[end - 1].isalnum():
-                    end -= 1  # the pattern's trailing word boundary is not part of the quote
-                start, end = view.span(m.start(1), end)
-                return Evidence(view.original[start:end], start, end)
-        return None
+    @staticmethod
+    def _first(scan: Scan, pid: int, compiled: _Compiled) -> Evidence | None:
+        """The earliest cue of the pattern that no negation governs, in original positions."""
+        best: Evidence | None = None
+        for span in scan.spans(pid):
+            if scan.negated(span, compiled.negations, compiled.step.negation_window):
+                continue
+            view, start, end = span
+            start, end = view.span(start, end)
+            if best is None or start < best.start:
+                best = Evidence(view.original[start:end], start, end)
+        return best
 
     def match(self, text: str, findings: Iterable[Finding] = ()) -> dict[str, Evidence]:
         """The steps this message performs, each with the words (or finding) that show it."""
         found: dict[str, Evidence] = {}
         findings = list(findings)
-        views = normalize(text).views
-        for step in self._steps:
-            pattern = self._terms.get(step.name)
-            ev = self._search(pattern, views, step) if pattern is not None else None
-            groups = self._groups[step.name]
-            if ev is None and groups:
-                hits = [self._search(g, views, step) for g in groups]
+        scan = Scan(self._table, normalize(text))
+        for compiled in self._steps:
+            if compiled.none is not None and scan.occurs(compiled.none):
+                continue
+            ev = None
+            if compiled.terms is not None and scan.occurs(compiled.terms):
+                ev = self._first(scan, compiled.terms, compiled)
+            for pid in compiled.regex:
+                if ev is None and scan.occurs(pid):
+                    ev = self._first(scan, pid, compiled)
+            if ev is None and compiled.groups and all(scan.occurs(g) for g in compiled.groups):
+                hits = [self._first(scan, g, compiled) for g in compiled.groups]
                 ev = hits[0] if all(h is not None for h in hits) else None
             if ev is None:  # the cue words did not say it, but a text rule did
-                tagged = next((f for f in findings if step.tags & set(f.tags) and f.evidence),
-                              None)
+                tags = compiled.step.tags
+                tagged = next((f for f in findings if tags & set(f.tags) and f.evidence), None)
                 ev = tagged.evidence[0] if tagged is not None else None
             if ev is not None:
-                found[step.name] = ev
+                found[compiled.step.name] = ev
         return found
 
 

@@ -35,7 +35,8 @@ FORMATS: dict[str, re.Pattern[str]] = {
     "bare": re.compile(rf"^\u200e?{_STAMP} (?P<body>.*)$"),  # 13. 6. 2018. 21:25:15 A: hi
 }
 ANDROID, IOS = FORMATS["dash"], FORMATS["ios"]
-_SENDER = re.compile(r"^(?P<sender>[^\n]{1,80}?): (?P<text>.*)$", re.S)
+# "Name: text"; "Name:" at the end of its line starts a message whose text begins on the next.
+_SENDER = re.compile(r"^(?P<sender>[^\n]{1,80}?):(?: |(?=\n)|$)(?P<text>.*)$", re.S)
 # <Media omitted>, <Без медиафайлов>, <attached: x>; old iOS wrote "‹attached>".
 _PLACEHOLDER = re.compile(r"^[<‹][^<>‹›\n]{1,80}[>›]$")
 # "IMG-1.jpg (file attached)", "IMG-1.jpg (Datei angehängt)", "IMG-1.jpg (файл добавлен)"
@@ -99,6 +100,26 @@ def _date_fields(date: str) -> tuple[int, int, int, bool] | None:
     return int(fields[at]), rest[0], rest[1], at == 0
 
 
+def _year_width(date: str) -> int:
+    fields = [f for f in re.split(r"[./-] ?", date.rstrip(".")) if f]
+    return 4 if any(len(f) >= 3 for f in fields) else 2
+
+
+def year_width(head: str, fmt: str) -> int | None:
+    """The year width (2 or 4 digits) at least two thirds of the head's message lines use.
+
+    A phone writes every date of an export alike, so in an export of "04.01.18" dates a line
+    "[1.2.2019, 00:00:00] A: ..." inside a message is text (a quote, a pasted line), not a new
+    message. None when the head is too mixed to tell.
+    """
+    widths = [_year_width(m.group("date")) for line in head.splitlines()[:2000]
+              if (m := FORMATS[fmt].match(line))]
+    for width in (2, 4):
+        if widths and 3 * widths.count(width) >= 2 * len(widths):
+            return width
+    return None
+
+
 def date_order(head: str, fmt: str | None = None) -> str:
     """'dmy' or 'mdy' for this export, decided from the timestamps in its head."""
     first_big = second_big = dots = ampm = False
@@ -159,7 +180,7 @@ def classify(body: str, ios: bool) -> tuple[str, str, str]:
     m = _SENDER.match(body)
     if not m or _QUOTES & set(m.group("sender")):
         return "", body.strip("\u200e "), SERVICE  # "X created group", encryption notices
-    sender, text = m.group("sender").strip("\u200e "), m.group("text")
+    sender, text = m.group("sender").strip("\u200e "), m.group("text").lstrip("\n")
     stripped = text.strip("\u200e ")
     first, _, caption = stripped.partition("\n")
     if _is_media(first.strip("\u200e ")):
@@ -185,6 +206,7 @@ def read_whatsapp(stream: TextIO, head: str, limits: Limits,
     fmt = line_format(head) or "dash"
     pattern = FORMATS[fmt]
     order = date_order(head, fmt)
+    width = year_width(head, fmt)
     index = 0
     current: str | None = None  # the date of the message being read
     lines: list[str] = []
@@ -207,6 +229,9 @@ def read_whatsapp(stream: TextIO, head: str, limits: Limits,
         line = line.rstrip("\r\n")
         number += 1
         m = pattern.match(line)
+        if m is not None and current is not None and width and \
+                _year_width(m.group("date")) != width:
+            m = None  # a date written unlike the export's own: text inside the message
         if m is None:  # a continuation line, or the rest of a line longer than readline's cap
             if current is not None:
                 room = limits.max_message_chars - size - 1  # after the newline joining it
