@@ -406,7 +406,6 @@ def _last_plan(spark: Any, previous: int) -> str:
 
 def test_write_verdicts_partitions_by_verdict_without_a_sort(spark: Any, tmp_path: Path) -> None:
     from kzscam import spark as kzspark
-    from kzscam.spark.job import write_verdicts
 
     texts = ["Назовите код из SMS, это служба безопасности банка", "Встреча в 10:00",
              "Мама, у меня новый номер, скинь 50 000 на карту", "Купи хлеба по дороге домой",
@@ -417,7 +416,7 @@ def test_write_verdicts_partitions_by_verdict_without_a_sort(spark: Any, tmp_pat
     store = spark._jsparkSession.sharedState().statusStore()
 
     count = store.executionsCount()
-    write_verdicts(kzspark.check_text(df, lang="en"), str(tmp_path / "fast"))
+    kzspark.write_verdicts(kzspark.check_text(df, lang="en"), str(tmp_path / "fast"))
     plan = _last_plan(spark, count)
     assert "WriteFiles" in plan and "Sort [" not in plan, plan
     assert spark.conf.get(key) == before  # the session's own setting is back
@@ -431,9 +430,12 @@ def test_write_verdicts_partitions_by_verdict_without_a_sort(spark: Any, tmp_pat
     for i, text in enumerate(texts):
         expected = api.check_text(text, lang="en")
         assert (rows[i]["verdict"], rows[i]["score"]) == (expected.verdict.label, expected.score)
-    with pytest.raises(Exception, match="already exists"):
-        write_verdicts(kzspark.check_text(df, lang="en"), str(tmp_path / "fast"))
-    write_verdicts(kzspark.check_text(df.limit(3), lang="en"), str(tmp_path / "fast"), overwrite=True)
+    from pyspark.errors import AnalysisException
+
+    with pytest.raises(AnalysisException, match="already exists"):
+        kzspark.write_verdicts(kzspark.check_text(df, lang="en"), str(tmp_path / "fast"))
+    kzspark.write_verdicts(kzspark.check_text(df.limit(3), lang="en"), str(tmp_path / "fast"),
+                           overwrite=True)
     assert spark.read.parquet(str(tmp_path / "fast")).count() == 3
 
 
