@@ -101,10 +101,11 @@ def read_input(spark: SparkSession, inputs: Sequence[str], fmt: str, kind: str) 
 
 
 # JVM flags for the job's own local Spark, where the JVM shares the machine's cores with the Python
-# workers that do the checking: C1 only (C2 compiles Spark's hot paths for seconds of CPU that a
-# job of millions of short rows never earns back) and the serial collector (G1's concurrent
-# threads cost more than the small, short-lived heap needs). docs/spark.md, "Local runs", has the
-# measurements. spark-submit and clusters start their own JVMs: there these are never applied.
+# workers that do the checking: C1 only (C2 spends seconds of CPU compiling Spark's hot paths,
+# which a local run of a few million short rows does not earn back) and the serial collector
+# (G1's concurrent threads cost more than a heap of short-lived batches needs). The measurements
+# are in docs/spark.md, "Where a local run's CPU goes". spark-submit and clusters start their own
+# JVMs: there these are never applied.
 LOCAL_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
