@@ -1,14 +1,18 @@
-"""Spark benchmark: `kzscam.spark.check_text` on `local[1]` and `local[2]` vs `check-text --lines --jobs 1`.
+"""Spark benchmark: the `kzscam-spark` job on `local[1]` and `local[2]` vs `check-text --lines --jobs 1`.
 
 The same generated messages as the batch benchmark (bench_batch.generate: SMS-sized, a third
-scam-like) are checked three ways: the command line in one process (JSONL out), and Spark reading
-the file as text, adding verdicts through Arrow batches and writing Parquet, with one and with two
-cores. Every row of every run is reduced to a digest of (text, verdict, score, findings, urls,
-phones, error) and the digests' sum compared, so the outputs are shown identical row by row
-without holding them. Memory of the JVM and of the Python workers is sampled twice a second
-(early vs late in the run: flat means no growth with row count).
+scam-like) are checked three ways: the command line in one process (JSONL out), and Spark with one
+and with two cores, as the `kzscam-spark` job does it: its own session (`kzscam.spark.job.session`,
+with kzscam's JVM flags for a local run), `kzscam.spark.check_text` through Arrow batches, and
+`write_verdicts` (Parquet partitioned by verdict). Spark reads the text file in 8 equal byte
+ranges, so `local[2]` gets 4 tasks per core and no straggler task measures Spark's split sizes
+instead of kzscam. Every row of every run is reduced to a digest of (text, verdict, score,
+findings, urls, phones, error) and the digests' sum compared, so the outputs are shown identical
+row by row without holding them. CPU time is taken from /proc at the start and the end of the job
+itself (JVM start excluded), for the JVM and the Python workers separately; memory of both is
+sampled twice a second (early vs late in the run: flat means no growth with row count).
 
-    python scripts/bench_spark.py [--messages N]     # or `make bench` (SPARK_MESSAGES=N)
+    python scripts/bench_spark.py [--messages N] [--java-options FLAGS]   # or `make bench`
 """
 
 from __future__ import annotations
@@ -31,25 +35,42 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 N_MESSAGES = int(os.environ.get("SPARK_MESSAGES", "1000000"))
+SPLITS = 8
 SAMPLE_SECONDS = 0.5
 COMPARED = ("verdict", "score", "findings", "urls", "phones", "error")
 MASK = (1 << 64) - 1
 
-# The Spark side, run in its own process so each master gets its own JVM.
+# The Spark side, run in its own process so each master gets its own JVM. It reports the job's
+# wall time and the CPU time the JVM and the Python workers used during the job alone.
 DRIVER = """
-import os, sys, time
-os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-from pyspark.sql import SparkSession
+import json, sys, time
+import psutil
 from kzscam import spark as kzspark
-master, source, out = sys.argv[1:4]
-spark = (SparkSession.builder.master(master).appName("kzscam-bench")
-         .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-         .config("spark.sql.files.maxPartitionBytes", str(8 << 20)).getOrCreate())
+from kzscam.spark.job import session, write_verdicts
+master, source, out, split, java = sys.argv[1:6]
+spark = session(master, None if java == "-" else java)
 spark.sparkContext.setLogLevel("ERROR")
-started = time.perf_counter()
-df = spark.read.text(source)
-kzspark.check_text(df, "value", lang="en").write.mode("overwrite").parquet(out)
-print("JOB_SECONDS", time.perf_counter() - started, file=sys.stderr, flush=True)
+spark.conf.set("spark.sql.files.maxPartitionBytes", split)
+me = psutil.Process()
+
+def cpu():
+    jvm = workers = 0.0
+    for p in me.children(recursive=True):
+        try:
+            t, name = p.cpu_times(), p.name()
+        except psutil.Error:
+            continue
+        if name == "java":
+            jvm += t.user + t.system
+        else:  # Spark's Python daemon (with the workers it has reaped) and its workers
+            workers += t.user + t.system + t.children_user + t.children_system
+    return jvm, workers
+
+started, before = time.perf_counter(), cpu()
+write_verdicts(kzspark.check_text(spark.read.text(source), "value", lang="en"), out, overwrite=True)
+seconds, after = time.perf_counter() - started, cpu()
+print("JOB", json.dumps({"seconds": seconds, "jvm": after[0] - before[0],
+                         "workers": after[1] - before[1]}), file=sys.stderr, flush=True)
 spark.stop()
 """
 
@@ -62,7 +83,9 @@ class Run:
     cores: int
     seconds: float = 0.0  # wall time of the checking itself (Spark: the job, without JVM start)
     total_seconds: float = 0.0  # wall time of the whole process
-    cpu: float = 0.0
+    cpu: float = 0.0  # CPU time of every process of the run, start to end
+    jvm_cpu: float = 0.0  # Spark: CPU time of the JVM during the job alone
+    worker_cpu: float = 0.0  # Spark: CPU time of the Python workers during the job alone
     rows: int = 0
     digest: int = 0
     code: int = 0
@@ -153,23 +176,28 @@ def cli_run(source: Path, tmp: Path) -> Run:
 
 
 def _parquet_rows(folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Rows of the job's output; the verdict is the name of the folder a file sits in."""
     import pyarrow.parquet as pq
 
-    for part in sorted(folder.glob("*.parquet")):
+    for part in sorted(folder.glob("verdict=*/*.parquet")):
+        verdict = part.parent.name.partition("=")[2]
         for batch in pq.ParquetFile(part).iter_batches(batch_size=20_000):
             for row in batch.to_pylist():
                 row["findings"] = json.loads(row["findings"])
+                row["verdict"] = verdict
                 yield row["value"], row
 
 
-def spark_run(source: Path, tmp: Path, cores: int) -> Run:
+def spark_run(source: Path, tmp: Path, cores: int, java_options: str | None) -> Run:
     run = Run(f"Spark `local[{cores}]`", cores)
     out = tmp / f"spark{cores}"
-    err = _timed([sys.executable, "-c", DRIVER, f"local[{cores}]", str(source), str(out)], run,
-                 subprocess.PIPE)
+    split = -(-source.stat().st_size // SPLITS)  # SPLITS equal byte ranges of the text file
+    err = _timed([sys.executable, "-c", DRIVER, f"local[{cores}]", str(source), str(out),
+                  str(split), "-" if java_options is None else java_options], run, subprocess.PIPE)
     for line in err.splitlines():
-        if line.startswith("JOB_SECONDS"):
-            run.seconds = float(line.split()[1])
+        if line.startswith("JOB "):
+            job = json.loads(line[4:])
+            run.seconds, run.jvm_cpu, run.worker_cpu = job["seconds"], job["jvm"], job["workers"]
     if run.code != 0 or not run.seconds:
         raise RuntimeError(f"Spark run failed ({run.code}): {err[-2000:]}")
     for text, row in _parquet_rows(out):
@@ -186,7 +214,11 @@ def _mb(values: list[int], part: str) -> str:
     return f"{sum(chosen) / len(chosen) / 1e6:.0f} MB"
 
 
-def run(shared: Path, n: int = N_MESSAGES) -> str:
+def _us(seconds: float, n: int) -> str:
+    return f"{seconds / n * 1e6:.0f} µs"
+
+
+def run(shared: Path, n: int = N_MESSAGES, java_options: str | None = None) -> str:
     """The Markdown section for docs/benchmarks.md (the corpus in `shared` is not needed)."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     with tempfile.TemporaryDirectory() as name:
@@ -195,51 +227,65 @@ def run(shared: Path, n: int = N_MESSAGES) -> str:
         _load_batch_module().generate(source, n)
         size = source.stat().st_size
         cli = cli_run(source, tmp)
-        one = spark_run(source, tmp, 1)
-        two = spark_run(source, tmp, 2)
+        one = spark_run(source, tmp, 1, java_options)
+        two = spark_run(source, tmp, 2, java_options)
     load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    flags = "kzscam's default JVM flags for a local run" if java_options is None else (
+        f"JVM flags `{java_options}`" if java_options else "the JVM's own defaults")
     out = [
-        "## Spark: `kzscam.spark.check_text` on `local[1]` and `local[2]`",
+        "## Spark: the `kzscam-spark` job's path on `local[1]` and `local[2]`",
         "",
-        f"{n:,} generated messages ({size / 1e6:.0f} MB, the batch benchmark's generator), text "
-        "file in, Parquet out (Spark) or JSONL out (CLI), advisories in English, on "
-        f"{os.cpu_count()} CPU cores; load average {load:.2f} from other work when the runs began "
-        f"and {load_after:.2f} when they ended. Spark's time is the job alone (read, check, write); "
-        "the JVM start is in the whole-process column. Memory is RSS sampled every "
-        f"{SAMPLE_SECONDS} s from the first batch on (early: the first fifth of the samples, late: "
-        "the last fifth): the JVM (driver and executor are one process in local mode), the Python "
-        "workers together (Spark's daemon and the workers it forks; shared pages count twice) and "
-        "the largest single worker.",
+        f"{n:,} generated messages ({size / 1e6:.0f} MB, the batch benchmark's generator), advisories "
+        f"in English, on {os.cpu_count()} CPU cores; load average {load:.2f} from other work when "
+        f"the runs began and {load_after:.2f} when they ended. The CLI reads the text file and "
+        "writes JSONL. Spark does what `kzscam-spark` does after reading its input: its session "
+        f"({flags}), `check_text` through Arrow batches, Parquet partitioned by verdict "
+        f"(`write_verdicts`), reading the text file in {SPLITS} equal byte ranges. Spark's wall "
+        "time and CPU time are the job alone (read, check, write; the JVM start is in the "
+        "whole-process column); CPU is split into the JVM and the Python workers. Memory is RSS "
+        f"sampled every {SAMPLE_SECONDS} s from the first batch on (early: the first fifth of the "
+        "samples, late: the last fifth): the JVM (driver and executor are one process in local "
+        "mode), the Python workers together (Spark's daemon and the workers it forks; shared "
+        "pages count twice) and the largest single worker.",
         "",
         "| run | cores | wall time | whole process | messages/s | per core | CPU time | "
-        "JVM early -> late | Python workers early -> late | largest worker early -> late |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "JVM CPU / message | Python CPU / message | JVM early -> late | Python workers early -> "
+        "late | largest worker early -> late |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in (cli, one, two):
         rate = r.rows / r.seconds
+        spark = r is not cli
+        cpu = r.jvm_cpu + r.worker_cpu if spark else r.cpu
         out.append(f"| {r.name} | {r.cores} | {r.seconds:.0f} s | {r.total_seconds:.0f} s | "
-                   f"{rate:,.0f} | {rate / r.cores:,.0f} | {r.cpu:.0f} s | "
+                   f"{rate:,.0f} | {rate / r.cores:,.0f} | {cpu:.0f} s | "
+                   f"{_us(r.jvm_cpu, n) if spark else '-'} | "
+                   f"{_us(r.worker_cpu, n) if spark else _us(r.cpu, n)} | "
                    f"{_mb(r.jvm, 'early')} -> {_mb(r.jvm, 'late')} | "
                    f"{_mb(r.workers, 'early')} -> {_mb(r.workers, 'late')} | "
                    f"{_mb(r.largest, 'early')} -> {_mb(r.largest, 'late')} |")
     speedup = one.seconds / two.seconds
     per_core = (one.rows / one.seconds) / (cli.rows / cli.seconds)
-    busy = [r.cpu / r.seconds for r in (cli, one, two)]
+    cpu_one, cpu_two = one.jvm_cpu + one.worker_cpu, two.jvm_cpu + two.worker_cpu
+    busy = [cli.cpu / cli.seconds, cpu_one / one.seconds, cpu_two / two.seconds]
     same = cli.digest == one.digest == two.digest and cli.rows == one.rows == two.rows == n
     out += [
         "",
-        f"- `local[2]` vs `local[1]`: **{speedup:.2f}x** (target 1.8x). With other work on the "
-        "machine the second core is not free, and the ratio shows it (see the load average).",
+        f"- `local[2]` vs `local[1]`: **{speedup:.2f}x** by wall time (target 1.8x).",
         f"- Spark per core vs the CLI's one process: **{per_core:.2f}x** (target 0.7x), by wall "
         "time.",
-        f"- CPU time per message: CLI {cli.cpu / n * 1e6:.0f} µs, Spark local[1] "
-        f"{one.cpu / n * 1e6:.0f} µs, local[2] {two.cpu / n * 1e6:.0f} µs (JVM and Python workers "
-        f"included): by CPU time Spark does **{cli.cpu / one.cpu:.2f}x** the CLI's work per core, "
-        f"and `local[2]` used {two.cpu / one.cpu:.2f}x the CPU of `local[1]`, so on two idle "
-        f"cores it would run about {2 * one.cpu / two.cpu:.2f}x as fast (an estimate, as in the "
-        "batch section).",
-        f"- Cores busy (CPU / wall): CLI {busy[0]:.2f}, local[1] {busy[1]:.2f}, local[2] "
-        f"{busy[2]:.2f}: below 1 and 2 the runs waited for other work on the machine.",
+        f"- The JVM's share of the job's CPU: {one.jvm_cpu / cpu_one:.1%} on `local[1]`, "
+        f"{two.jvm_cpu / cpu_two:.1%} on `local[2]`. Cores busy (CPU / wall): CLI {busy[0]:.2f}, "
+        f"local[1] {busy[1]:.2f} (one Python worker plus the JVM beside it), local[2] "
+        f"{busy[2]:.2f}.",
+        f"- By CPU time: `local[1]` can go no faster than its one Python worker "
+        f"({one.worker_cpu:.0f} s of CPU; the JVM works beside it on the other core), `local[2]` "
+        f"no faster than half of all its CPU ({cpu_two / 2:.0f} s): on two otherwise idle cores "
+        f"about **{2 * one.worker_cpu / cpu_two:.2f}x** (an estimate that leaves out the job's "
+        "serial start: planning, Python workers starting).",
+        f"- By CPU time a Spark core does **{cli.cpu / cpu_one:.2f}x** the CLI's work "
+        f"(CLI {_us(cli.cpu, n)} per message, Spark `local[1]` {_us(cpu_one, n)}, JVM and Python "
+        "workers together).",
         f"- Outputs identical row by row (sum of per-row digests of text and RESULT, {n:,} rows "
         f"each): {'yes' if same else 'NO'}; CLI exit code {cli.code}.",
     ]
@@ -249,8 +295,10 @@ def run(shared: Path, n: int = N_MESSAGES) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=N_MESSAGES)
+    parser.add_argument("--java-options", help="JVM flags for the Spark runs instead of kzscam's "
+                        "defaults ('' for the JVM's own)")
     args = parser.parse_args()
-    print(run(ROOT.parent / "shared", args.messages))
+    print(run(ROOT.parent / "shared", args.messages, args.java_options))
     return 0
 
 

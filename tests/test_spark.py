@@ -387,3 +387,86 @@ def test_kzscam_spark_entry_point_runs_its_own_spark(tmp_path: Path) -> None:
     assert "2 rows checked" in proc.stdout and "TXT-CODE-001" in proc.stdout
     written = {p.name for p in (tmp_path / "out").iterdir() if p.is_dir()}
     assert written == {"verdict=dangerous", "verdict=safe"}
+
+
+# How the job writes and starts its JVM --------------------------------------------------------
+
+def _last_plan(spark: Any, previous: int) -> str:
+    """The physical plan of the newest SQL execution after `previous` (Spark's status store)."""
+    import time
+
+    store = spark._jsparkSession.sharedState().statusStore()
+    for _ in range(100):  # the listener that fills the store runs on its own thread
+        if store.executionsCount() > previous:
+            executions = store.executionsList()
+            return str(executions.apply(executions.size() - 1).physicalPlanDescription())
+        time.sleep(0.1)
+    raise AssertionError("no SQL execution recorded")
+
+
+def test_write_verdicts_partitions_by_verdict_without_a_sort(spark: Any, tmp_path: Path) -> None:
+    from kzscam import spark as kzspark
+
+    texts = ["Назовите код из SMS, это служба безопасности банка", "Встреча в 10:00",
+             "Мама, у меня новый номер, скинь 50 000 на карту", "Купи хлеба по дороге домой",
+             "Open http://kaspi-app.top/update.apk", "Код: 4821. Никому не сообщайте его"] * 5
+    df = spark.createDataFrame(list(enumerate(texts)), "i int, text string").repartition(2)
+    key = "spark.sql.maxConcurrentOutputFileWriters"
+    before = spark.conf.get(key)
+    store = spark._jsparkSession.sharedState().statusStore()
+
+    count = store.executionsCount()
+    kzspark.write_verdicts(kzspark.check_text(df, lang="en"), str(tmp_path / "fast"))
+    plan = _last_plan(spark, count)
+    assert "WriteFiles" in plan and "Sort [" not in plan, plan
+    assert spark.conf.get(key) == before  # the session's own setting is back
+    # Spark's plain partitionBy sorts each task's rows first: the check above can tell them apart.
+    count = store.executionsCount()
+    kzspark.check_text(df, lang="en").write.partitionBy("verdict").parquet(str(tmp_path / "sorted"))
+    assert "Sort [" in _last_plan(spark, count)
+
+    rows = {r["i"]: r for r in spark.read.parquet(str(tmp_path / "fast")).collect()}
+    assert len(rows) == len(texts)
+    for i, text in enumerate(texts):
+        expected = api.check_text(text, lang="en")
+        assert (rows[i]["verdict"], rows[i]["score"]) == (expected.verdict.label, expected.score)
+    from pyspark.errors import AnalysisException
+
+    with pytest.raises(AnalysisException, match="already exists"):
+        kzspark.write_verdicts(kzspark.check_text(df, lang="en"), str(tmp_path / "fast"))
+    kzspark.write_verdicts(kzspark.check_text(df.limit(3), lang="en"), str(tmp_path / "fast"),
+                           overwrite=True)
+    assert spark.read.parquet(str(tmp_path / "fast")).count() == 3
+
+
+JVM_PROBE = """
+import json, sys
+from kzscam.spark.job import session
+spark = session("local[1]", None if sys.argv[1] == "default" else sys.argv[1])
+mf = spark._jvm.java.lang.management.ManagementFactory
+print(json.dumps({"args": list(mf.getRuntimeMXBean().getInputArguments()),
+                  "gc": sorted(b.getName() for b in mf.getGarbageCollectorMXBeans())}))
+spark.stop()
+"""
+
+
+def test_local_session_starts_its_jvm_with_kzscams_flags_or_the_given_ones() -> None:
+    """`kzscam-spark --master local[N]` (no spark-submit): C1 only and the serial collector by
+    default (docs/spark.md, "Local runs"); `--java-options` replaces them."""
+    if shutil.which("java") is None:
+        _unavailable("no java on PATH")
+    env = {k: v for k, v in os.environ.items() if k != "PYSPARK_GATEWAY_PORT"}
+    env.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    procs = [subprocess.Popen([sys.executable, "-c", JVM_PROBE, flags], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+             for flags in ("default", "-XX:+UseParallelGC -XX:ParallelGCThreads=1")]
+    found = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err[-2000:]
+        found.append(json.loads(out.strip().splitlines()[-1]))
+    default, custom = found
+    assert {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"} <= set(default["args"])
+    assert default["gc"] == ["Copy", "MarkSweepCompact"]  # the serial collector's two halves
+    assert "-XX:TieredStopAtLevel=1" not in custom["args"] and "-XX:+UseParallelGC" in custom["args"]
+    assert custom["gc"] == ["PS MarkSweep", "PS Scavenge"]

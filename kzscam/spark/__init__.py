@@ -2,7 +2,7 @@
 
     from kzscam import spark as kzspark
     checked = kzspark.check_text(df, "text", lang="ru")        # df's columns + the result columns
-    checked.write.partitionBy("verdict").parquet("verdicts/")
+    kzspark.write_verdicts(checked, "verdicts/")               # Parquet by verdict, no sort
 
 Each function returns the input columns plus `verdict`, `score`, `rule_ids` (array<string>),
 `findings` (the RESULT's findings as a JSON string), `urls`, `phones` (array<string>), `error`
@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from kzscam.config import Config
 from kzscam.i18n import LANGS
+from kzscam.spark.job import write_verdicts
 from kzscam.spark.rows import RESULT_COLUMNS, RESULT_DDL, Job, check_batches, pack_rules
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["RESULT_COLUMNS", "RESULT_DDL", "Counters", "check_text", "check_url", "scan_qr"]
+__all__ = ["RESULT_COLUMNS", "RESULT_DDL", "Counters", "check_text", "check_url", "scan_qr",
+           "write_verdicts"]
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", help="exit 1 when any row is at or above: caution, suspicious "
                    "(default, or the config's fail_on), dangerous")
     p.add_argument("--master", help="Spark master when not run by spark-submit (default local[*])")
+    p.add_argument("--java-options", metavar="FLAGS",
+                   help="JVM flags for the job's own local Spark (default: "
+                   f"{LOCAL_JAVA_OPTIONS!r}; '' for the JVM's defaults); unused under spark-submit")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
     p.add_argument("--top", type=int, default=10, help="rules listed in the summary (default 10)")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
@@ -97,7 +100,21 @@ def read_input(spark: SparkSession, inputs: Sequence[str], fmt: str, kind: str) 
         raise JobError(f"cannot read input: {first}", ExitCode.INPUT_ERROR) from None
 
 
-def _session(master: str | None) -> SparkSession:
+# JVM flags for the job's own local Spark, where the JVM shares the machine's cores with the Python
+# workers that do the checking: C1 only (C2 spends seconds of CPU compiling Spark's hot paths,
+# which a local run of a few million short rows does not earn back) and the serial collector
+# (G1's concurrent threads cost more than a heap of short-lived batches needs). The measurements
+# are in docs/spark.md, "Where a local run's CPU goes". spark-submit and clusters start their own
+# JVMs: there these are never applied.
+LOCAL_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
+def session(master: str | None = None, java_options: str | None = None) -> SparkSession:
+    """The job's session: spark-submit's when it started us, else a local Spark of our own.
+
+    `java_options` (default `LOCAL_JAVA_OPTIONS`, "" for the JVM's own defaults) applies only
+    when this call starts the JVM: a local master without spark-submit.
+    """
     from pyspark.sql import SparkSession
 
     # No console progress bars: stderr is for kzscam's one-line problems.
@@ -111,7 +128,37 @@ def _session(master: str | None) -> SparkSession:
         if chosen.startswith("local"):
             # Local workers must be this interpreter (with kzscam installed), not whatever python3 is.
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            options = LOCAL_JAVA_OPTIONS if java_options is None else java_options
+            if options.strip() and not submitted:
+                builder = builder.config("spark.driver.extraJavaOptions", options)
     return builder.getOrCreate()
+
+
+# One open Parquet file per verdict and task instead of a sort of every task's rows by verdict
+# before writing, which Spark otherwise plans for `partitionBy` (the sort is JVM CPU and memory
+# beside the Python workers, for only four partition values). Spark falls back to sorting once the
+# open writers reach the limit, hence one more than there are verdicts.
+_WRITERS_KEY = "spark.sql.maxConcurrentOutputFileWriters"
+_WRITERS = len(Verdict) + 1
+
+
+def write_verdicts(checked: DataFrame, output: str, overwrite: bool = False) -> None:
+    """Write checked rows as Parquet partitioned by verdict, without sorting them first.
+
+    Raises pyspark's AnalysisException when `output` exists and `overwrite` is false.
+    """
+    conf = checked.sparkSession.conf
+    before = conf.get(_WRITERS_KEY, None)
+    if int(before or 0) < _WRITERS:
+        conf.set(_WRITERS_KEY, str(_WRITERS))
+    try:
+        (checked.write.partitionBy("verdict").mode("overwrite" if overwrite else "error")
+         .parquet(output))
+    finally:
+        if before is None:
+            conf.unset(_WRITERS_KEY)
+        else:
+            conf.set(_WRITERS_KEY, before)
 
 
 def summarise(spark: SparkSession, output: str, fail_on: Verdict, top: int) -> dict[str, Any]:
@@ -195,7 +242,7 @@ def run(argv: Sequence[str], spark: SparkSession | None = None, out: TextIO | No
             raise JobError(f"--fail-on: {exc}", ExitCode.USAGE) from None
         fmt = _format(args.inputs, args.input_format)
         if spark is None:
-            spark = _session(args.master)
+            spark = session(args.master, args.java_options)
             spark.sparkContext.setLogLevel("ERROR")
         df = read_input(spark, args.inputs, fmt, args.kind)
         column = args.column or _DEFAULT_COLUMN[args.kind]
@@ -208,11 +255,10 @@ def run(argv: Sequence[str], spark: SparkSession | None = None, out: TextIO | No
                 checked = kzspark.check_text(df, column, lang=args.lang, config=config)
         except ValueError as exc:
             raise JobError(str(exc), ExitCode.USAGE) from None
-        writer = checked.write.partitionBy("verdict").mode("overwrite" if args.overwrite else "error")
         from pyspark.errors import AnalysisException
 
         try:
-            writer.parquet(args.output)
+            write_verdicts(checked, args.output, args.overwrite)
         except AnalysisException as exc:
             first = str(exc).strip().splitlines()[0]
             raise JobError(f"{args.output}: {first} (use --overwrite to replace it)",
