@@ -1,7 +1,8 @@
 """Golden output of every renderer (rich at 80 columns, plain, json, jsonl) for every command.
 
-Each case runs the real command on real inputs (the bundled sample messages, the host and chat
-fixtures, QR payloads) and compares stdout byte for byte with tests/golden/. After an intended
+Each case runs the real command on inputs written for it (messages, links, QR payloads, the host and
+chat fixtures) and compares stdout byte for byte with tests/golden/ (JSONL with the results of the
+JSON golden, which are the same lines). After an intended
 change of the output, regenerate with `KZSCAM_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py`
 and review the diff like code.
 """
@@ -52,10 +53,24 @@ RUNS = [(c, "en", f) for c in CASES for f in FORMATS] + [
     (c, lang, f) for c in CASES for lang in ("kk", "ru") for f in ("rich", "plain")]
 
 
+def _jsonl_from_json(json_text: str) -> str:
+    """JSONL is the JSON document's results, one per line, byte for byte: the JSON renderer writes
+    `{"command":...,"results":[` then one result per line (comma-ended but the last), then `]}`.
+    So the JSON golden is the JSONL golden too, and no second copy of the same data is kept."""
+    lines = json_text.splitlines()
+    assert lines[0].endswith('"results":[') and lines[-1] == "]}", "unexpected JSON layout"
+    return "".join(line.removesuffix(",") + "\n" for line in lines[1:-1])
+
+
 @pytest.mark.parametrize(("command", "lang", "fmt"), RUNS)
 def test_golden(command: str, lang: str, fmt: str) -> None:
     proc = run_cli(*CASES[command], "--lang", lang, "--format", fmt, env={"COLUMNS": "80"})
     assert proc.returncode in (0, 1), proc.stderr
+    if fmt == "jsonl":
+        path = GOLDEN / f"{command}.{lang}.json"
+        assert proc.stdout == _jsonl_from_json(path.read_text(encoding="utf-8")), (
+            f"{command} --format jsonl differs from the results of {path}")
+        return
     path = GOLDEN / f"{command}.{lang}.{fmt}"
     if os.environ.get("KZSCAM_UPDATE_GOLDEN"):
         path.parent.mkdir(exist_ok=True)
@@ -95,7 +110,7 @@ def _strings(value: object) -> list[str]:
 
 
 def test_goldens_hold_no_evaluation_material() -> None:
-    """Golden files are committed data: no line, and no string inside a JSON line (input, link,
+    """Golden files are committed data: no line, and no string inside a JSON golden (input, link,
     quote), may be a near-duplicate of the messages and links kzscam is judged on. Fragments
     under 12 letters and digits (a label such as "messages: 10") are no
     message, and the guard's shingles say nothing reliable about them."""
@@ -108,11 +123,10 @@ def test_goldens_hold_no_evaluation_material() -> None:
 
     texts: list[str] = []
     for path in sorted(GOLDEN.iterdir()):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                texts.append(line)
-                if path.suffix == ".jsonl":
-                    texts.extend(s.replace("\n", " ") for s in _strings(json.loads(line)) if s.strip())
+        content = path.read_text(encoding="utf-8")
+        texts.extend(line for line in content.splitlines() if line.strip())
+        if path.suffix == ".json":
+            texts.extend(s.replace("\n", " ") for s in _strings(json.loads(content)) if s.strip())
     texts.extend(a for args in CASES.values() for a in args)
     texts.extend(AUTO_MESSAGES)
     texts = [t for t in texts if len("".join(c for c in t if c.isalnum())) >= 12]
