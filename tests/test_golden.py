@@ -29,7 +29,7 @@ MESSAGES = [
 ]
 CASES: dict[str, list[str]] = {
     "check-text": ["check-text", *MESSAGES],
-    "check-url": ["check-url", "https://homebank.kz/ru/help/limits-and-tariffs-for-cards",
+    "check-url": ["check-url", "https://homebank.kz/ru/cards/limits-of-your-card",
                   "http://halyk-bonus.kz.secure-check7.top/verify/step2"],
     "scan-qr": ["scan-qr", "--payload", "WIFI:T:WPA;S:Forte_Lobby_5G;P:qwerty2718;;",
                 "--payload", "https://clck.ru/3Forte-gift-2718"],
