@@ -47,6 +47,25 @@ def test_features_fold_disguises_and_inflection() -> None:
     assert "w000000" in feats("code 482915") and "w000000" in feats("code 113377")
 
 
+def test_a_link_scheme_is_not_read_as_words() -> None:
+    """"https" and "www." only say that a link is there, which the entity kind says once; the
+    host and path words are still read, in every view, and evidence never quotes a piece of a link
+    ("https", "com"): the URL inspector quotes the link."""
+    def feats(text: str) -> set[str]:
+        return features(v.text for v in normalize(text).views)
+
+    with_scheme = feats("Смотри https://www.youtube.com/watch?v=1 и HTTP://t.me/addstickers/cats")
+    assert with_scheme == feats("Смотри youtube.com/watch?v=1 и t.me/addstickers/cats")
+    assert "wyoutube" in with_scheme and "waddstickers" in with_scheme
+    assert not {"whttps", "whttp", "wwww", "wхттпс"} & with_scheme
+    text = "Claim your prize now https://prize-claim.example/win, reply WIN to 80085"
+    model = Model.load()
+    assert model is not None
+    cues = model.cues(normalize(text))
+    link = text.index("https"), text.index(", reply")
+    assert cues and all(c.end <= link[0] or c.start >= link[1] for c in cues)
+
+
 @pytest.mark.parametrize("text", SCAMS)
 def test_a_confident_scam_gets_a_finding_with_evidence(engine: Engine, text: str) -> None:
     report = check_text(engine, text, name="m", lang="kk")
