@@ -243,6 +243,88 @@ REMOTE_REQUESTS: list[str] = [
 ]
 
 
+# The same message in Kazakh, Russian and English: a concept caught in one language must be caught in
+# the others (Kazakh says "I am" with an ending, "мың" folds to a word that also means minutes, a
+# fraud word is not always news), and a look-alike must stay below suspicious in all three.
+PARALLEL_SCAMS: list[tuple[str, str, str]] = [
+    ('Сізге ұтыс шықты, жүлдеңізді алыңыз',
+     'Вам выпал выигрыш, заберите приз',
+     'You have a winning ticket, collect your prize'),
+    ('Банк қызметкерімін, шотыңызға күдікті операция жасалды',
+     'Я сотрудник банка, по вашему счёту подозрительная операция',
+     'I am a bank employee, there is a suspicious transaction on your account'),
+    ('Конкурсқа дауыс беріңізші',
+     'Проголосуйте в конкурсе, пожалуйста',
+     'Please vote for me in the contest'),
+    ('Үйден жұмыс, күніне 20 мың теңге',
+     'Работа из дома, 20 тысяч тенге в день',
+     'Work from home, 20 thousand tenge a day'),
+    ('Сізге мемлекеттен өтемақы тиесілі, алу үшін карта нөмірін жазыңыз',
+     'Вам положена компенсация от государства, для получения напишите номер карты',
+     'You are entitled to state compensation, send your card number to receive it'),
+    ('Мама, телефонымды жоғалттым, бұл жаңа нөмірім, 50 мың аударып жіберші',
+     'Мам, я потерял телефон, это мой новый номер, переведи 50 тысяч',
+     'Mum, I lost my phone, this is my new number, send me 50 thousand'),
+    ('Мен полиция қызметкерімін, сіздің картаңыз алаяқтық іске қатысты, ешкімге айтпаңыз',
+     'Я сотрудник полиции, ваша карта связана с мошенничеством, никому не говорите',
+     'I am a police officer, your card is linked to a fraud case, do not tell anyone'),
+    ('WhatsApp қолдау қызметі: аккаунтыңызды сақтау үшін кодты жіберіңіз',
+     'Служба поддержки WhatsApp: чтобы сохранить аккаунт, отправьте код',
+     'WhatsApp support: to keep your account, send us the code'),
+    ('AnyDesk қосымшасын орнатыңыз, маман көмектеседі',
+     'Установите приложение AnyDesk, специалист поможет',
+     'Install the AnyDesk app, our specialist will help you'),
+    ('Ұлттық банктен хабарласып тұрмыз, ақшаңыз қауіп төнуде',
+     'Вам звонят из Национального банка, ваши деньги под угрозой',
+     'We are calling from the National Bank, your money is at risk'),
+    ('Сізге қатысты қылмыстық іс қозғалды, тергеушіге WhatsApp арқылы хабарласыңыз',
+     'В отношении вас возбуждено уголовное дело, свяжитесь со следователем в WhatsApp',
+     'A criminal case has been opened against you, contact the investigator on WhatsApp'),
+    ('Бастығыңызбын, қазір жиналыстамын, тез арада 100 мың аударыңыз',
+     'Это ваш начальник, я на совещании, срочно переведите 100 тысяч',
+     'This is your boss, I am in a meeting, transfer 100 thousand urgently'),
+    ('Сауалнамаға қатысып, 10 000 теңге алыңыз, карта деректерін енгізіңіз',
+     'Пройдите опрос и получите 10 000 тенге, введите данные карты',
+     'Take the survey and get 10,000 tenge, enter your card details'),
+]
+
+PARALLEL_LEGIT: list[tuple[str, str, str]] = [
+    ('Алаяқтар полиция атынан хабарласып, ешкімге айтпауды сұрайды. Мұндай қоңырауды бірден тастаңыз',
+     'Мошенники звонят от имени полиции и просят никому не говорить. Сразу кладите трубку',
+     'Scammers call pretending to be the police and ask you to tell no one. Hang up at once'),
+    ('Байқаудағы дауыс беру жұма күні аяқталады, нәтижесін сайттан қараңыз',
+     'Голосование в конкурсе закончится в пятницу, результаты смотрите на сайте',
+     'Voting in the contest ends on Friday, see the results on the website'),
+    ('Кеше лотереяда көршіміз көлік ұтып алды',
+     'Вчера наш сосед выиграл машину в лотерею',
+     'Yesterday our neighbour won a car in the lottery'),
+    ('Жаңа жұмысымда күніне 8 сағат жұмыс істеймін, жалақы 300 мың',
+     'На новой работе я работаю 8 часов в день, зарплата 300 тысяч',
+     'At my new job I work 8 hours a day, the salary is 300 thousand'),
+    ('Банк қызметкері маған депозит ашуға көмектесті',
+     'Сотрудник банка помог мне открыть депозит',
+     'A bank employee helped me open a deposit'),
+    ('Сенің картаңа алаяқтар кіріп кетіпті деп естідім, банкке хабарлас',
+     'Слышал, что к твоей карте получили доступ мошенники, позвони в банк',
+     'I heard fraudsters got into your card, call the bank'),
+]
+
+
+@pytest.mark.parametrize("triple", PARALLEL_SCAMS, ids=[f"scam-{i}" for i in range(len(PARALLEL_SCAMS))])
+def test_a_scam_is_caught_in_all_three_languages(engine: Engine, triple: tuple[str, str, str]) -> None:
+    verdicts = {lang: check_text(engine, text, name="t", lang=lang).verdict
+                for lang, text in zip(("kk", "ru", "en"), triple, strict=True)}
+    assert all(v >= Verdict.SUSPICIOUS for v in verdicts.values()), verdicts
+
+
+@pytest.mark.parametrize("triple", PARALLEL_LEGIT, ids=[f"legit-{i}" for i in range(len(PARALLEL_LEGIT))])
+def test_a_look_alike_stays_below_suspicious_in_all_three(engine: Engine,
+                                                          triple: tuple[str, str, str]) -> None:
+    verdicts = {lang: check_text(engine, text, name="t", lang=lang).verdict
+                for lang, text in zip(("kk", "ru", "en"), triple, strict=True)}
+    assert all(v < Verdict.SUSPICIOUS for v in verdicts.values()), verdicts
+
+
 @pytest.mark.parametrize(("item", "text"), SCAMS, ids=[f"{s[0]}-{i}" for i, s in enumerate(SCAMS)])
 def test_concept_scam_is_flagged(engine: Engine, item: str, text: str) -> None:
     report = check_text(engine, text, name="t", lang="en")
