@@ -310,9 +310,11 @@ PARALLEL_SCAMS: list[tuple[str, str, str]] = [
     ('Экраныңызды көрсетіңіз, мен сізге көмектесемін, демонстрацияны қосыңыз',
      'Включите демонстрацию экрана, я помогу вам всё настроить',
      'Turn on screen sharing and I will help you set everything up'),
-    ('Сіздің аккаунтыңызды жою туралы өтініш түсті. Бас тарту үшін сайтқа кіріп, нөміріңіз бен кодты енгізіңіз',
+    ('Сіздің аккаунтыңызды жою туралы өтініш түсті. Бас тарту үшін сайтқа кіріп, '
+      'нөміріңіз бен кодты енгізіңіз',
      'Поступила заявка на удаление вашего аккаунта. Чтобы отменить, зайдите на сайт и введите номер и код',
-     'A request to delete your account was received. To cancel it, go to the site and enter your number and the code'),
+     'A request to delete your account was received. To cancel it, go to the site and '
+      'enter your number and the code'),
     ('WhatsApp-тың жаңа функциясын қосу үшін осы сілтемеге өтіңіз',
      'Чтобы включить новую функцию WhatsApp, перейдите по этой ссылке',
      'To enable the new WhatsApp feature, follow this link'),
@@ -334,6 +336,9 @@ PARALLEL_SCAMS: list[tuple[str, str, str]] = [
     ('Ауру балаға көмектесіңіз, осы картаға ақша аударыңыз',
      'Помогите больному ребёнку, переведите деньги на эту карту',
      'Help a sick child, transfer money to this card'),
+    ('Картаңыз бұғатталды. Бұғаттан шығару үшін сайтқа өтіп, карта нөмірін енгізіңіз',
+     'Ваша карта заблокирована. Для разблокировки перейдите на сайт и введите номер карты',
+     'Your card has been blocked. To unblock it, visit the site and enter your card number'),
 ]
 
 PARALLEL_LEGIT: list[tuple[str, str, str]] = [
@@ -364,6 +369,12 @@ PARALLEL_LEGIT: list[tuple[str, str, str]] = [
     ('Кеше саған 5000 теңге аудардым, келді ме?',
      'Вчера перевёл тебе 5000 тенге, дошли?',
      'I transferred you 5000 tenge yesterday, did it arrive?'),
+    ('Bereke Bank: Картаңыз бұғатталды, себебі PIN-код 3 рет қате енгізілді. Бұғаттан '
+      'шығару үшін қосымшаға кіріңіз немесе бөлімшеге келіңіз.',
+     'Bereke Bank: Ваша карта заблокирована, так как PIN-код трижды введён неверно. '
+      'Для разблокировки зайдите в приложение или обратитесь в отделение.',
+     'Bereke Bank: Your card has been blocked because the PIN was entered wrongly 3 '
+      'times. To unblock it, use the app or visit a branch.'),
 ]
 
 
