@@ -375,6 +375,10 @@ PARALLEL_LEGIT: list[tuple[str, str, str]] = [
       'Для разблокировки зайдите в приложение или обратитесь в отделение.',
      'Bereke Bank: Your card has been blocked because the PIN was entered wrongly 3 '
       'times. To unblock it, use the app or visit a branch.'),
+    ('Иә, алаяқтық. Досыңның аккаунтын бұзып алған. Оған 2FA қосуды айт, сен ешқандай кодты жіберме.',
+     'Да, это мошенники. Взломали аккаунт друга. Скажи ему включить 2FA, а ты никакой код не отправляй.',
+     "Yes, it's a scam. They hacked your friend's account. Tell him to turn on 2FA, "
+     "and don't send any code."),
 ]
 
 
