@@ -339,6 +339,34 @@ PARALLEL_SCAMS: list[tuple[str, str, str]] = [
     ('Картаңыз бұғатталды. Бұғаттан шығару үшін сайтқа өтіп, карта нөмірін енгізіңіз',
      'Ваша карта заблокирована. Для разблокировки перейдите на сайт и введите номер карты',
      'Your card has been blocked. To unblock it, visit the site and enter your card number'),
+    ('Ұлттық банк сізге банкноттарды ауыстыру үшін үйіңізге маман жібереді',
+     'Национальный банк направит к вам домой специалиста для обмена банкнот',
+     'The National Bank will send a specialist to your home to exchange your banknotes'),
+    ('Сіздің ақшаңыз Ұлттық банктің резервтелген ұяшығында сақтаулы, растау үшін алым төлеңіз',
+     'Ваши деньги хранятся в зарезервированной ячейке Национального банка, для '
+      'подтверждения оплатите сбор',
+     'Your money is kept in a reserved cell of the National Bank, pay a fee to confirm'),
+    ('Прокуратура қызметкері бейнеқоңырау шалады, экранды көрсетіп, нұсқауларды орындаңыз',
+     'Сотрудник прокуратуры позвонит вам по видеосвязи, включите экран и выполняйте указания',
+     "A prosecutor's office employee will video call you, share your screen and "
+      'follow the instructions'),
+    ('Бұл менің дауысым, сенбесең дауыстық хабарламаны тыңда. Шұғыл 200 мың керек, аударшы',
+     'Это мой голос, не веришь — послушай голосовое. Срочно нужно 200 тысяч, переведи',
+     "It's my voice, listen to the voice message if you don't believe me. I urgently "
+      'need 200 thousand, transfer it'),
+    ('SIM-картаңыздың мерзімі бітеді, ұзарту үшін оператордан келген кодты айтыңыз',
+     'Срок действия вашей SIM-карты истекает, для продления назовите код от оператора',
+     'Your SIM card is expiring, to extend it tell us the code from your operator'),
+    ('Сізге айыппұл салынды, 24 сағат ішінде мына сілтеме арқылы төлеңіз, әйтпесе '
+      'сомасы екі есе өседі',
+     'Вам выписан штраф, оплатите в течение 24 часов по этой ссылке, иначе сумма удвоится',
+     'You have been fined, pay within 24 hours via this link or the amount will double'),
+    ('Несиеңіз мақұлданды, ақшаны алу үшін алдымен сақтандыру жарнасын төлеңіз',
+     'Ваш кредит одобрен, для получения денег сначала оплатите страховой взнос',
+     'Your loan is approved, to receive the money first pay the insurance fee'),
+    ('Бастығыңыз Telegram-да жазады, оның тапсырмасын орындап, ешкімге айтпаңыз',
+     'Ваш руководитель напишет вам в Telegram, выполните его поручение и никому не говорите',
+     'Your manager will text you on Telegram, do what he asks and tell no one'),
 ]
 
 PARALLEL_LEGIT: list[tuple[str, str, str]] = [
@@ -379,6 +407,9 @@ PARALLEL_LEGIT: list[tuple[str, str, str]] = [
      'Да, это мошенники. Взломали аккаунт друга. Скажи ему включить 2FA, а ты никакой код не отправляй.',
      "Yes, it's a scam. They hacked your friend's account. Tell him to turn on 2FA, "
      "and don't send any code."),
+    ('Әзірге ешкімге айтпа, бірақ бастығың жұмыстан кетіп жатыр',
+     'Никому пока не говори, но твой начальник увольняется',
+     "Don't tell anyone yet, but your boss is leaving the company next month"),
 ]
 
 
