@@ -18,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -194,6 +196,33 @@ def _run_chunk(fn: Callable[[T], R], chunk: list[T]) -> tuple[list[R], Exception
     return results, None
 
 
+def _run_chunk_to_file(fn: Callable[[T], R], chunk: list[T], spool: str) -> str:
+    """`_run_chunk` whose results travel through a file in `spool`; only its name goes back.
+
+    A worker killed (OOM killer, kill -9) while writing a large result into the pool's result pipe
+    leaves half a message there, and the executor's manager thread then waits forever for the rest:
+    the whole batch hangs. A message shorter than PIPE_BUF is written in one atomic write, so the
+    pipe only ever holds whole messages; a worker that dies while writing its file never sends the
+    name, and the pool sees the death as it sees any other.
+    """
+    outcome = _run_chunk(fn, chunk)
+    fd, path = tempfile.mkstemp(dir=spool, suffix=".pickle")
+    with os.fdopen(fd, "wb") as out:
+        pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _read_spooled(path: str) -> tuple[list[Any], Exception | None]:
+    """The results a worker left in the parent's private spool directory (read once, removed)."""
+    try:
+        with open(path, "rb") as spooled:
+            outcome: tuple[list[Any], Exception | None] = pickle.load(spooled)  # our own workers
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    return outcome
+
+
 def _pool_context() -> Any:
     import multiprocessing
 
@@ -219,7 +248,7 @@ class _Chunk(Generic[T]):
 
     def __init__(self, items: list[T]) -> None:
         self.items = items
-        self.future: Future[tuple[list[Any], Exception | None]] | None = None
+        self.future: Future[str] | None = None  # the name of the file with the results
         self.tries = 0
         self.lost = False
 
@@ -265,6 +294,7 @@ def _parallel(fn: Callable[[T], R], items: Iterator[T], jobs: int, chunk: int,
         raise TypeError(f"ordered_map: fn must be a picklable top-level function when "
                         f"jobs > 1 ({exc})") from None
     parent = os.getpid()
+    spool = tempfile.mkdtemp(prefix="kzscam-batch-")  # 0700: only this user reads the results
     pool: ProcessPoolExecutor | None = None
     pending: deque[_Chunk[T]] = deque([_Chunk(first)])
     exhausted = finished = False
@@ -275,7 +305,7 @@ def _parallel(fn: Callable[[T], R], items: Iterator[T], jobs: int, chunk: int,
 
     def submit(entry: _Chunk[T]) -> None:
         assert pool is not None
-        entry.future = pool.submit(_run_chunk, fn, entry.items)  # BrokenProcessPool: restart
+        entry.future = pool.submit(_run_chunk_to_file, fn, entry.items, spool)  # broken: restart
 
     def dispatch() -> None:
         """Send waiting chunks to the pool in order and read more input when none wait.
@@ -341,7 +371,7 @@ def _parallel(fn: Callable[[T], R], items: Iterator[T], jobs: int, chunk: int,
                     if not entry.lost:
                         if entry.future is None:  # cannot happen: dispatch sends the oldest first
                             raise BrokenProcessPool("chunk not sent")
-                        results, error = entry.future.result()
+                        results, error = _read_spooled(entry.future.result())
                 except BrokenProcessPool:
                     restart()
                     continue
@@ -364,6 +394,7 @@ def _parallel(fn: Callable[[T], R], items: Iterator[T], jobs: int, chunk: int,
             finished = True
         finally:
             _stop(pool, graceful=finished)
+            shutil.rmtree(spool, ignore_errors=True)
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, *, chunk: int = 256,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -131,3 +133,39 @@ def test_forced_progress_bar_writes_to_stderr_only(capfd: pytest.CaptureFixture[
         i * i for i in range(10)]
     out, _ = capfd.readouterr()
     assert out == ""
+
+
+def big_result(x: int) -> str:
+    return f"{x}:" + "x" * 2000
+
+
+def test_large_results_come_back_through_a_private_spool_that_is_removed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of 64 results of 2 KB (far over a pipe's atomic write) come back whole and in order;
+    the worker sends back only a file name, and the spool directory is gone afterwards, also when
+    the caller stops early."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
+    out = list(ordered_map(big_result, range(1000), 2, chunk=64))
+    assert out == [big_result(i) for i in range(1000)]
+    stream = cast(Generator[str, None, None], ordered_map(big_result, range(1000), 2, chunk=64))
+    assert next(stream) == big_result(0)
+    stream.close()  # the caller stops early: workers stop, unread results are removed
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_message_through_the_pipe_is_small_and_atomic(tmp_path: Path) -> None:
+    """What a worker sends through the pool's pipe is a file name, far below PIPE_BUF (4096 on
+    Linux): a worker killed mid-send cannot leave half a message that would hang the batch."""
+    import pickle
+    import select
+
+    from kzscam.batch import _read_spooled, _run_chunk_to_file
+
+    path = _run_chunk_to_file(big_result, list(range(256)), str(tmp_path))
+    assert len(pickle.dumps(path)) < 512 < select.PIPE_BUF
+    results, error = _read_spooled(path)
+    assert results == [big_result(i) for i in range(256)] and error is None
+    assert not os.path.exists(path)

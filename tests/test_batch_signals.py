@@ -57,7 +57,21 @@ def _alive(pid: int) -> bool:
     return stat[stat.rindex(")") + 2:].split()[0] != "Z"
 
 
-def _start(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path, Path, Path]:
+def _ignore_hup() -> None:
+    """In the child: SIGHUP ignored, as `nohup kzscam ...` starts it."""
+    _default_signals()
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+
+def _default_signals() -> None:
+    """In the child: SIGTERM and SIGHUP at their default action, as in a terminal. A test runner
+    started under nohup (or in a background job) passes SIGHUP on ignored, and kzscam rightly keeps
+    ignoring a signal its caller ignores (see test_an_ignored_sighup_stays_ignored)."""
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _start(tmp_path: Path, *, ignore_hup: bool = False) -> tuple[subprocess.Popen[bytes], Path, Path, Path]:
     src, out, err = tmp_path / "inbox.txt", tmp_path / "out.jsonl", tmp_path / "err.txt"
     src.write_text("".join(f"{LINES[i % 5]} #{i}\n" for i in range(N)), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("KZSCAM_")}
@@ -65,7 +79,8 @@ def _start(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path, Path, Path]:
     with out.open("wb") as stdout, err.open("wb") as stderr:
         proc = subprocess.Popen([sys.executable, "-m", "kzscam", "check-text", "--lines", "--file",
                                  str(src), "-f", "jsonl", "--jobs", "2"], stdout=stdout,
-                                stderr=stderr, cwd=ROOT, env=env)
+                                stderr=stderr, cwd=ROOT, env=env,
+                                preexec_fn=_ignore_hup if ignore_hup else _default_signals)
     return proc, src, out, err
 
 
@@ -130,7 +145,7 @@ def test_sighup_exits_129(tmp_path: Path) -> None:
         assert _wait_gone(kids) == []
     finally:
         proc.kill()
-    assert "Traceback" not in err.read_text(encoding="utf-8")
+    assert "Traceback" not in err.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
 
 
 def test_workers_die_with_a_parent_killed_outright(tmp_path: Path) -> None:
@@ -183,3 +198,19 @@ def test_signal_handlers_are_restored_after_a_batch() -> None:
     before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
     assert sum(ordered_map(abs, _source(), 2, chunk=100)) == sum(range(3000))
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)) == before
+
+
+def test_an_ignored_sighup_stays_ignored(tmp_path: Path) -> None:
+    """Under nohup the batch must outlive the terminal: kzscam takes over only signals still at
+    their default action, so an ignored SIGHUP changes nothing and every result is written."""
+    proc, src, out, err = _start(tmp_path, ignore_hup=True)
+    try:
+        _wait_for_workers(proc)
+        proc.send_signal(signal.SIGHUP)
+        code = proc.wait(timeout=300)
+    finally:
+        proc.kill()
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == N and json.loads(rows[-1])["input"] == f"{src}:{N}"
+    assert code == ExitCode.FLAGGED
+    assert "Traceback" not in err.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
