@@ -450,3 +450,22 @@ def test_third_person_remote_tool_is_caution_at_most(engine: Engine, text: str) 
 @pytest.mark.parametrize("text", REMOTE_REQUESTS)
 def test_remote_tool_with_code_request_is_dangerous(engine: Engine, text: str) -> None:
     assert check_text(engine, text, name="t", lang="en").verdict == Verdict.DANGEROUS
+
+# Kazakh and Russian mixed in one message, as people write: a Kazakh object with a Russian verb
+# ("кодты скажите"), Russian money words in a Kazakh sentence, and so on.
+MIXED_SCAMS: list[str] = [
+    'Сәлем, это я, жаңа номер. Срочно 30 мың керек, на каспи скинь пожалуйста',
+    'Апа, мен аварияға түстім, срочно деньги нужны, переведи 100 мың',
+    'Здравствуйте, Ұлттық банк қызметкерімін, ваши деньги под угрозой, қауіпсіз шотқа аударыңыз',
+    'WhatsApp поддержка: аккаунтыңыз удаляется, кодты отправьте осы чатқа',
+    'Привет, проголосуй за мою қызым в конкурсе, сілтеме ниже',
+    'Үйден работа, күніне от 20 000 теңге, опыт не нужен, пиши в лс',
+    'Полициядан звоним, сіздің картаңыз мошенниктерге қатысты, никому не говорите',
+    'Кодты скажите пожалуйста, ол қате келіп қалды',
+]
+
+
+@pytest.mark.parametrize("text", MIXED_SCAMS, ids=[f"mixed-{i}" for i in range(len(MIXED_SCAMS))])
+def test_a_mixed_kazakh_russian_scam_is_flagged(engine: Engine, text: str) -> None:
+    report = check_text(engine, text, name="t", lang="kk")
+    assert report.verdict >= Verdict.SUSPICIOUS, [f.rule_id for f in report.findings]
