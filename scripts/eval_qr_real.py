@@ -31,11 +31,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kzscam.qr.loader import LoadedImage, decode
 from kzscam.qr.pipeline import ScanOptions, scan
+
+ROOT = Path(__file__).resolve().parents[1]
 
 MANIFEST = ROOT / "scripts" / "data" / "qr_real.json"
 

@@ -154,6 +154,11 @@ REAL_LISTED: list[tuple[str, str, str, list[str]]] = [
 REAL_CORRECTIONS = {
     "qrcode-2/13": ("aerial photograph of", "aerial photography of"),
 }
+_REAL_LISTED_KEYS = {f"{Path(p).parent}/{Path(p).stem}" for _, p, _, _ in REAL_LISTED}
+# A "double QR": a second, smaller symbol printed inside the first. Its label names only the
+# outer one; the inner one (its text read from the photo; zxing-cpp reads it directly) is a code
+# in the photo too.
+REAL_INNER_CODE = {"qrcode-2/16": "[内側QRコード]\r\n\r\n*ダブルQR*\r\nhttp://d-qr.net/ex/"}
 # zxing-cpp folders whose photos are twins of zxing's (same name): the zxing original is used.
 _REAL_TWINS = {f"qrcode-{i}" for i in range(1, 7)}
 
@@ -187,7 +192,7 @@ def real_manifest(mirrors: Path, shared: Path) -> list[dict[str, object]]:
                 continue
             key = f"{folder}/{Path(file).stem}"
             label = f"{prefix}{folder}/{Path(file).stem}.txt"
-            if key in seen or label not in present:
+            if key in seen or label not in present or key in _REAL_LISTED_KEYS:
                 continue
             seen.add(key)
             java = "java-" if repo == "zxing/zxing" else ""
@@ -197,8 +202,11 @@ def real_manifest(mirrors: Path, shared: Path) -> list[dict[str, object]]:
             expected = _git(gitdir, "show", f"HEAD:{label}").decode("utf-8")
             if key in REAL_CORRECTIONS:
                 expected = expected.replace(*REAL_CORRECTIONS[key])
+            payloads = [expected]
+            if key in REAL_INNER_CODE:
+                payloads.append(REAL_INNER_CODE[key])
             entries.append({"repo": repo, "commit": commits[repo], "path": name, "licence": licence,
-                            "category": category, "expected": [expected],
+                            "category": category, "expected": payloads,
                             "part": "test" if held_out else "tune"})
     for repo, rel, category, expected in REAL_LISTED:
         if repo not in commits:
