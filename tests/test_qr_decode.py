@@ -236,3 +236,21 @@ def test_payload_hex_for_non_utf8(tmp_path: Path) -> None:
                           "en")
     code = report.parts[0].details
     assert code["kind"] == "binary" and code["payload_hex"] == raw.hex()
+
+
+def test_an_elastic_fit_stops_at_the_budget_deadline() -> None:
+    """--budget is a ceiling: a fit that would run past the deadline stops where it is (here
+    before moving any control point, so it samples the plain perspective grid)."""
+    from kzscam.qr.elastic import fit_modules, render
+
+    payload = "https://example.kz/curved"
+    img = bend(make_code(payload, scale=5, border=6, version=3, error="l"), amplitude=6.0)
+    direct, candidates = read_zxing(img)
+    assert not direct and candidates  # zxing-cpp alone locates the bent code but cannot read it
+    cand = candidates[0]
+    full = fit_modules(img, cand, 4)
+    assert full is not None
+    assert [s.text for s in read_zxing(render(full), pure=True)[0]] == [payload]
+    cut = fit_modules(img, cand, 4, deadline=0.0)
+    assert cut == fit_modules(img, cand, 1, deadline=0.0)  # no displacement: the plain grid
+    assert cut != full

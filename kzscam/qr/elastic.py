@@ -13,6 +13,7 @@ Pure Python over Pillow bytes: it runs only on images nothing else could read.
 from __future__ import annotations
 
 import math
+import time
 from typing import TYPE_CHECKING
 
 from kzscam.qr.decoders import Candidate, Quad
@@ -97,8 +98,11 @@ def _project(hm: tuple[float, ...], u: float, v: float) -> tuple[float, float]:
     return (a * u + b * v + c) / z, (d * u + e * v + f) / z
 
 
-def fit_modules(gray: Image, cand: Candidate, mesh: int) -> list[list[bool]] | None:
-    """Sample the module matrix of `cand` after fitting a `mesh` x `mesh` displacement field."""
+def fit_modules(gray: Image, cand: Candidate, mesh: int,
+                deadline: float | None = None) -> list[list[bool]] | None:
+    """Sample the module matrix of `cand` after fitting a `mesh` x `mesh` displacement field.
+    At `deadline` (a `time.monotonic()` value) the fit stops where it is: the scan's budget is a
+    ceiling, and a fit's cost is only estimated beforehand (it varies with the machine's load)."""
     from PIL import ImageFilter
 
     if not 1 <= cand.version <= MAX_VERSION:
@@ -151,10 +155,14 @@ def fit_modules(gray: Image, cand: Candidate, mesh: int) -> list[list[bool]] | N
         return dark if expected else -dark
 
     current = {rc: score(rc) for rc in cells}
+    out_of_time = False
     for step in (module * 0.5, module * 0.3, module * 0.15):
         for _ in range(3):
             moved = False
             for point, affected in touched.items():
+                if deadline is not None and time.monotonic() > deadline:
+                    out_of_time = True
+                    break
                 best = sum(current[rc] for rc in affected)
                 for ddx, ddy in ((step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)):
                     disp[point][0] += ddx
@@ -167,8 +175,10 @@ def fit_modules(gray: Image, cand: Candidate, mesh: int) -> list[list[bool]] | N
                     else:
                         disp[point][0] -= ddx
                         disp[point][1] -= ddy
-            if not moved:
+            if not moved or out_of_time:
                 break
+        if out_of_time:
+            break
     return [[darkness((r, c)) * polarity > 0 for c in range(n)] for r in range(n)]
 
 

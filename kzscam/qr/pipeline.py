@@ -392,7 +392,7 @@ def _elastic(gray: Image, frame: int, candidates: list[tuple[int, Candidate]],
             if time.monotonic() + per_cell * cells > deadline:
                 return out
             started = time.monotonic()
-            matrix = fit_modules(gray, cand, mesh)
+            matrix = fit_modules(gray, cand, mesh, deadline)
             per_cell = max(per_cell, (time.monotonic() - started) / cells)
             if matrix is None:
                 break
