@@ -79,3 +79,31 @@ def test_bare_links_under_scam_favourite_endings() -> None:
     text = "Аккаунт удаляется, отменить тут 👉 whatsapp-kz.help, kaspi-center.services или wa.support/x"
     assert [e.value for e in extract_all(text) if e.kind == "url"] == [
         "whatsapp-kz.help", "kaspi-center.services", "wa.support/x"]
+
+
+# IINs with a valid checksum (YYMMDD, century/sex digit, serial, check digit), as people paste
+# them into forms and chats, and 12-digit runs that fail the checksum.
+@pytest.mark.parametrize("text", [
+    "Мой ИИН 870412300416, данные карты скину позже",
+    "ЖСН: 870412300416",
+    "ИИН 8 7041 230 04 16",  # the same IIN with spaces
+    "номер договора 870412300417",  # 12 digits, no valid IIN: a bare run is no phone either
+])
+def test_an_iin_or_a_bare_twelve_digit_run_is_not_a_phone(text: str) -> None:
+    assert [k for k in kinds(text) if k[0] == "phone"] == []
+
+
+def test_an_iin_next_to_a_phone() -> None:
+    found = kinds("ИИН 870412300416, тел. +7 701 123 45 67")
+    assert ("iin", "870412…") in found
+    assert [k for k in found if k[0] == "phone"] == [("phone", "+77011234567")]
+
+
+@pytest.mark.parametrize(("text", "phone"), [
+    ("звоните 87011234567", "+77011234567"),
+    ("тел +7-701-123-45-67", "+77011234567"),
+    ("WhatsApp +380 50 123 4567", "+380501234567"),  # 12 digits written with a "+"
+    ("+44 20 7946 0958", "+442079460958"),
+])
+def test_real_phone_forms_stay_phones(text: str, phone: str) -> None:
+    assert ("phone", phone) in kinds(text)

@@ -194,6 +194,10 @@ def extract_phones(text: str, *, long_numbers: bool = True) -> list[Entity]:
         digits = _digits(text[start:end])
         if not 10 <= len(digits) <= 15:
             continue
+        if len(digits) == 12 and text[start] != "+":
+            # No national number here has 12 digits (Kazakh and Russian ones have 11): an IIN
+            # ("ИИН 870412300416", also written in groups) or a contract number, not a phone.
+            continue
         value = "+" + digits if text[start] == "+" else digits
         if len(digits) == 11 and digits[0] == "8" and digits[1] == "7":
             value = "+7" + digits[1:]  # Kazakh 8-7xx-... trunk prefix
