@@ -20,6 +20,9 @@ Expected message and sender counts come from each suite's own test data:
   expects every message object to be read (`tg.messages` as long as the file's `messages`) and
   `error.json` (invalid JSON) to be refused. `error-unexpected.json`, whose suite is a TODO, is
   read for robustness only (no counts).
+- emmaakachukwu/whatsapp-chat-parser-rb (MIT): `spec/fixtures/files/sample.txt`, Android and
+  iPhone lines mixed in one file, against `spec/whatsapp-chat-parser_spec.rb` (the message count
+  with system lines, and the author and timestamp it names at given positions).
 
 A sample passes when it is read, its counts match (where known), no line is left unplaced and
 the chat is not flagged (they are ordinary chats).
@@ -36,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kzscam.chat.analyse import check_chat
@@ -54,6 +57,10 @@ class Sample:
     senders: int | None = None
     with_system: bool = False  # the suite counts system lines as messages
     refused: bool = False  # the suite expects the parser to refuse it
+    # What the suite expects at given positions of the message list (system lines included):
+    # the author (None: a system line) and the timestamp (ISO 8601).
+    authors: dict[int, str | None] = field(default_factory=dict)
+    dates: dict[int, str] = field(default_factory=dict)
     gap: str = ""  # a known failure and its cause: reported as GAP, and as FAIL once it passes
 
 
@@ -195,9 +202,39 @@ def telegram_chat_parser(mirror: Path) -> list[Sample]:
     return out
 
 
+MIXED_GAP = ("known gap: its line 9 ('15/12/2025, 10:34:00 AM Charlie: ...') is the file's only "
+             "line of the bare 'date time Name:' shape, which is also what a message starting "
+             "with a date looks like: kzscam keeps it as text of the message before (Bob's)")
+
+
+def whatsapp_chat_parser_rb(mirror: Path) -> list[Sample]:
+    """`parse_file` of the spec: the message count and what it expects at given positions."""
+    repo = mirror / "emmaakachukwu+whatsapp-chat-parser-rb" / "repo"
+    if not repo.exists():
+        return []
+    spec = _git(repo, "show", "HEAD:spec/whatsapp-chat-parser_spec.rb").decode()
+    block = spec[spec.index("describe '.parse_file'"):]
+    path = re.search(r"File\.expand_path\('([^']+)', __dir__\)", block)
+    size = re.search(r"expect\(messages\.size\)\.to eq\((\d+)\)", block)
+    if not path or not size:
+        raise SystemExit("whatsapp-chat-parser-rb's spec changed: update whatsapp_chat_parser_rb")
+    authors: dict[int, str | None] = {
+        int(i): name for i, name in re.findall(
+            r"expect\(messages\[(\d+)\]\.author\)\.to eq\('([^']*)'\)", block)}
+    authors.update({int(i): None for i in re.findall(
+        r"expect\(messages\[(\d+)\]\.author\)\.to be_nil", block)})
+    dates = {int(i): stamp.replace(" ", "T") for i, stamp in re.findall(
+        r"expect\(messages\[(\d+)\]\.timestamp\)\.to eq\('([^']+)'\)", block)}
+    name = f"spec/{path.group(1)}"
+    return [Sample(f"whatsapp-chat-parser-rb/{name}", _git(repo, "show", f"HEAD:{name}"), ".txt",
+                   int(size.group(1)), with_system=True, authors=authors, dates=dates,
+                   gap=MIXED_GAP)]
+
+
 def all_samples(mirror: Path) -> list[Sample]:
     return (chat_miner(mirror) + pustur(mirror) + chat_analytics(mirror) + whatstk(mirror)
-            + chatistics(mirror) + chat_parser_go(mirror) + telegram_chat_parser(mirror))
+            + chatistics(mirror) + chat_parser_go(mirror) + telegram_chat_parser(mirror)
+            + whatsapp_chat_parser_rb(mirror))
 
 
 def run(samples: list[Sample]) -> int:
@@ -219,8 +256,11 @@ def run(samples: list[Sample]) -> int:
                 print(f"FAIL {sample.name}: read, but its suite expects it refused")
                 continue
             details = report.details or {}
+            # Unplaced text is checked, but it is no message (unplaced_lines counts it).
             parts = [p.details or {} for p in report.parts]
-            messages = sum(1 for p in parts if sample.with_system or p.get("kind") != "service")
+            parts = [p for p in parts if p.get("kind") != "unplaced"]
+            listed = [p for p in parts if sample.with_system or p.get("kind") != "service"]
+            messages = len(listed)
             senders = len({p.get("sender") for p in parts if p.get("kind") != "service"})
             unplaced = details.get("unplaced_lines", 0)
             total_messages += messages
@@ -229,6 +269,14 @@ def run(samples: list[Sample]) -> int:
                 problems.append(f"{messages} messages, expected {sample.messages}")
             if sample.senders is not None and senders != sample.senders:
                 problems.append(f"{senders} senders, expected {sample.senders}")
+            for at, author in sorted(sample.authors.items()):
+                got = (listed[at].get("sender") or None) if at < len(listed) else "(none)"
+                if got != author:
+                    problems.append(f"message {at} from {got!r}, expected {author!r}")
+            for at, date in sorted(sample.dates.items()):
+                got = listed[at].get("date") if at < len(listed) else "(none)"
+                if got != date:
+                    problems.append(f"message {at} dated {got}, expected {date}")
             if unplaced:
                 problems.append(f"{unplaced} lines unplaced")
             if report.verdict.name.lower() != "safe":

@@ -17,7 +17,16 @@ from types import ModuleType
 import pytest
 
 from kzscam.chat.analyse import check_chat
-from kzscam.chat.model import MEDIA, SERVICE, TEXT, ChatError, ChatMessage, Limits, ReadNotes
+from kzscam.chat.model import (
+    MEDIA,
+    SERVICE,
+    TEXT,
+    UNPLACED,
+    ChatError,
+    ChatMessage,
+    Limits,
+    ReadNotes,
+)
 from kzscam.chat.source import sniff
 from kzscam.chat.telegram import flatten_text, to_message
 from kzscam.chat.whatsapp import read_whatsapp
@@ -82,7 +91,9 @@ def test_unplaced_lines_are_counted_not_fatal() -> None:
     lines = ["Saved from my old phone", "", "=== chat ===",
              "21.11.2026, 14:05 - Ana: hi", "21.11.2026, 14:06 - Bek: hello"]
     msgs, notes = read("\n".join(lines) + "\n")
-    assert [m.sender for m in msgs] == ["Ana", "Bek"]
+    assert [(m.sender, m.kind) for m in msgs] == [("", UNPLACED), ("Ana", TEXT), ("Bek", TEXT)]
+    assert (msgs[0].text, msgs[0].line, msgs[0].index) == (
+        "Saved from my old phone\n\n=== chat ===", 1, 0)
     assert (notes.count, notes.first) == (2, [1, 3])
 
 

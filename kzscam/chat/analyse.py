@@ -15,12 +15,13 @@ from __future__ import annotations
 import functools
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
 from kzscam.batch import ordered_map
 from kzscam.chat.conversation import Conversation
-from kzscam.chat.model import TEXT, ChatError, ChatMessage, Limits, ReadNotes
+from kzscam.chat.model import TEXT, UNPLACED, ChatError, ChatMessage, Limits, ReadNotes
 from kzscam.chat.source import TELEGRAM, open_chat, read_problem
 from kzscam.chat.summary import Summary
 from kzscam.chat.telegram import read_telegram
@@ -29,14 +30,33 @@ from kzscam.checks import ChatCheck
 from kzscam.config import Config
 from kzscam.details import MessageDetails
 from kzscam.model import Evidence, Hit, Report, Verdict
+from kzscam.output.quotes import quote
 
 Checked = tuple[ChatMessage, Report, dict[str, Evidence]]
 CUT_CHECK = ChatCheck.MESSAGE_CUT  # a message longer than Limits.max_message_chars
 CUT_MARK = "[cut] "  # example syntax: this message was cut by the reader
 
 
+class PartDetails(MessageDetails):
+    """A message part's fields. Its text is also the part Report's own `text` (what evidence
+    offsets index and quotes widen over), which human reports show once, with the evidence
+    marked: the `text` field is for JSON only, as JSON RESULTs carry no text."""
+
+    __slots__ = ()
+    HIDDEN = MessageDetails.HIDDEN | {"text"}
+    INTERNAL = MessageDetails.INTERNAL | {"line"}
+
+
+def part_name(name: str, msg: ChatMessage) -> str:
+    """``chat.txt#3`` for the third message; ``chat.txt:1`` for text unplaced at line 1."""
+    return f"{name}:{msg.line}" if msg.kind == UNPLACED else f"{name}#{msg.index}"
+
+
 def message_details(msg: ChatMessage) -> MessageDetails:
     """The JSON fields of one message part (`text` included: JSON RESULTs carry no text)."""
+    if msg.kind == UNPLACED:  # no sender, date or number: only where it stands in the file
+        return PartDetails({"line": msg.line, "sender": "", "text": msg.text, "kind": msg.kind,
+                            **({"truncated": True} if msg.truncated else {})})
     details: dict[str, object] = {"index": msg.index, "date": msg.date, "sender": msg.sender,
                                   "text": msg.text}
     if msg.kind != TEXT:
@@ -47,7 +67,7 @@ def message_details(msg: ChatMessage) -> MessageDetails:
         details["chat"] = msg.chat
     if msg.truncated:
         details["truncated"] = True
-    return MessageDetails(details)
+    return PartDetails(details)
 
 
 def check_message(msg: ChatMessage, *, name: str, lang: str, config: Config) -> Checked:
@@ -56,18 +76,21 @@ def check_message(msg: ChatMessage, *, name: str, lang: str, config: Config) -> 
     from kzscam.engine import get_engine
     from kzscam.pipeline.text import check_text
 
-    part_name = f"{name}#{msg.index}"
-    if msg.kind != TEXT or not msg.text.strip():
-        return msg, Report(part_name, Verdict.SAFE, 0, details=message_details(msg)), {}
+    part = part_name(name, msg)
+    if msg.kind not in (TEXT, UNPLACED) or not msg.text.strip():
+        return msg, Report(part, Verdict.SAFE, 0, text=msg.text or None,
+                           details=message_details(msg)), {}
     engine = get_engine(config)
-    report = check_text(engine, msg.text, name=part_name, lang=lang)
-    steps = step_matcher(engine.catalog.lexicon).match(msg.text, report.findings)
+    report = check_text(engine, msg.text, name=part, lang=lang)
+    # Unplaced text has no sender to follow through a conversation: the text rules judge it.
+    steps = ({} if msg.kind == UNPLACED
+             else step_matcher(engine.catalog.lexicon).match(msg.text, report.findings))
     findings, score, verdict = report.findings, report.score, report.verdict
     if msg.truncated:  # the end of the message went unchecked: a check floor says "caution"
         findings += tuple(engine.stamp([Hit(CUT_CHECK, params={"chars": f"{len(msg.text):,}"})],
                                        lang))
         score, verdict = engine.combine("text", findings)
-    return msg, Report(part_name, verdict, score, findings, report.urls, report.phones,
+    return msg, Report(part, verdict, score, findings, report.urls, report.phones, text=msg.text,
                        details=message_details(msg)), steps
 
 
@@ -102,7 +125,11 @@ def check_messages(messages: Iterator[ChatMessage], *, name: str, lang: str, con
         raise ChatError(errors[0])  # nothing readable at all: an input error, not a chat
     chains = conversation.results()
     for chain in chains:
-        findings = engine.stamp([chain.hit()], lang)
+        # Each step's evidence indexes the text of its own message, which the chat's report does
+        # not carry: it is widened to whole words here, against that message's text.
+        hit = chain.hit()
+        hit = replace(hit, evidence=tuple(quote(s.part.text, s.evidence) for s in chain.steps))
+        findings = engine.stamp([hit], lang)
         together = [*findings, *(f for s in chain.steps for f in s.part.findings)]
         score, verdict = engine.combine("chain", together)
         summary.add_chain(chain, findings, score, verdict)

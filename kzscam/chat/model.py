@@ -14,6 +14,10 @@ TEXT = "text"
 MEDIA = "media"  # a photo, voice note, sticker... (the export has a placeholder or a file name)
 SERVICE = "service"  # "X created the group", calls, pins, encryption notices
 DELETED = "deleted"
+# Text the reader could not place in a message (lines before the first message line, as a backup
+# tool or an edited or merged file may have): checked by the text rules like a message, but with
+# no sender, date or place in the conversation, and not counted as a message.
+UNPLACED = "unplaced"
 
 
 class ChatError(Exception):
@@ -25,7 +29,8 @@ class ChatMessage:
     """One message of a chat export, in the order of the export.
 
     `date` is ISO 8601 local time as the export states it (``2026-11-20T10:15:03``), or the raw
-    text when it cannot be parsed; `index` counts messages from 1 in the export.
+    text when it cannot be parsed; `index` counts messages from 1 in the export. An UNPLACED
+    text has the index of the message before it (0 before the first) and its first `line`.
     """
 
     index: int
@@ -36,6 +41,12 @@ class ChatMessage:
     forwarded_from: str | None = None
     chat: str | None = None  # which chat, in a whole-account Telegram export
     truncated: bool = False
+    line: int = 0  # the export's line number where an UNPLACED text starts
+
+    @property
+    def position(self) -> tuple[int, int]:
+        """Where it stands in the export: unplaced text sorts after the message it follows."""
+        return (self.index, self.line)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kzscam.chat.conversation import ChainHit, SenderKey
-from kzscam.chat.model import TEXT, ChatMessage, ReadNotes
+from kzscam.chat.model import TEXT, UNPLACED, ChatMessage, ReadNotes
 from kzscam.details import ChatDetails
 from kzscam.engine import Engine, Fold
 from kzscam.model import Finding, Report, Verdict
@@ -60,26 +60,37 @@ class Summary:
     omitted: int = 0
     senders: dict[SenderKey, _Sender] = field(default_factory=dict)
     chain_findings: list[Finding] = field(default_factory=list)
-    _heap: list[tuple[int, int, int, Report]] = field(default_factory=list)
+    # Text the reader could not place: judged by the text rules, folded apart from any sender
+    # (it has none) but into the chat's verdict.
+    unplaced: Fold | None = None
+    _heap: list[tuple[int, int, tuple[int, int], Report]] = field(default_factory=list)
     _all: list[Report] = field(default_factory=list)
-    _chain_parts: dict[int, Report] = field(default_factory=dict)
+    _chain_parts: dict[tuple[int, int], Report] = field(default_factory=dict)
     _urls: dict[str, None] = field(default_factory=dict)
     _phones: dict[str, None] = field(default_factory=dict)
 
     def add(self, msg: ChatMessage, part: Report) -> None:
-        self.count += 1
-        key = (msg.chat, msg.sender)
-        sender = self.senders.get(key)
-        if sender is None:
-            sender = self.senders[key] = _Sender(msg.sender, msg.chat, self.engine.fold("sender"))
-        sender.messages += 1
-        if msg.kind == TEXT and msg.text.strip():
-            self.checked += 1
         is_flagged = bool(part.findings) or part.verdict > Verdict.SAFE
-        if is_flagged:
-            self.flagged += 1
-            sender.flagged += 1
-            sender.fold.add(part.score, part.verdict)
+        if msg.kind == UNPLACED:  # not a message (unplaced_lines counts it), but judged
+            if self.unplaced is None:
+                self.unplaced = self.engine.fold("sender")
+            if is_flagged:
+                self.flagged += 1
+                self.unplaced.add(part.score, part.verdict)
+        else:
+            self.count += 1
+            key = (msg.chat, msg.sender)
+            sender = self.senders.get(key)
+            if sender is None:
+                sender = self.senders[key] = _Sender(msg.sender, msg.chat,
+                                                     self.engine.fold("sender"))
+            sender.messages += 1
+            if msg.kind == TEXT and msg.text.strip():
+                self.checked += 1
+            if is_flagged:
+                self.flagged += 1
+                sender.flagged += 1
+                sender.fold.add(part.score, part.verdict)
         # Links and phones found anywhere in the chat, as for every input (output.md); the first
         # MAX_LINKS distinct ones, so a years-long chat does not print thousands.
         for url in part.urls:
@@ -93,7 +104,9 @@ class Summary:
         if self.all_messages:
             self._all.append(part)
         elif is_flagged:
-            heapq.heappush(self._heap, (int(part.verdict), part.score, -msg.index, part))
+            where = msg.position
+            heapq.heappush(self._heap, (int(part.verdict), part.score, (-where[0], -where[1]),
+                                        part))
             if len(self._heap) > self.max_shown:
                 heapq.heappop(self._heap)
                 self.omitted += 1
@@ -105,12 +118,12 @@ class Summary:
         sender.fold.add(score, verdict)
         self.chain_findings.extend(findings)
         for step in chain.steps:
-            self._chain_parts[step.index] = step.part
+            self._chain_parts[(step.index, 0)] = step.part
 
     def _parts(self) -> list[Report]:
         if self.all_messages:
             return self._all
-        shown = {-entry[2]: entry[3] for entry in self._heap}
+        shown = {(-entry[2][0], -entry[2][1]): entry[3] for entry in self._heap}
         shown.update(self._chain_parts)
         return [shown[i] for i in sorted(shown)]
 
@@ -134,8 +147,10 @@ class Summary:
         findings = sorted(self.chain_findings, key=lambda f: (-f.severity, f.rule_id))
         # A chat read only in part is never "safe": the rest went unchecked. Senders without a
         # name (system lines) never have flagged messages, so they change nothing here.
-        score, verdict = engine.combine("chat", findings, [(s.score, s.verdict) for s in ranked],
-                                        incomplete=error is not None)
+        folds = [(s.score, s.verdict) for s in ranked]
+        if self.unplaced is not None:
+            folds.append((self.unplaced.score, self.unplaced.verdict))
+        score, verdict = engine.combine("chat", findings, folds, incomplete=error is not None)
         return Report(
             input=name,
             verdict=verdict,

@@ -14,9 +14,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TextIO
 
-from kzscam.chat.model import DELETED, MEDIA, SERVICE, TEXT, ChatMessage, Limits, ReadNotes
+from kzscam.chat.model import (
+    DELETED,
+    MEDIA,
+    SERVICE,
+    TEXT,
+    UNPLACED,
+    ChatMessage,
+    Limits,
+    ReadNotes,
+)
 
 # A date is three numbers; the separator may be followed by a space and the last one by a dot
 # (hr/sr/hu "13. 6. 2018."). Times are HH:MM[:SS] with colons or dots (fi "21.25.15").
@@ -77,6 +87,51 @@ def line_format(head: str) -> str | None:
     # A looser shape ("bare") also matches the lines of a stricter one, and message text may
     # start with a date: the strictest shape that explains at least half as many lines wins.
     return next(name for name, found in counts.items() if 2 * found >= most)
+
+
+# A file merged from an Android and an iPhone export holds both platforms' shapes. Only these two
+# are learned as a second shape: their stamp is set off by brackets or " - ", which ordinary text
+# does not imitate, whereas "date time text" (bare) is what a message starting with a date looks
+# like. A second shape needs SECOND_SHAPE_LINES lines and a tenth of the first shape's, so a line
+# or two of an iPhone export pasted into an Android chat stay text of the message they are in.
+SECOND_SHAPES = ("ios", "dash")
+SECOND_SHAPE_LINES = 2
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One line shape of an export, with the date order and year width its own lines use."""
+
+    name: str
+    pattern: re.Pattern[str]
+    order: str
+    width: int | None
+
+
+def _strictest(line: str) -> str | None:
+    """The strictest shape that matches `line` (a dash line also matches the bare shape)."""
+    return next((name for name, p in FORMATS.items() if p.match(line)), None)
+
+
+def line_shapes(head: str) -> list[Shape]:
+    """The export's line shapes, its main one first (`line_format`), then a second platform's.
+
+    Each shape's date order and year width are learned from its own lines: a merged file may
+    write ``12/15/25`` (US, month first) on its Android lines and ``15/12/2025`` on its iPhone
+    lines.
+    """
+    main = line_format(head) or "dash"
+    lines = [ln for ln in head.splitlines()[:2000] if ln.strip()]
+    main_lines = sum(1 for ln in lines if FORMATS[main].match(ln))
+    shapes = [Shape(main, FORMATS[main], date_order(head, main), year_width(head, main))]
+    for name in SECOND_SHAPES:
+        if name == main:
+            continue
+        own = "\n".join(ln for ln in lines if _strictest(ln) == name)
+        found = own.count("\n") + 1 if own else 0
+        if found >= SECOND_SHAPE_LINES and 10 * found >= main_lines:
+            shapes.append(Shape(name, FORMATS[name], date_order(own, name), year_width(own, name)))
+    return shapes
 
 
 def looks_like_whatsapp(head: str) -> bool:
@@ -196,29 +251,38 @@ def classify(body: str, ios: bool) -> tuple[str, str, str]:
     return sender, _EDITED.sub("", text.lstrip("\u200e")), TEXT
 
 
+def _unplaced(index: int, line: int, lines: list[str], truncated: bool) -> ChatMessage | None:
+    text = "\n".join(lines).strip("\u200e\ufeff \t\n")
+    if not text:
+        return None
+    return ChatMessage(index, "", "", text, UNPLACED, truncated=truncated, line=line)
+
+
 def read_whatsapp(stream: TextIO, head: str, limits: Limits,
                   notes: ReadNotes | None = None) -> Iterator[ChatMessage]:
     """Stream the messages of a WhatsApp export; continuation lines join their message.
 
     Lines before the first message line cannot be placed: they are counted in `notes`, not
-    fatal (an export with one odd line is still read).
+    fatal (an export with one odd line is still read), and their text comes out as UNPLACED
+    messages (a new one at each line that starts like a message of some shape), so the text
+    rules still read them.
     """
-    fmt = line_format(head) or "dash"
-    pattern = FORMATS[fmt]
-    order = date_order(head, fmt)
-    width = year_width(head, fmt)
+    shapes = line_shapes(head)
+    ios = shapes[0].name == "ios"
     index = 0
     current: str | None = None  # the date of the message being read
+    current_ios = ios
     lines: list[str] = []
     size = 0
     truncated = False
     number = 0
+    loose_line = 0  # where the unplaced text being gathered starts (0: none)
 
     def flush() -> ChatMessage | None:
         if current is None:
-            return None
+            return _unplaced(index, loose_line, lines, truncated) if loose_line else None
         text = "\n".join(lines)
-        sender, body, kind = classify(text, fmt == "ios")
+        sender, body, kind = classify(text, current_ios)
         return ChatMessage(index, current, sender, body, kind, truncated=truncated)
 
     while True:
@@ -228,19 +292,28 @@ def read_whatsapp(stream: TextIO, head: str, limits: Limits,
         whole = line.endswith(("\n", "\r"))
         line = line.rstrip("\r\n")
         number += 1
-        m = pattern.match(line)
-        if m is not None and current is not None and width and \
-                _year_width(m.group("date")) != width:
+        shape, m = next(((sh, mm) for sh in shapes if (mm := sh.pattern.match(line))),
+                        (shapes[0], None))
+        if m is not None and current is not None and shape.width and \
+                _year_width(m.group("date")) != shape.width:
             m = None  # a date written unlike the export's own: text inside the message
+        if m is None and current is None and line.strip("\u200e\ufeff \t"):
+            if notes is not None:
+                notes.unplaced(number)
+            if loose_line and _strictest(line) is not None:  # another shape's message line
+                done = flush()
+                if done is not None:
+                    yield done
+                loose_line = 0
+            if not loose_line:
+                loose_line, lines, size, truncated = number, [], 0, False
         if m is None:  # a continuation line, or the rest of a line longer than readline's cap
-            if current is not None:
+            if current is not None or loose_line:
                 room = limits.max_message_chars - size - 1  # after the newline joining it
                 truncated = truncated or len(line) > room
                 if room >= 0:
                     lines.append(line[:room])
                     size += min(len(line), room) + 1
-            elif notes is not None and line.strip("\u200e\ufeff \t"):
-                notes.unplaced(number)
             if not whole:
                 number -= 1  # the same line goes on in the next read
             continue
@@ -250,7 +323,9 @@ def read_whatsapp(stream: TextIO, head: str, limits: Limits,
         if done is not None:
             yield done
         index += 1
-        current = iso_date(m.group("date"), m.group("time"), m.group("ampm"), order)
+        loose_line = 0
+        current = iso_date(m.group("date"), m.group("time"), m.group("ampm"), shape.order)
+        current_ios = shape.name == "ios"
         lines, size, truncated = [m.group("body")], len(m.group("body")), False
     done = flush()
     if done is not None:
