@@ -254,7 +254,7 @@ def test_a_link_with_scam_wording_is_still_judged(tmp_path: Path) -> None:
 
 SNAPSHOTS = ("joweich+chat-miner", "mlomb+chat-analytics", "Pustur+whatsapp-chat-parser",
              "lucasrodes+whatstk", "MasterScrat+Chatistics", "JanChodorowski+whatsapp-chat-parser-go",
-             "innerdvations+telegram-chat-parser")
+             "innerdvations+telegram-chat-parser", "emmaakachukwu+whatsapp-chat-parser-rb")
 
 
 @pytest.mark.skipif(not any((MIRROR / name / "repo").exists() for name in SNAPSHOTS),
