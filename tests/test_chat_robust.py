@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from kzscam import api
 from kzscam.chat.analyse import check_chat
-from kzscam.chat.model import ChatError, Limits
+from kzscam.chat.model import UNPLACED, ChatError, Limits
 from kzscam.chat.whatsapp import read_whatsapp
 from kzscam.exitcodes import ExitCode
 from kzscam.model import Verdict
@@ -389,7 +389,12 @@ def test_whatsapp_parser_on_any_text(text: str) -> None:
     with time_limit(20):
         messages = list(read_whatsapp(io.StringIO(text), text, Limits(max_message_chars=50)))
     assert all(len(m.text) <= 50 for m in messages)
-    assert [m.index for m in messages] == list(range(1, len(messages) + 1))
+    placed = [m for m in messages if m.kind != UNPLACED]
+    assert [m.index for m in placed] == list(range(1, len(placed) + 1))
+    # Unplaced text comes only before the first message, with its line, and never empty.
+    loose = [m for m in messages if m.kind == UNPLACED]
+    assert messages[:len(loose)] == loose
+    assert all(m.index == 0 and m.line >= 1 and m.text.strip() for m in loose)
 
 
 @FAST

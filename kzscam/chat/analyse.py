@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, ClassVar
 
 from kzscam.batch import ordered_map
 from kzscam.chat.conversation import Conversation
@@ -28,7 +28,7 @@ from kzscam.chat.telegram import read_telegram
 from kzscam.chat.whatsapp import read_whatsapp
 from kzscam.checks import ChatCheck
 from kzscam.config import Config
-from kzscam.details import MessageDetails
+from kzscam.details import Labels, MessageDetails, say
 from kzscam.model import Evidence, Hit, Report, Verdict
 from kzscam.output.quotes import quote
 
@@ -45,6 +45,21 @@ class PartDetails(MessageDetails):
     __slots__ = ()
     HIDDEN = MessageDetails.HIDDEN | {"text"}
     INTERNAL = MessageDetails.INTERNAL | {"line"}
+    KINDS: ClassVar[Labels] = {
+        "media": {"en": "media (not checked)", "ru": "медиафайл (не проверяется)",
+                  "kk": "медиафайл (тексерілмейді)"},
+        "service": {"en": "system message", "ru": "системное сообщение",
+                    "kk": "жүйелік хабарлама"},
+        "deleted": {"en": "deleted", "ru": "удалено", "kk": "жойылған"},
+        UNPLACED: {"en": "text outside any message (no sender or date; checked)",
+                   "ru": "текст вне сообщений (без отправителя и даты; проверен)",
+                   "kk": "хабарламадан тыс мәтін (жіберушісі мен күні жоқ; тексерілді)"},
+    }
+
+    def value(self, key: str, value: Any, lang: str) -> str:
+        if key == "kind" and isinstance(value, str):
+            return say(self.KINDS, value, lang) or value
+        return super().value(key, value, lang)
 
 
 def part_name(name: str, msg: ChatMessage) -> str:

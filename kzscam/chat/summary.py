@@ -8,15 +8,27 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from kzscam.chat.conversation import ChainHit, SenderKey
 from kzscam.chat.model import TEXT, UNPLACED, ChatMessage, ReadNotes
-from kzscam.details import ChatDetails
+from kzscam.details import ChatDetails, Labels
 from kzscam.engine import Engine, Fold
 from kzscam.model import Finding, Report, Verdict
 
 MAX_SHOWN = 1000  # message parts in one chat report (the riskiest)
+
+
+class _ChatDetails(ChatDetails):
+    """The chat's fields, with labels for what the reader could not place."""
+
+    __slots__ = ()
+    LABELS: ClassVar[Labels] = {
+        "unplaced_lines": {"en": "lines outside any message (checked as text)",
+                           "ru": "строк вне сообщений (проверены как текст)",
+                           "kk": "хабарламадан тыс жолдар (мәтін ретінде тексерілді)"},
+        "unplaced_line_numbers": {"en": "at lines", "ru": "в строках", "kk": "жолдарда"},
+    }
 MAX_SENDERS_SHOWN = 100
 MAX_LINKS = 100
 
@@ -160,6 +172,6 @@ class Summary:
             phones=tuple(self._phones),
             parts=tuple(self._parts()),
             parts_key="messages",
-            details=ChatDetails(details),
+            details=_ChatDetails(details),
             error=error,
         )

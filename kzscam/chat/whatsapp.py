@@ -253,7 +253,7 @@ def classify(body: str, ios: bool) -> tuple[str, str, str]:
 
 def _unplaced(index: int, line: int, lines: list[str], truncated: bool) -> ChatMessage | None:
     text = "\n".join(lines).strip("\u200e\ufeff \t\n")
-    if not text:
+    if not text.strip():
         return None
     return ChatMessage(index, "", "", text, UNPLACED, truncated=truncated, line=line)
 
