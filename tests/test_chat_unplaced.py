@@ -62,7 +62,7 @@ def test_the_cli_never_calls_a_chat_with_unchecked_text_safe(tmp_path: Path) -> 
     proc = run_cli("check-chat", str(path), "--lang", "en")
     assert proc.returncode == ExitCode.FLAGGED, proc.stdout
     assert "No scam indicators found" not in proc.stdout
-    assert f"{path}:1" in proc.stdout and "unplaced" in proc.stdout
+    assert f"{path}:1" in proc.stdout and "lines outside any message" in proc.stdout
     doc = json.loads(run_cli("check-chat", str(path), "-f", "json").stdout)
     (result,) = doc["results"]
     assert result["messages"][0]["kind"] == "unplaced" and result["messages"][0]["line"] == 1
