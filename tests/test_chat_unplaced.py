@@ -202,3 +202,14 @@ def test_a_chain_quote_is_widened_against_its_own_message(tmp_path: Path) -> Non
     assert not re.search(r"«[^»]*\bt»", proc.stdout), proc.stdout
     # Message text is shown once, inside «», never again as a plain field.
     assert proc.stdout.count("To stop it tell me the code that we sent you.") == 1
+
+
+def test_unplaced_text_over_the_message_limit_is_cut_and_never_safe(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text("Backup header, harmless words\n" * 20
+                    + "18.11.2026, 19:02 - Дана: привет\n" * 3, encoding="utf-8")
+    report = check_chat(path, all_messages=True, limits=Limits(max_message_chars=100))
+    loose = report.parts[0]
+    assert loose.details["kind"] == UNPLACED and loose.details.get("truncated") is True
+    assert "CHAT-CUT-001" in {f.rule_id for f in loose.findings}
+    assert report.verdict >= Verdict.CAUTION and report.details["unplaced_lines"] == 20
