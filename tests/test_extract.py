@@ -104,6 +104,8 @@ def test_an_iin_next_to_a_phone() -> None:
     ("тел +7-701-123-45-67", "+77011234567"),
     ("WhatsApp +380 50 123 4567", "+380501234567"),  # 12 digits written with a "+"
     ("+44 20 7946 0958", "+442079460958"),
+    # A digit glued to the word before is the word's, not the number's first ("8 0906 ...").
+    ("Reply Win8 09061701461 to claim", "09061701461"),
 ])
 def test_real_phone_forms_stay_phones(text: str, phone: str) -> None:
     assert ("phone", phone) in kinds(text)

@@ -215,14 +215,8 @@ def _old_extract_all(text: str) -> list[Entity]:
     if digits < 3:
         return out
     found: list[Entity] = []
-    for start, end in _old_groups(extract._PHONE_RE.pattern, text) if digits >= 10 else ():
-        ds = "".join(c for c in text[start:end] if c.isdigit())
-        if not 10 <= len(ds) <= 15:
-            continue
-        value = "+" + ds if text[start] == "+" else ds
-        if len(ds) == 11 and ds[0] == "8" and ds[1] == "7":
-            value = "+7" + ds[1:]
-        found.append(Entity("phone", value, start, end))
+    if digits >= 10:  # which candidates are phones is extract's rule; the search is the old one
+        found += extract.phone_entities(text, lambda t: _old_groups(extract._PHONE_RE.pattern, t))
     if extract._SHORT_HINT.search(text):
         found += [Entity("phone", text[s:e], s, e) for s, e in _old_groups(extract._SHORT_RE.pattern, text)]
     if digits >= 13:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 import re2
@@ -188,20 +188,31 @@ def _digits(s: str) -> str:
     return "".join(c for c in s if c.isdigit())
 
 
-def extract_phones(text: str, *, long_numbers: bool = True) -> list[Entity]:
-    out: list[Entity] = []
-    for start, end in _PHONE_RE.spans(text) if long_numbers else ():
+def phone_entities(text: str,
+                   spans: Callable[[str], Iterable[tuple[int, int]]]) -> Iterator[Entity]:
+    """The phone numbers among the long-number candidates `spans(text)` finds."""
+    for start, end in spans(text):
         digits = _digits(text[start:end])
         if not 10 <= len(digits) <= 15:
             continue
         if len(digits) == 12 and text[start] != "+":
             # No national number here has 12 digits (Kazakh and Russian ones have 11): an IIN
             # ("ИИН 870412300416", also written in groups) or a contract number, not a phone.
+            # Unless its first digit is glued to a word ("MobileUpd8 08001950382"): that digit
+            # is the word's, and the number is what follows it.
+            if start and text[start - 1].isalpha():
+                inner = text[start + 1:end]
+                yield from (e._replace(start=e.start + start + 1, end=e.end + start + 1)
+                            for e in phone_entities(inner, spans))
             continue
         value = "+" + digits if text[start] == "+" else digits
         if len(digits) == 11 and digits[0] == "8" and digits[1] == "7":
             value = "+7" + digits[1:]  # Kazakh 8-7xx-... trunk prefix
-        out.append(Entity("phone", value, start, end))
+        yield Entity("phone", value, start, end)
+
+
+def extract_phones(text: str, *, long_numbers: bool = True) -> list[Entity]:
+    out = list(phone_entities(text, _PHONE_RE.spans)) if long_numbers else []
     if _SHORT_HINT.search(text) is None:
         return out
     for start, end in _SHORT_RE.spans(text):
