@@ -9,7 +9,7 @@ from kzscam.details import COMMON_LABELS, VALUES, Details, say
 from kzscam.i18n import ui
 from kzscam.model import Report, Verdict
 from kzscam.output.advice import closing, ordered
-from kzscam.output.quotes import quote
+from kzscam.output.quotes import adds_nothing, quote
 from kzscam.output.safe import clean, show_evidence, show_url
 
 EVIDENCE_LIMIT = 120
@@ -24,13 +24,15 @@ def label(key: str, lang: str) -> str:
 
 
 def _detail_lines(details: Mapping[str, Any], indent: str, lang: str = "en",
-                  verbose: bool = False) -> list[str]:
+                  verbose: bool = False, text: str | None = None) -> list[str]:
     """Typed details say themselves in `lang`; plain ones (fields a JSONL input carried along)
-    are shown as they are."""
+    are shown as they are. A QR code's `payload` is left out when it is the report's text,
+    which the text line already shows."""
     if isinstance(details, Details):
         return [f"{indent}{line.label}: " + clean(
             show_url(line.value) if line.key in LINK_FIELDS else line.value,
-            one_line=True, limit=300) for line in details.describe(lang, verbose)]
+            one_line=True, limit=300) for line in details.describe(lang, verbose)
+            if not (line.key == "payload" and text is not None and details["payload"] == text)]
     lines: list[str] = []
     for key, value in details.items():
         if value in (None, "", [], {}) or key == "display":
@@ -65,12 +67,14 @@ def report_lines(r: Report, lang: str, indent: str = "", verbose: bool = False) 
         lines.append(f"{sub}{label('text', lang)}: «{shown}»")
     if r.error:
         lines.append(f"{sub}{ui('error', lang)}: {clean(r.error, one_line=True)}")
-    lines.extend(_detail_lines(r.details, sub, lang, verbose))
+    lines.extend(_detail_lines(r.details, sub, lang, verbose, r.text))
     for f in ordered(r.findings):
         sev = say(VALUES, f.severity.label, lang) or f.severity.label
         lines.append(f"{sub}- {sev:<8} {f.rule_id}: {clean(f.title, one_line=True)}")
         for ev in f.evidence[:3]:
             q = quote(r.text, ev)  # whole words; offsets of what is quoted
+            if adds_nothing(r.text, q, TEXT_LIMIT):
+                continue  # the text line above shows it already
             quoted = clean(show_evidence(q), one_line=True, limit=EVIDENCE_LIMIT)
             lines.append(f"{sub}    «{quoted}» [{q.start}:{q.end}]")
         lines.append(f"{sub}    {ui('what_to_do', lang)}: {clean(f.advice, one_line=True)}")

@@ -1,7 +1,8 @@
-"""Quotes people can read: whole words, and never a lone filler word.
+"""Quotes people can read: whole words, and never only filler words or a bare number.
 
-A matcher's evidence span can end inside a word (`«назовите код и»` for "код из") or be one
-word that says nothing on its own (`«это»`, `«мен»`, `«You»`, picked by the learned model). The
+A matcher's evidence span can end inside a word (`«назовите код и»` for "код из"), be one word
+that says nothing on its own (`«это»`, `«мен»`, `«You»`, picked by the learned model), two fillers
+side by side (`«Привет, это»`), or one group of a grouped number (`«000»` of "100 000"). The
 report quotes the words around the span instead; offsets and JSON evidence stay as matched.
 """
 
@@ -14,6 +15,13 @@ from kzscam.model import Evidence
 from kzscam.output.advice import DATA
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# A word grows to its whole only this far: a longer run of letters and digits is a code or a
+# payload (an EMV field chain such as `kaspi0120KZ86…`), not a word, and is quoted as matched.
+_LONGEST_WORD = 40
+# How many words a quote without meaning may take along on one side.
+_STEPS = 2
+# Thousands separators inside a grouped number ("100 000", "100 000").
+_GROUP_GAPS = frozenset(" \u00a0\u202f\u2009")
 
 
 @cache
@@ -25,8 +33,12 @@ def fillers() -> frozenset[str]:
     return frozenset(w.lower() for w in data["quotes"]["fillers"])
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
+def _same_word(a: str, b: str) -> bool:
+    """Do two neighbouring characters belong to one word? Letters with letters, digits with
+    digits: `5911ИП` in a payment code is a field length and a name, not one word."""
+    if not (a.isalnum() or a == "_") or not (b.isalnum() or b == "_"):
+        return False
+    return a.isdigit() == b.isdigit()
 
 
 def _near(gap: str) -> bool:
@@ -34,24 +46,87 @@ def _near(gap: str) -> bool:
     return len(gap) <= 3 and "\n" not in gap
 
 
+def _meaningful(text: str) -> bool:
+    """Does the quote hold a word that says something (not a filler, not a bare amount)? A
+    phone, card or account number (seven digits or more) says something on its own."""
+    if sum(c.isdigit() for c in text) >= 7:
+        return True
+    return any(not w.isdigit() and w.lower() not in fillers() for w in _WORD.findall(text))
+
+
+def _grouped_number(text: str, start: int, end: int) -> tuple[int, int]:
+    """A digit group grows to its whole grouped number: `000` of "100 000" is "100 000"."""
+    while (start >= 2 and text[start - 1] in _GROUP_GAPS and text[start - 2].isdigit()
+           and text[start].isdigit()):
+        start -= 2
+        while start > 0 and text[start - 1].isdigit():
+            start -= 1
+    while (end + 1 < len(text) and text[end] in _GROUP_GAPS and text[end + 1].isdigit()
+           and text[end - 1].isdigit()):
+        end += 2
+        while end < len(text) and text[end].isdigit():
+            end += 1
+    return start, end
+
+
+def _next_word(text: str, start: int, end: int) -> tuple[int, int] | None:
+    after = _WORD.search(text, end)
+    if after is None or not _near(text[end:after.start()]):
+        return None
+    return _grouped_number(text, start, after.end())
+
+
+def _previous_word(text: str, start: int, end: int) -> tuple[int, int] | None:
+    before = list(_WORD.finditer(text, max(0, start - 200), start))
+    if not before or not _near(text[before[-1].end():start]):
+        return None
+    return _grouped_number(text, before[-1].start(), end)
+
+
+def _with_meaning(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take up to two words along, the next ones first, then the previous ones, until the quote
+    says something; a quote that cannot is left as it was."""
+    for step in (_next_word, _previous_word):
+        s, e = start, end
+        for _ in range(_STEPS):
+            grown = step(text, s, e)
+            if grown is None:
+                break
+            s, e = grown
+            if _meaningful(text[s:e]):
+                return s, e
+    return start, end
+
+
 def quote(text: str | None, ev: Evidence) -> Evidence:
-    """The evidence widened to whole words; a lone filler word takes its next (else previous)
-    word along. Links and evidence whose offsets do not index `text` are quoted as matched."""
+    """The evidence widened to whole words and, when it says nothing alone (fillers, a bare
+    number), to the words next to it. Links and evidence whose offsets do not index `text` are
+    quoted as matched."""
     if (not text or ev.kind == "link" or not 0 <= ev.start < ev.end <= len(text)
             or text[ev.start:ev.end] != ev.text):
         return ev
     start, end = ev.start, ev.end
-    while start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
+    while start > 0 and _same_word(text[start - 1], text[start]) and ev.start - start < _LONGEST_WORD:
         start -= 1
-    while end < len(text) and _is_word_char(text[end - 1]) and _is_word_char(text[end]):
+    while end < len(text) and _same_word(text[end - 1], text[end]) and end - ev.end < _LONGEST_WORD:
         end += 1
-    words = _WORD.findall(text[start:end])
-    if len(words) == 1 and words[0].lower() in fillers():
-        after = _WORD.search(text, end)
-        if after is not None and _near(text[end:after.start()]):
-            end = after.end()
-        else:
-            before = list(_WORD.finditer(text, 0, start))
-            if before and _near(text[before[-1].end():start]):
-                start = before[-1].start()
+    if (start > 0 and _same_word(text[start - 1], text[start])) or (
+            end < len(text) and _same_word(text[end - 1], text[end])):
+        start, end = ev.start, ev.end  # inside a code, not a word: as matched
+    start, end = _grouped_number(text, start, end)
+    if not _meaningful(text[start:end]):
+        start, end = _with_meaning(text, start, end)
     return Evidence(text[start:end], start, end, ev.kind)
+
+
+# Detectors that judge a whole QR payload quote at most its first 200 characters.
+WHOLE_PAYLOAD_QUOTE = 200
+
+
+def adds_nothing(text: str | None, q: Evidence, shown: int) -> bool:
+    """A quote that is the whole text (or all the text line shows of it, `shown` characters, or
+    the most a whole-payload quote holds) repeats that line: a QR payload quoted by the rule that
+    read it, a one-phrase message."""
+    if not text:
+        return False
+    return q.start == 0 and q.end >= min(len(text.rstrip()), shown, WHOLE_PAYLOAD_QUOTE)

@@ -20,7 +20,7 @@ from kzscam.i18n import ui
 from kzscam.model import Report, Severity, Verdict
 from kzscam.output.advice import closing, ordered
 from kzscam.output.plain import _detail_lines, label
-from kzscam.output.quotes import quote
+from kzscam.output.quotes import adds_nothing, quote
 from kzscam.output.safe import clean, show_evidence, show_url
 
 VERDICT_STYLE = {
@@ -80,7 +80,7 @@ def _body(r: Report, lang: str, verbose: bool = False, nested: bool = False) -> 
         items.append(msg)
     if r.error:
         items.append(Text(f"{ui('error', lang)}: {clean(r.error, one_line=True)}", style="bold red"))
-    for line in _detail_lines(r.details, "", lang, verbose):
+    for line in _detail_lines(r.details, "", lang, verbose, r.text):
         items.append(Text(line, style="dim"))
     for f in ordered(r.findings):
         head = Text(clean(f.title, one_line=True), style="bold")
@@ -93,8 +93,10 @@ def _body(r: Report, lang: str, verbose: bool = False, nested: bool = False) -> 
         bullet.add_row(Text("●", style=SEVERITY_STYLE[f.severity]), head)
         items.append(bullet)
         for ev in f.evidence[:3]:
-            quoted = clean(show_evidence(quote(r.text, ev)),  # whole words, never a lone filler
-                           one_line=True, limit=120)
+            q = quote(r.text, ev)  # whole words, never a lone filler
+            if adds_nothing(r.text, q, MESSAGE_LIMIT):
+                continue  # the message above shows it already
+            quoted = clean(show_evidence(q), one_line=True, limit=120)
             items.append(_indented(Text("«" + quoted + "»", style="italic")))
         advice = Text()
         advice.append(f"{ui('what_to_do', lang)}: ", style="bold")
