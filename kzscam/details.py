@@ -9,6 +9,7 @@ positions) left out unless `verbose`. Human renderers print nothing else.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, NamedTuple, Self
 
@@ -93,6 +94,9 @@ COMMON_LABELS: Labels = {
     "sender": _t("from", "от", "кімнен"),
     "text": _t("text", "текст", "мәтін"),
     "forwarded_from": _t("forwarded from", "переслано от", "кімнен жіберілген"),
+    "unplaced_lines": _t("lines not read as messages", "строк не прочитано как сообщения",
+                         "хабарлама ретінде оқылмаған жолдар"),
+    "unplaced_line_numbers": _t("at lines", "в строках", "жол нөмірлері"),
     "truncated": _t("cut", "обрезано", "қысқартылды"),
     # Fields of QR payloads (the nested `details` table of a code).
     "ssid": _t("network", "сеть", "желі"),
@@ -126,6 +130,48 @@ COMMON_LABELS: Labels = {
     "dynamic": _t("one-time code", "одноразовый код", "бір реттік код"),
     "urls": _t("links", "ссылки", "сілтемелер"),
     "phones": _t("phones", "телефоны", "телефондар"),
+    "login": _t("how it logs in", "способ входа", "кіру тәсілі"),
+    "hidden": _t("hidden network", "скрытая сеть", "жасырын желі"),
+    "org": _t("organisation", "организация", "ұйым"),
+    "emails": _t("e-mail", "e-mail", "e-mail"),
+    "to": _t("to", "кому", "кімге"),
+    "summary": _t("event", "событие", "оқиға"),
+    "description": _t("description", "описание", "сипаттамасы"),
+    "location": _t("place", "место", "орны"),
+    "start": _t("starts", "начало", "басталуы"),
+    "end": _t("ends", "конец", "аяқталуы"),
+    "target": _t("chat or user", "чат или пользователь", "чат немесе пайдаланушы"),
+    "group_invite": _t("group invitation", "приглашение в группу", "топқа шақыру"),
+    "share": _t("shares a link", "делится ссылкой", "сілтемемен бөліседі"),
+    "server": _t("server", "сервер", "сервер"),
+    "port": _t("port", "порт", "порт"),
+    "export": _t("exports accounts", "перенос аккаунтов", "аккаунттарды көшіру"),
+    "action": _t("action", "действие", "әрекет"),
+    "intent": _t("Android intent", "Android intent", "Android intent"),
+    "fallback_url": _t("fallback link", "запасная ссылка", "қосалқы сілтеме"),
+    "manifest_url": _t("install manifest", "манифест установки", "орнату манифесі"),
+    "sideload": _t("installs outside the store", "установка в обход магазина",
+                   "дүкенді айналып орнату"),
+    "download": _t("file download", "скачивание файла", "файл жүктеу"),
+    "official_domain": _t("official domain", "официальный домен", "ресми домен"),
+    "query": _t("query", "запрос", "сұрау"),
+    "length": _t("length", "длина", "ұзындығы"),
+    "value": _t("value", "значение", "мәні"),
+    # A payment code (EMV): its merchant accounts by meaning, its additional data by name.
+    "iban": _t("IBAN", "IBAN", "IBAN"),
+    "account_more": _t("more account data", "ещё данные счёта", "шоттың басқа деректері"),
+    "bill_number": _t("bill number", "номер счёта на оплату", "төлем шотының нөмірі"),
+    "mobile_number": _t("mobile number", "номер телефона", "телефон нөмірі"),
+    "store_label": _t("shop", "магазин", "дүкен"),
+    "loyalty_number": _t("loyalty card", "карта лояльности", "адалдық картасы"),
+    "reference_label": _t("reference", "назначение платежа", "төлем мақсаты"),
+    "customer_label": _t("customer", "клиент", "клиент"),
+    "terminal_label": _t("terminal", "терминал", "терминал"),
+    "purpose": _t("purpose", "цель", "мақсаты"),
+    "additional_data": _t("additional data", "дополнительные данные", "қосымша деректер"),
+    "crc": _t("checksum", "контрольная сумма", "бақылау сомасы"),
+    "crc_expected": _t("checksum expected", "ожидаемая контрольная сумма",
+                       "күтілген бақылау сомасы"),
     "score": _t("score", "баллы", "ұпай"),
 }
 
@@ -159,6 +205,12 @@ VALUES: Labels = {
     "caution": _t("caution", "осторожно", "абай болыңыз"),
     "suspicious": _t("suspicious", "подозрительно", "күдікті"),
     "dangerous": _t("dangerous", "опасно", "қауіпті"),
+    "admin": _t("administration tools", "программы администрирования", "әкімшілік бағдарламалары"),
+    # How a messenger login code logs in (details.login of a QR code).
+    "link a device": _t("link a device", "привязка устройства", "құрылғыны байланыстыру"),
+    "QR login": _t("QR login", "вход по QR-коду", "QR-код арқылы кіру"),
+    "QR login token": _t("QR login token", "токен входа по QR-коду", "QR-код арқылы кіру токені"),
+    "login code": _t("login code", "код входа", "кіру коды"),
 }
 
 EVIDENCE_KINDS: Labels = {
@@ -357,11 +409,23 @@ class CodeDetails(Details):
     __slots__ = ()
     INTERNAL = frozenset({"index", "decoder", "symbology", "position", "method", "frame",
                           "payload_hex"})
+    TRANSLATED = frozenset({"login"})
+    # Fields of a payload's `details` table that only a checksum analyst reads.
+    INTERNAL_PAYLOAD = frozenset({"crc", "crc_expected"})
 
     def value(self, key: str, value: Any, lang: str) -> str:
         if key == "kind" and isinstance(value, str):
             return say(QR_KINDS, value, lang) or value
         return super().value(key, value, lang)
+
+    def describe(self, lang: str, verbose: bool = False) -> list[Line]:
+        lines = super().describe(lang, verbose)
+        payload = self.get("details")
+        if self.get("kind") != "emv_payment" or not isinstance(payload, Mapping):
+            return lines
+        said = self.value("details", emv_fields(payload, lang, verbose), lang)
+        return [Line(line.key, line.label, said) if line.key == "details" else line
+                for line in lines]
 
 
 class ImageDetails(Details):
@@ -376,6 +440,49 @@ class ImageDetails(Details):
             text = say(WORDS, "frames_sampled", lang) or ""
             return text.format(frames=self["frames"], total=self["frames_total"])
         return super().value(key, value, lang)
+
+
+_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
+
+
+def emv_fields(payload: Mapping[str, Any], lang: str, verbose: bool = False) -> dict[str, Any]:
+    """A payment code's details by meaning: each merchant account as its payment system and
+    account (IBAN when it is one), the additional data by name, no EMV tag numbers; the checksum
+    values only with --verbose (`crc_ok` says what a person needs)."""
+    out: dict[str, Any] = {}
+    for key, value in payload.items():
+        if key in CodeDetails.INTERNAL_PAYLOAD and not verbose:
+            continue
+        if key == "accounts" and isinstance(value, Mapping):
+            out["accounts"] = [_emv_account(sub, lang) for sub in value.values()
+                               if isinstance(sub, Mapping)]
+        elif key == "additional" and isinstance(value, Mapping):
+            for name, item in value.items():
+                out[name if name in COMMON_LABELS and not name.isdigit() and name != "value"
+                    else "additional_data"] = item
+        else:
+            out[key] = value
+    return out
+
+
+def _emv_account(sub: Mapping[str, Any], lang: str) -> str:
+    """One merchant account template as `payment system (account ...)`: sub-field 00 names the
+    payment system (`kz.kaspi`, an application id), 01 is usually the account (an IBAN when it
+    looks like one), the rest is the payment system's own data."""
+    provider = str(sub.get("00", ""))
+    parts: list[str] = []
+    for tag, value in sub.items():
+        if tag == "00":
+            continue
+        value = str(value)
+        if tag in ("01", "value") and not parts:
+            key = "iban" if _IBAN.fullmatch(value) else "account"
+        else:
+            key = "account_more"
+        parts.append(f"{say(COMMON_LABELS, key, lang)} {value}")
+    if not provider:
+        return "; ".join(parts)
+    return f"{provider} ({'; '.join(parts)})" if parts else provider
 
 
 def default_frames_note(frames: int, total: int) -> str:
@@ -414,6 +521,62 @@ def evidence_line(item: Mapping[str, Any], lang: str) -> str:
     return text + (f" ({', '.join(extra)})" if extra else "")
 
 
+# What an audit could not check, as the collectors write it in JSON (English, stable) and as a
+# person reads it. A line not listed here (a file's own read error) is shown as written.
+_WHY = {
+    "run kzscam as root/administrator to see them": _t(
+        "run kzscam as root/administrator to see them",
+        "запустите kzscam от имени root/администратора, чтобы их увидеть",
+        "оларды көру үшін kzscam-ды root/әкімші ретінде іске қосыңыз"),
+    "they exited or belong to another container": _t(
+        "they exited or belong to another container",
+        "они завершились или принадлежат другому контейнеру",
+        "олар аяқталған немесе басқа контейнерге тиесілі"),
+}
+_SKIPPED: tuple[tuple[re.Pattern[str], Mapping[str, str]], ...] = (
+    (re.compile(r"program paths of (?P<n>\d+) processes are not visible; (?P<why>.+)"),
+     _t("program paths of {n} processes are not visible; {why}",
+        "пути к программам {n} процессов не видны; {why}",
+        "{n} процестің бағдарлама жолдары көрінбейді; {why}")),
+    (re.compile(r"listening sockets are not visible; (?P<why>.+)"),
+     _t("listening sockets are not visible; {why}",
+        "прослушивающие сокеты не видны; {why}",
+        "тыңдап тұрған сокеттер көрінбейді; {why}")),
+    (re.compile(r"owners of (?P<n>\d+) listening sockets are not visible; (?P<why>.+)"),
+     _t("owners of {n} listening sockets are not visible; {why}",
+        "владельцы {n} прослушивающих сокетов не видны; {why}",
+        "тыңдап тұрған {n} сокеттің иелері көрінбейді; {why}")),
+    (re.compile(r"processes and network sockets \(offline audit of a file tree\)"),
+     _t("processes and network sockets (offline audit of a file tree)",
+        "процессы и сетевые сокеты (офлайн-проверка папки)",
+        "процестер мен желілік сокеттер (қалтаны офлайн тексеру)")),
+    (re.compile(r"Windows registry: no SYSTEM or SOFTWARE hive under (?P<where>\S+) "
+                r"\(services, Run keys, uninstall entries\)"),
+     _t("Windows registry: no SYSTEM or SOFTWARE hive under {where} (services, Run keys, "
+        "uninstall entries)",
+        "реестр Windows: нет файлов SYSTEM и SOFTWARE в {where} (службы, автозапуск Run, "
+        "записи об удалении программ)",
+        "Windows тізілімі: {where} ішінде SYSTEM және SOFTWARE файлдары жоқ (қызметтер, Run "
+        "автоіске қосу, бағдарламаларды жою жазбалары)")),
+    (re.compile(r"accessibility is switched off: enabled services are not active"),
+     _t("accessibility is switched off: enabled services are not active",
+        "спецвозможности выключены: включённые службы не работают",
+        "арнайы мүмкіндіктер өшірулі: қосылған қызметтер жұмыс істемейді")),
+)
+
+
+def skipped_line(text: str, lang: str) -> str:
+    """One thing an audit did not check, in `lang` when kzscam wrote it (see _SKIPPED)."""
+    for pattern, said in _SKIPPED:
+        m = pattern.fullmatch(text)
+        if m is not None:
+            groups = m.groupdict()
+            if "why" in groups:
+                groups["why"] = say(_WHY, groups["why"], lang) or groups["why"]
+            return (said.get(lang) or said["en"]).format(**groups)
+    return text
+
+
 class HostDetails(Details):
     """A computer, a disk or a phone audited for remote-access tools."""
 
@@ -421,6 +584,11 @@ class HostDetails(Details):
     TRANSLATED = frozenset({"mode"})
     # Masked systemd units are read and known (they cannot start): worth a line with --verbose.
     INTERNAL = frozenset({"masked_units"})
+
+    def value(self, key: str, value: Any, lang: str) -> str:
+        if key == "skipped" and isinstance(value, (list, tuple)):
+            return "; ".join(skipped_line(str(v), lang) for v in value[:20])
+        return super().value(key, value, lang)
 
 
 class ChatDetails(Details):

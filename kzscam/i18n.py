@@ -178,6 +178,16 @@ _UI: dict[str, dict[str, str]] = {
         "kk": "Алаяқтық белгілері табылмады. Сақ болыңыз: ешбір тексеру бәрін таба алмайды.",
     },
     "error": {"en": "ERROR", "ru": "ОШИБКА", "kk": "ҚАТЕ"},
+    # Names kzscam gives inputs that have none (JSON `input` and stderr keep `message`, `arg2`,
+    # `payload1`, `arg1:3`: stable identifiers for pipelines).
+    "input_message": {"en": "message", "ru": "сообщение", "kk": "хабарлама"},
+    "input_payload": {"en": "QR code", "ru": "QR-код", "kk": "QR-код"},
+    "input_line": {"en": "line", "ru": "строка", "kk": "жол"},
+    "skipped_blank_line": {"en": "skipped {count} blank line", "ru": "пропущена пустая строка: {count}",
+                           "kk": "{count} бос жол өткізілді"},
+    "skipped_blank_lines": {"en": "skipped {count} blank lines",
+                            "ru": "пропущено пустых строк: {count}",
+                            "kk": "{count} бос жол өткізілді"},
 }
 
 

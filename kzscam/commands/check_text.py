@@ -29,7 +29,7 @@ from kzscam.commands.common import (
     warn,
 )
 from kzscam.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_LINE_BYTES, Config, parse_size
-from kzscam.i18n import detect_lang
+from kzscam.i18n import detect_lang, ui
 from kzscam.model import Report, Verdict
 from kzscam.output import OutputFormat
 from kzscam.text.inputs import (
@@ -45,14 +45,16 @@ from kzscam.text.inputs import (
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 
 
-def _say_blank(name: str, count: int) -> None:
-    """--lines skips blank lines (they are no messages) and says so, once per input."""
-    warn(None, f"{name}: skipped {count} blank line{'s' if count != 1 else ''}")
+def _say_blank(name: str, count: int, lang: str = "en") -> None:
+    """--lines skips blank lines (they are no messages) and says so, once per input, in one line
+    in the report's language."""
+    key = "skipped_blank_line" if count == 1 else "skipped_blank_lines"
+    warn(None, f"{name}: {ui(key, lang).format(count=count)}")
 
 
 def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | None,
            stdin_is_tty: bool, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
-           max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[Message]:
+           max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, lang: str = "en") -> Iterator[Message]:
     """Arguments first, then files, then stdin (when piped, or asked for with `-`).
 
     Every message is held to the size limits (`max_bytes` whole, `max_line_bytes` per line), so
@@ -72,7 +74,7 @@ def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | 
                 else:
                     blank += 1
             if blank:
-                _say_blank(f"arg{i}", blank)
+                _say_blank(f"arg{i}", blank, lang)
         elif not text.strip():
             yield Message(f"arg{i}", error="empty input")
         elif over_limit(text, max_bytes):
@@ -84,7 +86,7 @@ def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | 
         sources.append((Path("-"), "<stdin>"))
     for path, name in sources:
         if lines or jsonl_field:
-            stream = iter_lines(path, name, max_line_bytes, on_blank=functools.partial(_say_blank, name))
+            stream = iter_lines(path, name, max_line_bytes, on_blank=functools.partial(_say_blank, name, lang=lang))
             yield from (from_jsonl(stream, jsonl_field) if jsonl_field else stream)
         else:
             yield read_whole(path, name, max_bytes)
@@ -224,7 +226,7 @@ def check_text(
     if not texts and not files and not images and stdin_tty:
         raise fail_usage("no input: give message text, --file PATH, --image PATH, or pipe stdin")
     messages = gather(texts, files, lines, jsonl_field, stdin_tty or bool(images),
-                      ctx.config.max_input_bytes, ctx.config.max_line_bytes)
+                      ctx.config.max_input_bytes, ctx.config.max_line_bytes, ctx.lang)
     reads_stdin = "-" in texts or not (texts or files or stdin_tty or images)  # as gather decides
     if jobs == 0 and not _all_regular(files, reads_stdin=reads_stdin):
         jobs = 1  # a live stream (pipe, terminal) gets each result at once, with no read-ahead

@@ -83,7 +83,7 @@ def _scan_source(job: Job) -> Report:
         from kzscam.output.annotate import AnnotateError, write
 
         try:
-            write(image.frames[0], report.parts, job.annotate)
+            write(image.frames[0], report.parts, job.annotate, report.lang or job.lang)
         except AnnotateError as exc:
             warn(None, str(exc))
             return replace(report, details=extend(report.details, annotate_error=str(exc)))

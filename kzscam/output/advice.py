@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from kzscam.model import Finding, Report
+from kzscam.model import Finding, Report, Severity
 
 DATA = Path(__file__).with_name("advice.toml")
 
@@ -25,10 +25,16 @@ class Closing:
     tags: frozenset[str]
     prefixes: tuple[str, ...]
     text: dict[str, str]
+    urgent: bool = False
+    subject: bool = False
 
     def fits(self, f: Finding) -> bool:
         return (f.category in self.categories or not self.tags.isdisjoint(f.tags)
-                or f.rule_id.startswith(self.prefixes))
+                or self.names(f))
+
+    def names(self, f: Finding) -> bool:
+        """Is the finding's rule one this closing names (by id prefix: its subject's own)?"""
+        return f.rule_id.startswith(self.prefixes)
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,8 @@ def relevance() -> Relevance:
     closings = tuple(
         Closing(key=c["key"], categories=frozenset(c.get("categories", ())),
                 tags=frozenset(c.get("tags", ())), prefixes=tuple(c.get("prefixes", ())),
-                text={lang: c[lang] for lang in ("kk", "ru", "en")})
+                text={lang: c[lang] for lang in ("kk", "ru", "en")},
+                urgent=bool(c.get("urgent", False)), subject=bool(c.get("subject", False)))
         for c in data["closing"])
     return Relevance(severity_weights={k: float(v) for k, v in rel["severity_weights"].items()},
                      lead={c: i for i, c in enumerate(rel["lead"])},
@@ -72,14 +79,32 @@ def _all_findings(r: Report) -> Iterator[Finding]:
 
 
 def _choose(r: Report) -> Closing:
+    """An urgent closing that fits any finding (a code already sent); else a subject's closing
+    (an audit, a QR scan) whose rules found anything; else the closing of the
+    leading finding above info (the one naming its rule first, then by category or tag); else
+    the first that fits any finding above info; else the general one. Info findings (words
+    about earnings beside an investment offer) never choose it."""
     findings = list(_all_findings(r))
     closings = relevance().closings
-    return next((c for c in closings if any(c.fits(f) for f in findings)), closings[-1])
+    urgent = next((c for c in closings if c.urgent and any(c.fits(f) for f in findings)), None)
+    if urgent is not None:
+        return urgent
+    weighty = [f for f in ordered(findings) if f.severity > Severity.INFO]
+    subject = next((c for c in closings if c.subject and any(c.names(f) for f in findings)), None)
+    if subject is not None:
+        return subject
+    if weighty:
+        lead = weighty[0]
+        chosen = (next((c for c in closings if c.names(lead)), None)
+                  or next((c for c in closings if c.fits(lead)), None))
+        if chosen is not None:
+            return chosen
+    return next((c for c in closings if any(c.fits(f) for f in weighty)), closings[-1])
 
 
 def closing(r: Report, lang: str) -> str:
-    """The one thing to do for this report: the first closing in advice.toml that fits a finding
-    (a code is named only when a code is involved), else the general one."""
+    """The one thing to do for this report: the closing that fits its leading finding (a code
+    is named only when a code is involved), else the general one (see `_choose`)."""
     chosen = _choose(r)
     return chosen.text.get(lang) or chosen.text["en"]
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from kzscam.details import VALUES, say
 from kzscam.model import Report, Verdict
 
 if TYPE_CHECKING:
@@ -24,24 +25,80 @@ COLOURS: dict[Verdict, tuple[int, int, int]] = {
     Verdict.DANGEROUS: (220, 0, 0),
 }
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
+# Fonts with Cyrillic and the Kazakh letters, where the usual systems keep them: Pillow's own
+# font has Latin letters only. Without one of them the legend is written in English.
+SYSTEM_FONTS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/noto/NotoSans-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    "/System/Library/Fonts/Supplemental/Arial.ttf", "/Library/Fonts/Arial.ttf",
+    "C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/segoeui.ttf",
+)
 
 
 class AnnotateError(Exception):
     """The annotated copy could not be written; str() is the one-line reason."""
 
 
-def draw(image: Image, codes: Sequence[Report]) -> Image:
-    """Return an RGB copy of `image` with every code's quadrilateral and number drawn on it."""
-    from PIL import ImageDraw, ImageFont
+def _default_font(size: int) -> Any:
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.load_default(size=size)
+    except (TypeError, OSError):  # Pillow built without FreeType: fixed bitmap font
+        return ImageFont.load_default()
+
+
+def covers(font: Any, text: str) -> bool:
+    """Can `font` draw every letter of `text`? A letter it lacks is drawn as the same empty box
+    as a code point no font has; the bitmap fallback font has Latin-1 only."""
+    from PIL import ImageFont
+
+    if not isinstance(font, ImageFont.FreeTypeFont):
+        return all(ord(c) < 256 for c in text)
+
+    def shape(ch: str) -> tuple[tuple[int, int], bytes]:
+        mask = font.getmask(ch)
+        return mask.size, bytes(mask)
+
+    missing = shape("\U0010fffd")
+    return all(shape(ch) != missing for ch in set(text) if not ch.isspace())
+
+
+def legend_font(size: int, text: str) -> tuple[Any, bool]:
+    """A font that draws `text` (Pillow's own, else a system font), or Pillow's own and False:
+    then the legend is written in English rather than as empty boxes."""
+    from PIL import ImageFont
+
+    font = _default_font(size)
+    if covers(font, text):
+        return font, True
+    for path in SYSTEM_FONTS:
+        try:
+            candidate = ImageFont.truetype(path, size)
+        except (OSError, ValueError, ImportError):
+            continue
+        if covers(candidate, text):
+            return candidate, True
+    return font, False
+
+
+def legend_entries(codes: Sequence[Report], lang: str) -> list[str]:
+    """`2: suspicious`, in `lang`: the number of each outlined code and its verdict."""
+    return [f"{c.details.get('index', '')}: {say(VALUES, c.verdict.label, lang) or c.verdict.label}"
+            for c in codes]
+
+
+def draw(image: Image, codes: Sequence[Report], lang: str = "en") -> Image:
+    """Return an RGB copy of `image` with every code's quadrilateral and number drawn on it, and
+    a legend in `lang` below it."""
+    from PIL import ImageDraw
 
     out = image.convert("RGB")
     pen = ImageDraw.Draw(out)
     width = max(2, round(min(out.size) / 150))
     size = max(12, round(min(out.size) / 22))
-    try:
-        font: ImageFont.FreeTypeFont | ImageFont.ImageFont = ImageFont.load_default(size=size)
-    except (TypeError, OSError):  # Pillow built without FreeType: fixed bitmap font
-        font = ImageFont.load_default()
+    font = _default_font(size)
     for code in codes:
         position = code.details.get("position") or []
         if len(position) < 4:
@@ -58,14 +115,14 @@ def draw(image: Image, codes: Sequence[Report]) -> Image:
         y0 = max(0.0, y - h - width) if y - h - width >= 0 else min(y + width, out.height - h)
         pen.rectangle((x0, y0, x0 + w, y0 + h), fill=colour)
         pen.text((x0 + width - box[0], y0 + width - box[1]), label, fill=(255, 255, 255), font=font)
-    return _with_legend(out, codes, font, width)
+    return _with_legend(out, codes, size, width, lang)
 
 
-def _with_legend(image: Image, codes: Sequence[Report], font: object, width: int) -> Image:
-    """A strip below the picture: each numbered box's colour and what it means.
+def _with_legend(image: Image, codes: Sequence[Report], size: int, width: int, lang: str) -> Image:
+    """A strip below the picture: each numbered box's colour and what it means, in the report's
+    language when a font on this machine has its letters (else in English).
 
-    Without it a person has to know the colour code; the report's text says the rest. The words
-    are the English verdict names (the bitmap fallback font has no Cyrillic).
+    Without it a person has to know the colour code; the report's text says the rest.
     """
     from PIL import Image as PILImage
     from PIL import ImageDraw
@@ -73,10 +130,13 @@ def _with_legend(image: Image, codes: Sequence[Report], font: object, width: int
     shown = [c for c in codes if len(c.details.get("position") or []) >= 4]
     if not shown:
         return image
+    entries = legend_entries(shown, lang)
+    font, ok = legend_font(size, "".join(entries))
+    if not ok:
+        entries = legend_entries(shown, "en")
     probe = ImageDraw.Draw(image)
-    line_h = max(int(probe.textbbox((0, 0), "Ag", font=font)[3]) + 2 * width, 12)  # type: ignore[arg-type]
+    line_h = max(int(probe.textbbox((0, 0), "Ag", font=font)[3]) + 2 * width, 12)
     pad = 2 * width
-    entries = [f"{c.details.get('index', '')}: {c.verdict.label}" for c in shown]
     height = pad + len(entries) * (line_h + pad)
     out = PILImage.new("RGB", (image.width, image.height + height), (255, 255, 255))
     out.paste(image, (0, 0))
@@ -85,7 +145,7 @@ def _with_legend(image: Image, codes: Sequence[Report], font: object, width: int
     for code, text in zip(shown, entries, strict=True):
         colour = COLOURS[code.verdict]
         pen.rectangle((pad, y, pad + line_h, y + line_h), fill=colour)
-        pen.text((2 * pad + line_h, y), text, fill=colour, font=font)  # type: ignore[arg-type]
+        pen.text((2 * pad + line_h, y), text, fill=colour, font=font)
         y += line_h + pad
     return out
 
@@ -140,9 +200,9 @@ def output_path(target: Path, input_name: str, into_dir: bool, taken: set[Path])
     return candidate
 
 
-def write(image: Image, codes: Sequence[Report], path: Path) -> None:
+def write(image: Image, codes: Sequence[Report], path: Path, lang: str = "en") -> None:
     """Draw and save; the format follows the suffix (PNG unless it says otherwise)."""
-    annotated = draw(image, codes)
+    annotated = draw(image, codes, lang)
     try:
         fmt = None if path.suffix.lower() in IMAGE_SUFFIXES else "PNG"
         annotated.save(path, format=fmt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
@@ -16,6 +17,25 @@ EVIDENCE_LIMIT = 120
 # Detail fields that hold links or host names: disguised letters are spelled out for people.
 LINK_FIELDS = frozenset({"url", "host", "registrable_domain", "given", "opens"})
 TEXT_LIMIT = 200
+
+
+_GENERATED_NAME = re.compile(r"(message|arg|payload)(\d*)(?::(\d+))?")
+
+
+def input_name(r: Report, lang: str) -> str:
+    """What a person calls the input: its file, link or path as given, or for the names kzscam
+    makes up (`message`, `arg2`, `arg1:3`, `payload1`) the same in `lang` ("хабарлама 2, жол 3")."""
+    name = str(r.details.get("display") or r.input)
+    m = _GENERATED_NAME.fullmatch(name)
+    if m is None:
+        return name
+    kind, number, line = m.groups()
+    shown = ui("input_payload" if kind == "payload" else "input_message", lang)
+    if number:
+        shown += f" {number}"
+    if line:
+        shown += f", {ui('input_line', lang)} {line}"
+    return shown
 
 
 def label(key: str, lang: str) -> str:
@@ -51,7 +71,7 @@ def _detail_lines(details: Mapping[str, Any], indent: str, lang: str = "en",
 def report_lines(r: Report, lang: str, indent: str = "", verbose: bool = False) -> list[str]:
     """The plain layout of one report (also used for golden-file tests)."""
     lang = r.lang or lang  # a report written in its message's language is labelled in it too
-    name = clean(str(r.details.get("display") or r.input), one_line=True)
+    name = clean(input_name(r, lang), one_line=True)
     head = f"{indent}[{ui(r.verdict.label, lang)}] {name}"
     lines = [head + (f"  ({label('score', lang)} {r.score})" if r.score else "")]
     sub = indent + "  "

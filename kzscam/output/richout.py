@@ -19,7 +19,7 @@ from kzscam.details import VALUES, say
 from kzscam.i18n import ui
 from kzscam.model import Report, Severity, Verdict
 from kzscam.output.advice import closing, ordered
-from kzscam.output.plain import _detail_lines, label
+from kzscam.output.plain import _detail_lines, input_name, label
 from kzscam.output.quotes import adds_nothing, quote
 from kzscam.output.safe import clean, show_evidence, show_url
 
@@ -118,7 +118,7 @@ def _panel(r: Report, lang: str, nested: bool = False, verbose: bool = False) ->
     lang = r.lang or lang  # a report written in its message's language is labelled in it too
     verdict = r.worst
     title = Text(f" {ui(verdict.label, lang)} ", style=VERDICT_STYLE[verdict])
-    name = clean(str(r.details.get("display") or r.input), one_line=True, limit=80)
+    name = clean(input_name(r, lang), one_line=True, limit=80)
     title.append("  " + name, style="bold")
     body = _body(r, lang, verbose, nested)
     return Panel(body, title=title, title_align="left", border_style=VERDICT_STYLE[verdict].split()[-1])

@@ -54,7 +54,7 @@ def _url(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
 
 def _login(p: QrPayload, allow: frozenset[str]) -> list[Hit]:
     return [_hit(QrCheck.MESSENGER_LOGIN, p, app=p.details.get("app", ""),
-                 method=p.details.get("method", ""))]
+                 method=p.details.get("login", ""))]
 
 
 def _chat(p: QrPayload, allow: frozenset[str]) -> list[Hit]:

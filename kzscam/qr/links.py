@@ -83,7 +83,7 @@ def _web(url: str, host: str, path: str, query: str) -> Link:
     if host in ("t.me", "telegram.me", "telegram.dog"):
         return _telegram_web(url, segs, q)
     if host in ("discord.com", "discordapp.com") and segs[:1] == ["ra"]:
-        return Link("messenger_login", {"app": "Discord", "method": "QR login"}, [url])
+        return Link("messenger_login", {"app": "Discord", "login": "QR login"}, [url])
     if host in ("signal.me", "signal.group"):
         return Link("messenger_link", {"app": "Signal"}, [url])
     if host in k.list("apps", "store_hosts"):
@@ -117,7 +117,7 @@ def _payment_like(host: str, segs: list[str]) -> bool:
 def _telegram_web(url: str, segs: list[str], q: dict[str, str]) -> Link:
     first = segs[0] if segs else ""
     if first == "login":
-        return Link("messenger_login", {"app": "Telegram", "method": "login code"}, [url])
+        return Link("messenger_login", {"app": "Telegram", "login": "login code"}, [url])
     if first in ("proxy", "socks"):
         return Link("proxy", {"app": "Telegram", "server": q.get("server", ""),
                               "port": q.get("port", "")}, [url])
@@ -154,7 +154,7 @@ def _tg(url: str, netloc: str, path: str, query: str) -> Link:
     q = _q(query)
     if netloc == "login":
         method = "QR login token" if "token" in q else "login code"
-        return Link("messenger_login", {"app": "Telegram", "method": method}, [url])
+        return Link("messenger_login", {"app": "Telegram", "login": method}, [url])
     if netloc in ("proxy", "socks"):
         return Link("proxy", {"app": "Telegram", "server": q.get("server", ""),
                               "port": q.get("port", "")})
@@ -175,7 +175,7 @@ def _viber(url: str, netloc: str, path: str, query: str) -> Link:
 def _signal(url: str, netloc: str, path: str, query: str) -> Link:
     q = _q(query)
     if netloc == "linkdevice" or url.lower().startswith("tsdevice:") or "pub_key" in q:
-        return Link("messenger_login", {"app": "Signal", "method": "link a device"})
+        return Link("messenger_login", {"app": "Signal", "login": "link a device"})
     return Link("messenger_link", {"app": "Signal"})
 
 

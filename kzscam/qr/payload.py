@@ -104,7 +104,7 @@ def _classify(text: str, s: str, raw: bytes) -> QrPayload:
         emv = parse_emv(s)
         return QrPayload(text, raw, "emv_payment", emv.summary())
     if _WA_LINK_RE.match(s):
-        login = {"app": "WhatsApp", "method": "link a device"}
+        login = {"app": "WhatsApp", "login": "link a device"}
         return QrPayload(text, raw, "messenger_login", login)
     for coin, pattern in _BARE_CRYPTO.items():
         if pattern.match(s):
