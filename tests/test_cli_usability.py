@@ -143,3 +143,28 @@ def test_rules_show_prints_no_python_reprs() -> None:
     for hit in data["examples"]["hit"]:
         assert f"    - {hit}\n" in out
     assert "  negation_window: 15\n" in out
+
+
+def test_rules_show_has_no_repr_for_any_rule() -> None:
+    """Every rule's text form, nested matchers (`near`, `all`) included, is free of Python
+    reprs; the alternatives of a group stand on one line."""
+    from kzscam.commands.rules import rule_data, show_lines
+    from kzscam.config import load_config
+    from kzscam.rules.loader import load_catalog
+
+    catalog = load_catalog(load_config(None).rules_dir, ())
+    assert len(catalog.rules) > 300
+    for rule in catalog.rules:
+        text = "\n".join(show_lines(rule_data(rule, "en")))
+        for repr_mark in ("{'", "['", "'}", "']", '{"', '["'):
+            assert repr_mark not in text, (rule.id, text)
+    out = run_cli("rules", "show", "TXT-JOB-008").stdout
+    assert "  near:\n    within: 50\n    groups:\n      - " in out and " | " in out, out
+
+
+def test_platform_lists_its_choices() -> None:
+    out = run_cli("audit-host", "--help", env={"COLUMNS": "120"}).stdout
+    assert "--platform <linux|macos|windows>" in out and "<str>" not in out.split("--platform")[1][:40]
+    env = {"_KZSCAM_COMPLETE": "complete_bash", "COMP_WORDS": "kzscam audit-host --root x --platform ",
+           "COMP_CWORD": "5"}
+    assert run_cli(env=env).stdout.split() == ["linux", "macos", "windows"]

@@ -12,6 +12,26 @@ from conftest import run_cli
 from test_golden import CASES
 
 from kzscam.details import COMMON_LABELS, CodeDetails, ToolDetails, evidence_line
+from kzscam.qr.emv import crc16_ccitt, parse_emv
+
+
+def _tlv(tag: str, value: str) -> str:
+    return f"{tag}{len(value):02d}{value}"
+
+
+def _emv() -> str:
+    """A Kazakh merchant payment code laid out as EMV QRCPS-MPM says (tags 00-63, CRC-16)."""
+    body = (_tlv("00", "01") + _tlv("01", "12")
+            + _tlv("26", _tlv("00", "kz.kaspi") + _tlv("01", "KZ86722S000012345678"))
+            + _tlv("52", "5411") + _tlv("53", "398") + _tlv("54", "15000") + _tlv("58", "KZ")
+            + _tlv("59", "ИП Ахметова") + _tlv("60", "Almaty") + _tlv("62", _tlv("05", "INV-77"))
+            + "6304")
+    return body + f"{crc16_ccitt(body.encode()):04X}"
+
+
+EMV = _emv()
+WHATSAPP_LOGIN = ("2@abcDEFghiJKLmnoPQRstu1234567890,AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdef=,"
+                  "ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210zyxwvu=")
 
 # "  label: value" lines of the plain layout (findings start with "- ", quotes with «).
 DETAIL_LINE = re.compile(r"^ +([^\s«\-\[][^:«]*): ")
@@ -60,12 +80,19 @@ def test_describe_translates_values_and_flattens_tables() -> None:
                                    ("confidence", "уверенность", "высокая"),
                                    ("allowed", "разрешено вами", "нет"),
                                    ("ports", "порты", "5900")]
-    code = CodeDetails(kind="emv_payment", index=1,
-                       details={"accounts": {"26": {"bank": "Kaspi"}}, "crc_ok": True})
+    # A payment code as the parser reads it: accounts by meaning, no tag numbers, no checksum
+    # values unless verbose.
+    details = parse_emv(EMV).summary()
+    code = CodeDetails(kind="emv_payment", index=1, details=details)
     lines = code.describe("kk")
     assert lines[0].value == "төлем коды (EMV)" and len(lines) == 2  # index is internal
-    assert lines[1].value == "шоттар: 26: банк: Kaspi; бақылау сомасы дұрыс: иә"
-    assert [line.key for line in code.describe("kk", verbose=True)] == ["kind", "index", "details"]
+    assert "шоттар: kz.kaspi (IBAN KZ86722S000012345678)" in lines[1].value
+    assert "төлем мақсаты: INV-77" in lines[1].value and "бақылау сомасы дұрыс: иә" in lines[1].value
+    assert not re.search(r"\b(26|00|01|crc|additional|reference_label)\b", lines[1].value)
+    assert details["crc"] not in lines[1].value
+    verbose = code.describe("kk", verbose=True)
+    assert [line.key for line in verbose] == ["kind", "index", "details"]
+    assert f"бақылау сомасы: {details['crc']}" in verbose[2].value
 
 
 def test_evidence_line_in_each_language() -> None:
@@ -75,3 +102,53 @@ def test_evidence_line_in_each_language() -> None:
                                          ", starts by itself (port 7070)")
     assert evidence_line(item, "ru").startswith("служба anydesk.service (в ")
     assert "өздігінен іске қосылады" in evidence_line(item, "kk")
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_payment_code_reads_by_meaning(lang: str) -> None:
+    proc = run_cli("scan-qr", "--payload", EMV, "--lang", lang, "--format", "plain",
+                   env={"COLUMNS": "80"})
+    assert "kz.kaspi (IBAN KZ86722S000012345678)" in proc.stdout
+    for raw in ("26: 00:", "01: KZ86", "crc_expected", "reference_label", "additional:",
+                "«kaspi0120"):
+        assert raw not in proc.stdout, proc.stdout
+    assert "«ИП Ахметова»" in proc.stdout  # the rule's quote is the merchant's name alone
+
+
+@pytest.mark.parametrize(("lang", "said"), [("kk", "кіру тәсілі: құрылғыны байланыстыру"),
+                                            ("ru", "способ входа: привязка устройства"),
+                                            ("en", "how it logs in: link a device")])
+def test_login_code_says_how_it_logs_in(lang: str, said: str) -> None:
+    """The login way is no decoder's `method`: its own label, its value translated."""
+    proc = run_cli("scan-qr", "--payload", WHATSAPP_LOGIN, "--lang", lang, "--format", "plain")
+    assert said in proc.stdout and "оқу тәсілі" not in proc.stdout
+    data = json.loads(run_cli("scan-qr", "--payload", WHATSAPP_LOGIN, "-f", "json").stdout)
+    assert data["results"][0]["details"] == {"app": "WhatsApp", "login": "link a device"}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_payload_fields_and_audit_notes_are_translated(lang: str) -> None:
+    """No English key or note under --lang kk/ru: Wi-Fi `hidden`, contact `org`/`emails`, the
+    audit's "not checked" lines, the tool list `admin`."""
+    wifi = run_cli("scan-qr", "--payload", "WIFI:T:WPA;S:Cafe_Lobby;P:x1y2z3;H:true;;",
+                   "--lang", lang, "-f", "plain").stdout
+    assert "hidden:" not in wifi and ("жасырын желі: иә" in wifi or "скрытая сеть: да" in wifi)
+    card = run_cli("scan-qr", "--payload", "MECARD:N:Ахметова,Сауле;ORG:Halyk;TEL:+77011234567;"
+                   "EMAIL:saule@example.kz;;", "--lang", lang, "-f", "plain").stdout
+    assert "org:" not in card and "emails:" not in card, card
+    audit = run_cli("audit-host", "--root", "tests/fixtures/host/windows", "--platform", "windows",
+                    "--lang", lang, "-f", "plain").stdout
+    line = next(x for x in audit.splitlines() if x.startswith(("  тексерілмеді:", "  не проверено:")))
+    assert not re.search(r"\b(processes|sockets|registry|offline audit)\b", line), line
+    assert "admin" not in evidence_values(audit)
+
+
+def evidence_values(out: str) -> str:
+    """The value part of every detail line of a plain report."""
+    return "\n".join(line.split(": ", 1)[1] for line in out.splitlines() if ": " in line)
+
+
+def test_admin_tier_is_translated() -> None:
+    tool = ToolDetails(tier="admin")
+    assert tool.describe("kk")[0].value == "әкімшілік бағдарламалары"
+    assert tool.describe("ru")[0].value == "программы администрирования"

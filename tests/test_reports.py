@@ -204,3 +204,134 @@ def test_quotes_on_the_dev_corpus() -> None:
                 words = re.findall(r"\w+", q.text)
                 lone += len(words) == 1 and words[0].lower() in fillers()
     assert total > 500 and cut == 0 and lone <= total // 100, (total, cut, lone)
+
+
+# Written for these tests (checked with ../shared/tools/heldout_guard.py): an investment lure
+# with words about earnings, and a WhatsApp "link a device" login code.
+INVEST = ("Invest 100 000 tenge in our crypto platform and earn 30% per week guaranteed. "
+          "Message me 50 000 to start")
+WHATSAPP_LOGIN = ("2@abcDEFghiJKLmnoPQRstu1234567890,AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdef=,"
+                  "ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210zyxwvu=")
+VCARD = ROOT.parent / "shared" / "corpus" / "qr" / "java-qrcode-2" / "32.png"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_closing_fits_the_leading_finding_not_an_info_one(lang: str) -> None:
+    """An info finding (words about earnings, a job rule) does not choose the closing of an
+    investment lure; a login QR code gets the QR closing, not the SMS-code one."""
+    from kzscam.output.advice import relevance
+
+    texts = {c.key: c.text[lang] for c in relevance().closings}
+    invest = _closing_line(run_cli("check-text", INVEST, "--lang", lang, "-f", "plain").stdout, lang)
+    assert invest.endswith(texts["investment"]), invest
+    login = _closing_line(run_cli("scan-qr", "--payload", WHATSAPP_LOGIN, "--lang", lang,
+                                  "-f", "plain").stdout, lang)
+    assert login.endswith(texts["qr"]), login
+
+
+def _payload_count(out: str, payload: str) -> int:
+    return out.count(payload[:40])
+
+
+@pytest.mark.parametrize("fmt", ["plain", "rich"])
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_qr_payload_is_shown_once(lang: str, fmt: str) -> None:
+    """No `content:` line repeating the text, no quote of the whole payload (80 columns)."""
+    proc = run_cli("scan-qr", "--payload", WHATSAPP_LOGIN, "--lang", lang, "-f", fmt,
+                   env={"COLUMNS": "80"})
+    flat = "".join(line.strip("│ ") for line in proc.stdout.splitlines())
+    assert _payload_count(flat, WHATSAPP_LOGIN) == 1, proc.stdout
+    assert not any(word in proc.stdout for word in ("content:", "содержимое:", "мазмұны:"))
+
+
+@pytest.mark.skipif(not VCARD.exists(), reason="../shared/corpus (QR images) not present")
+@pytest.mark.parametrize("fmt", ["plain", "rich"])
+def test_contact_card_payload_is_shown_once(fmt: str) -> None:
+    proc = run_cli("scan-qr", str(VCARD), "--lang", "kk", "-f", fmt, env={"COLUMNS": "80"})
+    assert proc.stdout.count("BEGIN:VCARD") == 1, proc.stdout
+    assert "мазмұны:" not in proc.stdout and "org:" not in proc.stdout
+    assert "emails:" not in proc.stdout
+
+
+@pytest.mark.parametrize(("text", "meaningless", "wanted"), [
+    (INVEST, ("«000»", "«me 50»", "«me»"), ("«100 000 tenge»", "«Message me»")),
+    ("Привет, это Айгерим из банка. Скажите код из SMS", ("«Привет, это»", "«это»"), ()),
+    ("Tell nobody about it, mum. Tell me the code", ("«Tell»",), ()),
+])
+def test_quotes_say_something(text: str, meaningless: tuple[str, ...], wanted: tuple[str, ...]) -> None:
+    """A bare number group joins its number and a neighbouring word; fillers never pair with
+    each other only. JSON evidence keeps the raw spans."""
+    import json
+
+    out = run_cli("check-text", text, "--lang", "en", "-f", "plain").stdout
+    quotes = [line.strip() for line in out.splitlines() if line.strip().startswith("«")][1:]
+    for bad in meaningless:
+        assert not any(q.startswith(bad + " [") for q in quotes), quotes
+    for good in wanted:
+        assert any(q.startswith(good) for q in quotes), quotes
+    raw = json.loads(run_cli("check-text", text, "-f", "json").stdout)["results"][0]["findings"]
+    for f in raw:
+        for ev in f["evidence"]:
+            assert text[ev["start"]:ev["end"]] == ev["text"]
+
+
+@pytest.mark.parametrize(("lang", "names"), [
+    ("kk", ("[ҚАУІПСІЗ] хабарлама 1", "хабарлама 2")), ("ru", ("сообщение 1", "сообщение 2")),
+    ("en", ("message 1", "message 2"))])
+def test_made_up_input_names_in_the_report_language(lang: str, names: tuple[str, ...]) -> None:
+    """`arg1`, `payload1`, `message` are identifiers for JSON and stderr; people read words."""
+    out = run_cli("check-text", "Сабақ ертең 9-да басталады.", "Мама, скинь 5000 на карту",
+                  "--lang", lang, "-f", "plain").stdout
+    assert all(name in out for name in names) and "arg1" not in out, out
+    qr = run_cli("scan-qr", "--payload", "https://kaspi.kz", "--lang", lang, "-f", "rich").stdout
+    assert "payload" not in qr and ("QR-код" in qr or "QR code" in qr), qr
+    data = run_cli("check-text", "hi", "there", "-f", "json").stdout
+    assert '"input":"arg1"' in data.replace(" ", "")
+
+
+@pytest.mark.parametrize(("lang", "label", "note"), [
+    ("kk", "хабарлама ретінде оқылмаған жолдар: 1", "2 бос жол өткізілді"),
+    ("ru", "строк не прочитано как сообщения: 1", "пропущено пустых строк: 2"),
+    ("en", "lines not read as messages: 1", "skipped 2 blank lines")])
+def test_chat_and_stderr_notes_in_the_report_language(tmp_path: object, lang: str, label: str,
+                                                      note: str) -> None:
+    from pathlib import Path
+
+    chat = Path(str(tmp_path)) / "chat.txt"
+    chat.write_text("exported by a backup tool\n21.11.2026, 14:05 - Ana: hi\n", encoding="utf-8")
+    out = run_cli("check-chat", str(chat), "--lang", lang, "-f", "plain").stdout
+    assert label in out and "unplaced" not in out, out
+    proc = run_cli("check-text", "--lines", "--lang", lang, "-f", "plain",
+                   input="salem\n\n\nsend me the code\n")
+    lines = proc.stderr.splitlines()
+    assert lines == [f"kzscam: <stdin>: {note}"], proc.stderr
+
+
+def test_annotate_legend_in_the_report_language(tmp_path: object) -> None:
+    """The legend below an annotated image is drawn in the report's language with a font that
+    has its letters; without such a font it falls back to English, never to empty boxes."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    from kzscam.output.annotate import _default_font as default_font
+    from kzscam.output.annotate import covers, legend_font
+
+    assert covers(default_font(20), "1: suspicious")
+    assert not covers(default_font(20), "1: күдікті")  # Pillow's own font: Latin only
+    font, ok = legend_font(20, "1: күдікті")
+    if not ok:
+        pytest.skip("no font with Kazakh letters on this machine (the legend stays English)")
+    assert covers(font, "1: күдікті")
+    from qrsynth import make_code
+
+    out = Path(str(tmp_path))
+    source = out / "login.png"
+    make_code(WHATSAPP_LOGIN).save(source)
+    legends = {}
+    for lang in ("en", "kk"):
+        target = out / f"{lang}.png"
+        run_cli("scan-qr", str(source), "--lang", lang, "--annotate", str(target), "-f", "json")
+        with Image.open(target) as img, Image.open(source) as original:
+            legends[lang] = img.crop((0, original.height, img.width, img.height)).tobytes()
+    assert legends["en"] != legends["kk"]

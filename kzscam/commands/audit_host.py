@@ -27,6 +27,10 @@ app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions
 PLATFORMS = ("linux", "macos", "windows")
 
 
+def _complete_platform(incomplete: str) -> list[str]:
+    return [p for p in PLATFORMS if p.startswith(incomplete.lower())]
+
+
 def audit(ctx: Ctx, root: Path | None, platform: str | None, adb: bool, serial: str | None,
           allow: frozenset[str]) -> Report:
     """The API's audit; an unreachable phone or a bad --root is an input error (exit 3)."""
@@ -55,8 +59,11 @@ def audit_host(
     root: Annotated[Path | None, typer.Option(
         "--root", help="Audit a mounted disk or extracted file tree offline (no processes).",
         show_default=False, exists=False, readable=False)] = None,  # root_problem() says why not
+    # Choices listed and completed like --lang's, but checked here: an unknown platform is one
+    # stderr line (exit 2), not click's three-line usage block.
     platform: Annotated[str | None, typer.Option(
-        "--platform", help="With --root: linux, macos or windows (default: guessed from the tree).",
+        "--platform", help="With --root: which system the tree holds (default: guessed from it).",
+        metavar="<" + "|".join(PLATFORMS) + ">", autocompletion=_complete_platform,
         show_default=False)] = None,
     allow: Annotated[list[str] | None, typer.Option(
         "--allow", help="A tool id your IT department manages (repeatable; adds to allow_tools).",

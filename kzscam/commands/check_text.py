@@ -86,7 +86,8 @@ def gather(texts: list[str], files: list[Path], lines: bool, jsonl_field: str | 
         sources.append((Path("-"), "<stdin>"))
     for path, name in sources:
         if lines or jsonl_field:
-            stream = iter_lines(path, name, max_line_bytes, on_blank=functools.partial(_say_blank, name, lang=lang))
+            on_blank = functools.partial(_say_blank, name, lang=lang)
+            stream = iter_lines(path, name, max_line_bytes, on_blank=on_blank)
             yield from (from_jsonl(stream, jsonl_field) if jsonl_field else stream)
         else:
             yield read_whole(path, name, max_bytes)

@@ -16,6 +16,7 @@ from kzscam.rules.schema import SUBJECTS
 
 if TYPE_CHECKING:
     from kzscam.rules.loader import Catalog
+    from kzscam.rules.schema import Rule
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="List and show the detection rules.", no_args_is_help=True)
@@ -72,34 +73,70 @@ def show_rule(
     rule = _catalog(ctx.config).by_id.get(rule_id.upper())
     if rule is None:
         raise fail_usage(f"no rule with id {rule_id!r} (see `kzscam rules list`)")
-    data = {
-        "id": rule.id, "name": rule.name, "subject": rule.subject, "severity": rule.severity.label,
-        "category": rule.category, "tags": list(rule.tags), "languages": list(rule.languages),
-        "references": list(rule.references), "title": rule.texts.title[ctx.lang],
-        "advice": rule.texts.advice[ctx.lang], "match": dict(rule.match),
-        "examples": {"hit": list(rule.hits), "miss": list(rule.misses)}, "source": rule.source,
-    }
+    data = rule_data(rule, ctx.lang)
     if as_json or fmt in (OutputFormat.JSON, OutputFormat.JSONL):
         print(dumps(data))
         raise typer.Exit(ExitCode.OK)
-    print("\n".join(_show_lines(data)))
+    print("\n".join(show_lines(data)))
 
 
-def _show_lines(data: dict[str, Any]) -> list[str]:
-    """People read lists as lists: one item a line, no Python reprs (JSON keeps the structure)."""
+def rule_data(rule: Rule, lang: str) -> dict[str, Any]:
+    """Everything `rules show` says about one rule (the JSON form; the text form renders it)."""
+    return {
+        "id": rule.id, "name": rule.name, "subject": rule.subject, "severity": rule.severity.label,
+        "category": rule.category, "tags": list(rule.tags), "languages": list(rule.languages),
+        "references": list(rule.references), "title": rule.texts.title[lang],
+        "advice": rule.texts.advice[lang], "match": dict(rule.match),
+        "examples": {"hit": list(rule.hits), "miss": list(rule.misses)}, "source": rule.source,
+    }
+
+
+def show_lines(data: dict[str, Any]) -> list[str]:
+    """People read lists as lists: one item a line, nested matchers indented under their name,
+    a group of alternatives on one line as `a | b | c`; never a Python repr (JSON keeps the
+    structure)."""
     lines: list[str] = []
     for key, value in data.items():
         head = f"{key + ':':<12}"
         if isinstance(value, dict):
             lines.append(head.rstrip())
-            for sub, items in value.items():
-                if not isinstance(items, (list, tuple)):
-                    lines.append(f"  {sub}: {clean(str(items), one_line=True)}")
-                    continue
-                lines.append(f"  {sub}:")
-                lines.extend(f"    - {clean(str(item), one_line=True)}" for item in items)
-        elif isinstance(value, list):
-            lines.append(f"{head} {', '.join(clean(str(v), one_line=True) for v in value)}")
+            for sub, item in value.items():
+                lines.extend(_nested(str(sub), item, 1))
+        elif isinstance(value, (list, tuple)):
+            lines.append(f"{head} {', '.join(_scalar(v) for v in value)}")
         else:
-            lines.append(f"{head} {clean(str(value), one_line=True)}")
+            lines.append(f"{head} {_scalar(value)}")
+    return lines
+
+
+def _scalar(value: Any) -> str:
+    return clean(str(value), one_line=True)
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, (dict, list, tuple))
+
+
+def _nested(key: str, value: Any, depth: int) -> list[str]:
+    """One matcher field at `depth`: a scalar on its line, a table or a list below its name."""
+    pad = "  " * depth
+    if _is_scalar(value):
+        return [f"{pad}{key}: {_scalar(value)}"]
+    lines = [f"{pad}{key}:"]
+    if isinstance(value, dict):
+        for sub, item in value.items():
+            lines.extend(_nested(str(sub), item, depth + 1))
+        return lines
+    for item in value:
+        if _is_scalar(item):
+            lines.append(f"{pad}  - {_scalar(item)}")
+        elif isinstance(item, (list, tuple)) and all(_is_scalar(x) for x in item):
+            lines.append(f"{pad}  - " + " | ".join(_scalar(x) for x in item))
+        elif isinstance(item, dict):
+            lines.append(f"{pad}  -")
+            for sub, x in item.items():
+                lines.extend(_nested(str(sub), x, depth + 2))
+        else:
+            lines.append(f"{pad}  -")
+            lines.extend(_nested("", item, depth + 2)[1:])
     return lines

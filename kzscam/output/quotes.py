@@ -15,9 +15,9 @@ from kzscam.model import Evidence
 from kzscam.output.advice import DATA
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-# A word grows to its whole only this far: a longer run of letters and digits is a code or a
-# payload (an EMV field chain such as `kaspi0120KZ86…`), not a word, and is quoted as matched.
-_LONGEST_WORD = 40
+# A word grows to its whole only up to this length: a longer run of letters and digits is a code
+# or a payload (an EMV field chain such as `kaspi0120KZ86…`), not a word.
+_LONGEST_WORD = 30
 # How many words a quote without meaning may take along on one side.
 _STEPS = 2
 # Thousands separators inside a grouped number ("100 000", "100 000").
@@ -33,12 +33,19 @@ def fillers() -> frozenset[str]:
     return frozenset(w.lower() for w in data["quotes"]["fillers"])
 
 
-def _same_word(a: str, b: str) -> bool:
-    """Do two neighbouring characters belong to one word? Letters with letters, digits with
-    digits: `5911ИП` in a payment code is a field length and a name, not one word."""
-    if not (a.isalnum() or a == "_") or not (b.isalnum() or b == "_"):
-        return False
-    return a.isdigit() == b.isdigit()
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _same_kind(a: str, b: str) -> bool:
+    """Inside a code, letters with letters and digits with digits: `5911ИП` of a payment code
+    is a field length and a name, not one word."""
+    return _word_char(a) and _word_char(b) and a.isdigit() == b.isdigit()
+
+
+def _longest(text: str, start: int, end: int) -> int:
+    """The longest run of word characters in text[start:end]."""
+    return max((len(m) for m in re.findall(r"\w+", text[start:end])), default=0)
 
 
 def _near(gap: str) -> bool:
@@ -106,13 +113,17 @@ def quote(text: str | None, ev: Evidence) -> Evidence:
             or text[ev.start:ev.end] != ev.text):
         return ev
     start, end = ev.start, ev.end
-    while start > 0 and _same_word(text[start - 1], text[start]) and ev.start - start < _LONGEST_WORD:
+    while start > 0 and _word_char(text[start - 1]) and _word_char(text[start]):
         start -= 1
-    while end < len(text) and _same_word(text[end - 1], text[end]) and end - ev.end < _LONGEST_WORD:
+    while end < len(text) and _word_char(text[end - 1]) and _word_char(text[end]):
         end += 1
-    if (start > 0 and _same_word(text[start - 1], text[start])) or (
-            end < len(text) and _same_word(text[end - 1], text[end])):
-        start, end = ev.start, ev.end  # inside a code, not a word: as matched
+    if _longest(text, start, end) > _LONGEST_WORD:
+        # A run this long is a code or a payload: grow only within letters or within digits.
+        start, end = ev.start, ev.end
+        while start > 0 and _same_kind(text[start - 1], text[start]) and ev.start - start < 20:
+            start -= 1
+        while end < len(text) and _same_kind(text[end - 1], text[end]) and end - ev.end < 20:
+            end += 1
     start, end = _grouped_number(text, start, end)
     if not _meaningful(text[start:end]):
         start, end = _with_meaning(text, start, end)
