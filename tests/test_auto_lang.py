@@ -75,10 +75,11 @@ def _plain(*args: str, env: dict[str, str] | None = None) -> str:
 
 def test_each_message_gets_its_own_language() -> None:
     out = _plain(KK, RU, EN).split("\n\n")
-    assert out[0].startswith("[ҚАУІПТІ] arg1") and "Не істеу керек:" in out[0]
+    # Each report, its made-up input name included, in its own message's language.
+    assert out[0].startswith("[ҚАУІПТІ] хабарлама 1") and "Не істеу керек:" in out[0]
     assert "What to do" not in out[0]
-    assert out[1].startswith("[ОПАСНО] arg2") and "Что делать:" in out[1]
-    assert out[2].startswith("[SUSPICIOUS] arg3") or out[2].startswith("[DANGEROUS] arg3")
+    assert out[1].startswith("[ОПАСНО] сообщение 2") and "Что делать:" in out[1]
+    assert out[2].startswith("[SUSPICIOUS] message 3") or out[2].startswith("[DANGEROUS] message 3")
     assert "Kazakh" not in out[0]
 
 
