@@ -256,7 +256,7 @@ def test_contact_card_payload_is_shown_once(fmt: str) -> None:
 @pytest.mark.parametrize(("text", "meaningless", "wanted"), [
     (INVEST, ("«000»", "«me 50»", "«me»"), ("«100 000 tenge»", "«Message me»")),
     ("Привет, это Айгерим из банка. Скажите код из SMS", ("«Привет, это»", "«это»"), ()),
-    ("Tell nobody about it, mum. Tell me the code", ("«Tell»",), ()),
+    ("Tell me your card number and CVV", ("«Tell»",), ("«Tell me your card»",)),
 ])
 def test_quotes_say_something(text: str, meaningless: tuple[str, ...], wanted: tuple[str, ...]) -> None:
     """A bare number group joins its number and a neighbouring word; fillers never pair with
@@ -264,7 +264,7 @@ def test_quotes_say_something(text: str, meaningless: tuple[str, ...], wanted: t
     import json
 
     out = run_cli("check-text", text, "--lang", "en", "-f", "plain").stdout
-    quotes = [line.strip() for line in out.splitlines() if line.strip().startswith("«")][1:]
+    quotes = [line.strip() for line in out.splitlines() if line.strip().startswith("«")]
     for bad in meaningless:
         assert not any(q.startswith(bad + " [") for q in quotes), quotes
     for good in wanted:

@@ -38,6 +38,15 @@ def input_name(r: Report, lang: str) -> str:
     return shown
 
 
+def quoted_text(r: Report) -> str | None:
+    """The text a report's evidence offsets index: its message, or for a chat message (whose
+    text is a detail line) that detail; quotes grow to whole words within it."""
+    if r.text:
+        return r.text
+    text = r.details.get("text")
+    return text if isinstance(text, str) else None
+
+
 def label(key: str, lang: str) -> str:
     """A fixed label of the report layout (text, urls, phones, score) in `lang`."""
     return say(COMMON_LABELS, key, lang) or key
@@ -88,12 +97,13 @@ def report_lines(r: Report, lang: str, indent: str = "", verbose: bool = False) 
     if r.error:
         lines.append(f"{sub}{ui('error', lang)}: {clean(r.error, one_line=True)}")
     lines.extend(_detail_lines(r.details, sub, lang, verbose, r.text))
+    source = quoted_text(r)
     for f in ordered(r.findings):
         sev = say(VALUES, f.severity.label, lang) or f.severity.label
         lines.append(f"{sub}- {sev:<8} {f.rule_id}: {clean(f.title, one_line=True)}")
         for ev in f.evidence[:3]:
-            q = quote(r.text, ev)  # whole words; offsets of what is quoted
-            if adds_nothing(r.text, q, TEXT_LIMIT):
+            q = quote(source, ev)  # whole words; offsets of what is quoted
+            if adds_nothing(source, q, TEXT_LIMIT):
                 continue  # the text line above shows it already
             quoted = clean(show_evidence(q), one_line=True, limit=EVIDENCE_LIMIT)
             lines.append(f"{sub}    «{quoted}» [{q.start}:{q.end}]")

@@ -9,6 +9,7 @@ report quotes the words around the span instead; offsets and JSON evidence stay 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 from kzscam.model import Evidence
@@ -19,7 +20,7 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # or a payload (an EMV field chain such as `kaspi0120KZ86…`), not a word.
 _LONGEST_WORD = 30
 # How many words a quote without meaning may take along on one side.
-_STEPS = 2
+_STEPS = 3
 # Thousands separators inside a grouped number ("100 000", "100 000").
 _GROUP_GAPS = frozenset(" \u00a0\u202f\u2009")
 
@@ -90,19 +91,29 @@ def _previous_word(text: str, start: int, end: int) -> tuple[int, int] | None:
     return _grouped_number(text, before[-1].start(), end)
 
 
+def _grow(text: str, start: int, end: int,
+          step: Callable[[str, int, int], tuple[int, int] | None]) -> tuple[int, int, int] | None:
+    """Words taken along one way until the quote says something: (steps, start, end), or None."""
+    s, e = start, end
+    for n in range(1, _STEPS + 1):
+        grown = step(text, s, e)
+        if grown is None:
+            return None
+        s, e = grown
+        if _meaningful(text[s:e]):
+            return n, s, e
+    return None
+
+
 def _with_meaning(text: str, start: int, end: int) -> tuple[int, int]:
-    """Take up to two words along, the next ones first, then the previous ones, until the quote
-    says something; a quote that cannot is left as it was."""
-    for step in (_next_word, _previous_word):
-        s, e = start, end
-        for _ in range(_STEPS):
-            grown = step(text, s, e)
-            if grown is None:
-                break
-            s, e = grown
-            if _meaningful(text[s:e]):
-                return s, e
-    return start, end
+    """Take the fewest neighbouring words along (up to three, the next ones on a tie) until the
+    quote says something; a quote that cannot is left as it was."""
+    ways = [g for g in (_grow(text, start, end, _next_word), _grow(text, start, end, _previous_word))
+            if g is not None]
+    if not ways:
+        return start, end
+    _, s, e = min(ways, key=lambda g: g[0])
+    return s, e
 
 
 def quote(text: str | None, ev: Evidence) -> Evidence:

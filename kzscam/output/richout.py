@@ -19,7 +19,7 @@ from kzscam.details import VALUES, say
 from kzscam.i18n import ui
 from kzscam.model import Report, Severity, Verdict
 from kzscam.output.advice import closing, ordered
-from kzscam.output.plain import _detail_lines, input_name, label
+from kzscam.output.plain import _detail_lines, input_name, label, quoted_text
 from kzscam.output.quotes import adds_nothing, quote
 from kzscam.output.safe import clean, show_evidence, show_url
 
@@ -82,6 +82,7 @@ def _body(r: Report, lang: str, verbose: bool = False, nested: bool = False) -> 
         items.append(Text(f"{ui('error', lang)}: {clean(r.error, one_line=True)}", style="bold red"))
     for line in _detail_lines(r.details, "", lang, verbose, r.text):
         items.append(Text(line, style="dim"))
+    source = quoted_text(r)
     for f in ordered(r.findings):
         head = Text(clean(f.title, one_line=True), style="bold")
         sev = say(VALUES, f.severity.label, lang) or f.severity.label
@@ -93,8 +94,8 @@ def _body(r: Report, lang: str, verbose: bool = False, nested: bool = False) -> 
         bullet.add_row(Text("●", style=SEVERITY_STYLE[f.severity]), head)
         items.append(bullet)
         for ev in f.evidence[:3]:
-            q = quote(r.text, ev)  # whole words, never a lone filler
-            if adds_nothing(r.text, q, MESSAGE_LIMIT):
+            q = quote(source, ev)  # whole words, never a lone filler
+            if adds_nothing(source, q, MESSAGE_LIMIT):
                 continue  # the message above shows it already
             quoted = clean(show_evidence(q), one_line=True, limit=120)
             items.append(_indented(Text("«" + quoted + "»", style="italic")))
