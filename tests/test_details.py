@@ -29,6 +29,8 @@ def _emv() -> str:
     return body + f"{crc16_ccitt(body.encode()):04X}"
 
 
+# Written for these tests and checked with ../shared/tools/heldout_guard.py, like the Wi-Fi and
+# contact payloads below.
 EMV = _emv()
 WHATSAPP_LOGIN = ("2@abcDEFghiJKLmnoPQRstu1234567890,AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdef=,"
                   "ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210zyxwvu=")
