@@ -340,3 +340,17 @@ def test_annotate_legend_in_the_report_language(tmp_path: object) -> None:
         with Image.open(target) as img, Image.open(source) as original:
             legends[lang] = img.crop((0, original.height, img.width, img.height)).tobytes()
     assert legends["en"] != legends["kk"]
+
+
+@pytest.mark.parametrize(("lang", "note"), [("kk", "UTF-8 емес; cp1251 ретінде оқылды"),
+                                            ("ru", "не UTF-8; прочитано как cp1251"),
+                                            ("en", "not UTF-8; decoded as cp1251")])
+def test_decoding_note_in_the_report_language(tmp_path: object, lang: str, note: str) -> None:
+    """A file saved in Windows-1251 (as old Russian Windows programs save texts) is read, and
+    the note saying so is one stderr line in the report's language."""
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "sms.txt"
+    path.write_bytes("Мама, скинь 5000 на карту, потом объясню".encode("cp1251"))
+    proc = run_cli("check-text", "--file", str(path), "--lang", lang, "-f", "json")
+    assert proc.stderr.splitlines() == [f"kzscam: {path}: {note}"], proc.stderr

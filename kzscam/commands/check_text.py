@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator
@@ -43,6 +44,31 @@ from kzscam.text.inputs import (
 )
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+
+
+# The notes the readers write about how a message was decoded (English in the code, stable for
+# scripts that read them) as a person reads them under --lang kk or ru.
+_NOTES: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
+    (re.compile(r"decoded as UTF-16"),
+     {"ru": "прочитано как UTF-16", "kk": "UTF-16 ретінде оқылды"}),
+    (re.compile(r"invalid UTF-8: (?P<n>\d+) undecodable byte sequence\(s\) replaced"),
+     {"ru": "неверный UTF-8: заменено нечитаемых последовательностей байтов: {n}",
+      "kk": "UTF-8 қате: оқылмайтын {n} байт тізбегі ауыстырылды"}),
+    (re.compile(r"not UTF-8; decoded as cp1251"),
+     {"ru": "не UTF-8; прочитано как cp1251", "kk": "UTF-8 емес; cp1251 ретінде оқылды"}),
+    (re.compile(r"invalid UTF-8; undecodable bytes replaced"),
+     {"ru": "неверный UTF-8; нечитаемые байты заменены",
+      "kk": "UTF-8 қате; оқылмайтын байттар ауыстырылды"}),
+)
+
+
+def note_in(note: str, lang: str) -> str:
+    """A reader's note about a message in `lang` (as written when it is not a known one)."""
+    for pattern, said in _NOTES:
+        m = pattern.fullmatch(note)
+        if m is not None and lang in said:
+            return said[lang].format(**m.groupdict())
+    return note
 
 
 def _say_blank(name: str, count: int, lang: str = "en") -> None:
@@ -151,7 +177,7 @@ def _reports(messages: Iterator[Message], ctx: Ctx, jobs: int) -> Iterator[Repor
             if msg.error is not None:
                 warn(ctx, f"{msg.name}: {msg.error}")
             elif msg.note:
-                warn(ctx, f"{msg.name}: {msg.note}")
+                warn(ctx, f"{msg.name}: {note_in(msg.note, ctx.lang)}")
             lang = ctx.lang
             if ctx.auto_lang and msg.text:
                 lang = detect_lang(msg.text) or ctx.lang
