@@ -46,6 +46,7 @@ COMMON_LABELS: Labels = {
     "registrable_domain": _t("domain", "домен", "домен"),
     "kind": _t("kind", "тип", "түрі"),
     "owner": _t("belongs to", "принадлежит", "иесі"),
+    "brand": _t("belongs to", "принадлежит", "иесі"),
     "imitates": _t("imitates", "подделывается под", "еліктейді"),
     "real_domain": _t("real domain", "настоящий домен", "нағыз домен"),
     "given": _t("as given", "как введено", "енгізілгені"),

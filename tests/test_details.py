@@ -154,3 +154,31 @@ def test_admin_tier_is_translated() -> None:
     tool = ToolDetails(tier="admin")
     assert tool.describe("kk")[0].value == "әкімшілік бағдарламалары"
     assert tool.describe("ru")[0].value == "программы администрирования"
+
+
+PAYLOADS = [
+    "BEGIN:VEVENT\nSUMMARY:Собрание\nDTSTART:20261120T100000\nLOCATION:Almaty\nEND:VEVENT",
+    "geo:43.238,76.945", "SMSTO:+77011234567:STOP", "mailto:info@example.kz?subject=Hi&body=x",
+    "otpauth://totp/Kaspi:me?secret=JBSWY3DPEHPK3PXP&issuer=Kaspi",
+    "tg://proxy?server=1.2.3.4&port=443&secret=abc", "https://t.me/joinchat/AAAA",
+    "intent://scan/#Intent;scheme=zxing;package=com.google.zxing.client.android;"
+    "S.browser_fallback_url=http%3A%2F%2Fzxing.org;end",
+    "https://play.google.com/store/apps/details?id=com.anydesk.anydeskandroid",
+    "tg://login?token=abc", "MEBKM:TITLE:Kaspi;URL:https://kaspi.kz;;",
+]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_payload_kind_has_translated_labels(lang: str) -> None:
+    """The details line of each kind of QR payload: every label in the report's language
+    (proper names such as `Android intent`, `IBAN`, `e-mail` excepted)."""
+    args = [a for p in PAYLOADS for a in ("--payload", p)]
+    out = run_cli("scan-qr", *args, "--lang", lang, "-f", "plain").stdout
+    heading = {"kk": "  мәліметтер: ", "ru": "  подробности: "}[lang]
+    lines = [line[len(heading):] for line in out.splitlines() if line.startswith(heading)]
+    assert len(lines) == len(PAYLOADS), out
+    for line in lines:
+        labels = [part.split(": ", 1)[0] for part in line.split("; ")]
+        english = [lab for lab in labels if re.fullmatch(r"[A-Za-z_ ]+", lab)
+                   and lab not in ("Android intent", "IBAN", "e-mail")]
+        assert english == [], line
