@@ -95,9 +95,6 @@ COMMON_LABELS: Labels = {
     "sender": _t("from", "от", "кімнен"),
     "text": _t("text", "текст", "мәтін"),
     "forwarded_from": _t("forwarded from", "переслано от", "кімнен жіберілген"),
-    "unplaced_lines": _t("lines not read as messages", "строк не прочитано как сообщения",
-                         "хабарлама ретінде оқылмаған жолдар"),
-    "unplaced_line_numbers": _t("at lines", "в строках", "жол нөмірлері"),
     "truncated": _t("cut", "обрезано", "қысқартылды"),
     # Fields of QR payloads (the nested `details` table of a code).
     "ssid": _t("network", "сеть", "желі"),
