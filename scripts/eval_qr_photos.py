@@ -50,6 +50,9 @@ from kzscam.qr.loader import IMAGE_SUFFIXES, LoadedImage
 from kzscam.qr.pipeline import ScanOptions, scan
 from qrsynth import damage, side_by_side
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from qr_table import category_table
+
 CATEGORIES = ("nominal", "glare", "bright-spots", "shadow", "blurred", "perspective", "damaged",
               "multi")
 
@@ -123,17 +126,6 @@ def _seed(*parts: str) -> int:
     return int.from_bytes(hashlib.blake2b("/".join(parts).encode(), digest_size=8).digest(), "big")
 
 
-def _pct(n: int, d: int) -> str:
-    return f"{100 * n / d:.1f}%" if d else "-"
-
-
-def _p(times: list[float], q: float) -> float:
-    if not times:
-        return 0.0
-    s = sorted(times)
-    return s[min(len(s) - 1, int(q * len(s)))]
-
-
 def evaluate(all_photos: list[Photo], options: ScanOptions,
              per_category: int, categories: tuple[str, ...] = CATEGORIES,
              ) -> tuple[list[str], dict[str, float]]:
@@ -184,37 +176,14 @@ def evaluate(all_photos: list[Photo], options: ScanOptions,
         s["kz_false"] += len(kz)
         times["no code"]["zx"].append((t1 - t0) * 1000)
         times["no code"]["kz"].append((t2 - t1) * 1000)
-    rows = ["| category | photos | codes | codes found (zxing-cpp / kzscam) | photos fully read "
-            "(zxing-cpp / kzscam) | false reads (zxing-cpp / kzscam) | ms p50 / p90 zxing-cpp | "
-            "ms p50 / p90 kzscam |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    total: dict[str, int] = defaultdict(int)
-    all_t: dict[str, list[float]] = defaultdict(list)
-    for category in (*CATEGORIES, "no code"):
-        s, t = stats[category], times[category]
-        if not s["photos"]:
-            continue
-        for k, v in s.items():
-            total[k] += v
-        for who in ("zx", "kz"):
-            all_t[who] += t[who]
-        rows.append(
-            f"| {category} | {s['photos']} | {s['codes']} | {_pct(s['zx_codes'], s['codes'])} / "
-            f"{_pct(s['kz_codes'], s['codes'])} | {_pct(s['zx_full'], s['photos'] if s['codes'] else 0)} / "
-            f"{_pct(s['kz_full'], s['photos'] if s['codes'] else 0)} | {s['zx_false']} / "
-            f"{s['kz_false']} | {_p(t['zx'], .5):.0f} / {_p(t['zx'], .9):.0f} | "
-            f"{_p(t['kz'], .5):.0f} / {_p(t['kz'], .9):.0f} |")
-    lab_photos = total["photos"] - stats["no code"]["photos"]
-    rows.append(
-        f"| **total** | {total['photos']} | {total['codes']} | {_pct(total['zx_codes'], total['codes'])} / "
-        f"**{_pct(total['kz_codes'], total['codes'])}** | {_pct(total['zx_full'], lab_photos)} / "
-        f"{_pct(total['kz_full'], lab_photos)} | {total['zx_false']} / {total['kz_false']} | "
-        f"{_p(all_t['zx'], .5):.0f} / {_p(all_t['zx'], .9):.0f} | "
-        f"{_p(all_t['kz'], .5):.0f} / {_p(all_t['kz'], .9):.0f} |")
+    rows = category_table(stats, times, (*CATEGORIES, "no code"), false_label="false reads", digits=0)
+    total = {k: sum(s[k] for s in stats.values()) for k in ("codes", "kz_codes", "kz_false")}
+    all_kz = [ms for t in times.values() for ms in t["kz"]]
     rows.append("")
     rows.append("False reads by kzscam: " + ("; ".join(falses) if falses else "none") + ".")
     rows.append("Not fully read by kzscam: " + (", ".join(misses) if misses else "none") + ".")
     summary = {"codes": total["kz_codes"] / max(1, total["codes"]), "false": float(total["kz_false"]),
-               "max_ms": max(all_t["kz"], default=0.0)}
+               "max_ms": max(all_kz, default=0.0)}
     return rows, summary
 
 

@@ -36,6 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kzscam.qr.loader import LoadedImage, decode
 from kzscam.qr.pipeline import ScanOptions, scan
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from qr_table import category_table
+
 ROOT = Path(__file__).resolve().parents[1]
 
 MANIFEST = ROOT / "scripts" / "data" / "qr_real.json"
@@ -79,15 +82,6 @@ def load_photos(mirrors: Path, parts: set[str], only: set[str] | None) -> tuple[
     return photos, missing
 
 
-def _p(times: list[float], q: float) -> float:
-    s = sorted(times)
-    return s[min(len(s) - 1, int(q * len(s)))] if s else 0.0
-
-
-def _pct(n: int, d: int) -> str:
-    return f"{100 * n / d:.1f}%" if d else "-"
-
-
 def evaluate(photos: list[Photo], options: ScanOptions) -> tuple[list[str], dict[str, Any]]:
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     times: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
@@ -117,36 +111,13 @@ def evaluate(photos: list[Photo], options: ScanOptions) -> tuple[list[str], dict
             s[f"{who}_false"] += len(got - p.expected)
             times[p.category][who].append(dt * 1000)
         slowest = max(slowest, ((t2 - t1) * 1000, p.key))
-    rows = ["| category | photos | codes | codes found (zxing-cpp / kzscam) | photos fully read "
-            "(zxing-cpp / kzscam) | false payloads (zxing-cpp / kzscam) | ms p50 / p90 zxing-cpp "
-            "| ms p50 / p90 kzscam |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    total: dict[str, int] = defaultdict(int)
-    all_t: dict[str, list[float]] = defaultdict(list)
-    for category in sorted(stats):
-        s, t = stats[category], times[category]
-        for k, v in s.items():
-            total[k] += v
-        for who in ("zx", "kz"):
-            all_t[who] += t[who]
-        rows.append(
-            f"| {category} | {s['photos']} | {s['codes']} | {_pct(s['zx_codes'], s['codes'])} / "
-            f"{_pct(s['kz_codes'], s['codes'])} | {_pct(s['zx_full'], s['photos'])} / "
-            f"{_pct(s['kz_full'], s['photos'])} | {s['zx_false']} / {s['kz_false']} | "
-            f"{_p(t['zx'], .5):.1f} / {_p(t['zx'], .9):.1f} | "
-            f"{_p(t['kz'], .5):.1f} / {_p(t['kz'], .9):.1f} |")
-    rows.append(
-        f"| **total** | {total['photos']} | {total['codes']} | "
-        f"{_pct(total['zx_codes'], total['codes'])} / **{_pct(total['kz_codes'], total['codes'])}**"
-        f" | {_pct(total['zx_full'], total['photos'])} / {_pct(total['kz_full'], total['photos'])}"
-        f" | {total['zx_false']} / {total['kz_false']} | "
-        f"{_p(all_t['zx'], .5):.1f} / {_p(all_t['zx'], .9):.1f} | "
-        f"{_p(all_t['kz'], .5):.1f} / {_p(all_t['kz'], .9):.1f} |")
+    rows = category_table(stats, times, sorted(stats), false_label="false payloads", digits=1)
     rows.append("")
     rows.append("False payloads by kzscam: " + ("; ".join(falses) if falses else "none") + ".")
     rows.append("Not fully read by kzscam: " + (", ".join(misses) if misses else "none") + ".")
     rows.append(f"Slowest photo: {slowest[0]:.0f} ms ({slowest[1]}), budget "
                 f"{options.budget_s * 1000:.0f} ms.")
-    return rows, {"reads": reads, "false": total["kz_false"]}
+    return rows, {"reads": reads, "false": sum(s["kz_false"] for s in stats.values())}
 
 
 def main() -> int:

@@ -1,0 +1,57 @@
+"""The per-category table of the QR evaluations (scripts/eval_qr_photos.py, eval_qr_real.py).
+
+Both compare zxing-cpp alone with kzscam on the same photos; `stats` holds counts per category
+(photos, codes, {zx,kz}_codes, {zx,kz}_full, {zx,kz}_false) and `times` milliseconds per reader.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+
+def pct(n: int, d: int) -> str:
+    return f"{100 * n / d:.1f}%" if d else "-"
+
+
+def quantile(times: list[float], q: float) -> float:
+    s = sorted(times)
+    return s[min(len(s) - 1, int(q * len(s)))] if s else 0.0
+
+
+def category_table(stats: Mapping[str, Mapping[str, int]],
+                   times: Mapping[str, Mapping[str, list[float]]], order: Iterable[str], *,
+                   false_label: str, digits: int) -> list[str]:
+    """Rows of a markdown table, one per category with photos, and a total. "Photos fully read"
+    counts only photos that hold a code (a QR-free photo has nothing to read fully)."""
+    rows = ["| category | photos | codes | codes found (zxing-cpp / kzscam) | photos fully read "
+            f"(zxing-cpp / kzscam) | {false_label} (zxing-cpp / kzscam) | ms p50 / p90 zxing-cpp "
+            "| ms p50 / p90 kzscam |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    total: dict[str, int] = defaultdict(int)
+    all_t: dict[str, list[float]] = defaultdict(list)
+
+    def ms(t: list[float]) -> str:
+        return f"{quantile(t, .5):.{digits}f} / {quantile(t, .9):.{digits}f}"
+
+    for category in order:
+        s: dict[str, int] = defaultdict(int, stats.get(category, {}))
+        t: dict[str, list[float]] = defaultdict(list, times.get(category, {}))
+        if not s["photos"]:
+            continue
+        labelled = s["photos"] if s["codes"] else 0
+        for k, v in s.items():
+            total[k] += v
+        total["labelled"] += labelled
+        for who in ("zx", "kz"):
+            all_t[who] += t[who]
+        rows.append(
+            f"| {category} | {s['photos']} | {s['codes']} | {pct(s['zx_codes'], s['codes'])} / "
+            f"{pct(s['kz_codes'], s['codes'])} | {pct(s['zx_full'], labelled)} / "
+            f"{pct(s['kz_full'], labelled)} | {s['zx_false']} / {s['kz_false']} | "
+            f"{ms(t['zx'])} | {ms(t['kz'])} |")
+    rows.append(
+        f"| **total** | {total['photos']} | {total['codes']} | {pct(total['zx_codes'], total['codes'])} / "
+        f"**{pct(total['kz_codes'], total['codes'])}** | {pct(total['zx_full'], total['labelled'])} / "
+        f"{pct(total['kz_full'], total['labelled'])} | {total['zx_false']} / {total['kz_false']} | "
+        f"{ms(all_t['zx'])} | {ms(all_t['kz'])} |")
+    return rows
