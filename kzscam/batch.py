@@ -212,6 +212,30 @@ def _run_chunk_to_file(fn: Callable[[T], R], chunk: list[T], spool: str) -> str:
     return path
 
 
+_SPOOL_PREFIX = "kzscam-batch-"
+
+
+def _sweep_spools() -> None:
+    """Remove spool directories left by a kzscam killed outright (kill -9 skips every cleanup):
+    those whose process (the pid in the name) no longer exists. Another user's are not ours to
+    touch, and a live process keeps its own."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(tempfile.gettempdir()):
+            if not entry.name.startswith(_SPOOL_PREFIX) or not entry.is_dir(follow_symlinks=False):
+                continue
+            pid = entry.name[len(_SPOOL_PREFIX):].split("-", 1)[0]
+            if not pid.isdigit() or (uid is not None
+                                     and entry.stat(follow_symlinks=False).st_uid != uid):
+                continue
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                shutil.rmtree(entry.path, ignore_errors=True)
+            except OSError:
+                continue
+
+
 def _read_spooled(path: str) -> tuple[list[Any], Exception | None]:
     """The results a worker left in the parent's private spool directory (read once, removed)."""
     try:
@@ -294,7 +318,8 @@ def _parallel(fn: Callable[[T], R], items: Iterator[T], jobs: int, chunk: int,
         raise TypeError(f"ordered_map: fn must be a picklable top-level function when "
                         f"jobs > 1 ({exc})") from None
     parent = os.getpid()
-    spool = tempfile.mkdtemp(prefix="kzscam-batch-")  # 0700: only this user reads the results
+    _sweep_spools()
+    spool = tempfile.mkdtemp(prefix=f"{_SPOOL_PREFIX}{parent}-")  # 0700: only this user reads it
     pool: ProcessPoolExecutor | None = None
     pending: deque[_Chunk[T]] = deque([_Chunk(first)])
     exhausted = finished = False

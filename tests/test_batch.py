@@ -169,3 +169,25 @@ def test_the_message_through_the_pipe_is_small_and_atomic(tmp_path: Path) -> Non
     results, error = _read_spooled(path)
     assert results == [big_result(i) for i in range(256)] and error is None
     assert not os.path.exists(path)
+
+
+def test_spools_of_a_kzscam_killed_outright_are_swept(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """kill -9 skips every cleanup and leaves the spool directory behind; the next parallel batch
+    removes those whose process is gone and keeps a live process's own (and anything else)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    dead_pid = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead_pid.wait()
+    dead = tmp_path / f"kzscam-batch-{dead_pid.pid}-abc"
+    live = tmp_path / f"kzscam-batch-{os.getpid()}-def"
+    other = tmp_path / "kzscam-batch-notes"
+    for d in (dead, live, other):
+        d.mkdir()
+    (dead / "x.pickle").write_bytes(b"left over")
+    assert list(ordered_map(square, range(100), 2, chunk=10)) == [i * i for i in range(100)]
+    assert not dead.exists() and live.exists() and other.exists()
