@@ -456,8 +456,10 @@ def emv_fields(payload: Mapping[str, Any], lang: str, verbose: bool = False) -> 
                                if isinstance(sub, Mapping)]
         elif key == "additional" and isinstance(value, Mapping):
             for name, item in value.items():
-                out[name if name in COMMON_LABELS and not name.isdigit() and name != "value"
-                    else "additional_data"] = item
+                if name in COMMON_LABELS and not name.isdigit() and name != "value":
+                    out[name] = item
+                else:  # fields without a name of their own: every one is kept
+                    out.setdefault("additional_data", []).append(item)
         else:
             out[key] = value
     return out

@@ -97,6 +97,17 @@ def test_describe_translates_values_and_flattens_tables() -> None:
     assert f"бақылау сомасы: {details['crc']}" in verbose[2].value
 
 
+def test_every_unnamed_additional_field_of_a_payment_code_is_shown() -> None:
+    """Tag 62 may hold several fields without a name of their own; each one is shown, none
+    overwrites another."""
+    body = ("00020101021226360008kz.kaspi0120KZ86722S0000123456785204541153033985802KZ5904Shop"
+            "6006Almaty62350506INV-775011FIRSTSECRET5106SECOND6304")
+    payload = body + f"{crc16_ccitt(body.encode()):04X}"
+    code = CodeDetails(kind="emv_payment", index=1, details=parse_emv(payload).summary())
+    shown = code.describe("en")[1].value
+    assert "INV-77" in shown and "FIRSTSECRET" in shown and "SECOND" in shown
+
+
 def test_evidence_line_in_each_language() -> None:
     item = {"kind": "service", "value": "anydesk.service", "where": "/etc/systemd/anydesk.service",
             "enabled": True, "port": 7070}

@@ -88,6 +88,7 @@ def test_bare_links_under_scam_favourite_endings() -> None:
     "ЖСН: 870412300416",
     "ИИН 8 7041 230 04 16",  # the same IIN with spaces
     "номер договора 870412300417",  # 12 digits, no valid IIN: a bare run is no phone either
+    "ИИН870412300416",  # glued to its label: still the IIN, not a phone after a "glued" digit
 ])
 def test_an_iin_or_a_bare_twelve_digit_run_is_not_a_phone(text: str) -> None:
     assert [k for k in kinds(text) if k[0] == "phone"] == []

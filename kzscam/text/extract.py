@@ -199,8 +199,9 @@ def phone_entities(text: str,
             # No national number here has 12 digits (Kazakh and Russian ones have 11): an IIN
             # ("ИИН 870412300416", also written in groups) or a contract number, not a phone.
             # Unless its first digit is glued to a word ("MobileUpd8 08001950382"): that digit
-            # is the word's, and the number is what follows it.
-            if start and text[start - 1].isalpha():
+            # is the word's, and the number is what follows it. Not when the 12 digits are an IIN
+            # written straight after its label ("ИИН870412300416").
+            if start and text[start - 1].isalpha() and not iin_ok(digits):
                 inner = text[start + 1:end]
                 yield from (e._replace(start=e.start + start + 1, end=e.end + start + 1)
                             for e in phone_entities(inner, spans))
