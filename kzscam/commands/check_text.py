@@ -176,8 +176,6 @@ def _reports(messages: Iterator[Message], ctx: Ctx, jobs: int) -> Iterator[Repor
         for msg in messages:
             if msg.error is not None:
                 warn(ctx, f"{msg.name}: {msg.error}")
-            elif msg.note:
-                warn(ctx, f"{msg.name}: {note_in(msg.note, ctx.lang)}")
             lang = ctx.lang
             if ctx.auto_lang and msg.text:
                 lang = detect_lang(msg.text) or ctx.lang
@@ -185,6 +183,8 @@ def _reports(messages: Iterator[Message], ctx: Ctx, jobs: int) -> Iterator[Repor
                     told = True  # once per run, to a person at a terminal: how to choose
                     warn(ctx, f"report in {LANG_NAMES[lang]}, the language of the message; "
                               f"choose with --lang (or KZSCAM_LANG)")
+            if msg.error is None and msg.note:  # in the language of the message's report
+                warn(ctx, f"{msg.name}: {note_in(msg.note, lang)}")
             yield (msg, lang, ctx.config)
 
     stream = tasks()
