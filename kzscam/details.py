@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, NamedTuple, Self
 
-from kzscam.i18n import DEFAULT_LANG
+from kzscam.i18n import DEFAULT_LANG, by_pattern
 
 Labels = Mapping[str, Mapping[str, str]]
 
@@ -567,14 +567,12 @@ _SKIPPED: tuple[tuple[re.Pattern[str], Mapping[str, str]], ...] = (
 
 def skipped_line(text: str, lang: str) -> str:
     """One thing an audit did not check, in `lang` when kzscam wrote it (see _SKIPPED)."""
-    for pattern, said in _SKIPPED:
-        m = pattern.fullmatch(text)
-        if m is not None:
-            groups = m.groupdict()
-            if "why" in groups:
-                groups["why"] = say(_WHY, groups["why"], lang) or groups["why"]
-            return (said.get(lang) or said["en"]).format(**groups)
-    return text
+    def fill(groups: dict[str, str]) -> dict[str, str]:
+        if "why" in groups:
+            groups["why"] = say(_WHY, groups["why"], lang) or groups["why"]
+        return groups
+
+    return by_pattern(_SKIPPED, text, lang, fill)
 
 
 class HostDetails(Details):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
 LANGS: tuple[str, ...] = ("kk", "ru", "en")
@@ -195,3 +195,24 @@ def ui(key: str, lang: str) -> str:
     """An interface string in `lang`, falling back to English."""
     entry = _UI[key]
     return entry.get(lang) or entry[DEFAULT_LANG]
+
+
+# A sentence kzscam writes in English (stable for scripts) and the patterns that say it in other
+# languages: (the English sentence as a regex with named groups, {lang: template}).
+PatternTexts = Iterable[tuple[re.Pattern[str], Mapping[str, str]]]
+
+
+def by_pattern(table: PatternTexts, text: str, lang: str,
+               fill: Callable[[dict[str, str]], dict[str, str]] | None = None) -> str:
+    """`text` in `lang` when it is one of `table`'s sentences (its groups filled in, through
+    `fill` when given), else as written."""
+    for pattern, said in table:
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        template = said.get(lang) or said.get("en")
+        if template is None:
+            return text
+        groups = m.groupdict()
+        return template.format(**(fill(groups) if fill else groups))
+    return text

@@ -30,7 +30,7 @@ from kzscam.commands.common import (
     warn,
 )
 from kzscam.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_LINE_BYTES, Config, parse_size
-from kzscam.i18n import detect_lang, ui
+from kzscam.i18n import by_pattern, detect_lang, ui
 from kzscam.model import Report, Verdict
 from kzscam.output import OutputFormat
 from kzscam.text.inputs import (
@@ -64,11 +64,7 @@ _NOTES: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
 
 def note_in(note: str, lang: str) -> str:
     """A reader's note about a message in `lang` (as written when it is not a known one)."""
-    for pattern, said in _NOTES:
-        m = pattern.fullmatch(note)
-        if m is not None and lang in said:
-            return said[lang].format(**m.groupdict())
-    return note
+    return by_pattern(_NOTES, note, lang)
 
 
 def _say_blank(name: str, count: int, lang: str = "en") -> None:
