@@ -110,6 +110,33 @@ def test_invisible_class_and_plain_test_agree_on_every_code_point() -> None:
     assert wrong == []
 
 
+def test_selectors_and_joiners_inside_emoji_are_not_hidden_characters() -> None:
+    """Telegram posts open with "❗️Срочно": the emoji's U+FE0F touches a letter but hides nothing."""
+    from kzscam.text.normalize import _OTHER_INVISIBLE, _SELECTORS, invisible_in_word
+
+    ordinary = ["\u26a1\ufe0fМинцифры", "\u2757\ufe0fВакансии",
+                "\U0001f468\U0001f3fb\u200d\u2695\ufe0fМаксимальный", "4\ufe0f\u20e3шаг",
+                "\U0001f3f4\U000e0067\U000e0062\U000e007fword", "love \u2764\ufe0f"]
+    hidden = ["к\u200bод", "ко\ufe0fд", "Open\u202e this", "\u200bkaspi", "kaspi\U000e0041.kz", "к\u2800од"]
+    assert [t for t in ordinary if invisible_in_word().search(t)] == []
+    assert [t for t in hidden if not invisible_in_word().search(t)] == []
+    # the two halves cover the whole class
+    import re
+
+    from kzscam.text.normalize import _INVISIBLE_CLASS
+    whole, halves = re.compile(_INVISIBLE_CLASS), re.compile(f"{_SELECTORS}|{_OTHER_INVISIBLE}")
+    assert [cp for cp in range(0x110000) if bool(whole.match(chr(cp))) != bool(halves.match(chr(cp)))] == []
+
+
+def test_emoji_headed_news_posts_are_not_flagged_as_disguised() -> None:
+    from kzscam.engine import get_engine
+
+    engine = get_engine()
+    post = ("\u2757\ufe0fРеальные цены на продукты выросли за год, сообщают аналитики. "
+            "Доход семей при этом почти не изменился.")
+    assert "TXT-ENT-002" not in {h.check for h in engine.match_text(post).hits}
+
+
 @pytest.mark.parametrize(("text", "mixed"), [
     ("Kаspi банк", True),  # Cyrillic а inside a Latin name
     ("НАЦИОНАЛЬНЬIЙ банк", True),  # Latin I inside a Cyrillic word

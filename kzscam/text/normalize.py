@@ -51,15 +51,25 @@ def is_invisible(ch: str) -> bool:
     return any(a <= code <= b for a, b in _INVISIBLE_RANGES)
 
 
+# Variation selectors and tag characters belong to the character before them: after an emoji
+# ("⚡️", "❗️", a flag's tags) they are ordinary even when a word follows with no space ("❗️Срочно").
+_SELECTORS = "[\ufe00-\ufe0f\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+_OTHER_INVISIBLE = "[" + INVISIBLE + "".join(
+    chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in _INVISIBLE_RANGES
+    if not (0xFE00 <= a <= 0xFE0F or a >= 0xE0000)) + "]"
+
+
 @lru_cache(maxsize=1)
 def invisible_in_word() -> re.Pattern[str]:
     """Invisible characters touching a letter or digit (compiled only when a message has any).
 
     Only those count as the signal: inside emoji sequences (❤️ with U+FE0F, family emoji joined by
-    U+200D, flag tags) and keycaps (4️⃣: a digit, U+FE0F, U+20E3) they are ordinary.
+    U+200D, flag tags) and keycaps (4️⃣: a digit, U+FE0F, U+20E3) they are ordinary. A selector
+    counts only after a letter or digit; the others on either side of one.
     """
     keycap = "(?![\ufe0e\ufe0f]\u20e3)"
-    return re.compile(f"(?<=\\w){keycap}{_INVISIBLE_CLASS}|{_INVISIBLE_CLASS}(?=\\w)")
+    return re.compile(f"(?<=\\w){keycap}{_SELECTORS}|(?<=\\w){_OTHER_INVISIBLE}"
+                      f"|{_OTHER_INVISIBLE}(?=\\w)")
 
 
 # Kazakh (and a few other Cyrillic) letters folded to the Russian letter people type instead.
