@@ -367,6 +367,35 @@ PARALLEL_SCAMS: list[tuple[str, str, str]] = [
     ('Бастығыңыз Telegram-да жазады, оның тапсырмасын орындап, ешкімге айтпаңыз',
      'Ваш руководитель напишет вам в Telegram, выполните его поручение и никому не говорите',
      'Your manager will text you on Telegram, do what he asks and tell no one'),
+    # "you won" said by the Kazakh verb ending alone
+    ('Құттықтаймыз, апталық ұтыс ойынында жеңімпаз атандыңыз, сыйлықты алу үшін жазыңыз',
+     'Поздравляем, вы стали победителем еженедельного розыгрыша, напишите, чтобы забрать подарок',
+     'Congratulations, you are the winner of our weekly draw, write to us to collect your gift'),
+    # a vote for a friend, not only for a child
+    ('Сәлем, досыма дауыс беріп жіберші, финалға шықты',
+     'Привет, проголосуй за подругу, она вышла в финал',
+     'Hi, please vote for my friend, she made it to the final'),
+    # "I sent a code to your number by mistake, send it over" without "back" or "me"
+    ('Сәлем, сенің нөміріңе код кетіп қалды, жіберші тез',
+     'Привет, я случайно отправил код на твой номер, скинь пожалуйста',
+     'Hi, I accidentally sent a code to your number, can you forward it please'),
+    # codes will come (plural), read them out one by one
+    ('Қазір телефоныңызға кодтар келеді, оларды маған бір-бірлеп айтыңыз',
+     'Сейчас придут коды, называйте мне их по очереди',
+     'Codes will arrive now, read them to me one by one'),
+    # an investigator: talk to no one, transfer to the account given, or a preventive measure
+    ('Тергеуші ретінде ескертемін: ешкіммен сөйлеспеңіз. Қаражатты көрсетілген шотқа '
+      'аудармасаңыз, сізге бұлтартпау шарасы қолданылады',
+     'Как следователь предупреждаю: ни с кем не говорите. Если не переведёте средства на '
+      'указанный счёт, к вам применят меру пресечения',
+     'As the investigator I warn you: talk to no one. If you do not transfer the funds to the '
+      'safe account, you will be arrested'),
+    # the National Bank at home, with secrecy justified by "fraudsters may use it"
+    ('Ұлттық банк қызметкері ескі купюраларды ауыстыру үшін үйіңізге келеді. Ешкімге айтпаңыз',
+     'Сотрудник Нацбанка приедет к вам домой обменять старые купюры. Никому не говорите, '
+      'мошенники могут воспользоваться информацией',
+     'A National Bank employee will come to your home to exchange old banknotes. Tell no one, '
+      'there are fraudsters in your area who could use it'),
 ]
 
 PARALLEL_LEGIT: list[tuple[str, str, str]] = [
@@ -410,6 +439,32 @@ PARALLEL_LEGIT: list[tuple[str, str, str]] = [
     ('Әзірге ешкімге айтпа, бірақ бастығың жұмыстан кетіп жатыр',
      'Никому пока не говори, но твой начальник увольняется',
      "Don't tell anyone yet, but your boss is leaving the company next month"),
+    # news: a resident lost money; the police urge citizens not to trust such calls
+    ('Ақтөбеде тұрғын «банк қызметкерінің» сөзіне сеніп, 3 миллион теңгесінен айырылды. Алаяқтар '
+      'ақшаны қауіпсіз шотқа аударуды талап еткен. Полиция азаматтарды мұндай қоңырауларға '
+      'сенбеуге шақырады',
+     'В Актобе жительница поверила «сотруднику банка» и лишилась 3 миллионов тенге: её убедили '
+      'перевести деньги на безопасный счёт. Полиция призывает граждан не доверять таким звонкам',
+     'In Aktobe a resident trusted a "bank employee" and lost 3 million tenge after being told to '
+      'move the money to a safe account. The police urge citizens not to trust such calls'),
+    # the writer got a call, did not give the code, and asks
+    ('Маған «банк қызметкері» деп қоңырау шалды, картаңыз бұғатталады, кодты айтыңыз деді. '
+      'Айтқан жоқпын. Шынымен картам бұғатталады ма?',
+     'Мне звонил «сотрудник банка», сказал, что карту заблокируют, и просил код. Я положила '
+      'трубку. Так бывает вообще?',
+     "Someone from 'bank security' said my card will be blocked unless I read them the code. "
+     "I didn't. That's fake, right?"),
+    # how to spot a fake job; a real employer never takes money
+    ('Жалған вакансияны қалай ажыратуға болады: сізден «жұмыс балансына» ақша салуды сұрайды. '
+      'Нағыз жұмыс беруші қызметкерден ақша алмайды',
+     'Как распознать фейковую вакансию: вас просят внести деньги на «рабочий баланс». '
+      'Настоящий работодатель не берёт деньги с сотрудников',
+     'How to spot a fake job: you are asked to put money on a "work balance". Real employers '
+      'never take money from staff'),
+    # paying the rent of a flat to the usual card
+    ('Пәтерақыны бұрынғы картаға аударамын, нөмірі сол',
+     'Номер карты для перевода за аренду квартиры тот же, перевожу как обычно',
+     'The card for the rent of the flat is the same one, I am paying the rent as usual'),
 ]
 
 
