@@ -461,6 +461,25 @@ PARALLEL_LEGIT: list[tuple[str, str, str]] = [
       'Настоящий работодатель не берёт деньги с сотрудников',
      'How to spot a fake job: you are asked to put money on a "work balance". Real employers '
       'never take money from staff'),
+    # a delivery code told to the courier once the parcel is in hand
+    ('Курьер кешке келеді. Кодты курьерге тек тапсырысты алған соң айтыңыз: 5520',
+     'Курьер приедет вечером. Код назовите курьеру только после получения заказа: 5520',
+     'The courier comes tonight. Tell the courier the code only after you receive the parcel: 5520'),
+    # a warning about stickers over QR codes
+    ('Аялдамалардағы QR-кодтардың үстіне жапсырылған стикерлерді көрсеңіз, әкімдікке хабарлаңыз',
+     'Если увидите наклейки поверх QR-кодов на остановках, сообщите в акимат',
+     'If you see stickers over the QR codes at bus stops, report them to the city office'),
+    # "anyone who offers this is a fraudster"
+    ('Ұлттық банк үйге барып ақша айырбастамайды. Мұны ұсынған кез келген адам алаяқ',
+     'Нацбанк не меняет деньги на дому. Любой, кто предлагает обмен от имени Нацбанка, мошенник',
+     'The National Bank does not exchange cash at home. Anyone offering that in its name is a fraudster'),
+    # someone wrote pretending to be support; the writer refused and shares it
+    ('Біреу өзін Kaspi қолдау қызметі деп таныстырып, RustDesk орнатуды сұрады. Мен бас тарттым, '
+      'ешкім алданбасын деп жазып отырмын',
+     'Мне писали якобы из поддержки Kaspi, просили установить RustDesk. Я отказалась, пишу, '
+      'чтобы никто не попался',
+     'Someone messaged me pretending to be Kaspi support, asking me to install RustDesk. I refused. '
+     'Just sharing so nobody falls for it'),
     # paying the rent of a flat to the usual card
     ('Пәтерақыны бұрынғы картаға аударамын, нөмірі сол',
      'Номер карты для перевода за аренду квартиры тот же, перевожу как обычно',
