@@ -63,6 +63,7 @@ def fmt(cell: tuple[int, int, int, int] | None) -> str:
 # Messages written from the notices' scenarios by someone who had not read the rules, kept for
 # measurement only: never trained on, and only these aggregates are ever printed.
 HELDOUT_WRITTEN = ROOT / "training" / "heldout_written.jsonl"
+HELDOUT_WRITTEN2 = ROOT / "training" / "heldout_written2.jsonl"
 
 
 def main() -> int:
@@ -84,9 +85,11 @@ def main() -> int:
     rules_only.__dict__.update(full.__dict__)
     rules_only.learned = None
     heldout = read_jsonl(HELDOUT_WRITTEN)
+    heldout2 = read_jsonl(HELDOUT_WRITTEN2)
     for name, rows in (("frozen test split", frozen),
                        ("frozen test split without near copies of training messages", unseen),
                        ("written held-out set (never trained or tuned on)", heldout),
+                       ("second written held-out set (never trained or tuned on)", heldout2),
                        ("development set", dev)):
         print(f"== {name}: {len(rows)} messages")
         for label, engine in (("rules only", rules_only), ("rules + learned", full)):

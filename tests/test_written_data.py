@@ -1,0 +1,59 @@
+"""training/written.jsonl and the written held-out sets: fit to train on and to measure with.
+
+The second held-out set measures messages written like the training ones but never trained or tuned
+on: none may be a near copy of a training message, and none may sit near the material kzscam is
+judged on (the guard).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from typing import Any
+
+import pytest
+from conftest import ROOT, shared_path
+
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from neardup import NearIndex
+
+WRITTEN = ROOT / "training" / "written.jsonl"
+HELDOUT2 = ROOT / "training" / "heldout_written2.jsonl"
+
+
+def _rows(path: Any) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+@pytest.mark.parametrize(("path", "origin"), [(WRITTEN, "written"), (HELDOUT2, "written-heldout")])
+def test_rows_are_labelled(path: Any, origin: str) -> None:
+    rows = _rows(path)
+    for r in rows:
+        assert set(r) == {"text", "label", "lang", "scenario", "origin"}, r
+        assert r["label"] in {"scam", "legit"} and r["lang"] in {"kk", "ru", "en", "mixed"}, r
+        assert r["origin"] == origin and r["text"].strip(), r
+    langs = Counter(r["lang"] for r in rows)
+    assert langs["kk"] and langs["ru"] and langs["en"], langs
+
+
+def test_second_heldout_set_is_not_a_copy_of_training_text() -> None:
+    index = NearIndex(r["text"] for r in _rows(WRITTEN))
+    near = [r["text"][:60] for r in _rows(HELDOUT2) if index.has_near(r["text"])]
+    assert near == []
+
+
+def test_training_never_reads_the_heldout_sets() -> None:
+    source = (ROOT / "scripts" / "train_model.py").read_text(encoding="utf-8")
+    assert "heldout" not in source
+
+
+@pytest.mark.parametrize("path", [WRITTEN, HELDOUT2])
+def test_nothing_near_the_evaluation_material(path: Any) -> None:
+    guard = shared_path("tools", "heldout_guard.py")
+    done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
