@@ -391,6 +391,33 @@ PARALLEL_SCAMS: list[tuple[str, str, str]] = [
      'As the investigator I warn you: talk to no one. If you do not transfer the funds to the '
       'safe account, you will be arrested'),
     # the National Bank at home, with secrecy justified by "fraudsters may use it"
+    # the National Bank "compensates fraud victims" once a fee is paid
+    ('Ұлттық банк алаяқтардан зардап шеккендерге 250 000 ₸ өтемақы береді. Өтінім беру үшін алдымен '
+      '3 000 ₸ алым төлеңіз',
+     'Нацбанк выплачивает пострадавшим от мошенников компенсацию 250 000 тенге. Для подачи заявки '
+      'сначала оплатите сбор 3 000 тенге',
+     'The National Bank compensates fraud victims with 250,000 tenge. To apply, first pay a '
+      '3,000 tenge fee'),
+    # "type «NoToDesk» into Play Market and install it": «…» деп жазып is an instruction, not a report
+    ('Play Market-ке «NoToDesk» деп жазып, жүктеп алыңыз, бұл банктің қорғау бағдарламасы',
+     'Наберите в Play Market «NoToDesk» и установите, это защитная программа банка',
+     'Search Play Market for "NoToDesk" and install it, it is the bank\'s protection app'),
+    # the earnings can be withdrawn only after one more payment
+    ('Табысыңызды шығару үшін алдымен 12% салықты төлеңіз',
+     'Чтобы вывести заработок, сначала оплатите налог 12%',
+     'To withdraw your earnings, first pay the 12% tax'),
+    # a grandchild in hospital; the money goes to a man who will come by
+    ('Әже, бұл немереңмін, ауруханада жатырмын, ақшаны адамнан беріп жіберші, ол қазір барады',
+     'Бабушка, это я, лежу в больнице, передай деньги через человека, он сейчас подъедет',
+     "Grandma, it's me, I'm in the hospital, give the money to the man who will come by, please help"),
+    # a complaint "against you" from the police, call this number
+    ('Полиция: сізге қатысты арыз түсті. Түсініктеме беру үшін +7 705 111 22 33 нөміріне хабарласыңыз',
+     'Полиция: на вас поступило заявление. Для дачи пояснений позвоните по номеру +7 705 111 22 33',
+     'Police: a complaint has been filed against you. Call +7 705 111 22 33 to give an explanation'),
+    # "if you tell your family you become an accomplice"
+    ('Сіз куә ретінде тартыласыз. Туыстарыңызға айтсаңыз, қылмыстық жауапкершілікке тартыласыз',
+     'Вы проходите свидетелем. Если расскажете родственникам, станете соучастником, это уголовная ответственность',
+     'You are a witness in this case. If you tell your family, you face criminal liability as an accomplice'),
     ('Ұлттық банк қызметкері ескі купюраларды ауыстыру үшін үйіңізге келеді. Ешкімге айтпаңыз',
      'Сотрудник Нацбанка приедет к вам домой обменять старые купюры. Никому не говорите, '
       'мошенники могут воспользоваться информацией',
@@ -480,6 +507,15 @@ PARALLEL_LEGIT: list[tuple[str, str, str]] = [
       'чтобы никто не попался',
      'Someone messaged me pretending to be Kaspi support, asking me to install RustDesk. I refused. '
      'Just sharing so nobody falls for it'),
+    # news: a man lost money after a fraudster asked for a prepayment
+    ('Тұрғын интернеттен тапсырыс беріп, 400 мың теңгесінен айырылды: алаяқ алдымен алдын ала төлем '
+      'сұраған',
+     'Житель Караганды потерял 400 тысяч тенге: мошенник попросил внести предоплату, а потом ещё раз',
+     'A Karaganda man lost 400,000 tenge after a fraudster asked him to pay a deposit, then another'),
+    # a contest announcement: the winner will get a smartphone
+    ('Байқау басталды! Жеңімпазға смартфон беріледі, нәтижесі жұмада жарияланады',
+     'Стартовал конкурс! Победителю подарим смартфон, итоги объявим в пятницу',
+     'The contest has started! The winner gets a smartphone; results on Friday'),
     # paying the rent of a flat to the usual card
     ('Пәтерақыны бұрынғы картаға аударамын, нөмірі сол',
      'Номер карты для перевода за аренду квартиры тот же, перевожу как обычно',
