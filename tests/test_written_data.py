@@ -22,6 +22,7 @@ from neardup import NearIndex
 
 WRITTEN = ROOT / "training" / "written.jsonl"
 HELDOUT2 = ROOT / "training" / "heldout_written2.jsonl"
+WILD = ROOT / "training" / "tuning_wild.jsonl"
 
 
 def _rows(path: Any) -> list[dict[str, Any]]:
@@ -29,7 +30,8 @@ def _rows(path: Any) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-@pytest.mark.parametrize(("path", "origin"), [(WRITTEN, "written"), (HELDOUT2, "written-heldout")])
+@pytest.mark.parametrize(("path", "origin"), [(WRITTEN, "written"), (HELDOUT2, "written-heldout"),
+                                             (WILD, "written-tuning")])
 def test_rows_are_labelled(path: Any, origin: str) -> None:
     rows = _rows(path)
     for r in rows:
@@ -40,18 +42,18 @@ def test_rows_are_labelled(path: Any, origin: str) -> None:
     assert langs["kk"] and langs["ru"] and langs["en"], langs
 
 
-def test_second_heldout_set_is_not_a_copy_of_training_text() -> None:
-    index = NearIndex(r["text"] for r in _rows(WRITTEN))
+def test_second_heldout_set_is_not_a_copy_of_training_or_tuning_text() -> None:
+    index = NearIndex(r["text"] for path in (WRITTEN, WILD) for r in _rows(path))
     near = [r["text"][:60] for r in _rows(HELDOUT2) if index.has_near(r["text"])]
     assert near == []
 
 
 def test_training_never_reads_the_heldout_sets() -> None:
     source = (ROOT / "scripts" / "train_model.py").read_text(encoding="utf-8")
-    assert "heldout" not in source
+    assert "heldout" not in source and "tuning_wild" not in source
 
 
-@pytest.mark.parametrize("path", [WRITTEN, HELDOUT2])
+@pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD])
 def test_nothing_near_the_evaluation_material(path: Any) -> None:
     guard = shared_path("tools", "heldout_guard.py")
     done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],
