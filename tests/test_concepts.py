@@ -516,6 +516,16 @@ PARALLEL_LEGIT: list[tuple[str, str, str]] = [
     ('Байқау басталды! Жеңімпазға смартфон беріледі, нәтижесі жұмада жарияланады',
      'Стартовал конкурс! Победителю подарим смартфон, итоги объявим в пятницу',
      'The contest has started! The winner gets a smartphone; results on Friday'),
+    # a sign-in code notice that says where to type it
+    ('Жаңа құрылғыдан кірсеңіз, SMS арқылы код келеді. Оны тек ресми сайтта енгізіңіз, логин мен '
+      'құпиясөзді ешкімге бермеңіз',
+     'При входе с нового устройства придёт код по SMS. Вводите логин и код только на официальном сайте банка',
+     'When you sign in from a new device you get a code by SMS. Enter your login only on the official '
+     'bank site and never share it'),
+    # a vacancy with a street address
+    ('Кофеханаға бариста керек, тәжірибесіз болса үйретеміз. Жалақы 200 000 ₸. Мекенжайымызға келіңіз: Абай 12',
+     'В кофейню нужен бариста, без опыта — обучим. Зарплата 200 000 ₸. Приходите на Абая, 12',
+     'A coffee shop needs a barista, no experience, we train. Salary 200,000 KZT. Come to our office at 12 Abai Ave'),
     # paying the rent of a flat to the usual card
     ('Пәтерақыны бұрынғы картаға аударамын, нөмірі сол',
      'Номер карты для перевода за аренду квартиры тот же, перевожу как обычно',
