@@ -526,6 +526,22 @@ PARALLEL_LEGIT: list[tuple[str, str, str]] = [
     ('Кофеханаға бариста керек, тәжірибесіз болса үйретеміз. Жалақы 200 000 ₸. Мекенжайымызға келіңіз: Абай 12',
      'В кофейню нужен бариста, без опыта — обучим. Зарплата 200 000 ₸. Приходите на Абая, 12',
      'A coffee shop needs a barista, no experience, we train. Salary 200,000 KZT. Come to our office at 12 Abai Ave'),
+    # a warning about renting out cards, with its consequences
+    ('Картаңызды жалға бермеңіз: бұл заңсыз, дроппер ретінде қылмыстық іске тартыласыз',
+     'Сдавать свою карту в аренду — это статья, дропов сейчас привлекают как соучастников',
+     'Renting out your bank card makes you a money mule, and police are prosecuting it'),
+    # a group chat's rules
+    ('Чат ережесі: «үйден жұмыс», «картаны жалға беру» деген жарнамалар үшін бан. Әкімшілік',
+     'Правила чата: реклама «работы из дома» и «аренды карт» — бан без предупреждения. Админ',
+     'Chat rules: posts about "work from home" or "renting cards" get a ban without warning. Admin'),
+    # a school contest: just a like, no links and no codes
+    ('Қызым суреттер байқауына қатысып жатыр, мектеп парақшасында №7 жұмысқа лайк басыңыздар, ешқандай сілтеме жоқ',
+     'Дочка участвует в конкурсе рисунков, поставьте лайк работе №7 на странице школы, никаких ссылок и кодов',
+     'My daughter is in the school drawing contest, please like picture no. 7 on the school page, no links or codes'),
+    # a vacancy paid per hour, with an office to come to
+    ('Тіл мектебіне мұғалім керек, сағатына 5000 ₸, кеңсемізге келіңіз: Абай 150',
+     'В школу английского нужен преподаватель, оплата 5000 тг в час, собеседование в офисе на Абая 150',
+     'An English school needs a teacher, 5,000 KZT per hour, interviews at our office at 150 Abai Ave'),
     # paying the rent of a flat to the usual card
     ('Пәтерақыны бұрынғы картаға аударамын, нөмірі сол',
      'Номер карты для перевода за аренду квартиры тот же, перевожу как обычно',
