@@ -23,6 +23,7 @@ from neardup import NearIndex
 WRITTEN = ROOT / "training" / "written.jsonl"
 HELDOUT2 = ROOT / "training" / "heldout_written2.jsonl"
 WILD = ROOT / "training" / "tuning_wild.jsonl"
+CHAT = ROOT / "training" / "tuning_chat.jsonl"
 
 
 def _rows(path: Any) -> list[dict[str, Any]]:
@@ -31,7 +32,7 @@ def _rows(path: Any) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize(("path", "origin"), [(WRITTEN, "written"), (HELDOUT2, "written-heldout"),
-                                             (WILD, "written-tuning")])
+                                             (WILD, "written-tuning"), (CHAT, "written-tuning")])
 def test_rows_are_labelled(path: Any, origin: str) -> None:
     rows = _rows(path)
     for r in rows:
@@ -43,17 +44,17 @@ def test_rows_are_labelled(path: Any, origin: str) -> None:
 
 
 def test_second_heldout_set_is_not_a_copy_of_training_or_tuning_text() -> None:
-    index = NearIndex(r["text"] for path in (WRITTEN, WILD) for r in _rows(path))
+    index = NearIndex(r["text"] for path in (WRITTEN, WILD, CHAT) for r in _rows(path))
     near = [r["text"][:60] for r in _rows(HELDOUT2) if index.has_near(r["text"])]
     assert near == []
 
 
 def test_training_never_reads_the_heldout_sets() -> None:
     source = (ROOT / "scripts" / "train_model.py").read_text(encoding="utf-8")
-    assert "heldout" not in source and "tuning_wild" not in source
+    assert "heldout" not in source and "tuning_" not in source
 
 
-@pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD])
+@pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT])
 def test_nothing_near_the_evaluation_material(path: Any) -> None:
     guard = shared_path("tools", "heldout_guard.py")
     done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],
