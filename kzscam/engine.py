@@ -206,7 +206,7 @@ class Engine:
                         [[sorted(c.tags), c.bonus, c.name] for c in sc.combos],
                         [list(band) for band in sc.learned],
                         sorted(sc.subjects.items()), sorted(sc.check_floors.items()),
-                        sc.incomplete],
+                        sc.incomplete, sorted(sc.learned_demote)],
             "by_check": {k: [r.id for r in v] for k, v in self.by_check.items()},
             "table": _table_image(self.table),
             "matchers": [(one(tm.rule.id), tuple(tm.any_ids), tuple(tm.all_ids),
@@ -246,7 +246,7 @@ class Engine:
             rules.append(rule)
         by_id = {r.id: r for r in rules}
         (points, caution, suspicious, dangerous, floors, combos, learned_bands, subjects,
-         check_floors, incomplete) = image["scoring"]
+         check_floors, incomplete, learned_demote) = image["scoring"]
         scoring = Scoring(points={Severity(k): int(v) for k, v in points},
                           caution=int(caution), suspicious=int(suspicious),
                           dangerous=int(dangerous),
@@ -256,7 +256,8 @@ class Engine:
                           learned=tuple((_str(c), float(f)) for c, f in learned_bands),
                           subjects={_str(k): _str(v) for k, v in subjects},
                           check_floors={_str(k): _str(v) for k, v in check_floors},
-                          incomplete=_str(incomplete))
+                          incomplete=_str(incomplete),
+                          learned_demote=frozenset(_strs(learned_demote)))
         engine = cls.__new__(cls)
         engine.catalog = Catalog(rules=tuple(rules), lexicon=_Lexicon(image["lexicon"], on_damage),
                                  scoring=scoring, by_id=by_id)
@@ -418,19 +419,28 @@ class Engine:
             evidence.sort(key=lambda ev: ev.start)
             hits.append(Hit(tm.rule.id, tuple(evidence[:6])))
         if _has_wording(text, entities):
-            hits.extend(self._learned_hits(text, norm, kinds))
+            hits.extend(self._learned_hits(text, norm, kinds, fired))
         return TextOutcome(hits, entities)
 
-    def _learned_hits(self, text: str, norm: Normalized, kinds: set[str]) -> list[Hit]:
+    def _learned_hits(self, text: str, norm: Normalized, kinds: set[str],
+                      fired: set[str]) -> list[Hit]:
         """The learned detector's finding: its probability band, and the words that drove it."""
         model = self.learned
         if model is None:
             return []
         p = model.probability(norm, kinds)
-        bands = self.catalog.scoring.learned
-        check = next((name for name, floor in bands if p >= floor), None)
-        if check is None:
+        scoring = self.catalog.scoring
+        bands = scoring.learned
+        band = next((i for i, (_name, floor) in enumerate(bands) if p >= floor), None)
+        if band is None:
             return []
+        by_id = self.catalog.by_id
+        if scoring.learned_demote and any(not scoring.learned_demote.isdisjoint(by_id[r].tags)
+                                          for r in fired if r in by_id):
+            band += 1  # a message about a scam: one band lower, none below the lowest
+            if band >= len(bands):
+                return []
+        check = bands[band][0]
         evidence = tuple(Evidence(text[s:e], s, e) for s, e, _w in model.cues(norm) if e > s)
         return [Hit(check, evidence, {"probability": f"{round(100 * p)}%"})]
 

@@ -416,7 +416,8 @@ PARALLEL_SCAMS: list[tuple[str, str, str]] = [
      'Police: a complaint has been filed against you. Call +7 705 111 22 33 to give an explanation'),
     # "if you tell your family you become an accomplice"
     ('Сіз куә ретінде тартыласыз. Туыстарыңызға айтсаңыз, қылмыстық жауапкершілікке тартыласыз',
-     'Вы проходите свидетелем. Если расскажете родственникам, станете соучастником, это уголовная ответственность',
+     'Вы проходите свидетелем. Если расскажете родственникам, станете соучастником, это уголовная '
+     'ответственность',
      'You are a witness in this case. If you tell your family, you face criminal liability as an accomplice'),
     ('Ұлттық банк қызметкері ескі купюраларды ауыстыру үшін үйіңізге келеді. Ешкімге айтпаңыз',
      'Сотрудник Нацбанка приедет к вам домой обменять старые купюры. Никому не говорите, '
@@ -523,9 +524,11 @@ PARALLEL_LEGIT: list[tuple[str, str, str]] = [
      'When you sign in from a new device you get a code by SMS. Enter your login only on the official '
      'bank site and never share it'),
     # a vacancy with a street address
-    ('Кофеханаға бариста керек, тәжірибесіз болса үйретеміз. Жалақы 200 000 ₸. Мекенжайымызға келіңіз: Абай 12',
+    ('Кофеханаға бариста керек, тәжірибесіз болса үйретеміз. Жалақы 200 000 ₸. Мекенжайымызға '
+     'келіңіз: Абай 12',
      'В кофейню нужен бариста, без опыта — обучим. Зарплата 200 000 ₸. Приходите на Абая, 12',
-     'A coffee shop needs a barista, no experience, we train. Salary 200,000 KZT. Come to our office at 12 Abai Ave'),
+     'A coffee shop needs a barista, no experience, we train. Salary 200,000 KZT. Come to our office '
+     'at 12 Abai Ave'),
     # a warning about renting out cards, with its consequences
     ('Картаңызды жалға бермеңіз: бұл заңсыз, дроппер ретінде қылмыстық іске тартыласыз',
      'Сдавать свою карту в аренду — это статья, дропов сейчас привлекают как соучастников',
@@ -535,9 +538,12 @@ PARALLEL_LEGIT: list[tuple[str, str, str]] = [
      'Правила чата: реклама «работы из дома» и «аренды карт» — бан без предупреждения. Админ',
      'Chat rules: posts about "work from home" or "renting cards" get a ban without warning. Admin'),
     # a school contest: just a like, no links and no codes
-    ('Қызым суреттер байқауына қатысып жатыр, мектеп парақшасында №7 жұмысқа лайк басыңыздар, ешқандай сілтеме жоқ',
-     'Дочка участвует в конкурсе рисунков, поставьте лайк работе №7 на странице школы, никаких ссылок и кодов',
-     'My daughter is in the school drawing contest, please like picture no. 7 on the school page, no links or codes'),
+    ('Қызым суреттер байқауына қатысып жатыр, мектеп парақшасында №7 жұмысқа лайк басыңыздар, '
+     'ешқандай сілтеме жоқ',
+     'Дочка участвует в конкурсе рисунков, поставьте лайк работе №7 на странице школы, никаких '
+     'ссылок и кодов',
+     'My daughter is in the school drawing contest, please like picture no. 7 on the school page, no '
+     'links or codes'),
     # a vacancy paid per hour, with an office to come to
     ('Тіл мектебіне мұғалім керек, сағатына 5000 ₸, кеңсемізге келіңіз: Абай 150',
      'В школу английского нужен преподаватель, оплата 5000 тг в час, собеседование в офисе на Абая 150',

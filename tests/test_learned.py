@@ -106,6 +106,22 @@ def test_bands_are_policy_data() -> None:
                 if f.category == "learned"]
 
 
+@pytest.mark.parametrize(("scam", "about_it"), [
+    ("Первые 3 задания бесплатно, заработал 2400. Дальше сказали нужно выкупить пакет заданий за "
+     "20 000, чтобы выйти на 60к. Куратор торопит",
+     "Первые 3 задания бесплатно, заработал 2400. Дальше сказали нужно выкупить пакет заданий за "
+     "20 000, чтобы выйти на 60к. Куратор торопит. Это норм или развод?"),
+])
+def test_a_message_about_a_scam_gets_the_learned_band_below(engine: Engine, scam: str,
+                                                            about_it: str) -> None:
+    """Who speaks to whom: the same wording asked about is one band lower ([learned_demote])."""
+    direct = {f.rule_id for f in check_text(engine, scam, name="t", lang="en").findings}
+    asked = {f.rule_id for f in check_text(engine, about_it, name="t", lang="en").findings}
+    assert "TXT-ML-002" in direct and "TXT-CTX-001" not in direct
+    assert "TXT-CTX-001" in asked and "TXT-ML-001" in asked and "TXT-ML-002" not in asked
+    assert load_catalog().scoring.learned_demote == frozenset({"reported"})
+
+
 def test_checking_never_imports_training_libraries() -> None:
     code = ("import sys; from kzscam.api import check_text; check_text('" + SCAMS[0] + "'); "
             "print(sorted(m for m in ('sklearn', 'scipy', 'numpy') if m in sys.modules))")

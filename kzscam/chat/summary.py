@@ -14,7 +14,7 @@ from kzscam.chat.conversation import ChainHit, SenderKey
 from kzscam.chat.model import TEXT, UNPLACED, ChatMessage, ReadNotes
 from kzscam.details import ChatDetails, Labels
 from kzscam.engine import Engine, Fold
-from kzscam.model import Finding, Report, Verdict
+from kzscam.model import Finding, Report, Severity, Verdict
 
 MAX_SHOWN = 1000  # message parts in one chat report (the riskiest)
 
@@ -82,7 +82,9 @@ class Summary:
     _phones: dict[str, None] = field(default_factory=dict)
 
     def add(self, msg: ChatMessage, part: Report) -> None:
-        is_flagged = bool(part.findings) or part.verdict > Verdict.SAFE
+        # A message with a finding worth points is flagged; an info signal alone (a message about a
+        # scam, words about earnings) is not, or every warning in a family chat would be listed.
+        is_flagged = part.verdict > Verdict.SAFE or any(f.severity > Severity.INFO for f in part.findings)
         if msg.kind == UNPLACED:  # not a message (unplaced_lines counts it), but judged
             if self.unplaced is None:
                 self.unplaced = self.engine.fold("sender")

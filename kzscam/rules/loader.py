@@ -44,6 +44,9 @@ class Scoring(NamedTuple):
     check_floors: Mapping[str, str] = {}
     # Minimum verdict of an input read only in part (a chat export that broke off).
     incomplete: str = "caution"
+    # Tags of findings that lower the learned detector's band one step: a message about a scam (a
+    # question, a warning, a news item) shares its wording without being it.
+    learned_demote: frozenset[str] = frozenset()
 
 
 class Catalog(NamedTuple):
@@ -131,6 +134,7 @@ def _parse_scoring(data: dict[str, Any], source: str) -> Scoring:
                                 f"{', '.join(SCORE_MODES)}, not {mode!r}")
         check_floors = {str(k): str(v) for k, v in data.get("check_floors", {}).items()}
         incomplete = str(data.get("incomplete", {}).get("verdict", "caution"))
+        learned_demote = frozenset(str(t) for t in data.get("learned_demote", {}).get("tags", []))
         for value in (*floors.values(), *check_floors.values(), incomplete):
             Verdict.parse(value)
         from kzscam.checks import ALL_CHECKS  # only when rules are compiled (start-up time)
@@ -140,7 +144,7 @@ def _parse_scoring(data: dict[str, Any], source: str) -> Scoring:
             raise RuleError(f"{source}: no detector emits {', '.join(unknown)} "
                             "(the check names are listed in kzscam/checks.py)")
         return Scoring(points, int(th["caution"]), int(th["suspicious"]), int(th["dangerous"]),
-                       floors, combos, learned, subjects, check_floors, incomplete)
+                       floors, combos, learned, subjects, check_floors, incomplete, learned_demote)
     except (KeyError, TypeError, ValueError) as exc:
         raise RuleError(f"{source}: invalid scoring table: {exc}") from None
 

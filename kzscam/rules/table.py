@@ -73,8 +73,8 @@ _WORD_CHAR = re.compile(r"\w")
 _QUOTE_OPEN = "«\"“„"
 _QUOTE_CLOSE = "»\"”“"
 # «NoToDesk» деп жазып / іздеп = "type «NoToDesk» into the search": an instruction, not a report.
-_QUOTED_SAYING = re.compile(r"[»\"”“]\s*[-—–,]?\s*(?:деген|деп(?!\s+(?:жазип|жазиниз|изде|терип|терин))|дейди|деди"
-                            r"|дейтин|деседи)(?!\w)")
+_QUOTED_SAYING = re.compile(r"[»\"”“]\s*[-—–,]?\s*(?:деген|деп(?!\s+(?:жазип|жазиниз|изде|терип|терин))"
+                            r"|дейди|деди|дейтин|деседи)(?!\w)")
 _SENTENCE_ENDS = ".!?\n"
 _POST_NEGATION = re.compile(r"[^\w,.;:!?\n]*(?:\w+[^\w,.;:!?\n]+)?емес(?!\w)")
 _WORD_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz" + "".join(map(chr, range(0x430, 0x450))))
