@@ -128,6 +128,15 @@ def test_selectors_and_joiners_inside_emoji_are_not_hidden_characters() -> None:
     assert [cp for cp in range(0x110000) if bool(whole.match(chr(cp))) != bool(halves.match(chr(cp)))] == []
 
 
+@pytest.mark.parametrize(("text", "folded"), [
+    ("ʙᴀᴋᴀɴᴄɪя: ᴏᴨᴇᴩᴀᴛᴏᴩ ᴨᴋ, ᴨɪɯɪ", "вакансия: оператор пк, пиши"),  # small caps that look Cyrillic
+    ("ʙɪɴᴀɴᴄᴇ ʙᴏɴᴜs", "binance bonus"),  # ...and the same letters in a Latin word
+    ("ᴋᴀsᴘɪ ʙᴀɴᴋ", "kaspi bank"),
+])
+def test_small_capitals_fold_to_the_script_they_imitate(text: str, folded: str) -> None:
+    assert normalize(text).views[0].text == folded
+
+
 def test_emoji_headed_news_posts_are_not_flagged_as_disguised() -> None:
     from kzscam.engine import get_engine
 
