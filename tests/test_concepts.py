@@ -402,6 +402,10 @@ PARALLEL_SCAMS: list[tuple[str, str, str]] = [
     ('Play Market-ке «NoToDesk» деп жазып, жүктеп алыңыз, бұл банктің қорғау бағдарламасы',
      'Наберите в Play Market «NoToDesk» и установите, это защитная программа банка',
      'Search Play Market for "NoToDesk" and install it, it is the bank\'s protection app'),
+    # "your son is at the police, money settles it, tell no one"
+    ('Сіздің балаңыз полицияда. Мәселені шешу үшін 300 000 теңге қажет. Ешкімге айтпаңыз',
+     'Ваш сын задержан. Чтобы решить вопрос, нужно 300 000 тенге. Никому не говорите',
+     'Your son has been arrested. To settle it we need 300,000 tenge. Tell no one'),
     # the earnings can be withdrawn only after one more payment
     ('Табысыңызды шығару үшін алдымен 12% салықты төлеңіз',
      'Чтобы вывести заработок, сначала оплатите налог 12%',
