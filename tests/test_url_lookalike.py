@@ -145,3 +145,15 @@ def test_equally_near_brands_give_the_same_answer_whatever_the_hash_seed() -> No
                              text=True, check=True).stdout.strip()
         answers.add(out)
     assert len(answers) == 1 and answers != {"[]"}
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://forte.travel/tours", []),  # an everyday name under a vetted trade ending: a namesake
+    ("https://egov.museum", []),
+    ("https://forte.top/login", [("url.tld_swap", "ForteBank")]),  # sold to anyone: still counts
+    ("https://forte.com", [("url.tld_swap", "ForteBank")]),
+    ("https://kaspi.travel", [("url.tld_swap", "Kaspi")]),  # a distinctive name counts anywhere
+])
+def test_restricted_sponsored_endings_make_everyday_names_namesakes(
+        url: str, expected: list[tuple[str, str]]) -> None:
+    assert brand_hits(url) == expected

@@ -66,13 +66,21 @@ def _typo_limit(kw: Keyword, suffix: str, cand: str, form: str, vocab: Words) ->
     return 2 if size >= 9 else 1 if size >= 5 else 0
 
 
+# Sponsored endings whose registry checks who may hold a name (travel firms, museums, airlines,
+# co-operatives, schools, governments, postal services): nobody registers a fake bank page there.
+_RESTRICTED_ENDINGS = frozenset({"travel", "museum", "aero", "coop", "edu", "gov", "mil", "int", "post"})
+
+
 def _tld_swap_counts(kw: Keyword, suffix: str, vocab: Words) -> bool:
     """A brand's exact name under another ending: an imitation unless it is plausibly a namesake.
 
     International brands run sites under many country endings, and everyday words (egov, kolesa)
-    name other countries' sites (egov.uz is Uzbekistan's e-government). Country endings sold to
-    anyone (.cc, .io, .me) and generic ones (.com, .top) always count.
+    name other countries' sites (egov.uz is Uzbekistan's e-government) and, under a sponsored
+    ending whose registry checks the holder (.travel, .museum, .edu), a business of that trade.
+    Country endings sold to anyone (.cc, .io, .me) and generic ones (.com, .top) always count.
     """
+    if kw.generic and _ending(suffix) in _RESTRICTED_ENDINGS:
+        return False
     return not (_where(kw, suffix, vocab) == "foreign" and (kw.brand.international or kw.generic))
 
 
