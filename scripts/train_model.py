@@ -37,6 +37,11 @@ LIKELY_FP, VERY_LIKELY_FP = 0.01, 0.0025
 # fewer false alarms on the written hard negatives (kk 18 against 24 of 528, en 9 against 13 of 345),
 # so "very likely" is never set below it.
 MIN_VERY_LIKELY = 0.80
+# The same for "likely": its 1% quantile moved from 0.598 to 0.565 when 433 written messages were
+# added, and at 0.565 Telegram's own sticker-set share text ("Check out «…» sticker set") reached it.
+# Out of fold, 0.60 against 0.565 kept every real scam, lost one written Kazakh scam of 578 and
+# removed one written Russian false alarm.
+MIN_LIKELY = 0.60
 # Label noise: the SMS spam collection's "spam" mixes fraud (premium-rate prize lures) with plain
 # adverts, chat lines and subscriptions, which the development set labels legitimate. Trained on,
 # its spam taught "any UK-style SMS advert is a scam" (6 of 34 English legitimate development
@@ -201,7 +206,7 @@ def main() -> int:
     for i in range(len(real)):
         if labels[i] == 0:
             legit_by_lang[lang_group(rows[i])].append(cv_scores[i])
-    likely = max(threshold(s, LIKELY_FP) for s in legit_by_lang.values())
+    likely = max(MIN_LIKELY, max(threshold(s, LIKELY_FP) for s in legit_by_lang.values()))
     very = max(likely, MIN_VERY_LIKELY,
                max(threshold(s, VERY_LIKELY_FP) for s in legit_by_lang.values()))
 
