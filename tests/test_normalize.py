@@ -129,7 +129,7 @@ def test_selectors_and_joiners_inside_emoji_are_not_hidden_characters() -> None:
 
 
 @pytest.mark.parametrize(("text", "folded"), [
-    ("ʙᴀᴋᴀɴᴄɪя: ᴏᴨᴇᴩᴀᴛᴏᴩ ᴨᴋ, ᴨɪɯɪ", "вакансия: оператор пк, пиши"),  # small caps that look Cyrillic
+    ("ʙᴀᴋᴀɴᴄɪя: ᴏᴨᴇᴩᴀᴛᴏᴩ ᴨᴋ", "вакансия: оператор пк"),  # small caps that look Cyrillic
     ("ʙɪɴᴀɴᴄᴇ ʙᴏɴᴜs", "binance bonus"),  # ...and the same letters in a Latin word
     ("ᴋᴀsᴘɪ ʙᴀɴᴋ", "kaspi bank"),
 ])

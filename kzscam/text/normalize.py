@@ -82,8 +82,9 @@ _CYR_LOOSE = {
 _SMALL_CAPS = dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢᴩ", "abcdefghijklmnopqrstuvwyzp", strict=True))
 # Small capitals that look like Cyrillic letters and like no Latin one ("ʙᴀᴋᴀɴᴄɪя", "ᴨɪɯɪ"): folded
 # to those letters, and a Latin word made with them is repaired back ("ʙɪɴᴀɴᴄᴇ" -> binance) like any
-# mixed-script word. ʙ stays b: "ʙᴀɴᴋ" is bank, and b is в's look-alike in Cyrillic words.
-_SMALL_CAPS.update({"ɴ": "н", "ᴨ": "п", "ɯ": "ш", "ᴦ": "г", "ᴧ": "л"})
+# mixed-script word. ʙ stays b: "ʙᴀɴᴋ" is bank, and b is в's look-alike in Cyrillic words; ɯ (a
+# turned m) stays: upside-down text ("ɯnsdᴉ ɯǝɹo˥") uses it for m.
+_SMALL_CAPS.update({"ɴ": "н", "ᴨ": "п", "ᴦ": "г", "ᴧ": "л"})
 # ý is у in the 2018 Kazakh Latin alphabet ("aýdarý" = аудару), not a y with an accent.
 _LATIN_SPECIAL = {"ş": "sh", "ç": "ch", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d",
                   "ý": "u"}
