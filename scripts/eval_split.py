@@ -64,6 +64,10 @@ def fmt(cell: tuple[int, int, int, int] | None) -> str:
 # measurement only: never trained on, and only these aggregates are ever printed.
 HELDOUT_WRITTEN = ROOT / "training" / "heldout_written.jsonl"
 HELDOUT_WRITTEN2 = ROOT / "training" / "heldout_written2.jsonl"
+# Written after the tuning rounds, in the styles of the two tuning sets (in the wild; group chats), by
+# writers who saw neither the rules nor those sets: how far the tuning carried to unseen text.
+HELDOUT_WILD = ROOT / "training" / "heldout_wild.jsonl"
+HELDOUT_CHAT = ROOT / "training" / "heldout_chat.jsonl"
 # Written as scams look in the wild (fragments, follow-ups, typos); its misses were read to fix the
 # rules, so it is a tuning set, not a measurement. Not trained on (it lowered real recall).
 TUNING_WILD = ROOT / "training" / "tuning_wild.jsonl"
@@ -92,12 +96,16 @@ def main() -> int:
     rules_only.learned = None
     heldout = read_jsonl(HELDOUT_WRITTEN)
     heldout2 = read_jsonl(HELDOUT_WRITTEN2)
+    heldout_wild = read_jsonl(HELDOUT_WILD)
+    heldout_chat = read_jsonl(HELDOUT_CHAT)
     wild = read_jsonl(TUNING_WILD)
     chat = read_jsonl(TUNING_CHAT)
     for name, rows in (("frozen test split", frozen),
                        ("frozen test split without near copies of training messages", unseen),
                        ("written held-out set (never trained or tuned on)", heldout),
                        ("second written held-out set (never trained or tuned on)", heldout2),
+                       ("held-out set written as scams look in the wild (never tuned on)", heldout_wild),
+                       ("held-out set of group-chat genres (never tuned on)", heldout_chat),
                        ("development set", dev),
                        ("written tuning set, as scams look in the wild (misses read, not trained on)", wild),
                        ("written tuning set, group-chat genres (misses read, not trained on)", chat)):
