@@ -192,7 +192,8 @@ HIRES_DAMAGE = ("tilt", "highlights", "defocus", "motion", "curved", "combined")
 
 
 def phone_shot(image: Image, kind: str, rng: random.Random,
-               quad: tuple[tuple[float, float], ...], modules: int) -> Image:
+               quad: tuple[tuple[float, float], ...],
+               modules: int) -> tuple[Image, list[tuple[float, float]]]:
     """A real photo re-shot by a phone camera at 1-12 megapixels, the code at 6-15 pixels per
     module, then made hard in one physically plausible way (or several, `combined`).
 
@@ -208,7 +209,8 @@ def phone_shot(image: Image, kind: str, rng: random.Random,
       degrees of it, shaded as the surface turns away;
     - combined: strong tilt or a cylinder, plus one or two of highlights, defocus, motion.
 
-    Every picture ends with sensor noise and JPEG compression. Needs numpy and OpenCV."""
+    Every picture ends with sensor noise and JPEG compression. Returns the picture and the code's
+    corners in it (tl, tr, br, bl). Needs numpy and OpenCV."""
     import cv2
     import numpy as np
     from PIL import Image as PILImage
@@ -250,7 +252,7 @@ def phone_shot(image: Image, kind: str, rng: random.Random,
     buf = io.BytesIO()
     shot.save(buf, "JPEG", quality=rng.randint(80, 92))
     buf.seek(0)
-    return PILImage.open(buf).convert("L")
+    return PILImage.open(buf).convert("L"), code_out
 
 
 def _poly_area(points: list[tuple[float, float]]) -> float:

@@ -108,7 +108,7 @@ def shots(chosen: list[Source], categories: tuple[str, ...],
         picked = sorted(chosen, key=lambda s: _seed("pick", category, s.key))[:per_category]
         for s in picked:
             rng = random.Random(_seed("hires", category, s.key))
-            yield category, s, phone_shot(s.image, category, rng, s.quad, s.modules)
+            yield category, s, phone_shot(s.image, category, rng, s.quad, s.modules)[0]
 
 
 def evaluate(chosen: list[Source], categories: tuple[str, ...], per_category: int,

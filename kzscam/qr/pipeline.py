@@ -189,12 +189,17 @@ _FINDER_SIDE_AFTER_READ = 640
 
 def _regions(gray: Image, done: Sequence[tuple[tuple[float, float], ...]]) -> list[Region]:
     """Likely symbols outside the decoded ones, in image coordinates."""
+    from PIL.Image import Resampling
+
     from kzscam.qr import local
 
     w, h = gray.size
     thorough = not done
     scale = min(1.0, (_FINDER_SIDE if thorough else _FINDER_SIDE_AFTER_READ) / max(w, h))
-    small = gray if scale == 1.0 else gray.resize((max(1, int(w * scale)), max(1, int(h * scale))))
+    # Box (area) averaging: as good an anti-aliasing filter for finding finders as the default
+    # bicubic, and a third of its cost on a phone photo (where it decides the median time).
+    small = gray if scale == 1.0 else gray.resize((max(1, int(w * scale)), max(1, int(h * scale))),
+                                                  Resampling.BOX)
     finders = [local.Finder(f.x / scale, f.y / scale, f.size / scale)
                for f in local.find_finders(local.as_array(small), thorough=thorough)]
     finders = [f for f in finders if not any(_inside((f.x, f.y), q, 1.2) for q in done)]
