@@ -20,6 +20,7 @@ that never reach the retries do not pay for them.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -309,3 +310,65 @@ def unwarp(gray: Any, quad: tuple[tuple[float, float], ...],
 def _area(q: tuple[tuple[float, float], ...]) -> float:
     return abs(sum(q[i][0] * q[(i + 1) % len(q)][1] - q[(i + 1) % len(q)][0] * q[i][1]
                    for i in range(len(q)))) / 2
+
+
+# A code on a bottle or a pillar: the page wrapped around a cylinder. Seen from the front its
+# modules narrow towards the cylinder's edges and its rows bow, which no single perspective
+# transform (zxing-cpp's sampling, `rectify`) can follow. `unrolled` undoes the wrap for a few
+# hypotheses of the cylinder's axis direction, wrap angle and viewing distance (the axis through
+# the code's centre, as when a code is photographed head-on), each cheap to try.
+_AXIS_STEPS = (0, 4, 2, 6, 1, 3, 5, 7)  # axis direction in eighths of a half-turn from the top edge
+_WRAPS = (1.6, 2.0, 1.2, 2.4)  # radians of the cylinder the code spans
+_DISTANCES = (3.0, None)  # camera distance in code widths (None: far, no perspective)
+_UNROLL_MODULE = 5.0  # pixels per module at the front of the unrolled code
+
+
+def unrolled(gray: Any, region: Region) -> Iterator[tuple[Any, Callable[[float, float],
+                                                                       tuple[float, float]]]]:
+    """The region's code unrolled from cylinders of several axes and radii: each view and a
+    function mapping a point of the view back to the picture."""
+    if region.finders is None:
+        return
+    cv2, np = _cv()
+    c, a, b = region.finders
+    corners = np.array([[c.x, c.y], [a.x, a.y], [b.x, b.y], [a.x + b.x - c.x, a.y + b.y - c.y]])
+    centre = (corners[1] + corners[2]) / 2  # the code's centre: mid-point of its diagonal
+    top = math.atan2(a.y - c.y, a.x - c.x)
+    module = region.module
+    step = max(1.0, module / _UNROLL_MODULE)
+    for distance in _DISTANCES:
+        for k in _AXIS_STEPS:
+            psi = top + k * math.pi / 8
+            across = np.array([math.cos(psi), math.sin(psi)])
+            along = np.array([-math.sin(psi), math.cos(psi)])
+            width = float(np.ptp(corners @ across)) + 7 * module
+            length = float(np.ptp(corners @ along)) + 7 * module
+            for wrap in _WRAPS:
+                radius = width / (2 * math.sin(wrap / 2))
+                z0 = None if distance is None else distance * max(width, length)
+                reach = radius * math.pi / 2 * 0.97
+                half = length * 0.75 + 8 * module
+                if 2 * reach / step * 2 * half / step > 9e6:
+                    continue
+
+                def place(s: Any, t: Any, r: float = radius, z: float | None = z0,
+                          ac: Any = across, al: Any = along) -> tuple[Any, Any]:
+                    angle = s / r
+                    scale = 1.0 if z is None else z / (z + r * (1 - np.cos(angle)))
+                    x = r * np.sin(angle) * scale
+                    y = t * scale
+                    return centre[0] + x * ac[0] + y * al[0], centre[1] + x * ac[1] + y * al[1]
+
+                s_axis = np.arange(-reach, reach, step)
+                t_axis = np.arange(-half, half, step)
+                ss, tt = np.meshgrid(s_axis, t_axis)
+                map_x, map_y = place(ss, tt)
+                view = cv2.remap(gray, map_x.astype(np.float32), map_y.astype(np.float32),
+                                 cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=128)
+
+                def back(x: float, y: float, s0: float = float(s_axis[0]),
+                         t0: float = float(t_axis[0]), p: Any = place) -> tuple[float, float]:
+                    px, py = p(np.float64(s0 + x * step), np.float64(t0 + y * step))
+                    return float(px), float(py)
+
+                yield view, back

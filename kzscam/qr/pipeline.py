@@ -132,6 +132,13 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
         if name == _COSTLY and not regions and not any(f == frame for f, _ in candidates):
             result.passes.append("nothing-code-like")
             return
+        if name == "elastic" and regions and clock.allows():
+            # A code on a bottle or a pillar, before the costlier fit for any bent paper.
+            result.passes.append("cylinder")
+            found = clock.run(partial(_cylinder, gray, frame, regions, clock))
+            if found:
+                _merge(result.symbols, found)
+                return
         if not clock.allows():
             return
         result.passes.append(name)
@@ -267,6 +274,25 @@ def _repairs(arr: Any, region: Region, frame: int, deadline: float) -> Iterator[
         found, _ = read_zxing(local.to_image(repaired()), binarizer=binarizer, frame=frame)
         for s in found:
             yield s.mapped(scale, x0, y0, method=method)
+
+
+def _cylinder(gray: Image, frame: int, regions: list[Region], clock: _Clock) -> list[Symbol]:
+    """Symbols read from views of each three-finder region unrolled off a cylinder."""
+    from kzscam.qr import local
+
+    arr = local.as_array(gray)
+    out: list[Symbol] = []
+    for region in regions:
+        for view, back in local.unrolled(arr, region):
+            if time.monotonic() > clock.deadline:
+                return out
+            found, _ = read_zxing(local.to_image(view), frame=frame)
+            if found:
+                for sym in found:
+                    corners: Quad = tuple(back(x, y) for x, y in sym.corners)  # type: ignore[assignment]
+                    _merge(out, [replace(sym, corners=corners, method="cylinder")])
+                break
+    return out
 
 
 def _digest(gray: Image) -> bytes:
