@@ -134,3 +134,53 @@ def test_no_false_payload_in_any_category(path_end: str) -> None:
         got = {s.text for s in scan(LoadedImage("photo", (img,), "JPEG"),
                                     ScanOptions(budget_s=1.0)).symbols}
         assert got <= allowed, (category, got)
+
+
+@pytest.mark.parametrize("path_end", ["qrcode-4/02.png", "qrcode-5/12.png", "qrcode-4/17.png"])
+def test_cylinder_pass_reads_a_code_wrapped_on_a_bottle(path_end: str) -> None:
+    src = source(path_end)
+    img, quad = shot("curved", src)
+    assert src.expected not in [s.text for s in read_zxing(img)[0]]
+    result = scan(LoadedImage("photo", (img,), "JPEG"), ScanOptions(budget_s=60.0))
+    assert [s.text for s in result.symbols] == [src.expected]
+    sym = result.symbols[0]
+    assert sym.method == "cylinder", result.passes
+    # The position is mapped back from the unrolled view to the picture: on the code.
+    side = math.sqrt(abs(sum(quad[i][0] * quad[(i + 1) % 4][1] - quad[(i + 1) % 4][0] * quad[i][1]
+                             for i in range(4))) / 2)
+    centre = (sum(x for x, _ in quad) / 4, sum(y for _, y in quad) / 4)
+    found = (sum(x for x, _ in sym.corners) / 4, sum(y for _, y in sym.corners) / 4)
+    assert math.dist(centre, found) < side / 4
+
+
+@pytest.mark.parametrize("path_end", ["qrcode-1/1.png", "qrcode-2/30.png", "qrcode-4/17.png",
+                                      "qrcode-5/09.png"])
+def test_cylinder_pass_never_reads_a_false_payload(path_end: str) -> None:
+    """The unrolled views of every category's picture (most of them not curved at all) read the
+    expected payload or nothing."""
+    from kzscam.qr.pipeline import _Clock, _cylinder, _regions
+
+    src = source(path_end)
+    allowed = {src.expected} | src.clean_reads
+    for category in HIRES_DAMAGE:
+        img, _ = shot(category, src)
+        clock = _Clock(float("inf"))
+        got = {s.text for s in _cylinder(img, 0, _regions(img, []), clock)}
+        assert got <= allowed, (category, got)
+
+
+def test_cylinder_views_never_pass_for_a_micro_qr_symbol() -> None:
+    """A strongly tilted synthetic code (scripts/eval_qr.py's hard set) whose unrolled views once
+    decoded as a Micro QR M1 symbol ('383379'): M1's two codewords only detect errors, and three
+    finder patterns make a QR Code, so the views are read as QR Code alone."""
+    from kzscam.qr.pipeline import _Clock, _cylinder, _regions
+    from qrsynth import hard_set
+
+    payloads = [(f"https://example.kz/p/{i}?ref=qr{i * 7}", f"WIFI:T:WPA;S:Cafe {i};P:pass{i};;",
+                 f"Заказ №{i}: оплата через приложение банка")[i % 3] for i in range(85)]
+    name, text, img = hard_set(payloads)[84]
+    assert name == "tilted-084"
+    regions = _regions(img, [])
+    assert any(r.finders is not None for r in regions)  # the pass does run on it
+    got = {s.text for s in _cylinder(img, 0, regions, _Clock(float("inf")))}
+    assert got <= {text}, got

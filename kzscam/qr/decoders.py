@@ -80,8 +80,10 @@ _SYMBOLOGY = {"QRCode": "QR Code", "MicroQRCode": "Micro QR Code", "RMQRCode": "
 
 
 def read_zxing(image: Image, *, binarizer: str = "LocalAverage", pure: bool = False,
-               frame: int = 0) -> tuple[list[Symbol], list[Candidate]]:
-    """Decode with zxing-cpp; also return located-but-undecodable QR symbols for `elastic`."""
+               frame: int = 0, qr_only: bool = False) -> tuple[list[Symbol], list[Candidate]]:
+    """Decode with zxing-cpp; also return located-but-undecodable QR symbols for `elastic`.
+    `qr_only`: QR Code alone, for views made from three finder patterns (a warped view can pass
+    for a Micro QR M1 symbol, whose two codewords only detect errors)."""
     zx = _zxing()
     results = zx.read_barcodes(
         image, formats=zxing_formats(), text_mode=zx.TextMode.Plain, is_pure=pure,
@@ -106,6 +108,8 @@ def read_zxing(image: Image, *, binarizer: str = "LocalAverage", pure: bool = Fa
         # the content is binary. text_of() guards against invalid surrogates in odd payloads.
         text = None if binary else str(res.text)
         fmt = str(res.format).rsplit(".", 1)[-1]
+        if qr_only and _SYMBOLOGY.get(fmt, fmt) != "QR Code":
+            continue
         symbols.append(Symbol(raw, text, corners, ZXING, _SYMBOLOGY.get(fmt, fmt), version,
                               str(res.ec_level or ""), frame=frame))
     return symbols, candidates

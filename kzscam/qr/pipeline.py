@@ -286,7 +286,7 @@ def _cylinder(gray: Image, frame: int, regions: list[Region], clock: _Clock) -> 
         for view, back in local.unrolled(arr, region):
             if time.monotonic() > clock.deadline:
                 return out
-            found, _ = read_zxing(local.to_image(view), frame=frame)
+            found, _ = read_zxing(local.to_image(view), frame=frame, qr_only=True)
             if found:
                 for sym in found:
                     corners: Quad = tuple(back(x, y) for x, y in sym.corners)  # type: ignore[assignment]
