@@ -6,7 +6,8 @@ corpus by scripts/eval_qr.py): another binariser, libzbar, contrast stretch, loc
 regions holding finder patterns (kzscam.qr.local: rectification, highlight suppression,
 module-scale sharpening, CLAHE), upscaling of small images, blur against moire and halftone dots,
 downscaling, histogram equalisation, sharpening, overlapping tiles for small codes in big photos,
-and finally elastic grid fitting for codes on curved paper. After a read, the rest of the picture
+views unrolled off a cylinder (codes on bottles and pillars), and finally elastic grid fitting for
+codes on curved paper. After a read, the rest of the picture
 is searched for more codes. Every result still passes zxing-cpp's Reed-Solomon check (zbar reads
 are handed back to zxing-cpp to confirm), so retries add reads, not guesses.
 """
