@@ -321,6 +321,7 @@ _AXIS_STEPS = (0, 4, 2, 6, 1, 3, 5, 7)  # axis direction in eighths of a half-tu
 _WRAPS = (1.6, 2.0, 1.2, 2.4)  # radians of the cylinder the code spans
 _DISTANCES = (3.0, None)  # camera distance in code widths (None: far, no perspective)
 _UNROLL_MODULE = 5.0  # pixels per module at the front of the unrolled code
+_VIEW_PIXELS = 6e5
 
 
 def unrolled(gray: Any, region: Region) -> Iterator[tuple[Any, Callable[[float, float],
@@ -346,29 +347,32 @@ def unrolled(gray: Any, region: Region) -> Iterator[tuple[Any, Callable[[float, 
             for wrap in _WRAPS:
                 radius = width / (2 * math.sin(wrap / 2))
                 z0 = None if distance is None else distance * max(width, length)
-                reach = radius * math.pi / 2 * 0.97
+                # The code's half-wrap and its quiet zone, short of the cylinder's silhouette.
+                reach = radius * min(math.pi / 2 * 0.97, wrap / 2 + 0.6)
                 half = length * 0.75 + 8 * module
-                if 2 * reach / step * 2 * half / step > 9e6:
-                    continue
+                # A view of at most _VIEW_PIXELS: coarser steps for a big code in a big photo.
+                pitch = max(step, math.sqrt(4 * reach * half / _VIEW_PIXELS))
 
                 def place(s: Any, t: Any, r: float = radius, z: float | None = z0,
                           ac: Any = across, al: Any = along) -> tuple[Any, Any]:
+                    """Picture points of (s, t): arc length across the axis, length along it;
+                    s a row and t a column broadcast into a grid."""
                     angle = s / r
                     scale = 1.0 if z is None else z / (z + r * (1 - np.cos(angle)))
                     x = r * np.sin(angle) * scale
                     y = t * scale
                     return centre[0] + x * ac[0] + y * al[0], centre[1] + x * ac[1] + y * al[1]
 
-                s_axis = np.arange(-reach, reach, step)
-                t_axis = np.arange(-half, half, step)
-                ss, tt = np.meshgrid(s_axis, t_axis)
-                map_x, map_y = place(ss, tt)
+                s_axis = np.arange(-reach, reach, pitch, dtype=np.float32)[None, :]
+                t_axis = np.arange(-half, half, pitch, dtype=np.float32)[:, None]
+                map_x, map_y = place(s_axis, t_axis)  # trigonometry per column, not per pixel
                 view = cv2.remap(gray, map_x.astype(np.float32), map_y.astype(np.float32),
                                  cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=128)
 
-                def back(x: float, y: float, s0: float = float(s_axis[0]),
-                         t0: float = float(t_axis[0]), p: Any = place) -> tuple[float, float]:
-                    px, py = p(np.float64(s0 + x * step), np.float64(t0 + y * step))
+                def back(x: float, y: float, s0: float = float(s_axis[0, 0]),
+                         t0: float = float(t_axis[0, 0]), p: Any = place,
+                         d: float = pitch) -> tuple[float, float]:
+                    px, py = p(np.float64(s0 + x * d), np.float64(t0 + y * d))
                     return float(px), float(py)
 
                 yield view, back

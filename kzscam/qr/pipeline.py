@@ -277,13 +277,17 @@ def _repairs(arr: Any, region: Region, frame: int, deadline: float) -> Iterator[
             yield s.mapped(scale, x0, y0, method=method)
 
 
+_CYLINDER_REGIONS = 2
+
+
 def _cylinder(gray: Image, frame: int, regions: list[Region], clock: _Clock) -> list[Symbol]:
-    """Symbols read from views of each three-finder region unrolled off a cylinder."""
+    """Symbols read from views of the (at most two) best three-finder regions unrolled off a
+    cylinder: up to 64 views each, so further, weaker groupings are not worth their time."""
     from kzscam.qr import local
 
     arr = local.as_array(gray)
     out: list[Symbol] = []
-    for region in regions:
+    for region in [r for r in regions if r.finders is not None][:_CYLINDER_REGIONS]:
         for view, back in local.unrolled(arr, region):
             if time.monotonic() > clock.deadline:
                 return out
