@@ -321,7 +321,7 @@ _AXIS_STEPS = (0, 4, 2, 6, 1, 3, 5, 7)  # axis direction in eighths of a half-tu
 _WRAPS = (1.6, 2.0, 1.2, 2.4)  # radians of the cylinder the code spans
 _DISTANCES = (3.0, None)  # camera distance in code widths (None: far, no perspective)
 _UNROLL_MODULE = 5.0  # pixels per module at the front of the unrolled code
-_VIEW_PIXELS = 6e5
+_VIEW_PIXELS = 6e5  # a view's size at most (a big code in a big photo is unrolled coarser)
 
 
 def unrolled(gray: Any, region: Region) -> Iterator[tuple[Any, Callable[[float, float],

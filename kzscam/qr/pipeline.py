@@ -7,9 +7,9 @@ regions holding finder patterns (kzscam.qr.local: rectification, highlight suppr
 module-scale sharpening, CLAHE), upscaling of small images, blur against moire and halftone dots,
 downscaling, histogram equalisation, sharpening, overlapping tiles for small codes in big photos,
 views unrolled off a cylinder (codes on bottles and pillars), and finally elastic grid fitting for
-codes on curved paper. After a read, the rest of the picture
-is searched for more codes. Every result still passes zxing-cpp's Reed-Solomon check (zbar reads
-are handed back to zxing-cpp to confirm), so retries add reads, not guesses.
+codes on curved paper. After a read, the rest of the picture is searched for more codes. Every
+result still passes zxing-cpp's Reed-Solomon check (zbar reads are handed back to zxing-cpp to
+confirm), so retries add reads, not guesses.
 """
 
 from __future__ import annotations
