@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import math
 import os
 import random
@@ -45,7 +44,7 @@ from qrsynth import HIRES_DAMAGE, phone_shot
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_qr_real import _zx, load_photos
-from qr_table import category_table
+from qr_table import category_table, save_and_compare
 
 ROOT = Path(__file__).resolve().parents[1]
 MIN_MODULE_PX = 4.5  # "larger codes": pixels per module in the source photo
@@ -198,15 +197,8 @@ def main() -> int:
     rows, summary = evaluate(chosen, categories, a.per_category, ScanOptions(budget_s=a.budget),
                              a.dump)
     print("\n".join(rows))
-    if a.save:
-        a.save.write_text(json.dumps(summary["reads"], indent=0, sort_keys=True))
-    if a.compare:
-        before = json.loads(a.compare.read_text())
-        lost = [k for k, v in before.items() if v and k in summary["reads"]
-                and set(v) - set(summary["reads"][k])]
-        print("\nReads lost since " + a.compare.name + ": " + (", ".join(lost) or "none") + ".")
-        if lost:
-            return 1
+    if not save_and_compare(summary["reads"], a.save, a.compare):
+        return 1
     return 0 if summary["false"] == 0 else 1
 
 

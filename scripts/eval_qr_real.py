@@ -37,7 +37,7 @@ from kzscam.qr.loader import LoadedImage, decode
 from kzscam.qr.pipeline import ScanOptions, scan
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from qr_table import category_table
+from qr_table import category_table, save_and_compare
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -144,16 +144,8 @@ def main() -> int:
         print(f"{missing} photos skipped: their snapshot is not under {a.mirrors}.\n")
     rows, summary = evaluate(photos, ScanOptions(budget_s=a.budget))
     print("\n".join(rows))
-    if a.save:
-        a.save.write_text(json.dumps(summary["reads"], indent=0, sort_keys=True))
-    if a.compare:
-        before = json.loads(a.compare.read_text())
-        lost = [f"{k}: {sorted(set(v) - set(summary['reads'].get(k, [])))}"
-                for k, v in before.items() if k in summary["reads"]
-                and set(v) - set(summary["reads"][k])]
-        print("\nReads lost since " + a.compare.name + ": " + ("; ".join(lost) or "none") + ".")
-        if lost:
-            return 1
+    if not save_and_compare(summary["reads"], a.save, a.compare):
+        return 1
     return 0 if summary["false"] == 0 else 1
 
 

@@ -6,8 +6,10 @@ Both compare zxing-cpp alone with kzscam on the same photos; `stats` holds count
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 
 def pct(n: int, d: int) -> str:
@@ -55,3 +57,17 @@ def category_table(stats: Mapping[str, Mapping[str, int]],
         f"{pct(total['kz_full'], total['labelled'])} | {total['zx_false']} / {total['kz_false']} | "
         f"{ms(all_t['zx'])} | {ms(all_t['kz'])} |")
     return rows
+
+
+def save_and_compare(reads: Mapping[str, list[str]], save: Path | None, compare: Path | None) -> bool:
+    """Write this run's reads (--save) and report reads an earlier run had that this one lost
+    (--compare); False when any read was lost."""
+    if save:
+        save.write_text(json.dumps(reads, indent=0, sort_keys=True))
+    if not compare:
+        return True
+    before = json.loads(compare.read_text())
+    lost = [f"{k}: {sorted(set(v) - set(reads.get(k, [])))}" for k, v in before.items()
+            if v and k in reads and set(v) - set(reads[k])]
+    print("\nReads lost since " + compare.name + ": " + ("; ".join(lost) or "none") + ".")
+    return not lost

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_qr_hires import Source, _seed, part_of, sources  # noqa: E402
 from eval_qr_real import MANIFEST  # noqa: E402
+from qr_table import save_and_compare  # noqa: E402
 
 MIRRORS = Path(os.environ.get("QR_MIRRORS") or ROOT.parent / ".mirror")
 LOCAL_METHODS = {"rectified", "rectified-flatten", "rectified-sharpen", "rectified-clahe",
@@ -184,3 +185,14 @@ def test_cylinder_views_never_pass_for_a_micro_qr_symbol() -> None:
     assert any(r.finders is not None for r in regions)  # the pass does run on it
     got = {s.text for s in _cylinder(img, 0, regions, _Clock(float("inf")))}
     assert got <= {text}, got
+
+
+def test_compare_reports_a_lost_read_and_only_that(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """--save / --compare of the photo evaluations: a read an earlier run had and this one lacks."""
+    before = tmp_path / "before.json"
+    assert save_and_compare({"a.jpg": ["X", "Y"], "b.jpg": []}, before, None)
+    assert save_and_compare({"a.jpg": ["X", "Y"], "b.jpg": ["Z"]}, None, before)
+    assert "none" in capsys.readouterr().out
+    assert not save_and_compare({"a.jpg": ["X"], "b.jpg": []}, None, before)
+    assert "a.jpg: ['Y']" in capsys.readouterr().out
