@@ -552,6 +552,18 @@ PARALLEL_LEGIT: list[tuple[str, str, str]] = [
     ('Тіл мектебіне мұғалім керек, сағатына 5000 ₸, кеңсемізге келіңіз: Абай 150',
      'В школу английского нужен преподаватель, оплата 5000 тг в час, собеседование в офисе на Абая 150',
      'An English school needs a teacher, 5,000 KZT per hour, interviews at our office at 150 Abai Ave'),
+    # a card number asked for to pay a debt back
+    ('Карта нөміріңді жіберші, кешегі 5000 қарызды қайтарайын',
+     'Скинь номер карты, верну долг за ужин, 8500 же было?',
+     "Send me your card number, I owe you for dinner, it was 8,500 right?"),
+    # "30% a week is a pyramid"
+    ('Аптасына 30% пайда уәде етсе, бұл пирамида. Нағыз инвестиция жылына 10-15% ғана береді',
+     'Если обещают 30% в неделю, это пирамида. Настоящие инвестиции дают 10-15% в год',
+     "If they promise 30% a week, it's a ponzi. Real investments give 10-15% a year"),
+    # someone got a "paid likes" DM, ignored it and asks the group
+    ('Сендерге де «лайк басып ақша табу» туралы хат келді ме? Мен жауап бермедім, сенбеймін',
+     'Вам тоже пишут про «лайки за деньги»? Я проигнорировала, это развод же',
+     "Anyone else get a DM about liking YouTube videos for money? I ignored it, feels like a scam"),
     # paying the rent of a flat to the usual card
     ('Пәтерақыны бұрынғы картаға аударамын, нөмірі сол',
      'Номер карты для перевода за аренду квартиры тот же, перевожу как обычно',
