@@ -23,10 +23,8 @@ Usage: python scripts/eval_qr_hires.py [--mirrors DIR] [--part tune|test|both] [
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import math
-import os
 import random
 import sys
 import time
@@ -44,7 +42,7 @@ from qrsynth import HIRES_DAMAGE, phone_shot
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_qr_real import _zx, load_photos
-from qr_table import category_table, save_and_compare
+from qr_table import category_table, photo_eval_parser, save_and_compare
 
 ROOT = Path(__file__).resolve().parents[1]
 MIN_MODULE_PX = 4.5  # "larger codes": pixels per module in the source photo
@@ -162,17 +160,8 @@ def evaluate(chosen: list[Source], categories: tuple[str, ...], per_category: in
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shared", type=Path, help="unused; accepted so `make eval` can run every "
-                    "eval script the same way")
-    ap.add_argument("--mirrors", type=Path,
-                    default=Path(os.environ.get("QR_MIRRORS") or ROOT.parent / ".mirror"))
-    ap.add_argument("--part", choices=("tune", "test", "both"), default="tune")
-    ap.add_argument("--budget", type=float, default=4.0, help="scan-qr --budget (s)")
+    ap = photo_eval_parser(__doc__, ROOT)
     ap.add_argument("--per-category", type=int, default=25)
-    ap.add_argument("--only", help="comma-separated categories")
-    ap.add_argument("--save", type=Path, help="write each picture's expected payload read (JSON)")
-    ap.add_argument("--compare", type=Path, help="an earlier --save: list reads lost since")
     ap.add_argument("--dump", type=Path, help="write the generated pictures to this folder")
     a = ap.parse_args()
     categories = tuple(a.only.split(",")) if a.only else HIRES_DAMAGE

@@ -20,9 +20,7 @@ Usage: python scripts/eval_qr_real.py [--mirrors DIR] [--part tune|test|both] [-
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -37,7 +35,7 @@ from kzscam.qr.loader import LoadedImage, decode
 from kzscam.qr.pipeline import ScanOptions, scan
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from qr_table import category_table, save_and_compare
+from qr_table import category_table, photo_eval_parser, save_and_compare
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -121,16 +119,7 @@ def evaluate(photos: list[Photo], options: ScanOptions) -> tuple[list[str], dict
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shared", type=Path, help="unused; accepted so `make eval` can run every "
-                    "eval script the same way")
-    ap.add_argument("--mirrors", type=Path,
-                    default=Path(os.environ.get("QR_MIRRORS") or ROOT.parent / ".mirror"))
-    ap.add_argument("--part", choices=("tune", "test", "both"), default="tune")
-    ap.add_argument("--budget", type=float, default=4.0, help="scan-qr --budget (s)")
-    ap.add_argument("--only", help="comma-separated categories")
-    ap.add_argument("--save", type=Path, help="write each photo's expected payloads read (JSON)")
-    ap.add_argument("--compare", type=Path, help="an earlier --save: list reads lost since")
+    ap = photo_eval_parser(__doc__, ROOT)
     a = ap.parse_args()
     parts = {"tune", "test"} if a.part == "both" else {a.part}
     only = set(a.only.split(",")) if a.only else None

@@ -6,7 +6,9 @@ Both compare zxing-cpp alone with kzscam on the same photos; `stats` holds count
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -71,3 +73,19 @@ def save_and_compare(reads: Mapping[str, list[str]], save: Path | None, compare:
             if v and k in reads and set(v) - set(reads[k])]
     print("\nReads lost since " + compare.name + ": " + ("; ".join(lost) or "none") + ".")
     return not lost
+
+
+def photo_eval_parser(doc: str | None, root: Path) -> argparse.ArgumentParser:
+    """The options every photo evaluation shares: where the snapshots are, which part, the budget,
+    a category filter, and --save / --compare (see save_and_compare)."""
+    ap = argparse.ArgumentParser(description=(doc or "").split("\n")[0])
+    ap.add_argument("--shared", type=Path, help="unused; accepted so `make eval` can run every "
+                    "eval script the same way")
+    ap.add_argument("--mirrors", type=Path,
+                    default=Path(os.environ.get("QR_MIRRORS") or root.parent / ".mirror"))
+    ap.add_argument("--part", choices=("tune", "test", "both"), default="tune")
+    ap.add_argument("--budget", type=float, default=4.0, help="scan-qr --budget (s)")
+    ap.add_argument("--only", help="comma-separated categories")
+    ap.add_argument("--save", type=Path, help="write each photo's expected payloads read (JSON)")
+    ap.add_argument("--compare", type=Path, help="an earlier --save: list reads lost since")
+    return ap

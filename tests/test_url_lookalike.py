@@ -148,9 +148,10 @@ def test_equally_near_brands_give_the_same_answer_whatever_the_hash_seed() -> No
 
 
 @pytest.mark.parametrize(("url", "expected"), [
-    ("https://forte.travel/tours", []),  # an everyday name under a vetted trade ending: a namesake
+    ("https://halyk.travel/hotels", []),  # an everyday name under a vetted trade ending: a namesake
     ("https://egov.museum", []),
-    ("https://forte.top/login", [("url.tld_swap", "ForteBank")]),  # sold to anyone: still counts
+    ("https://kolesa.aero/tickets", []),
+    ("https://halyk.top/login", [("url.tld_swap", "Halyk Bank")]),  # sold to anyone: still counts
     ("https://forte.com", [("url.tld_swap", "ForteBank")]),
     ("https://kaspi.travel", [("url.tld_swap", "Kaspi")]),  # a distinctive name counts anywhere
 ])
