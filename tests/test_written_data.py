@@ -26,6 +26,8 @@ WILD = ROOT / "training" / "tuning_wild.jsonl"
 CHAT = ROOT / "training" / "tuning_chat.jsonl"
 HELD_WILD = ROOT / "training" / "heldout_wild.jsonl"
 HELD_CHAT = ROOT / "training" / "heldout_chat.jsonl"
+QUOTES = ROOT / "training" / "tuning_quotes.jsonl"
+HELD_QUOTES = ROOT / "training" / "heldout_quotes.jsonl"
 
 
 def _rows(path: Any) -> list[dict[str, Any]]:
@@ -35,7 +37,8 @@ def _rows(path: Any) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize(("path", "origin"), [(WRITTEN, "written"), (HELDOUT2, "written-heldout"),
                                              (WILD, "written-tuning"), (CHAT, "written-tuning"),
-                                             (HELD_WILD, "written-heldout"), (HELD_CHAT, "written-heldout")])
+                                             (HELD_WILD, "written-heldout"), (HELD_CHAT, "written-heldout"),
+                                             (QUOTES, "written-tuning"), (HELD_QUOTES, "written-heldout")])
 def test_rows_are_labelled(path: Any, origin: str) -> None:
     rows = _rows(path)
     for r in rows:
@@ -46,9 +49,9 @@ def test_rows_are_labelled(path: Any, origin: str) -> None:
     assert langs["kk"] and langs["ru"] and langs["en"], langs
 
 
-@pytest.mark.parametrize("heldout", [HELDOUT2, HELD_WILD, HELD_CHAT])
+@pytest.mark.parametrize("heldout", [HELDOUT2, HELD_WILD, HELD_CHAT, HELD_QUOTES])
 def test_heldout_sets_are_not_copies_of_training_or_tuning_text(heldout: Any) -> None:
-    index = NearIndex(r["text"] for path in (WRITTEN, WILD, CHAT) for r in _rows(path))
+    index = NearIndex(r["text"] for path in (WRITTEN, WILD, CHAT, QUOTES) for r in _rows(path))
     near = [r["text"][:60] for r in _rows(heldout) if index.has_near(r["text"])]
     assert near == []
 
@@ -58,7 +61,7 @@ def test_training_never_reads_the_heldout_sets() -> None:
     assert "heldout" not in source and "tuning_" not in source
 
 
-@pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT, HELD_WILD, HELD_CHAT])
+@pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT, HELD_WILD, HELD_CHAT, QUOTES, HELD_QUOTES])
 def test_nothing_near_the_evaluation_material(path: Any) -> None:
     guard = shared_path("tools", "heldout_guard.py")
     done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],
