@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from neardup import NearIndex  # noqa: E402
 from splits import corpus, read_jsonl  # noqa: E402
+from train_model import left_out  # noqa: E402
 
 from kzscam.engine import Engine, get_engine  # noqa: E402
 from kzscam.model import Verdict  # noqa: E402
@@ -95,6 +96,10 @@ def main() -> int:
     # are scored by memory, so the split is also reported without them.
     index = NearIndex(r["text"] for r in (*real, *written))
     unseen = [r for r in frozen if not index.has_near(r["text"])]
+    # The SMS Spam Collection labels every advert "spam", which the development set labels
+    # legitimate (plain adverts, ringtone clubs, chat lines); those scams are never trained on, so
+    # the split is also reported without them (and without adult spam): what the labels agree on.
+    agreed = [r for r in frozen if not left_out(r)]
     full = get_engine()
     rules_only = Engine.__new__(Engine)
     rules_only.__dict__.update(full.__dict__)
@@ -109,16 +114,16 @@ def main() -> int:
     quotes = read_jsonl(TUNING_QUOTES)
     for name, rows in (("frozen test split", frozen),
                        ("frozen test split without near copies of training messages", unseen),
+                       ("frozen test split without the spam collections' adverts (not trained on)", agreed),
                        ("written held-out set (never trained or tuned on)", heldout),
                        ("second written held-out set (never trained or tuned on)", heldout2),
                        ("held-out set written as scams look in the wild (never tuned on)", heldout_wild),
                        ("held-out set of group-chat genres (never tuned on)", heldout_chat),
-                       ("held-out set of scam lines as the news quotes them (never tuned on)", heldout_quotes),
+                       ("held-out set of scam lines as news quotes them (never tuned on)", heldout_quotes),
                        ("development set", dev),
                        ("written tuning set, as scams look in the wild (misses read, not trained on)", wild),
                        ("written tuning set, group-chat genres (misses read, not trained on)", chat),
-                       ("written tuning set, scam lines as the news quotes them (misses read, not trained on)",
-                        quotes)):
+                       ("written tuning set, scam lines as news quotes them (misses read, not trained on)", quotes)):
         print(f"== {name}: {len(rows)} messages")
         for label, engine in (("rules only", rules_only), ("rules + learned", full)):
             res = table(engine, rows)
