@@ -123,7 +123,7 @@ def main() -> int:
                        ("development set", dev),
                        ("written tuning set, as scams look in the wild (misses read, not trained on)", wild),
                        ("written tuning set, group-chat genres (misses read, not trained on)", chat),
-                       ("written tuning set, scam lines as news quotes them (misses read, not trained on)", quotes)):
+                       ("written tuning set, quoted scam lines (misses read, not trained on)", quotes)):
         print(f"== {name}: {len(rows)} messages")
         for label, engine in (("rules only", rules_only), ("rules + learned", full)):
             res = table(engine, rows)
