@@ -186,3 +186,13 @@ def test_no_author_regex_uses_a_large_counted_repeat(engine: Engine) -> None:
         for m in big.finditer(engine.table.source(tid)):
             bound = int(m.group(2) or m.group(3))
             assert bound <= 80, engine.table.source(tid)
+
+
+def test_negation_after_if_is_a_condition_not_a_negation(engine: Engine) -> None:
+    """"если не заработаете" states a condition (a refund promise, a threat), it does not deny what
+    follows; a plain "не зарабатывайте" still does."""
+    promise = check_text(engine, "Торгуем на бирже по нашим сигналам, деньги вернём, если не заработаете",
+                         name="m", lang="en")
+    assert "TXT-INV-001" in {f.rule_id for f in promise.findings}
+    advice = check_text(engine, "Не зарабатывайте на бирже по чужим сигналам", name="m", lang="en")
+    assert "TXT-INV-001" not in {f.rule_id for f in advice.findings}

@@ -77,6 +77,9 @@ _QUOTED_SAYING = re.compile(r"[»\"”“]\s*[-—–,]?\s*(?:деген|деп(
                             r"|дейди|деди|дейтин|деседи)(?!\w)")
 _SENTENCE_ENDS = ".!?\n"
 _POST_NEGATION = re.compile(r"[^\w,.;:!?\n]*(?:\w+[^\w,.;:!?\n]+)?емес(?!\w)")
+# "если не оплатите, ... заблокируют", "unless you pay", "if you don't update": a condition of a threat,
+# not a negation of what follows. The negation word right after "если (вы|ты)" / "if you" is skipped.
+_CONDITIONAL = re.compile(r"(?:^|[^\w])(?:если|если вы|если ты|if you|if u)\s+$")
 _WORD_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz" + "".join(map(chr, range(0x430, 0x450))))
 _WORD_RUN = re.compile(f"[{WORD_CLASS}]*")
 _RAW = "re:"  # snapshot key prefix of a rule's own regex (terms are stored as their text)
@@ -522,4 +525,5 @@ class Scan:
             # may be missing from them, so search the window itself.
             return self.table.pattern_regex(neg_pid).search(view.text[low:start]) is not None
         return any(neg_view is view and s >= low and e <= start
+                   and not _CONDITIONAL.search(view.text, max(0, s - 12), s)
                    for neg_view, s, e in self.spans(neg_pid))
