@@ -57,7 +57,7 @@ _NEVER_BEFORE = re.compile(
     r"texts|email|emails|phone|phones|offer|offers|pay|pays)\s+(?:for\s+)?(?:you|your))(?!\w)")
 _NEVER_AFTER = re.compile(
     r"(?<!\w)(?:сура|жибер|хабарлас|шал|аит|бер|орнат|толе|аудар|ет|сакта|усин|тапсыр|кабилда|"
-    r"корсет|жаз|сал|алмастир|аиирбаста)(?:ма|ме|па|пе|ба|бе)(?:иди|имиз)(?!\w)")
+    r"корсет|жаз|сал|алмастир|аиирбаста|жургиз|ал|кел|шакир|талап ет)(?:ма|ме|па|пе|ба|бе)(?:иди|имиз)(?!\w)")
 _NEVER_REACH = 150
 # Kazakh negates a verb inside the word: "жібер*" also matches "жібермеңіз" (do not send) and
 # "орнатпаңдар" (do not install). Only verbs whose "-ма" form is not also a common noun: the
@@ -74,7 +74,10 @@ _QUOTE_OPEN = "«\"“„"
 _QUOTE_CLOSE = "»\"”“"
 # «NoToDesk» деп жазып / іздеп = "type «NoToDesk» into the search": an instruction, not a report.
 _QUOTED_SAYING = re.compile(r"[»\"”“]\s*[-—–,]?\s*(?:деген|деп(?!\s+(?:жазип|жазиниз|изде|терип|терин))"
-                            r"|дейди|деди|дейтин|деседи)(?!\w)")
+                            r"|депти|депсиз|дейди|деди|дейтин|деседи)(?!\w)")
+# ... or introduced as someone's words: "Қыз жазып жатыр: «...»", "пишет: «...»", "he wrote: "..."" (folded)
+_QUOTED_INTRO = re.compile(r"(?<!\w)(?:жазип жатир|жазипти|жазди|аитти|аитип жатир|пишет|пишут|написал\w*|"
+                           r"говорит|говорят|сказал\w*|writes|wrote|says|said)\s*:?\s*$")
 _SENTENCE_ENDS = ".!?\n"
 _POST_NEGATION = re.compile(r"[^\w,.;:!?\n]*(?:\w+[^\w,.;:!?\n]+)?емес(?!\w)")
 # "если не оплатите, ... заблокируют", "unless you pay", "if you don't update": a condition of a threat,
@@ -114,7 +117,10 @@ def _quoted_saying(text: str, start: int, end: int) -> bool:
     if opened < 0:
         return False
     closes = [i for i in (text.find(c, end, end + 200) for c in _QUOTE_CLOSE) if i >= 0]
-    return bool(closes) and _QUOTED_SAYING.match(text, min(closes)) is not None
+    if not closes:
+        return False
+    return (_QUOTED_SAYING.match(text, min(closes)) is not None
+            or _QUOTED_INTRO.search(text, max(0, opened - 40), opened) is not None)
 
 
 def _never_statement(text: str, start: int, end: int) -> bool:
