@@ -72,6 +72,8 @@ HELDOUT_CHAT = ROOT / "training" / "heldout_chat.jsonl"
 # Scam lines as news, police and bank warnings quote them (short, often one phrase), and the
 # legitimate sentences of the same shape; written beside the quotes tuning set, never read.
 HELDOUT_QUOTES = ROOT / "training" / "heldout_quotes.jsonl"
+# Everyday Kazakh (all registers, code-mixing) written beside the Kazakh tuning set, never read.
+HELDOUT_KK = ROOT / "training" / "heldout_kk.jsonl"
 # Written as scams look in the wild (fragments, follow-ups, typos); its misses were read to fix the
 # rules, so it is a tuning set, not a measurement. Not trained on (it lowered real recall).
 TUNING_WILD = ROOT / "training" / "tuning_wild.jsonl"
@@ -80,6 +82,8 @@ TUNING_WILD = ROOT / "training" / "tuning_wild.jsonl"
 TUNING_CHAT = ROOT / "training" / "tuning_chat.jsonl"
 # Quoted scam lines and their legitimate look-alikes; a tuning set, not trained on.
 TUNING_QUOTES = ROOT / "training" / "tuning_quotes.jsonl"
+# Everyday Kazakh; a tuning set, not trained on.
+TUNING_KK = ROOT / "training" / "tuning_kk.jsonl"
 
 
 def main() -> int:
@@ -109,9 +113,11 @@ def main() -> int:
     heldout_wild = read_jsonl(HELDOUT_WILD)
     heldout_chat = read_jsonl(HELDOUT_CHAT)
     heldout_quotes = read_jsonl(HELDOUT_QUOTES)
+    heldout_kk = read_jsonl(HELDOUT_KK)
     wild = read_jsonl(TUNING_WILD)
     chat = read_jsonl(TUNING_CHAT)
     quotes = read_jsonl(TUNING_QUOTES)
+    everyday_kk = read_jsonl(TUNING_KK)
     for name, rows in (("frozen test split", frozen),
                        ("frozen test split without near copies of training messages", unseen),
                        ("frozen test split without the spam collections' adverts (not trained on)", agreed),
@@ -120,10 +126,12 @@ def main() -> int:
                        ("held-out set written as scams look in the wild (never tuned on)", heldout_wild),
                        ("held-out set of group-chat genres (never tuned on)", heldout_chat),
                        ("held-out set of scam lines as news quotes them (never tuned on)", heldout_quotes),
+                       ("held-out set of everyday Kazakh (never tuned on)", heldout_kk),
                        ("development set", dev),
                        ("written tuning set, as scams look in the wild (misses read, not trained on)", wild),
                        ("written tuning set, group-chat genres (misses read, not trained on)", chat),
-                       ("written tuning set, quoted scam lines (misses read, not trained on)", quotes)):
+                       ("written tuning set, quoted scam lines (misses read, not trained on)", quotes),
+                       ("written tuning set, everyday Kazakh (misses read, not trained on)", everyday_kk)):
         print(f"== {name}: {len(rows)} messages")
         for label, engine in (("rules only", rules_only), ("rules + learned", full)):
             res = table(engine, rows)

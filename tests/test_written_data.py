@@ -28,6 +28,8 @@ HELD_WILD = ROOT / "training" / "heldout_wild.jsonl"
 HELD_CHAT = ROOT / "training" / "heldout_chat.jsonl"
 QUOTES = ROOT / "training" / "tuning_quotes.jsonl"
 HELD_QUOTES = ROOT / "training" / "heldout_quotes.jsonl"
+EVERYDAY_KK = ROOT / "training" / "tuning_kk.jsonl"
+HELD_KK = ROOT / "training" / "heldout_kk.jsonl"
 
 
 def _rows(path: Any) -> list[dict[str, Any]]:
@@ -38,7 +40,8 @@ def _rows(path: Any) -> list[dict[str, Any]]:
 @pytest.mark.parametrize(("path", "origin"), [(WRITTEN, "written"), (HELDOUT2, "written-heldout"),
                                              (WILD, "written-tuning"), (CHAT, "written-tuning"),
                                              (HELD_WILD, "written-heldout"), (HELD_CHAT, "written-heldout"),
-                                             (QUOTES, "written-tuning"), (HELD_QUOTES, "written-heldout")])
+                                             (QUOTES, "written-tuning"), (HELD_QUOTES, "written-heldout"),
+                                             (EVERYDAY_KK, "written-tuning"), (HELD_KK, "written-heldout")])
 def test_rows_are_labelled(path: Any, origin: str) -> None:
     rows = _rows(path)
     for r in rows:
@@ -46,12 +49,14 @@ def test_rows_are_labelled(path: Any, origin: str) -> None:
         assert r["label"] in {"scam", "legit"} and r["lang"] in {"kk", "ru", "en", "mixed"}, r
         assert r["origin"] == origin and r["text"].strip(), r
     langs = Counter(r["lang"] for r in rows)
-    assert langs["kk"] and langs["ru"] and langs["en"], langs
+    # The everyday-Kazakh sets are Kazakh and Kazakh-Russian only, on purpose.
+    assert langs["kk"] and (path in (EVERYDAY_KK, HELD_KK) or (langs["ru"] and langs["en"])), langs
 
 
-@pytest.mark.parametrize("heldout", [HELDOUT2, HELD_WILD, HELD_CHAT, HELD_QUOTES])
+@pytest.mark.parametrize("heldout", [HELDOUT2, HELD_WILD, HELD_CHAT, HELD_QUOTES, HELD_KK])
 def test_heldout_sets_are_not_copies_of_training_or_tuning_text(heldout: Any) -> None:
-    index = NearIndex(r["text"] for path in (WRITTEN, WILD, CHAT, QUOTES) for r in _rows(path))
+    index = NearIndex(r["text"] for path in (WRITTEN, WILD, CHAT, QUOTES, EVERYDAY_KK)
+                      for r in _rows(path))
     near = [r["text"][:60] for r in _rows(heldout) if index.has_near(r["text"])]
     assert near == []
 
@@ -61,7 +66,8 @@ def test_training_never_reads_the_heldout_sets() -> None:
     assert "heldout" not in source and "tuning_" not in source
 
 
-@pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT, HELD_WILD, HELD_CHAT, QUOTES, HELD_QUOTES])
+@pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT, HELD_WILD, HELD_CHAT, QUOTES, HELD_QUOTES,
+                                  EVERYDAY_KK, HELD_KK])
 def test_nothing_near_the_evaluation_material(path: Any) -> None:
     guard = shared_path("tools", "heldout_guard.py")
     done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],
