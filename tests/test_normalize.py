@@ -41,6 +41,10 @@ def test_latin_kazakh_and_translit_russian_get_a_cyrillic_view() -> None:
     assert "улттик банк" in views["translit"]
     assert "переведите денги" in views["translit"]
     assert translit_word("shot") == "шот"
+    # "j" is ж, as Kazakh writes it in both Latin alphabets and in ASCII ("jaz", "jumys")
+    assert translit_word("jazynyz") == "жазиниз"
+    assert translit_word("jumys") == "жумис"
+    assert translit_word("yuliya") == "юлия"
 
 
 def test_terms_fold_like_text() -> None:

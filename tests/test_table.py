@@ -196,3 +196,15 @@ def test_negation_after_if_is_a_condition_not_a_negation(engine: Engine) -> None
     assert "TXT-INV-001" in {f.rule_id for f in promise.findings}
     advice = check_text(engine, "Не зарабатывайте на бирже по чужим сигналам", name="m", lang="en")
     assert "TXT-INV-001" not in {f.rule_id for f in advice.findings}
+
+
+def test_latin_kazakh_reported_words_and_statements(engine: Engine) -> None:
+    """Quotes followed by "degen", "does not" verbs ("bolmaıdy") and "emes" work in Latin-script
+    Kazakh as in Cyrillic: a warning that names the safe account is not a request to use one."""
+    def fired(text: str) -> set[str]:
+        return {f.rule_id for f in check_text(engine, text, name="m", lang="en").findings}
+
+    assert "TXT-NBK-001" not in fired("Ata-anańyzǵa túsindirińiz: banktiń «qaýipsiz shoty» degen bolmaıdy.")
+    assert "TXT-NBK-001" in fired("Qaýipsiz shotqa aqshany aýdaryńyz, bul uaqytsha.")
+    assert "TXT-CODE-002" not in fired("Kodty eshkimge jibermeńiz.")
+    assert "TXT-CODE-002" in fired("Kodty jiberińiz.")

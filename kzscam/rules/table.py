@@ -58,6 +58,11 @@ _NEVER_BEFORE = re.compile(
 _NEVER_AFTER = re.compile(
     r"(?<!\w)(?:сура|жибер|хабарлас|шал|аит|бер|орнат|толе|аудар|ет|сакта|усин|тапсыр|кабилда|"
     r"корсет|жаз|сал|алмастир|аиирбаста|жургиз|ал|кел|шакир|талап ет)(?:ма|ме|па|пе|ба|бе)(?:иди|имиз)(?!\w)")
+# The same "does not" verbs in Latin-script Kazakh, as the folded Latin view spells them
+# ("bolmaıdy" -> "bolmaidy", "surамайды" -> "suramaidy").
+_NEVER_AFTER_LATIN = re.compile(
+    r"(?<!\w)(?:sura|jiber|zhiber|habarlas|xabarlas|shal|ait|ber|ornat|tole|audar|et|saqta|usyn|tapsyr|qabylda|"
+    r"korset|jaz|zhaz|sal|aiyrbasta|jurgiz|zhurgiz|al|kel|bol)(?:ma|me|pa|pe|ba|be)(?:idy|idi|ydy|imiz|ymyz)(?!\w)")
 _NEVER_REACH = 150
 # Kazakh negates a verb inside the word: "жібер*" also matches "жібермеңіз" (do not send) and
 # "орнатпаңдар" (do not install). Only verbs whose "-ма" form is not also a common noun: the
@@ -67,6 +72,10 @@ _KK_NEGATIVE_BARE = re.compile(
     r"(?:жибер|аит|бер|орнат|аш|сал|енгиз|корсет|сен|кир|сканерле|бас|толе|толтир|хабарлас|кос|"
     r"соилес|келис|тинда|жукте|раста|бил|таниста|кабилда)"
     r"(?:ме|ма|пе|па|бе|ба)(?:ши|низ|низдар|ндар|ндер)?")
+_KK_NEGATIVE_BARE_LATIN = re.compile(
+    r"(?:jiber|zhiber|ait|ber|ornat|ash|sal|engiz|korset|sen|kir|skanerle|bas|tole|toltyr|habarlas|xabarlas|qos|"
+    r"soiles|kelis|tyinda|jukte|zhukte|rasta|bil|tanysta|qabylda)"
+    r"(?:me|ma|pe|pa|be|ba)(?:shy|shi|nyz|niz|nyzdar|nizder|ndar|nder)?")
 _WORD_CHAR = re.compile(r"\w")
 # Someone else's words in quotes, then "деген / деп / дейді" (so-called, saying): the writer quotes
 # a scam ("«Картаңызды жалға беріңіз» деген ұсыныстар"), they do not make the request.
@@ -74,12 +83,13 @@ _QUOTE_OPEN = "«\"“„"
 _QUOTE_CLOSE = "»\"”“"
 # «NoToDesk» деп жазып / іздеп = "type «NoToDesk» into the search": an instruction, not a report.
 _QUOTED_SAYING = re.compile(r"[»\"”“]\s*[-—–,]?\s*(?:деген|деп(?!\s+(?:жазип|жазиниз|изде|терип|терин))"
-                            r"|депти|депсиз|дейди|деди|дейтин|деседи)(?!\w)")
+                            r"|депти|депсиз|дейди|деди|дейтин|деседи"
+                            r"|degen|dep(?!\s+(?:jazyp|zhazyp|jazynyz|izde))|depti|deidi|dedi|deitin)(?!\w)")
 # ... or introduced as someone's words: "Қыз жазып жатыр: «...»", "пишет: «...»", "he wrote: "..."" (folded)
 _QUOTED_INTRO = re.compile(r"(?<!\w)(?:жазип жатир|жазипти|жазди|аитти|аитип жатир|пишет|пишут|написал\w*|"
                            r"говорит|говорят|сказал\w*|writes|wrote|says|said)\s*:?\s*$")
 _SENTENCE_ENDS = ".!?\n"
-_POST_NEGATION = re.compile(r"[^\w,.;:!?\n]*(?:\w+[^\w,.;:!?\n]+)?емес(?!\w)")
+_POST_NEGATION = re.compile(r"[^\w,.;:!?\n]*(?:\w+[^\w,.;:!?\n]+)?(?:емес|emes)(?!\w)")
 # "если не оплатите, ... заблокируют", "unless you pay", "if you don't update": a condition of a threat,
 # not a negation of what follows. The negation word right after "если (вы|ты)" / "if you" is skipped.
 _CONDITIONAL = re.compile(r"(?:^|[^\w])(?:если|если вы|если ты|if you|if u)\s+$")
@@ -107,7 +117,8 @@ def _kk_negative_verb(text: str, end: int) -> bool:
     high = end
     while high < len(text) and _WORD_CHAR.match(text, high) and high - end < 12:
         high += 1
-    return _KK_NEGATIVE_BARE.fullmatch(text, low, high) is not None
+    return (_KK_NEGATIVE_BARE.fullmatch(text, low, high) is not None
+            or _KK_NEGATIVE_BARE_LATIN.fullmatch(text, low, high) is not None)
 
 
 def _quoted_saying(text: str, start: int, end: int) -> bool:
@@ -132,7 +143,8 @@ def _never_statement(text: str, start: int, end: int) -> bool:
     stops = [i for i in (text.find(c, end, high) for c in _SENTENCE_ENDS) if i >= 0]
     high = min(stops) if stops else high
     return (_NEVER_BEFORE.search(text, low, start) is not None
-            or _NEVER_AFTER.search(text, low, high) is not None)
+            or _NEVER_AFTER.search(text, low, high) is not None
+            or _NEVER_AFTER_LATIN.search(text, low, high) is not None)
 
 
 class PatternTable:

@@ -239,17 +239,19 @@ def _repair(folded: str) -> str:
     return folded
 
 
-# Latin -> folded Cyrillic, digraphs first (Russian and Kazakh informal transliteration).
+# Latin -> folded Cyrillic, digraphs first (Russian and Kazakh informal transliteration). "j" is
+# always ж: Kazakh writes ж as j in both its Latin alphabets and in informal ASCII ("jaz", "jiber",
+# "jumys"), while Russian transliteration writes я and ю as "ya" and "yu" far more often than "ja", "ju".
 _TRANSLIT_DI = {
     "shch": "ш", "sch": "сч", "sh": "ш", "ch": "ч", "zh": "ж", "kh": "х", "ts": "ц", "tc": "ц",
-    "ya": "я", "ja": "я", "yu": "ю", "ju": "ю", "yo": "е", "ye": "е", "ck": "к",
+    "ya": "я", "yu": "ю", "yo": "е", "ye": "е", "ck": "к",
 }
 _TRANSLIT_1 = str.maketrans({
     "a": "а", "b": "б", "c": "к", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
     "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р",
     "s": "с", "t": "т", "u": "у", "v": "в", "w": "у", "x": "кс", "y": "и", "z": "з", "'": "",
 })
-_DIGRAPH_RE = re2.compile("shch|sch|sh|ch|zh|kh|ts|tc|ya|ja|yu|ju|yo|ye|ck")
+_DIGRAPH_RE = re2.compile("shch|sch|sh|ch|zh|kh|ts|tc|ya|yu|yo|ye|ck")
 
 
 @lru_cache(maxsize=65536)
