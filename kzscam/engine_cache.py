@@ -29,13 +29,14 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import re
 import stat
 import sys
 import time
 import zlib
 from pathlib import Path
 from typing import Any
+
+from kzscam.lazyre import lazy_re
 
 MAGIC = b"KZSCAM-ENGINE-CACHE\n"
 FORMAT = 4
@@ -252,7 +253,7 @@ def _room_for(dir_fd: int, size: int) -> bool:
     return st.f_bavail * st.f_frsize >= size + _MIN_FREE_BYTES
 
 
-_OURS = re.compile(r"engine-[0-9a-f]{8}\.(?:cache|pickle)|\.engine-[0-9a-f]{8}\.\d+\.[0-9a-f]{12}\.tmp")
+_OURS = lazy_re(r"engine-[0-9a-f]{8}\.(?:cache|pickle)|\.engine-[0-9a-f]{8}\.\d+\.[0-9a-f]{12}\.tmp")
 KEEP_KEYS = 3  # caches of other kzscam installs sharing the folder survive (newest first)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import re2
 
+from kzscam.lazyre import lazy_re
 from kzscam.rules.schema import RuleError
 from kzscam.rules.terms import (
     NW,
@@ -46,7 +47,7 @@ _CLAUSE_ENDS = ",.;:!?\n"
 # не будет, срочно переведите" negates nothing. Searched within the sentence, at most
 # _NEVER_REACH characters either side of the request (a sentence that runs on without a full stop,
 # "she doesn't ask for fees ... click the link below", is not one statement).
-_NEVER_BEFORE = re.compile(
+_NEVER_BEFORE = lazy_re(
     r"(?<!\w)(?:никогда(?:\s+\w+){0,2}?\s+не|ни\s+при\s+каких\s+условиях(?:\s+\w+){0,2}?\s+не|"
     r"не\s+(?:просит|просят|попросит|попросят|звонит|звонят|позвонит|позвонят|требует|требуют|"
     r"присылает|присылают|пришлет|пришлют|рассылает|рассылают|спрашивает|спрашивают|"
@@ -55,7 +56,7 @@ _NEVER_BEFORE = re.compile(
     r"(?:never|will\s+not|won'?t|does\s+not|doesn'?t|do\s+not)\s+(?:\w+\s+){0,2}?"
     r"(?:ask|asks|call|calls|contact|contacts|send|sends|request|requests|require|requires|text|"
     r"texts|email|emails|phone|phones|offer|offers|pay|pays)\s+(?:for\s+)?(?:you|your))(?!\w)")
-_NEVER_AFTER = re.compile(
+_NEVER_AFTER = lazy_re(
     r"(?<!\w)(?:сура|жибер|хабарлас|шал|аит|бер|орнат|толе|аудар|ет|сакта|усин|тапсыр|кабилда|"
     r"корсет|жаз|сал|алмастир|аиирбаста|жургиз|ал|кел|шакир|талап ет)(?:ма|ме|па|пе|ба|бе)(?:иди|имиз)(?!\w)")
 # The same "does not" verbs in Latin-script Kazakh, as the folded Latin view spells them
@@ -68,7 +69,7 @@ _NEVER_REACH = 150
 # "орнатпаңдар" (do not install). Only verbs whose "-ма" form is not also a common noun: the
 # polite negative "-маңыз" is spelt like "your ..." of such nouns ("сәлемдемеңіз", your parcel;
 # "тапсырмаңыз", your task; "аудармаңыз", your translation).
-_KK_NEGATIVE_BARE = re.compile(
+_KK_NEGATIVE_BARE = lazy_re(
     r"(?:жибер|аит|бер|орнат|аш|сал|енгиз|корсет|сен|кир|сканерле|бас|толе|толтир|хабарлас|кос|"
     r"соилес|келис|тинда|жукте|раста|бил|таниста|кабилда)"
     r"(?:ме|ма|пе|па|бе|ба)(?:ши|низ|низдар|ндар|ндер)?")
@@ -82,19 +83,19 @@ _WORD_CHAR = re.compile(r"\w")
 _QUOTE_OPEN = "«\"“„"
 _QUOTE_CLOSE = "»\"”“"
 # «NoToDesk» деп жазып / іздеп = "type «NoToDesk» into the search": an instruction, not a report.
-_QUOTED_SAYING = re.compile(r"[»\"”“]\s*[-—–,]?\s*(?:деген|деп(?!\s+(?:жазип|жазиниз|изде|терип|терин))"
-                            r"|депти|депсиз|дейди|деди|дейтин|деседи"
-                            r"|degen|dep(?!\s+(?:jazyp|zhazyp|jazynyz|izde))|depti|deidi|dedi|deitin)(?!\w)")
+_QUOTED_SAYING = lazy_re(r"[»\"”“]\s*[-—–,]?\s*(?:деген|деп(?!\s+(?:жазип|жазиниз|изде|терип|терин))"
+                         r"|депти|депсиз|дейди|деди|дейтин|деседи"
+                         r"|degen|dep(?!\s+(?:jazyp|zhazyp|jazynyz|izde))|depti|deidi|dedi|deitin)(?!\w)")
 # ... or introduced as someone's words: "Қыз жазып жатыр: «...»", "пишет: «...»", "he wrote: "..."" (folded)
-_QUOTED_INTRO = re.compile(r"(?<!\w)(?:жазип жатир|жазипти|жазди|аитти|аитип жатир|пишет|пишут|написал\w*|"
-                           r"говорит|говорят|сказал\w*|writes|wrote|says|said)\s*:?\s*$")
+_QUOTED_INTRO = lazy_re(r"(?<!\w)(?:жазип жатир|жазипти|жазди|аитти|аитип жатир|пишет|пишут|написал\w*|"
+                        r"говорит|говорят|сказал\w*|writes|wrote|says|said)\s*:?\s*$")
 _SENTENCE_ENDS = ".!?\n"
-_POST_NEGATION = re.compile(r"[^\w,.;:!?\n]*(?:\w+[^\w,.;:!?\n]+)?(?:емес|emes)(?!\w)")
+_POST_NEGATION = lazy_re(r"[^\w,.;:!?\n]*(?:\w+[^\w,.;:!?\n]+)?(?:емес|emes)(?!\w)")
 # "если не оплатите, ... заблокируют", "unless you pay", "if you don't update": a condition of a threat,
 # not a negation of what follows. The negation word right after "если (вы|ты)" / "if you" is skipped.
-_CONDITIONAL = re.compile(r"(?:^|[^\w])(?:если|если вы|если ты|if you|if u)\s+$")
+_CONDITIONAL = lazy_re(r"(?:^|[^\w])(?:если|если вы|если ты|if you|if u)\s+$")
 _WORD_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz" + "".join(map(chr, range(0x430, 0x450))))
-_WORD_RUN = re.compile(f"[{WORD_CLASS}]*")
+_WORD_RUN = lazy_re(f"[{WORD_CLASS}]*")
 _RAW = "re:"  # snapshot key prefix of a rule's own regex (terms are stored as their text)
 MIN_ATOM = 3  # shortest word of a multi-word term worth prefiltering on
 MAX_SPANS = 16  # evidence per term per view: enough to quote, bounded on huge inputs
