@@ -775,6 +775,8 @@ def _table_from_image(image: Mapping[str, Any]) -> PatternTable:
         raise ValueError("pattern table fields differ from this version")
     table = PatternTable.__new__(PatternTable)
     state = {k: _unplain(v) for k, v in image.items()}
+    if not isinstance(state["_sources"], bytes):
+        raise TypeError("pattern table image: term sources are not bytes")
     # Per-process caches start empty whatever the image says (they hold compiled regexes).
     fresh = PatternTable().__getstate__()
     for name in PatternTable._LAZY:

@@ -39,7 +39,7 @@ from typing import Any
 from kzscam.lazyre import lazy_re
 
 MAGIC = b"KZSCAM-ENGINE-CACHE\n"
-FORMAT = 4
+FORMAT = 5
 # magic, format (u16), key (8 hex chars), payload length (u64), CRC-32 of the payload (u32)
 _HEADER = len(MAGIC) + 2 + 8 + 8 + 4
 MAX_BYTES = 64 * 1024 * 1024  # far above a real cache (~1 MB): anything larger is not ours
