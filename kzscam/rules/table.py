@@ -101,9 +101,14 @@ MIN_ATOM = 3  # shortest word of a multi-word term worth prefiltering on
 MAX_SPANS = 16  # evidence per term per view: enough to quote, bounded on huge inputs
 
 
-def csr(rows: Sequence[Sequence[int]]) -> tuple[array[int], array[int]]:
-    """Rows of ints as two flat arrays (offsets, values): two objects to load instead of thousands."""
-    offsets, values = array("i", [0]), array("i")
+def csr(rows: Sequence[Sequence[int]], *, compact: bool = False) -> tuple[array[int], array[int]]:
+    """Rows of ints as two flat arrays (offsets, values): two objects to load instead of thousands.
+
+    `compact`: values of two bytes each when they fit (ids below 65,536), which halves the largest
+    arrays of the engine cache and so what every start reads, checks and copies.
+    """
+    small = compact and all(0 <= v < 1 << 16 for row in rows for v in row)
+    offsets, values = array("i", [0]), array("H" if small else "i")
     for row in rows:
         values.extend(row)
         offsets.append(len(values))
@@ -320,12 +325,12 @@ class PatternTable:
         for src in encoded:
             self._source_ends.append(self._source_ends[-1] + len(src))
         self._cyrillic = bytes(self.term_cyrillic)
-        self._pattern_terms = csr(self.patterns)
+        self._pattern_terms = csr(self.patterns, compact=True)
         by_term: list[list[int]] = [[] for _ in self.term_sources]
         for pid, tids in enumerate(self.patterns):
             for tid in tids:
                 by_term[tid].append(pid)
-        self._term_patterns = csr(by_term)
+        self._term_patterns = csr(by_term, compact=True)
         # Every word of every term is an "atom": a literal at a word start that either ends the
         # word (exact) or may continue it (stem). A one-word term is its atom; a longer term is a
         # candidate for its regex only when all its atoms occurred.
@@ -371,8 +376,9 @@ class PatternTable:
                 for literal in needed:
                     raw_by_literal.setdefault(literal, []).append(tid)
         self._always, self._raw = tuple(unfiltered), frozenset(always)
-        self._atom_single, self._atom_multi = csr(single), csr(multi)
-        self._multi_atoms = csr(multi_atoms)
+        self._atom_single = csr(single, compact=True)
+        self._atom_multi = csr(multi, compact=True)
+        self._multi_atoms = csr(multi_atoms, compact=True)
         wanted = {a for a, terms in enumerate(single) if terms}
         wanted.update(a for group in multi_atoms for a in group)
         by_literal: dict[str, list[Any]] = {lit: [-1, -1, tuple(tids)]
