@@ -66,27 +66,36 @@ def cache_dir() -> Path | None:
     return Path(base) / "kzscam"
 
 
-def code_files() -> list[Path]:
-    """The Python files the cache key covers."""
-    out: list[Path] = []
+def _code_paths() -> list[str]:
+    """The Python files the cache key covers, as sorted path strings (no Path objects: this runs
+    at every start)."""
+    out: list[str] = []
     for sub in _CODE_DIRS:
-        folder = _ROOT / sub if sub else _ROOT
+        folder = os.path.join(_ROOT, sub) if sub else str(_ROOT)
         try:
-            out.extend(folder / e.name for e in os.scandir(folder) if e.name.endswith(".py"))
+            with os.scandir(folder) as entries:
+                out.extend(e.path for e in entries if e.name.endswith(".py"))
         except OSError:
             continue
     return sorted(out)
 
 
+def code_files() -> list[Path]:
+    """The Python files the cache key covers."""
+    return [Path(p) for p in _code_paths()]
+
+
 def cache_key(rules_digest: str) -> str:
     """Identity of everything a cached engine depends on (a change detector, not a signature)."""
     parts = [str(FORMAT), sys.version, rules_digest]
-    for path in (*code_files(), *data_files()):
+    paths: list[str | Path] = [*_code_paths(), *data_files()]
+    for path in paths:
+        name = os.path.basename(path)
         try:
-            st = path.stat()
-            parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+            st = os.stat(path)
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
-            parts.append(f"{path.name}:missing")
+            parts.append(f"{name}:missing")
     return f"{zlib.crc32('|'.join(parts).encode()):08x}"
 
 
