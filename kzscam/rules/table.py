@@ -61,7 +61,7 @@ _NEVER_AFTER = lazy_re(
     r"корсет|жаз|сал|алмастир|аиирбаста|жургиз|ал|кел|шакир|талап ет)(?:ма|ме|па|пе|ба|бе)(?:иди|имиз)(?!\w)")
 # The same "does not" verbs in Latin-script Kazakh, as the folded Latin view spells them
 # ("bolmaıdy" -> "bolmaidy", "surамайды" -> "suramaidy").
-_NEVER_AFTER_LATIN = re.compile(
+_NEVER_AFTER_LATIN = lazy_re(
     r"(?<!\w)(?:sura|jiber|zhiber|habarlas|xabarlas|shal|ait|ber|ornat|tole|audar|et|saqta|usyn|tapsyr|qabylda|"
     r"korset|jaz|zhaz|sal|aiyrbasta|jurgiz|zhurgiz|al|kel|bol)(?:ma|me|pa|pe|ba|be)(?:idy|idi|ydy|imiz|ymyz)(?!\w)")
 _NEVER_REACH = 150
@@ -73,7 +73,7 @@ _KK_NEGATIVE_BARE = lazy_re(
     r"(?:жибер|аит|бер|орнат|аш|сал|енгиз|корсет|сен|кир|сканерле|бас|толе|толтир|хабарлас|кос|"
     r"соилес|келис|тинда|жукте|раста|бил|таниста|кабилда)"
     r"(?:ме|ма|пе|па|бе|ба)(?:ши|низ|низдар|ндар|ндер)?")
-_KK_NEGATIVE_BARE_LATIN = re.compile(
+_KK_NEGATIVE_BARE_LATIN = lazy_re(
     r"(?:jiber|zhiber|ait|ber|ornat|ash|sal|engiz|korset|sen|kir|skanerle|bas|tole|toltyr|habarlas|xabarlas|qos|"
     r"soiles|kelis|tyinda|jukte|zhukte|rasta|bil|tanysta|qabylda)"
     r"(?:me|ma|pe|pa|be|ba)(?:shy|shi|nyz|niz|nyzdar|nizder|ndar|nder)?")
