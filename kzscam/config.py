@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from kzscam.i18n import LANGS
-from kzscam.model import Verdict
+from kzscam.model import Verdict, record
 
 # Input size limits (docs/output.md, "Limits"): one message (a file, stdin, an argument) and one line
 # of a --lines / --jsonl-field stream. Big enough for any real message or chat line, small enough
@@ -30,7 +30,7 @@ class ConfigError(Exception):
     """A configuration problem; the CLI reports it on one line and exits with code 2."""
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """Settings that change what kzscam reports; every field has a safe default."""
 
@@ -44,6 +44,25 @@ class Config:
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     source: str = "defaults"
+
+    def __init__(self, lang: str | None = None, fail_on: Verdict = Verdict.SUSPICIOUS,
+                 disabled_rules: frozenset[str] = frozenset(),
+                 allow_domains: frozenset[str] = frozenset(),
+                 allow_phones: frozenset[str] = frozenset(),
+                 allow_tools: frozenset[str] = frozenset(), rules_dir: Path | None = None,
+                 max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+                 max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, source: str = "defaults") -> None:
+        _set = object.__setattr__
+        _set(self, "lang", lang)
+        _set(self, "fail_on", fail_on)
+        _set(self, "disabled_rules", disabled_rules)
+        _set(self, "allow_domains", allow_domains)
+        _set(self, "allow_phones", allow_phones)
+        _set(self, "allow_tools", allow_tools)
+        _set(self, "rules_dir", rules_dir)
+        _set(self, "max_input_bytes", max_input_bytes)
+        _set(self, "max_line_bytes", max_line_bytes)
+        _set(self, "source", source)
 
 
 _KEYS = {

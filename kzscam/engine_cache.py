@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import re
 import stat
 import sys
 import time
@@ -37,8 +36,10 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from kzscam.lazyre import lazy_re
+
 MAGIC = b"KZSCAM-ENGINE-CACHE\n"
-FORMAT = 4
+FORMAT = 5
 # magic, format (u16), key (8 hex chars), payload length (u64), CRC-32 of the payload (u32)
 _HEADER = len(MAGIC) + 2 + 8 + 8 + 4
 MAX_BYTES = 64 * 1024 * 1024  # far above a real cache (~1 MB): anything larger is not ours
@@ -65,27 +66,36 @@ def cache_dir() -> Path | None:
     return Path(base) / "kzscam"
 
 
-def code_files() -> list[Path]:
-    """The Python files the cache key covers."""
-    out: list[Path] = []
+def _code_paths() -> list[str]:
+    """The Python files the cache key covers, as sorted path strings (no Path objects: this runs
+    at every start)."""
+    out: list[str] = []
     for sub in _CODE_DIRS:
-        folder = _ROOT / sub if sub else _ROOT
+        folder = os.path.join(_ROOT, sub) if sub else str(_ROOT)
         try:
-            out.extend(folder / e.name for e in os.scandir(folder) if e.name.endswith(".py"))
+            with os.scandir(folder) as entries:
+                out.extend(e.path for e in entries if e.name.endswith(".py"))
         except OSError:
             continue
     return sorted(out)
 
 
+def code_files() -> list[Path]:
+    """The Python files the cache key covers."""
+    return [Path(p) for p in _code_paths()]
+
+
 def cache_key(rules_digest: str) -> str:
     """Identity of everything a cached engine depends on (a change detector, not a signature)."""
     parts = [str(FORMAT), sys.version, rules_digest]
-    for path in (*code_files(), *data_files()):
+    paths: list[str | Path] = [*_code_paths(), *data_files()]
+    for path in paths:
+        name = os.path.basename(path)
         try:
-            st = path.stat()
-            parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+            st = os.stat(path)
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
-            parts.append(f"{path.name}:missing")
+            parts.append(f"{name}:missing")
     return f"{zlib.crc32('|'.join(parts).encode()):08x}"
 
 
@@ -252,7 +262,7 @@ def _room_for(dir_fd: int, size: int) -> bool:
     return st.f_bavail * st.f_frsize >= size + _MIN_FREE_BYTES
 
 
-_OURS = re.compile(r"engine-[0-9a-f]{8}\.(?:cache|pickle)|\.engine-[0-9a-f]{8}\.\d+\.[0-9a-f]{12}\.tmp")
+_OURS = lazy_re(r"engine-[0-9a-f]{8}\.(?:cache|pickle)|\.engine-[0-9a-f]{8}\.\d+\.[0-9a-f]{12}\.tmp")
 KEEP_KEYS = 3  # caches of other kzscam installs sharing the folder survive (newest first)
 
 

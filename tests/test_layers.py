@@ -16,7 +16,7 @@ from conftest import ROOT
 # (layer, module prefixes); the longest matching prefix decides a module's layer.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("model", ("kzscam.model", "kzscam.checks", "kzscam.details", "kzscam.i18n", "kzscam.exitcodes",
-               "kzscam.config")),
+               "kzscam.config", "kzscam.lazyre")),
     # The rule language is defined over normalised text and extracted entities, and the learned
     # detector's weights are part of the compiled rules: these text modules sit with the rules.
     ("rules", ("kzscam.rules", "kzscam.text.normalize", "kzscam.text.extract",

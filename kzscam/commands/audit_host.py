@@ -1,7 +1,7 @@
 """`kzscam audit-host`: remote-access tools on this computer, on a mounted disk, or on a phone."""
 
-from __future__ import annotations
-
+# Annotations are evaluated here (no `from __future__ import annotations`): typer reads the
+# command's signature at every start, and string annotations would be compiled and evaluated twice.
 import time
 from pathlib import Path
 from typing import Annotated

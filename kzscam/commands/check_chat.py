@@ -1,7 +1,7 @@
 """`kzscam check-chat`: judge Telegram and WhatsApp chat exports, message by message and as a whole."""
 
-from __future__ import annotations
-
+# Annotations are evaluated here (no `from __future__ import annotations`): typer reads the
+# command's signature at every start, and string annotations would be compiled and evaluated twice.
 import sys
 from collections.abc import Iterator
 from pathlib import Path

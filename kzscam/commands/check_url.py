@@ -1,7 +1,7 @@
 """`kzscam check-url`: which brand a link imitates and what tricks it uses, offline."""
 
-from __future__ import annotations
-
+# Annotations are evaluated here (no `from __future__ import annotations`): typer reads the
+# command's signature at every start, and string annotations would be compiled and evaluated twice.
 import sys
 from collections.abc import Iterator
 from dataclasses import replace

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -60,18 +59,23 @@ ConfigOpt = Annotated[
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Say more on stderr.")]
 
 
-@dataclass
 class Ctx:
-    """Everything a command needs after option parsing."""
+    """Everything a command needs after option parsing (a plain class: a dataclass compiles its
+    methods at every start, see kzscam.model.record)."""
 
-    config: Config
-    lang: str
-    fmt: OutputFormat
-    fail_on: Verdict
-    verbose: bool = False
-    lang_chosen: bool = True  # False: nobody chose a language, English is the fallback
-    out: TextIO = field(default_factory=lambda: sys.stdout)
-    err: TextIO = field(default_factory=lambda: sys.stderr)
+    __slots__ = ("config", "err", "fail_on", "fmt", "lang", "lang_chosen", "out", "verbose")
+
+    def __init__(self, config: Config, lang: str, fmt: OutputFormat, fail_on: Verdict,
+                 verbose: bool = False, lang_chosen: bool = True, out: TextIO | None = None,
+                 err: TextIO | None = None) -> None:
+        self.config = config
+        self.lang = lang
+        self.fmt = fmt
+        self.fail_on = fail_on
+        self.verbose = verbose
+        self.lang_chosen = lang_chosen  # False: nobody chose a language, English is the fallback
+        self.out: TextIO = sys.stdout if out is None else out
+        self.err: TextIO = sys.stderr if err is None else err
 
     @property
     def auto_lang(self) -> bool:

@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from kzscam.details import Details
 from kzscam.model import Finding, Report
 
 
@@ -42,7 +41,12 @@ def result_dict(r: Report) -> dict[str, Any]:
         "phones": list(r.phones),
         "error": r.error,
     }
-    details = r.details.to_json() if isinstance(r.details, Details) else r.details
+    details = r.details
+    if not isinstance(details, dict):  # a plain dict (a text report's) needs no import here
+        from kzscam.details import Details
+
+        if isinstance(details, Details):
+            details = details.to_json()
     for key, value in details.items():
         out.setdefault(key, value)
     # A command that has parts always lists them, even none (`audit-host`: "tools": []).

@@ -6,11 +6,10 @@ A typo in a rule file must fail loudly with the file and rule named, never silen
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from kzscam.i18n import LANGS
-from kzscam.model import Severity
+from kzscam.model import Severity, record
 
 SUBJECTS = ("text", "url", "qr", "host", "chat")
 RULE_KEYS = {
@@ -39,7 +38,7 @@ class Texts(NamedTuple):
     advice: Mapping[str, str]
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One validated rule as written in its file (matching is compiled separately)."""
 
@@ -57,6 +56,26 @@ class Rule:
     misses: tuple[str, ...]
     source: str
     description: str = ""
+
+    def __init__(self, id: str, name: str, subject: str, severity: Severity, category: str,
+                 tags: tuple[str, ...], languages: tuple[str, ...], references: tuple[str, ...],
+                 match: Mapping[str, Any], texts: Texts, hits: tuple[str, ...],
+                 misses: tuple[str, ...], source: str, description: str = "") -> None:
+        _set = object.__setattr__
+        _set(self, "id", id)
+        _set(self, "name", name)
+        _set(self, "subject", subject)
+        _set(self, "severity", severity)
+        _set(self, "category", category)
+        _set(self, "tags", tags)
+        _set(self, "languages", languages)
+        _set(self, "references", references)
+        _set(self, "match", match)
+        _set(self, "texts", texts)
+        _set(self, "hits", hits)
+        _set(self, "misses", misses)
+        _set(self, "source", source)
+        _set(self, "description", description)
 
     @property
     def check(self) -> str | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import re2
 
+from kzscam.lazyre import lazy_re
 from kzscam.rules.schema import RuleError
 from kzscam.rules.terms import (
     NW,
@@ -46,7 +47,7 @@ _CLAUSE_ENDS = ",.;:!?\n"
 # не будет, срочно переведите" negates nothing. Searched within the sentence, at most
 # _NEVER_REACH characters either side of the request (a sentence that runs on without a full stop,
 # "she doesn't ask for fees ... click the link below", is not one statement).
-_NEVER_BEFORE = re.compile(
+_NEVER_BEFORE = lazy_re(
     r"(?<!\w)(?:никогда(?:\s+\w+){0,2}?\s+не|ни\s+при\s+каких\s+условиях(?:\s+\w+){0,2}?\s+не|"
     r"не\s+(?:просит|просят|попросит|попросят|звонит|звонят|позвонит|позвонят|требует|требуют|"
     r"присылает|присылают|пришлет|пришлют|рассылает|рассылают|спрашивает|спрашивают|"
@@ -55,12 +56,12 @@ _NEVER_BEFORE = re.compile(
     r"(?:never|will\s+not|won'?t|does\s+not|doesn'?t|do\s+not)\s+(?:\w+\s+){0,2}?"
     r"(?:ask|asks|call|calls|contact|contacts|send|sends|request|requests|require|requires|text|"
     r"texts|email|emails|phone|phones|offer|offers|pay|pays)\s+(?:for\s+)?(?:you|your))(?!\w)")
-_NEVER_AFTER = re.compile(
+_NEVER_AFTER = lazy_re(
     r"(?<!\w)(?:сура|жибер|хабарлас|шал|аит|бер|орнат|толе|аудар|ет|сакта|усин|тапсыр|кабилда|"
     r"корсет|жаз|сал|алмастир|аиирбаста|жургиз|ал|кел|шакир|талап ет)(?:ма|ме|па|пе|ба|бе)(?:иди|имиз)(?!\w)")
 # The same "does not" verbs in Latin-script Kazakh, as the folded Latin view spells them
 # ("bolmaıdy" -> "bolmaidy", "surамайды" -> "suramaidy").
-_NEVER_AFTER_LATIN = re.compile(
+_NEVER_AFTER_LATIN = lazy_re(
     r"(?<!\w)(?:sura|jiber|zhiber|habarlas|xabarlas|shal|ait|ber|ornat|tole|audar|et|saqta|usyn|tapsyr|qabylda|"
     r"korset|jaz|zhaz|sal|aiyrbasta|jurgiz|zhurgiz|al|kel|bol)(?:ma|me|pa|pe|ba|be)(?:idy|idi|ydy|imiz|ymyz)(?!\w)")
 _NEVER_REACH = 150
@@ -68,11 +69,11 @@ _NEVER_REACH = 150
 # "орнатпаңдар" (do not install). Only verbs whose "-ма" form is not also a common noun: the
 # polite negative "-маңыз" is spelt like "your ..." of such nouns ("сәлемдемеңіз", your parcel;
 # "тапсырмаңыз", your task; "аудармаңыз", your translation).
-_KK_NEGATIVE_BARE = re.compile(
+_KK_NEGATIVE_BARE = lazy_re(
     r"(?:жибер|аит|бер|орнат|аш|сал|енгиз|корсет|сен|кир|сканерле|бас|толе|толтир|хабарлас|кос|"
     r"соилес|келис|тинда|жукте|раста|бил|таниста|кабилда)"
     r"(?:ме|ма|пе|па|бе|ба)(?:ши|низ|низдар|ндар|ндер)?")
-_KK_NEGATIVE_BARE_LATIN = re.compile(
+_KK_NEGATIVE_BARE_LATIN = lazy_re(
     r"(?:jiber|zhiber|ait|ber|ornat|ash|sal|engiz|korset|sen|kir|skanerle|bas|tole|toltyr|habarlas|xabarlas|qos|"
     r"soiles|kelis|tyinda|jukte|zhukte|rasta|bil|tanysta|qabylda)"
     r"(?:me|ma|pe|pa|be|ba)(?:shy|shi|nyz|niz|nyzdar|nizder|ndar|nder)?")
@@ -82,27 +83,32 @@ _WORD_CHAR = re.compile(r"\w")
 _QUOTE_OPEN = "«\"“„"
 _QUOTE_CLOSE = "»\"”“"
 # «NoToDesk» деп жазып / іздеп = "type «NoToDesk» into the search": an instruction, not a report.
-_QUOTED_SAYING = re.compile(r"[»\"”“]\s*[-—–,]?\s*(?:деген|деп(?!\s+(?:жазип|жазиниз|изде|терип|терин))"
-                            r"|депти|депсиз|дейди|деди|дейтин|деседи"
-                            r"|degen|dep(?!\s+(?:jazyp|zhazyp|jazynyz|izde))|depti|deidi|dedi|deitin)(?!\w)")
+_QUOTED_SAYING = lazy_re(r"[»\"”“]\s*[-—–,]?\s*(?:деген|деп(?!\s+(?:жазип|жазиниз|изде|терип|терин))"
+                         r"|депти|депсиз|дейди|деди|дейтин|деседи"
+                         r"|degen|dep(?!\s+(?:jazyp|zhazyp|jazynyz|izde))|depti|deidi|dedi|deitin)(?!\w)")
 # ... or introduced as someone's words: "Қыз жазып жатыр: «...»", "пишет: «...»", "he wrote: "..."" (folded)
-_QUOTED_INTRO = re.compile(r"(?<!\w)(?:жазип жатир|жазипти|жазди|аитти|аитип жатир|пишет|пишут|написал\w*|"
-                           r"говорит|говорят|сказал\w*|writes|wrote|says|said)\s*:?\s*$")
+_QUOTED_INTRO = lazy_re(r"(?<!\w)(?:жазип жатир|жазипти|жазди|аитти|аитип жатир|пишет|пишут|написал\w*|"
+                        r"говорит|говорят|сказал\w*|writes|wrote|says|said)\s*:?\s*$")
 _SENTENCE_ENDS = ".!?\n"
-_POST_NEGATION = re.compile(r"[^\w,.;:!?\n]*(?:\w+[^\w,.;:!?\n]+)?(?:емес|emes)(?!\w)")
+_POST_NEGATION = lazy_re(r"[^\w,.;:!?\n]*(?:\w+[^\w,.;:!?\n]+)?(?:емес|emes)(?!\w)")
 # "если не оплатите, ... заблокируют", "unless you pay", "if you don't update": a condition of a threat,
 # not a negation of what follows. The negation word right after "если (вы|ты)" / "if you" is skipped.
-_CONDITIONAL = re.compile(r"(?:^|[^\w])(?:если|если вы|если ты|if you|if u)\s+$")
+_CONDITIONAL = lazy_re(r"(?:^|[^\w])(?:если|если вы|если ты|if you|if u)\s+$")
 _WORD_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz" + "".join(map(chr, range(0x430, 0x450))))
-_WORD_RUN = re.compile(f"[{WORD_CLASS}]*")
+_WORD_RUN = lazy_re(f"[{WORD_CLASS}]*")
 _RAW = "re:"  # snapshot key prefix of a rule's own regex (terms are stored as their text)
 MIN_ATOM = 3  # shortest word of a multi-word term worth prefiltering on
 MAX_SPANS = 16  # evidence per term per view: enough to quote, bounded on huge inputs
 
 
-def csr(rows: Sequence[Sequence[int]]) -> tuple[array[int], array[int]]:
-    """Rows of ints as two flat arrays (offsets, values): two objects to load instead of thousands."""
-    offsets, values = array("i", [0]), array("i")
+def csr(rows: Sequence[Sequence[int]], *, compact: bool = False) -> tuple[array[int], array[int]]:
+    """Rows of ints as two flat arrays (offsets, values): two objects to load instead of thousands.
+
+    `compact`: values of two bytes each when they fit (ids below 65,536), which halves the largest
+    arrays of the engine cache and so what every start reads, checks and copies.
+    """
+    small = compact and all(0 <= v < 1 << 16 for row in rows for v in row)
+    offsets, values = array("i", [0]), array("H" if small else "i")
     for row in rows:
         values.extend(row)
         offsets.append(len(values))
@@ -173,8 +179,8 @@ class PatternTable:
         # Run-time form (see freeze).
         self.n_terms = 0
         self._automaton: Any = None
-        self._sources = ""
-        self._source_ends: array[int] = array("i", [0])
+        self._sources = b""  # every term's regex, UTF-8: decoded one term at a time (see source)
+        self._source_ends: array[int] = array("i", [0])  # byte offsets
         self._cyrillic = b""
         self._always: tuple[int, ...] = ()
         self._raw: frozenset[int] = frozenset()
@@ -266,7 +272,9 @@ class PatternTable:
 
     # -- run-time form -----------------------------------------------------------------------------
     def source(self, tid: int) -> str:
-        return self._sources[self._source_ends[tid] : self._source_ends[tid + 1]]
+        """A term's regex. The table keeps them as one UTF-8 byte string: a message compiles a few
+        dozen of the thousands, and loading them as text would decode all (~0.5 ms a start)."""
+        return self._sources[self._source_ends[tid] : self._source_ends[tid + 1]].decode()
 
     def pattern_terms(self, pid: int) -> array[int]:
         offsets, values = self._pattern_terms
@@ -311,17 +319,18 @@ class PatternTable:
         import ahocorasick
 
         self.n_terms = len(self.term_sources)
-        self._sources = "".join(self.term_sources)
+        encoded = [src.encode() for src in self.term_sources]
+        self._sources = b"".join(encoded)
         self._source_ends = array("i", [0])
-        for src in self.term_sources:
+        for src in encoded:
             self._source_ends.append(self._source_ends[-1] + len(src))
         self._cyrillic = bytes(self.term_cyrillic)
-        self._pattern_terms = csr(self.patterns)
+        self._pattern_terms = csr(self.patterns, compact=True)
         by_term: list[list[int]] = [[] for _ in self.term_sources]
         for pid, tids in enumerate(self.patterns):
             for tid in tids:
                 by_term[tid].append(pid)
-        self._term_patterns = csr(by_term)
+        self._term_patterns = csr(by_term, compact=True)
         # Every word of every term is an "atom": a literal at a word start that either ends the
         # word (exact) or may continue it (stem). A one-word term is its atom; a longer term is a
         # candidate for its regex only when all its atoms occurred.
@@ -367,8 +376,9 @@ class PatternTable:
                 for literal in needed:
                     raw_by_literal.setdefault(literal, []).append(tid)
         self._always, self._raw = tuple(unfiltered), frozenset(always)
-        self._atom_single, self._atom_multi = csr(single), csr(multi)
-        self._multi_atoms = csr(multi_atoms)
+        self._atom_single = csr(single, compact=True)
+        self._atom_multi = csr(multi, compact=True)
+        self._multi_atoms = csr(multi_atoms, compact=True)
         wanted = {a for a, terms in enumerate(single) if terms}
         wanted.update(a for group in multi_atoms for a in group)
         by_literal: dict[str, list[Any]] = {lit: [-1, -1, tuple(tids)]

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-import re2
+from kzscam.lazyre import lazy_re2
 
 # TLDs accepted for links written without a scheme: enough for real messages, strict enough that
 # "т.д." or "1.5" are not links. Links with a scheme or www. are accepted with any TLD.
@@ -35,7 +35,7 @@ _DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
 _LETTERS = "0-9A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
 _LABEL = rf"[{_LETTERS}][{_LETTERS}\-]*"
 _PATH = r"(?:[/?#][^\s<>\"'«»]*)?"
-URL_RE = re2.compile(
+URL_RE = lazy_re2(
     r"(?i)(?:"
     r"(?:h[tx]{2}ps?|ftp|tg|intent|market|whatsapp|viber|kaspi|otpauth)(?:://|\[:\]//|:/\\\\)[^\s<>\"'«»]+"
     r"|(?:www|m)" + _DOT + _LABEL + r"(?:" + _DOT + _LABEL + r")*" + _PATH +
@@ -65,7 +65,7 @@ class _Dual:
     def __init__(self, pattern: str, *, any_length: bool = False) -> None:
         self.pattern = pattern
         self.any_length = any_length
-        self._long = re2.compile(pattern)
+        self._long = lazy_re2(pattern)  # compiled when a text first needs it
         self._short: re.Pattern[str] | None = None
         self._calls = 0
 

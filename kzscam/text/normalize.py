@@ -24,7 +24,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
-import re2
+from kzscam.lazyre import lazy_re, lazy_re2
 
 # Zero-width, bidi controls and other invisible format characters: dropped, but their presence is a
 # signal (used to hide words from filters or to reverse how a link reads).
@@ -174,26 +174,26 @@ _CYR_LOOKS = frozenset("асеорхукмтнви")
 _LEET_LAT = str.maketrans("013457@$", "oieastas")
 _LEET_CYR = str.maketrans("01346@", "оизчба")
 
-_MIXED_WORD = re2.compile(
+_MIXED_WORD = lazy_re2(
     r"[0-9a-zа-я]*(?:[a-z][0-9a-z]*[а-я]|[а-я][0-9а-я]*[a-z])[0-9a-zа-я]*"
 )
-_LEET_WORD = re2.compile(r"[0-9a-zа-я@$]*(?:[a-zа-я][0-9@$]|[0-9@$][a-zа-я])[0-9a-zа-я@$]*")
+_LEET_WORD = lazy_re2(r"[0-9a-zа-я@$]*(?:[a-zа-я][0-9@$]|[0-9@$][a-zа-я])[0-9a-zа-я@$]*")
 # One class or a fixed-length sequence: linear in the stdlib engine, which costs far less per call.
 _HAS_LATIN = re.compile(r"[a-z]")
 _HAS_CYR = re.compile(r"[а-я]")
-_HAS_DIGIT_IN_WORD = re.compile(r"[a-zа-я][0-9@$]|[0-9@$][a-zа-я]")
+_HAS_DIGIT_IN_WORD = lazy_re(r"[a-zа-я][0-9@$]|[0-9@$][a-zа-я]")
 _SEP = "[ .\\-_*·•/|]"
-_MAYBE_SPACED = re.compile(f"[a-zа-я]{_SEP}[a-zа-я]{_SEP}[a-zа-я]")  # prefilter for _SPACED
-_SPACED = re2.compile(r"(?:^|[^0-9a-zа-я])([a-zа-я](?:[ .\-_*·•/|][a-zа-я]){2,})(?:$|[^0-9a-zа-я])")
+_MAYBE_SPACED = lazy_re(f"[a-zа-я]{_SEP}[a-zа-я]{_SEP}[a-zа-я]")  # prefilter for _SPACED
+_SPACED = lazy_re2(r"(?:^|[^0-9a-zа-я])([a-zа-я](?:[ .\-_*·•/|][a-zа-я]){2,})(?:$|[^0-9a-zа-я])")
 # Simple, non-nested patterns: safe (linear) in the stdlib engine, which has less per-match overhead.
-_LATIN_WORD = re.compile(r"[a-z][a-z']*")
-_WORDS_LATIN3 = re.compile(r"[a-z]{3,}")
-_CYR_CHARS = re.compile(r"[а-я]")
+_LATIN_WORD = lazy_re(r"[a-z][a-z']*")
+_WORDS_LATIN3 = lazy_re(r"[a-z]{3,}")
+_CYR_CHARS = lazy_re(r"[а-я]")
 
 
 # A Latin name with a Kazakh or Russian case ending ("Kaspiге", "WhatsAppтан", "iPhoneды") is how
 # people write, not a disguise; a lone Cyrillic letter at the end ("kaspі") still is one.
-_INFLECTED = re.compile("[a-z0-9]{2,}[а-я]{2,5}")
+_INFLECTED = lazy_re("[a-z0-9]{2,}[а-я]{2,5}")
 
 
 def _mixed_words(folded: str) -> list[tuple[int, int]]:
@@ -251,7 +251,7 @@ _TRANSLIT_1 = str.maketrans({
     "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р",
     "s": "с", "t": "т", "u": "у", "v": "в", "w": "у", "x": "кс", "y": "и", "z": "з", "'": "",
 })
-_DIGRAPH_RE = re2.compile("shch|sch|sh|ch|zh|kh|ts|tc|ya|yu|yo|ye|ck")
+_DIGRAPH_RE = lazy_re2("shch|sch|sh|ch|zh|kh|ts|tc|ya|yu|yo|ye|ck")
 
 
 @lru_cache(maxsize=65536)
