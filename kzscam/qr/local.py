@@ -48,6 +48,7 @@ class Region:
     box: Box
     module: float
     finders: tuple[Finder, Finder, Finder] | None = None
+    lone: Finder | None = None  # the finder of a region grouped with no other
 
 
 @cache
@@ -154,7 +155,7 @@ def group(finders: list[Finder], width: int, height: int) -> list[Region]:
         module = f.size / 7
         reach = 40 * module
         regions.append(Region(_clip((f.x - reach, f.y - reach, f.x + reach, f.y + reach),
-                                    width, height), module))
+                                    width, height), module, lone=f))
     return regions
 
 
@@ -184,6 +185,22 @@ def _orient(p: Finder, q: Finder, r: Finder) -> tuple[Finder, Finder, Finder]:
     a, b = pts[(best + 1) % 3], pts[(best + 2) % 3]
     cross = (a.x - c.x) * (b.y - c.y) - (a.y - c.y) * (b.x - c.x)
     return (c, a, b) if cross > 0 else (c, b, a)
+
+
+def completions(p: Finder, q: Finder) -> Iterator[tuple[Finder, Finder, Finder]]:
+    """The three-finder layouts (corner, top-right, bottom-left) two finders may belong to when
+    the third is lost (under a highlight, say): the pair as the top or the left edge, either
+    finder the corner, or as the diagonal; the third placed as in an unskewed square."""
+    dx, dy = q.x - p.x, q.y - p.y
+    size = (p.size + q.size) / 2
+    for corner, other, sign in ((p, q, 1), (p, q, -1), (q, p, 1), (q, p, -1)):
+        ox, oy = other.x - corner.x, other.y - corner.y
+        third = Finder(corner.x - sign * oy, corner.y + sign * ox, size)
+        yield _orient(corner, other, third)
+    mx, my = (p.x + q.x) / 2, (p.y + q.y) / 2
+    for sign in (1, -1):
+        corner = Finder(mx - sign * dy / 2, my + sign * dx / 2, size)
+        yield _orient(corner, p, q)
 
 
 def _clip(box: tuple[float, float, float, float], width: int, height: int) -> Box:

@@ -130,6 +130,13 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
                 if found:
                     _merge(result.symbols, found)
                     return
+            grids = _grids(regions, [c for f, c in candidates if f == frame])
+            if grids and clock.allows():
+                result.passes.append("erasure")
+                found = clock.run(partial(_erased, gray, frame, grids, clock))
+                if found:
+                    _merge(result.symbols, found)
+                    return
         if name == _COSTLY and not regions and not any(f == frame for f, _ in candidates):
             result.passes.append("nothing-code-like")
             return
@@ -278,6 +285,61 @@ def _repairs(arr: Any, region: Region, frame: int, deadline: float) -> Iterator[
 
 
 _CYLINDER_REGIONS = 2
+_ERASURE_PAIRS = 2
+
+
+def _grids(regions: list[Region], located: list[Candidate]) -> list[tuple[Any, int]]:
+    """Module grids (module coordinates -> picture, version) to read with erasures: each symbol
+    zxing-cpp located at its version; each three-finder region at the version its finder spacing
+    suggests and the two next to it; then pairs of lone finders completed into a symbol (the
+    third finder lost under a highlight), at the suggested version and the next ones."""
+    from kzscam.qr import erasure, local
+
+    out: list[tuple[Any, int]] = []
+    for cand in located:
+        out.append((erasure.grid_from_corners(cand.corners, cand.version), cand.version))
+
+    def add(finders: tuple[local.Finder, local.Finder, local.Finder], spread: int) -> None:
+        c, a, b = finders
+        module = (c.size + a.size + b.size) / 21
+        across = (math.dist((c.x, c.y), (a.x, a.y)) + math.dist((c.x, c.y), (b.x, b.y))) / 2
+        guess = round((across / module + 7 - 17) / 4)
+        for version in sorted(range(guess - spread, guess + spread + 1), key=lambda v: abs(v - guess)):
+            if 1 <= version <= symbol_max:
+                out.append((erasure.grid_from_finders(finders, version), version))
+
+    symbol_max = 40
+    for region in regions:
+        if region.finders is not None:
+            add(region.finders, 1)
+    lone = [r.lone for r in regions if r.lone is not None]
+    pairs = sorted(((p, q) for i, p in enumerate(lone) for q in lone[i + 1:]
+                    if max(p.size, q.size) <= 1.5 * min(p.size, q.size)
+                    and 2 * max(p.size, q.size) <= math.dist((p.x, p.y), (q.x, q.y))
+                    <= 30 * max(p.size, q.size)),
+                   key=lambda pq: max(pq[0].size, pq[1].size) / min(pq[0].size, pq[1].size))
+    for p, q in pairs[:_ERASURE_PAIRS]:
+        for finders in local.completions(p, q):
+            add(finders, 1)
+    return out
+
+
+def _erased(gray: Image, frame: int, grids: list[tuple[Any, int]], clock: _Clock) -> list[Symbol]:
+    """Codes read with the modules under saturated highlights as erasures (kzscam.qr.erasure)."""
+    from kzscam.qr import erasure, local
+
+    _, np = local._cv()
+    picture = local.as_array(gray).astype(np.float32)
+    out: list[Symbol] = []
+    for grid, version in grids:
+        if time.monotonic() > clock.deadline:
+            break
+        if any(_same_place(s.corners, erasure.corners_of(grid, version)) for s in out):
+            continue
+        sym = erasure.read(picture, grid, version, frame, clock.deadline)
+        if sym is not None:
+            _merge(out, [sym])
+    return out
 
 
 def _cylinder(gray: Image, frame: int, regions: list[Region], clock: _Clock) -> list[Symbol]:

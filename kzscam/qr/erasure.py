@@ -1,0 +1,303 @@
+"""Reading a code under saturated highlights: unseen modules as erasures.
+
+A specular highlight drives the camera to pure white: the modules under it carry no information,
+yet zxing-cpp's binariser calls them light and its decoder spends two check codewords on each
+wrong one. Here the module grid is sampled from the finder patterns (or the corners zxing-cpp
+located), each module voted on with several local thresholds, and the modules under saturated
+pixels are marked unknown. A codeword with an unknown module is an *erasure*, which costs one
+check codeword, so up to twice as much of the symbol may be lost (kzscam.qr.symbol). Blocks that
+still fail are retried with their least reliable codewords also erased (generalised minimum
+distance decoding).
+
+No guess reaches the user: every block must decode within a bound on the chance of turning a
+hopeless block into a wrong one (`_RISK` per try, a few check codewords kept unused for that),
+and the corrected symbol is redrawn and read again by zxing-cpp, whose own Reed-Solomon check
+and payload parser it must pass, at the version the grid was sampled at.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from kzscam.qr import symbol
+from kzscam.qr.decoders import Quad, Symbol, read_zxing
+
+# The chance, per block and per try, that the decoder accepts a block it should have given up on
+# (symbol.false_accept). A picture sees a few hundred tries at most.
+_RISK = 1e-9
+_SATURATED = 248  # a module whose every sample is this bright carries no contrast
+_VISIBLE = 40.0  # darkness (255 - grey) a dark module keeps where it still shows
+_FORMAT_COST = 1.0  # the most a grid's format bits may be wrong (each: its reliability + 0.05)
+_GMD_STEP = 2  # least reliable codewords added to the erasures per retry of a block
+
+
+def grid_from_finders(finders: tuple[Any, Any, Any], version: int,
+                      fourth: tuple[float, float] | None = None) -> Any:
+    """Module coordinates -> picture, from the finder centres (corner, top-right, bottom-left)
+    and, when known, where the bottom-right finder's centre would be."""
+    import cv2
+    import numpy as np
+
+    c, a, b = finders
+    n = symbol.size(version)
+    d = fourth if fourth is not None else (a.x + b.x - c.x, a.y + b.y - c.y)
+    src = np.array([[3.5, 3.5], [n - 3.5, 3.5], [3.5, n - 3.5], [n - 3.5, n - 3.5]],
+                   dtype=np.float32)
+    dst = np.array([[c.x, c.y], [a.x, a.y], [b.x, b.y], list(d)], dtype=np.float32)
+    return cv2.getPerspectiveTransform(src, dst)
+
+
+def grid_from_corners(quad: Quad, version: int) -> Any:
+    import cv2
+    import numpy as np
+
+    n = symbol.size(version)
+    src = np.array([[0, 0], [n, 0], [n, n], [0, n]], dtype=np.float32)
+    return cv2.getPerspectiveTransform(src, np.array(quad, dtype=np.float32))
+
+
+def corners_of(grid: Any, version: int) -> Quad:
+    import cv2
+    import numpy as np
+
+    n = symbol.size(version)
+    pts = np.array([[[0, 0], [n, 0], [n, n], [0, n]]], dtype=np.float32)
+    out = cv2.perspectiveTransform(pts, grid)[0]
+    return tuple((float(x), float(y)) for x, y in out)  # type: ignore[return-value]
+
+
+def sample(picture: Any, grid: Any, version: int) -> tuple[Any, Any]:
+    """Per module: the mean over its middle half (sensor noise and JPEG ringing averaged out,
+    the neighbours' blur left aside), and the darkest of five point samples (the centre and a
+    quarter module each way: a module is unseen only when all of it is saturated)."""
+    import cv2
+    import numpy as np
+
+    n = symbol.size(version)
+    quad = np.array(corners_of(grid, version))
+    pitch = max(1.0, math.dist(quad[0], quad[2]) / (n * math.sqrt(2)))
+    x0, y0 = np.maximum(np.floor(quad.min(axis=0)).astype(int) - 2, 0)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int) + 3
+    crop = picture[y0:y1, x0:x1]
+    if crop.size == 0:
+        crop, x0, y0 = picture, 0, 0
+    k = max(1, int(pitch * 0.5))
+    smooth = cv2.blur(crop, (k, k)) if k > 1 else crop
+    means = np.zeros((n, n), dtype=np.float32)
+    darkest = np.full((n, n), 255.0, dtype=np.float32)
+    base = np.arange(n, dtype=np.float32) + 0.5
+    for du, dv in ((0.0, 0.0), (-0.25, 0.0), (0.25, 0.0), (0.0, -0.25), (0.0, 0.25)):
+        uu, vv = np.meshgrid(base + du, base + dv)
+        pts = np.stack([uu, vv], axis=-1).reshape(1, -1, 2)
+        xy = cv2.perspectiveTransform(pts, grid).reshape(n, n, 2)
+        mx = (xy[..., 0] - x0).astype(np.float32)
+        my = (xy[..., 1] - y0).astype(np.float32)
+        got = cv2.remap(crop, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        darkest = np.minimum(darkest, got)
+        if du == 0.0 and dv == 0.0:
+            means = cv2.remap(smooth, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return means, darkest
+
+
+def modules(means: Any, darkest: Any) -> tuple[Any, Any]:
+    """Dark modules and a reliability per module (0 for unseen ones).
+
+    A highlight adds light in proportion to what is missing: a pixel v becomes
+    255 - (255 - v)(1 - s) for a highlight of strength s. In the *darkness* 255 - v it is a
+    factor, so in log(255 - v) it is a smooth offset shared by the dark and the light modules
+    around. The dark and the light level are each followed as a smooth field (a Gaussian average
+    over a module or two of the modules of that class, refined twice from a first local-mean
+    guess) and every module is called against the mid-level between them. The reliability is
+    the distance from that mid-level in grey levels: it shrinks with the highlight's (1 - s) as
+    the signal does against the sensor's noise. Saturated modules are unseen and left out."""
+    import cv2
+    import numpy as np
+
+    seen = (darkest < _SATURATED).astype(np.float32)
+    logd = np.log(np.maximum(255.0 - means, 1.0)).astype(np.float32)
+
+    def smooth(values: Any, weight: Any, sigma: float) -> tuple[Any, Any]:
+        total = cv2.GaussianBlur(values * weight, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+        count = cv2.GaussianBlur(weight, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+        return total / np.maximum(count, 1e-6), count
+
+    first, _ = smooth(logd, seen, 2.0)
+    dark = logd > first
+    mid = first
+    for _ in range(3):
+        levels = []
+        for cls in (dark, ~dark):
+            weight = seen * cls.astype(np.float32)
+            near, count = smooth(logd, weight, 1.2)
+            far, _ = smooth(logd, weight, 3.0)
+            levels.append(np.where(count > 0.08, near, far))
+        mid = (levels[0] + levels[1]) / 2
+        dark = logd > mid
+    # A saturated module beside clearly dark ones is a light module (overexposed paper, or the
+    # edge of a highlight where a dark module would still show): only where no dark module
+    # nearby keeps its contrast is it unseen.
+    weight = seen * dark.astype(np.float32)
+    dark_level, count = smooth(logd, weight, 1.2)
+    light = (seen == 0) & (count > 0.15) & (dark_level > math.log(_VISIBLE))
+    dark &= ~light
+    threshold = 255.0 - np.exp(mid)
+    reliability = np.where(seen > 0, np.abs(means - threshold) / 255.0,
+                           np.where(light, 0.5 * np.abs(means - threshold) / 255.0, 0.0))
+    return dark, reliability
+
+
+def refine(picture: Any, grid: Any, version: int, deadline: float) -> Any:
+    """The grid moved to fit the symbol: the picture points of the finder centres and of the
+    fourth corner's (the one a parallelogram or a lost finder only guesses) shifted, a fraction
+    of a module at a time, to where the fixed patterns (finders, separators, timing, alignment)
+    read as the standard draws them and the data modules are the most contrasted."""
+    import cv2
+    import numpy as np
+
+    n = symbol.size(version)
+    anchors = np.array([[3.5, 3.5], [n - 3.5, 3.5], [3.5, n - 3.5], [n - 3.5, n - 3.5]],
+                       dtype=np.float32)
+    points = cv2.perspectiveTransform(anchors[None], grid)[0].astype(np.float32)
+    quad = np.array(corners_of(grid, version))
+    pitch = max(1.0, math.dist(quad[0], quad[2]) / (n * math.sqrt(2)))
+    pad = int(4 * pitch) + 2
+    x0, y0 = np.maximum(np.floor(quad.min(axis=0)).astype(int) - pad, 0)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int) + pad
+    crop = picture[y0:y1, x0:x1]
+    if crop.size == 0:
+        return grid
+    k = max(1, int(pitch * 0.5))
+    smooth = cv2.blur(crop, (k, k)) if k > 1 else crop
+    fixed = symbol.function_modules(version)
+    rows = np.array([r for r, _ in fixed])
+    cols = np.array([c for _, c in fixed])
+    sign = np.array([1.0 if d else -1.0 for d in fixed.values()], dtype=np.float32)
+    base = np.arange(n, dtype=np.float32) + 0.5
+    uu, vv = np.meshgrid(base, base)
+    centres = np.stack([uu, vv], axis=-1).reshape(1, -1, 2)
+    offset = np.array([x0, y0], dtype=np.float32)
+
+    def score(pts: Any) -> float:
+        g = cv2.getPerspectiveTransform(anchors, pts)
+        xy = cv2.perspectiveTransform(centres, g).reshape(n, n, 2) - offset
+        got = cv2.remap(smooth, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR,
+                        borderMode=cv2.BORDER_REPLICATE)
+        mid = cv2.blur(got, (5, 5), borderType=cv2.BORDER_REFLECT)
+        diff = mid - got
+        return float(np.sum(sign * diff[rows, cols]) + 0.5 * np.sum(np.abs(diff)))
+
+    best = score(points)
+    for step in (0.5, 0.25, 0.12):
+        for _ in range(3):
+            moved = False
+            for i in range(4):
+                for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+                    if time.monotonic() > deadline:
+                        return cv2.getPerspectiveTransform(anchors, points)
+                    trial = points.copy()
+                    trial[i] += (dx * step * pitch, dy * step * pitch)
+                    value = score(trial)
+                    if value > best:
+                        best, points, moved = value, trial, True
+            if not moved:
+                break
+    return cv2.getPerspectiveTransform(anchors, points)
+
+
+def _formats(dark: Any, reliability: Any, version: int) -> list[tuple[float, str, int]]:
+    """(weighted distance, level, mask) of the format words nearest both printed copies."""
+    out = []
+    copies = symbol.format_cells(version)
+    for level in symbol.LEVELS:
+        for mask in range(8):
+            word = symbol.format_word(level, mask)
+            best = math.inf
+            for cells in copies:
+                cost = sum(float(reliability[r, c]) + 0.05 for i, (r, c) in enumerate(cells)
+                           if bool(dark[r, c]) != bool(word >> (14 - i) & 1))
+                best = min(best, cost)
+            out.append((best, level, mask))
+    out.sort()
+    return [f for f in out if f[0] <= _FORMAT_COST][:3]
+
+
+def _version_ok(dark: Any, reliability: Any, version: int) -> bool:
+    """For versions 7 and up: a printed copy of the version information within 3 bits."""
+    if version < 7:
+        return True
+    word = symbol.version_word(version)
+    for cells in symbol.version_cells(version):
+        wrong = sum(1 for i, (r, c) in enumerate(cells)
+                    if reliability[r, c] > 0 and bool(dark[r, c]) != bool(word >> (17 - i) & 1))
+        if wrong <= 3:
+            return True
+    return False
+
+
+def decode_grid(dark: Any, reliability: Any, version: int,
+                deadline: float) -> Iterator[tuple[str, int, list[int]]]:
+    """Corrected codewords (placement order) for each plausible format of a sampled grid."""
+    if not _version_ok(dark, reliability, version):
+        return
+    cells = symbol.codeword_cells(version)
+    for _, level, mask in _formats(dark, reliability, version):
+        values, weakest = [], []
+        for cw in cells:
+            v = 0
+            for r, c in cw:
+                v = v << 1 | int(bool(dark[r, c]) != symbol.mask_bit(mask, r, c))
+            values.append(v)
+            weakest.append(min(float(reliability[r, c]) for r, c in cw))
+        out = list(values)
+        for (total, data), idx in zip(symbol.blocks(version, level),
+                                      symbol.interleave(version, level), strict=True):
+            if time.monotonic() > deadline:
+                return
+            fixed = _block(total, total - data, [values[i] for i in idx],
+                           [weakest[i] for i in idx])
+            if fixed is None:
+                break
+            for i, v in zip(idx, fixed, strict=True):
+                out[i] = v
+        else:
+            yield level, mask, out
+
+
+def _block(length: int, ec: int, word: list[int], weakest: list[float]) -> list[int] | None:
+    """One block, errors and erasures: the unseen codewords erased, then the least reliable ones
+    too, two at a time, while the risk bound allows."""
+    unseen = [i for i, w in enumerate(weakest) if w <= 0]
+    order = sorted((i for i, w in enumerate(weakest) if w > 0), key=lambda i: weakest[i])
+    extra = 0
+    while True:
+        erased = unseen + order[:extra]
+        limit = symbol.max_errors(length, ec, len(erased), _RISK)
+        if limit is None:
+            return None
+        fixed = symbol.correct(word, ec, erased, limit)
+        if fixed is not None:
+            return fixed
+        extra += _GMD_STEP
+
+
+def read(picture: Any, grid: Any, version: int, frame: int, deadline: float) -> Symbol | None:
+    """The code on `grid` (module coordinates -> picture), read with unseen modules erased and
+    confirmed by zxing-cpp, or None."""
+    from kzscam.qr.elastic import render
+
+    if not 1 <= version <= symbol.MAX_VERSION:
+        return None
+    grid = refine(picture, grid, version, deadline)
+    means, darkest = sample(picture, grid, version)
+    dark, reliability = modules(means, darkest)
+    for level, mask, codewords in decode_grid(dark, reliability, version, deadline):
+        matrix = symbol.draw(version, level, mask, codewords)
+        found, _ = read_zxing(render(matrix), pure=True, frame=frame, qr_only=True)
+        for s in found:
+            if s.version == str(version):
+                return Symbol(s.raw, s.text, corners_of(grid, version), s.decoder, s.symbology,
+                              s.version, s.ec_level, "erasure", frame)
+    return None
