@@ -30,7 +30,8 @@ from kzscam.qr.decoders import Quad, Symbol, read_zxing
 _RISK = 1e-9
 _SATURATED = 248  # a module whose every sample is this bright carries no contrast
 _VISIBLE = 40.0  # darkness (255 - grey) a dark module keeps where it still shows
-_FORMAT_COST = 1.0  # the most a grid's format bits may be wrong (each: its reliability + 0.05)
+_FORMAT_COST = 1.0
+_FIELD_SIGMA = 1.0
 _GMD_STEP = 2  # least reliable codewords added to the erasures per retry of a block
 
 
@@ -136,6 +137,14 @@ def modules(means: Any, darkest: Any) -> tuple[Any, Any]:
             levels.append(np.where(count > 0.08, near, far))
         mid = (levels[0] + levels[1]) / 2
         dark = logd > mid
+    # One attenuation field for both classes: log-darkness = field + the class's level.
+    for _ in range(2):
+        kd = float(np.percentile(logd[(seen > 0) & dark], 75)) if np.any((seen > 0) & dark) else 5.0
+        kl = float(np.percentile(logd[(seen > 0) & ~dark], 75)) if np.any((seen > 0) & ~dark) else 3.0
+        resid = logd - np.where(dark, kd, kl)
+        field = _plane_fit(resid, seen, _FIELD_SIGMA)
+        mid = field + (kd + kl) / 2
+        dark = logd > mid
     # A saturated module beside clearly dark ones is a light module (overexposed paper, or the
     # edge of a highlight where a dark module would still show): only where no dark module
     # nearby keeps its contrast is it unseen.
@@ -147,6 +156,46 @@ def modules(means: Any, darkest: Any) -> tuple[Any, Any]:
     reliability = np.where(seen > 0, np.abs(means - threshold) / 255.0,
                            np.where(light, 0.5 * np.abs(means - threshold) / 255.0, 0.0))
     return dark, reliability
+
+
+def _plane_fit(values: Any, weight: Any, sigma: float) -> Any:
+    """At every module, the value at that module of a plane fitted by Gaussian-weighted least
+    squares to the neighbours' `values` (a highlight's falloff is steep: a local mean lags it,
+    a local plane follows it); the local mean where the plane is ill-posed."""
+    import cv2
+    import numpy as np
+
+    n = values.shape[0]
+    yy, xx = np.mgrid[0:n, 0:n].astype(np.float32)
+
+    impulse = np.zeros((9, 9), dtype=np.float32)
+    impulse[4, 4] = 1.0
+    own = float(cv2.GaussianBlur(impulse, (0, 0), sigma)[4, 4])
+
+    def blur(a: Any) -> Any:
+        """Weighted neighbourhood sums, the module itself left out (it must not vote for its
+        own threshold)."""
+        return cv2.GaussianBlur(a * weight, (0, 0), sigma, borderType=cv2.BORDER_REFLECT) \
+            - own * a * weight
+
+    s0, sx, sy = blur(np.ones_like(xx)), blur(xx), blur(yy)
+    sxx, syy, sxy = blur(xx * xx), blur(yy * yy), blur(xx * yy)
+    sv, svx, svy = blur(values), blur(values * xx), blur(values * yy)
+    safe = np.maximum(s0, 1e-6)
+    mean_x, mean_y, mean_v = sx / safe, sy / safe, sv / safe
+    cxx = sxx / safe - mean_x ** 2
+    cyy = syy / safe - mean_y ** 2
+    cxy = sxy / safe - mean_x * mean_y
+    cvx = svx / safe - mean_v * mean_x
+    cvy = svy / safe - mean_v * mean_y
+    det = cxx * cyy - cxy ** 2
+    ok = (det > 0.05 * sigma ** 4) & (s0 > 0.05)
+    gx = np.where(ok, (cvx * cyy - cvy * cxy) / np.where(ok, det, 1.0), 0.0)
+    gy = np.where(ok, (cvy * cxx - cvx * cxy) / np.where(ok, det, 1.0), 0.0)
+    plane = mean_v + gx * (xx - mean_x) + gy * (yy - mean_y)
+    far = cv2.GaussianBlur(values * weight, (0, 0), 3.0, borderType=cv2.BORDER_REFLECT) / \
+        np.maximum(cv2.GaussianBlur(weight, (0, 0), 3.0, borderType=cv2.BORDER_REFLECT), 1e-6)
+    return np.where(s0 > 0.05, plane, far)
 
 
 def refine(picture: Any, grid: Any, version: int, deadline: float) -> Any:
