@@ -32,6 +32,9 @@ _SATURATED = 248  # a module whose every sample is this bright carries no contra
 _VISIBLE = 40.0  # darkness (255 - grey) a dark module keeps where it still shows
 _FORMAT_COST = 1.0
 _FIELD_SIGMA = 1.0
+_REFINE_STEPS = (0.5, 0.25, 0.12)
+_LOST_REACH = 4  # modules a guessed finder is searched for around its guess
+_CORNER_REACH = 2  # the same for the fourth corner
 _GMD_STEP = 2  # least reliable codewords added to the erasures per retry of a block
 
 
@@ -198,7 +201,8 @@ def _plane_fit(values: Any, weight: Any, sigma: float) -> Any:
     return np.where(s0 > 0.05, plane, far)
 
 
-def refine(picture: Any, grid: Any, version: int, deadline: float) -> Any:
+def refine(picture: Any, grid: Any, version: int, deadline: float,
+           lost: int | None = None) -> Any:
     """The grid moved to fit the symbol: the picture points of the finder centres and of the
     fourth corner's (the one a parallelogram or a lost finder only guesses) shifted, a fraction
     of a module at a time, to where the fixed patterns (finders, separators, timing, alignment)
@@ -220,7 +224,12 @@ def refine(picture: Any, grid: Any, version: int, deadline: float) -> Any:
         return grid
     k = max(1, int(pitch * 0.5))
     smooth = cv2.blur(crop, (k, k)) if k > 1 else crop
-    fixed = symbol.function_modules(version)
+    # The patterns the standard fixes; the format and version cells vary from code to code.
+    varying = set(symbol.format_cells(version)[0] + symbol.format_cells(version)[1])
+    if version >= 7:
+        varying |= set(symbol.version_cells(version)[0] + symbol.version_cells(version)[1])
+    fixed = {cell: d for cell, d in symbol.function_modules(version).items()
+             if cell not in varying}
     rows = np.array([r for r, _ in fixed])
     cols = np.array([c for _, c in fixed])
     sign = np.array([1.0 if d else -1.0 for d in fixed.values()], dtype=np.float32)
@@ -239,8 +248,22 @@ def refine(picture: Any, grid: Any, version: int, deadline: float) -> Any:
         return float(np.sum(sign * diff[rows, cols]) + 0.5 * np.sum(np.abs(diff)))
 
     best = score(points)
-    for step in (0.5, 0.25, 0.12):
-        for _ in range(3):
+    # Points placed by guess are searched for first, over a few modules each way, before the
+    # fine moves: a finder lost (under a highlight, say) and placed as in a square, and the
+    # fourth corner, placed as a parallelogram's (perspective moves it by modules).
+    for index, reach in ((lost, _LOST_REACH), (3, _CORNER_REACH), (lost, 1)):
+        if index is None:
+            continue
+        start = points[index].copy()
+        for dx in range(-reach, reach + 1):
+            for dy in range(-reach, reach + 1):
+                trial = points.copy()
+                trial[index] = start + (dx * pitch, dy * pitch)
+                value = score(trial)
+                if value > best:
+                    best, points = value, trial
+    for step in _REFINE_STEPS:
+        for _ in range(4):
             moved = False
             for i in range(4):
                 for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
@@ -332,14 +355,15 @@ def _block(length: int, ec: int, word: list[int], weakest: list[float]) -> list[
         extra += _GMD_STEP
 
 
-def read(picture: Any, grid: Any, version: int, frame: int, deadline: float) -> Symbol | None:
+def read(picture: Any, grid: Any, version: int, frame: int, deadline: float,
+         lost: int | None = None) -> Symbol | None:
     """The code on `grid` (module coordinates -> picture), read with unseen modules erased and
     confirmed by zxing-cpp, or None."""
     from kzscam.qr.elastic import render
 
     if not 1 <= version <= symbol.MAX_VERSION:
         return None
-    grid = refine(picture, grid, version, deadline)
+    grid = refine(picture, grid, version, deadline, lost)
     means, darkest = sample(picture, grid, version)
     dark, reliability = modules(means, darkest)
     for level, mask, codewords in decode_grid(dark, reliability, version, deadline):

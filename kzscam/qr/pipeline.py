@@ -288,25 +288,27 @@ _CYLINDER_REGIONS = 2
 _ERASURE_PAIRS = 2
 
 
-def _grids(regions: list[Region], located: list[Candidate]) -> list[tuple[Any, int]]:
+def _grids(regions: list[Region],
+           located: list[Candidate]) -> list[tuple[Any, int, int | None]]:
     """Module grids (module coordinates -> picture, version) to read with erasures: each symbol
     zxing-cpp located at its version; each three-finder region at the version its finder spacing
     suggests and the two next to it; then pairs of lone finders completed into a symbol (the
     third finder lost under a highlight), at the suggested version and the next ones."""
     from kzscam.qr import erasure, local
 
-    out: list[tuple[Any, int]] = []
+    out: list[tuple[Any, int, int | None]] = []
     for cand in located:
-        out.append((erasure.grid_from_corners(cand.corners, cand.version), cand.version))
+        out.append((erasure.grid_from_corners(cand.corners, cand.version), cand.version, None))
 
-    def add(finders: tuple[local.Finder, local.Finder, local.Finder], spread: int) -> None:
+    def add(finders: tuple[local.Finder, local.Finder, local.Finder], spread: int,
+            lost: int | None = None) -> None:
         c, a, b = finders
         module = (c.size + a.size + b.size) / 21
         across = (math.dist((c.x, c.y), (a.x, a.y)) + math.dist((c.x, c.y), (b.x, b.y))) / 2
         guess = round((across / module + 7 - 17) / 4)
         for version in sorted(range(guess - spread, guess + spread + 1), key=lambda v: abs(v - guess)):
             if 1 <= version <= symbol_max:
-                out.append((erasure.grid_from_finders(finders, version), version))
+                out.append((erasure.grid_from_finders(finders, version), version, lost))
 
     symbol_max = 40
     for region in regions:
@@ -320,23 +322,24 @@ def _grids(regions: list[Region], located: list[Candidate]) -> list[tuple[Any, i
                    key=lambda pq: max(pq[0].size, pq[1].size) / min(pq[0].size, pq[1].size))
     for p, q in pairs[:_ERASURE_PAIRS]:
         for finders in local.completions(p, q):
-            add(finders, 1)
+            add(finders, 1, next(i for i, f in enumerate(finders) if f is not p and f is not q))
     return out
 
 
-def _erased(gray: Image, frame: int, grids: list[tuple[Any, int]], clock: _Clock) -> list[Symbol]:
+def _erased(gray: Image, frame: int, grids: list[tuple[Any, int, int | None]],
+            clock: _Clock) -> list[Symbol]:
     """Codes read with the modules under saturated highlights as erasures (kzscam.qr.erasure)."""
     from kzscam.qr import erasure, local
 
     _, np = local._cv()
     picture = local.as_array(gray).astype(np.float32)
     out: list[Symbol] = []
-    for grid, version in grids:
+    for grid, version, lost in grids:
         if time.monotonic() > clock.deadline:
             break
         if any(_same_place(s.corners, erasure.corners_of(grid, version)) for s in out):
             continue
-        sym = erasure.read(picture, grid, version, frame, clock.deadline)
+        sym = erasure.read(picture, grid, version, frame, clock.deadline, lost)
         if sym is not None:
             _merge(out, [sym])
     return out
