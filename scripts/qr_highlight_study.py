@@ -23,12 +23,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import qrsynth
 from eval_qr_hires import _seed, part_of, sources
+from qr_table import photo_eval_parser
+
+import qrsynth
 from kzscam.qr import symbol
 from kzscam.qr.decoders import read_zxing
 from kzscam.qr.pipeline import _regions
-from qr_table import photo_eval_parser
 
 SATURATED = 0.98  # highlight strength (share of the way to white) that leaves no contrast
 

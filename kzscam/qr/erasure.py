@@ -258,7 +258,7 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
         for dx in range(-reach, reach + 1):
             for dy in range(-reach, reach + 1):
                 trial = points.copy()
-                trial[index] = start + (dx * pitch, dy * pitch)
+                trial[index] = start + np.array((dx * pitch, dy * pitch), dtype=np.float32)
                 value = score(trial)
                 if value > best:
                     best, points = value, trial

@@ -221,8 +221,8 @@ def draw(version: int, level: str, mask: int, codewords: Sequence[int]) -> list[
                 matrix[r][c] = bool(vword >> (17 - i) & 1)
     for r, c in data_cells(version):  # remainder bits are 0 before masking
         matrix[r][c] = mask_bit(mask, r, c)
-    for value, cells in zip(codewords, codeword_cells(version), strict=False):
-        for i, (r, c) in enumerate(cells):
+    for value, modules in zip(codewords, codeword_cells(version), strict=False):
+        for i, (r, c) in enumerate(modules):
             matrix[r][c] = bool(value >> (7 - i) & 1) != mask_bit(mask, r, c)
     return matrix
 
