@@ -202,7 +202,7 @@ def _plane_fit(values: Any, weight: Any, sigma: float) -> Any:
 
 
 def refine(picture: Any, grid: Any, version: int, deadline: float,
-           lost: int | None = None) -> Any:
+           lost: int | None = None, fine: bool = True) -> Any:
     """The grid moved to fit the symbol: the picture points of the finder centres and of the
     fourth corner's (the one a parallelogram or a lost finder only guesses) shifted, a fraction
     of a module at a time, to where the fixed patterns (finders, separators, timing, alignment)
@@ -252,7 +252,7 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
     # fine moves: a finder lost (under a highlight, say) and placed as in a square, and the
     # fourth corner, placed as a parallelogram's (perspective moves it by modules).
     for index, reach in ((lost, _LOST_REACH), (3, _CORNER_REACH), (lost, 1)):
-        if index is None:
+        if index is None or fine:
             continue
         start = points[index].copy()
         for dx in range(-reach, reach + 1):
@@ -262,7 +262,7 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
                 value = score(trial)
                 if value > best:
                     best, points = value, trial
-    for step in _REFINE_STEPS:
+    for step in _REFINE_STEPS if fine else ():
         for _ in range(4):
             moved = False
             for i in range(4):
@@ -279,7 +279,8 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
     return cv2.getPerspectiveTransform(anchors, points)
 
 
-def _formats(dark: Any, reliability: Any, version: int) -> list[tuple[float, str, int]]:
+def _formats(dark: Any, reliability: Any, version: int,
+             slack: float = _FORMAT_COST) -> list[tuple[float, str, int]]:
     """(weighted distance, level, mask) of the format words nearest both printed copies."""
     out = []
     copies = symbol.format_cells(version)
@@ -293,7 +294,7 @@ def _formats(dark: Any, reliability: Any, version: int) -> list[tuple[float, str
                 best = min(best, cost)
             out.append((best, level, mask))
     out.sort()
-    return [f for f in out if f[0] <= _FORMAT_COST][:3]
+    return [f for f in out if f[0] <= slack][:3]
 
 
 def _version_ok(dark: Any, reliability: Any, version: int) -> bool:
@@ -363,7 +364,14 @@ def read(picture: Any, grid: Any, version: int, frame: int, deadline: float,
 
     if not 1 <= version <= symbol.MAX_VERSION:
         return None
-    grid = refine(picture, grid, version, deadline, lost)
+    # The guessed points first; a grid whose format information then reads as no valid format
+    # is not the symbol's (most completions of a finder pair are not), and costs no more.
+    grid = refine(picture, grid, version, deadline, lost, fine=False)
+    means, darkest = sample(picture, grid, version)
+    dark, reliability = modules(means, darkest)
+    if not _formats(dark, reliability, version, 2 * _FORMAT_COST):
+        return None
+    grid = refine(picture, grid, version, deadline)
     means, darkest = sample(picture, grid, version)
     dark, reliability = modules(means, darkest)
     for level, mask, codewords in decode_grid(dark, reliability, version, deadline):

@@ -130,16 +130,19 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
                 if found:
                     _merge(result.symbols, found)
                     return
-            grids = _grids(regions, [c for f, c in candidates if f == frame])
+        if name == _COSTLY and not regions and not any(f == frame for f, _ in candidates):
+            result.passes.append("nothing-code-like")
+            return
+        if name == _COSTLY:
+            # Codes under saturated highlights, once the cheap whole-picture passes are done
+            # (they read most other pictures the local repairs leave, for less).
+            grids = _grids(regions or [], [c for f, c in candidates if f == frame])
             if grids and clock.allows():
                 result.passes.append("erasure")
                 found = clock.run(partial(_erased, gray, frame, grids, clock))
                 if found:
                     _merge(result.symbols, found)
                     return
-        if name == _COSTLY and not regions and not any(f == frame for f, _ in candidates):
-            result.passes.append("nothing-code-like")
-            return
         if name == "elastic" and regions and clock.allows():
             # A code on a bottle or a pillar, before the costlier fit for any bent paper.
             result.passes.append("cylinder")
