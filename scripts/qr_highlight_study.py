@@ -5,15 +5,19 @@ block's capacity (errors: half its check codewords; erasures: all of them), whet
 finder search finds the three finders and zxing-cpp locates the symbol, and whether the
 codewords sampled on the true grid of the picture decode once the saturated ones are erased.
 
-The true grid and the true modules come from the generator: the picture is made twice, with and
-without the highlights (the same camera, the same seed), so nothing here is estimated from the
-picture being studied. A development tool: nothing in kzscam depends on it.
+The true grid and the highlights' strength come from the generator: the highlights are added
+to a picture already made (the same camera, the same seed), and both are kept, so the saturated
+modules are not estimated from the picture being studied. "True grid" is the code's corners as
+placed by the generator (zxing-cpp's corners on the clean source photo), refined by kzscam's grid
+fit; "grids found" are those kzscam builds from the picture alone (the erasure stage's input). A
+development tool: nothing in kzscam depends on it.
 
 Usage: python scripts/qr_highlight_study.py [--mirrors DIR] [--category highlights] [--part tune]
 """
 
 from __future__ import annotations
 
+import math
 import random
 import sys
 from collections import Counter
@@ -27,9 +31,9 @@ from eval_qr_hires import _seed, part_of, sources
 from qr_table import photo_eval_parser
 
 import qrsynth
-from kzscam.qr import symbol
+from kzscam.qr import erasure, symbol
 from kzscam.qr.decoders import read_zxing
-from kzscam.qr.pipeline import _regions
+from kzscam.qr.pipeline import _grids, _regions
 
 SATURATED = 0.98  # highlight strength (share of the way to white) that leaves no contrast
 
@@ -72,7 +76,8 @@ def study(category: str, part: str, mirrors: Path) -> list[str]:
 
     rows = ["| photo | v-level | saturated modules | worst block: hit / check cw | blocks "
             "beyond errors / erasures | finders (triples) | zxing located | true grid: "
-            "errors-only / with erasures |", "|---|---|---:|---:|---:|---|---|---|"]
+            "errors-only / with erasures | grids found: read |",
+            "|---|---|---:|---:|---:|---|---|---|---|"]
     totals: Counter[str] = Counter()
     qrsynth._highlights = spy
     try:
@@ -92,13 +97,7 @@ def study(category: str, part: str, mirrors: Path) -> list[str]:
             before = _sample(captured["before"], grid)
             strength = np.clip((_sample(captured["after"], grid) - before)
                                / np.maximum(255 - before, 1), 0, 1)
-            truth = before < (before.max() + before.min()) / 2
-            fixed = symbol.function_modules(version)
-            totals["function modules agreeing with the true grid (of all)"] += sum(
-                bool(truth[r, c]) == d for (r, c), d in fixed.items())
-            totals["function modules (all)"] += len(fixed)
             saturated = strength >= SATURATED
-            seen = _sample(np.asarray(img, dtype=np.float32), grid)
             data_cells = symbol.data_cells(version)
             sat_share = np.mean([saturated[r, c] for r, c in data_cells])
             cells = symbol.codeword_cells(version)
@@ -115,13 +114,17 @@ def study(category: str, part: str, mirrors: Path) -> list[str]:
             triples = sum(r.finders is not None for r in finders)
             _, cands = read_zxing(img)
             symbols, _ = read_zxing(img)
-            # Codewords read on the true grid: each module against the local mid-level.
-            ok_err, ok_era = _true_grid(seen, truth, saturated, version, level)
+            picture = np.asarray(img, dtype=np.float32)
+            ok_err, ok_era = _true_grid(picture, quad, version)
+            grids = _grids(finders, cands)
+            found_read = any(erasure.read(picture, g, v, 0, math.inf, lost) is not None
+                             for g, v, lost in grids)
             rows.append(f"| {s.key[-40:]} | {version}-{level} | {100 * sat_share:.1f}% | "
                         f"{worst[0]} / {worst[1]} | {beyond_err} / {beyond_era} of "
                         f"{len(symbol.blocks(version, level))} | {len(finders)} ({triples}) | "
                         f"{'read' if symbols else len(cands)} | "
-                        f"{'yes' if ok_err else 'no'} / {'yes' if ok_era else 'no'} |")
+                        f"{'yes' if ok_err else 'no'} / {'yes' if ok_era else 'no'} | "
+                        f"{len(grids)}: {'yes' if found_read else 'no'} |")
             totals["pictures"] += 1
             totals["all blocks within error capacity"] += beyond_err == 0
             totals["all blocks within erasure capacity"] += beyond_era == 0
@@ -129,6 +132,7 @@ def study(category: str, part: str, mirrors: Path) -> list[str]:
             totals["zxing located"] += bool(cands) or bool(symbols)
             totals["true grid, errors only, decodes"] += ok_err
             totals["true grid, saturated erased, decodes"] += ok_era
+            totals["grids found (finders, located), read with erasures"] += found_read
             totals[f"level {level}"] += 1
     finally:
         qrsynth._highlights = original
@@ -137,49 +141,26 @@ def study(category: str, part: str, mirrors: Path) -> list[str]:
     return rows
 
 
-def _true_grid(seen: Any, truth: Any, saturated: Any, version: int,
-               level: str) -> tuple[bool, bool]:
-    """Whether the codewords sampled at the true module centres decode: errors only, and with the
-    saturated codewords erased (the data mask is read from the true modules)."""
-    import cv2
-    import numpy as np
-
-    n = symbol.size(version)
-    # The local mid-level over 5 x 5 modules, saturated modules left out.
-    weight = (~saturated).astype(np.float32)
-    total = cv2.blur(seen * weight, (5, 5), borderType=cv2.BORDER_REFLECT)
-    count = cv2.blur(weight, (5, 5), borderType=cv2.BORDER_REFLECT)
-    local = total / np.maximum(count, 1e-3)
-    bits = seen < local
-    errors = int(np.sum((bits != truth) & ~saturated))
-    print(f"  sampling errors outside saturated modules: {errors} of {int(np.sum(~saturated))}",
-          file=sys.stderr)
-    word = _format_of(truth, version)
-    mask = min(range(8), key=lambda m: bin(word ^ symbol.format_word(level, m)).count("1"))
-    values, erased = [], []
-    for i, cells in enumerate(symbol.codeword_cells(version)):
-        v = 0
-        for r, c in cells:
-            v = v << 1 | int(bool(bits[r, c]) != symbol.mask_bit(mask, r, c))
-        values.append(v)
-        if any(saturated[r, c] for r, c in cells):
-            erased.append(i)
-    ok_err = ok_era = True
-    for (total, data), idx in zip(symbol.blocks(version, level),
-                                  symbol.interleave(version, level), strict=True):
-        ec = total - data
-        word = [values[i] for i in idx]
-        er = [k for k, i in enumerate(idx) if i in set(erased)]
-        ok_err &= symbol.correct(word, ec, [], ec // 2) is not None
-        limit = symbol.max_errors(total, ec, len(er), 1e-7)
-        ok_era &= limit is not None and symbol.correct(word, ec, er, limit) is not None
-    del n, np
+def _true_grid(picture: Any, quad: list[tuple[float, float]], version: int) -> tuple[bool, bool]:
+    """Whether kzscam's module sampling (kzscam.qr.erasure) on the true grid decodes: with
+    errors corrected only (what zxing-cpp's decoder could do with the same modules), and with
+    the unseen modules erased."""
+    grid = erasure.grid_from_corners(tuple(quad), version)  # type: ignore[arg-type]
+    grid = erasure.refine(picture, grid, version, math.inf)
+    dark, reliability = erasure.modules(*erasure.sample(picture, grid, version))
+    formats = erasure._formats(dark, reliability, version)
+    ok_err = False
+    if formats:
+        _, lvl, mask = formats[0]
+        values = [sum(int(bool(dark[r, c]) != symbol.mask_bit(mask, r, c)) << (7 - i)
+                      for i, (r, c) in enumerate(cells))
+                  for cells in symbol.codeword_cells(version)]
+        ok_err = all(symbol.correct([values[i] for i in idx], total - data, [],
+                                    (total - data) // 2) is not None
+                     for (total, data), idx in zip(symbol.blocks(version, lvl),
+                                                   symbol.interleave(version, lvl), strict=True))
+    ok_era = erasure.read(picture, grid, version, 0, math.inf) is not None
     return ok_err, ok_era
-
-
-def _format_of(truth: Any, version: int) -> int:
-    return sum(int(bool(truth[r, c])) << (14 - i)
-               for i, (r, c) in enumerate(symbol.format_cells(version)[0]))
 
 
 def main() -> int:
