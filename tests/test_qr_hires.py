@@ -255,3 +255,20 @@ def test_erasure_stage_never_reads_a_false_payload(path_end: str) -> None:
             for v in (version, version - 2, version + 2):
                 sym = read(picture, grid, v, 0, float("inf"), lost) if v >= 1 else None
                 assert sym is None or sym.text in allowed, (category, v, sym)
+
+
+def test_erasure_stage_stops_at_the_budget_deadline() -> None:
+    """--budget is a ceiling: past the deadline the grid fit stops where it is and no block is
+    decoded, so a picture the stage reads with time to spare gives nothing at once."""
+    from kzscam.qr import local
+    from kzscam.qr.erasure import read, refine
+    from kzscam.qr.pipeline import _grids, _regions
+
+    src = source("qrcode-1/7.png")
+    img, _ = shot("highlights", src)
+    picture = local.as_array(img).astype(np.float32)
+    grid, version, lost = _grids(_regions(img, []), read_zxing(img)[1])[0]
+    sym = read(picture, grid, version, 0, float("inf"), lost)
+    assert sym is not None and sym.text == src.expected
+    assert np.allclose(refine(picture, grid, version, 0.0, lost), grid, atol=1e-6)
+    assert read(picture, grid, version, 0, 0.0, lost) is None

@@ -257,6 +257,8 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
         start = points[index].copy()
         for dx in range(-reach, reach + 1):
             for dy in range(-reach, reach + 1):
+                if time.monotonic() > deadline:
+                    return cv2.getPerspectiveTransform(anchors, points)
                 trial = points.copy()
                 trial[index] = start + np.array((dx * pitch, dy * pitch), dtype=np.float32)
                 value = score(trial)
