@@ -118,7 +118,7 @@ def study(category: str, part: str, mirrors: Path) -> list[str]:
             ok_err, ok_era = _true_grid(picture, quad, version)
             grids = _grids(finders, cands)
             found_read = any(erasure.read(picture, g, v, 0, math.inf, lost) is not None
-                             for g, v, lost in grids)
+                             for g, v, lost, _ in grids)
             rows.append(f"| {s.key[-40:]} | {version}-{level} | {100 * sat_share:.1f}% | "
                         f"{worst[0]} / {worst[1]} | {beyond_err} / {beyond_era} of "
                         f"{len(symbol.blocks(version, level))} | {len(finders)} ({triples}) | "

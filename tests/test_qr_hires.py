@@ -228,7 +228,7 @@ def test_erasure_stage_reads_codes_under_saturated_highlights(path_end: str,
         result.passes
     picture = local.as_array(img).astype(np.float32)
     grids = _grids(_regions(img, []), located)
-    reads = [(i, sym) for i, (grid, version, lost) in enumerate(grids)
+    reads = [(i, sym) for i, (grid, version, lost, _) in enumerate(grids)
              if (sym := read(picture, grid, version, 0, float("inf"), lost)) is not None]
     assert reads and all(sym.text == src.expected for _, sym in reads)
     first = reads[0][0]
@@ -251,7 +251,7 @@ def test_erasure_stage_never_reads_a_false_payload(path_end: str) -> None:
         img, _ = shot(category, src)
         picture = local.as_array(img).astype(np.float32)
         grids = _grids(_regions(img, []), read_zxing(img)[1])
-        for grid, version, lost in grids[:8]:
+        for grid, version, lost, _ in grids[:8]:
             for v in (version, version - 2, version + 2):
                 sym = read(picture, grid, v, 0, float("inf"), lost) if v >= 1 else None
                 assert sym is None or sym.text in allowed, (category, v, sym)
@@ -267,7 +267,7 @@ def test_erasure_stage_stops_at_the_budget_deadline() -> None:
     src = source("qrcode-1/7.png")
     img, _ = shot("highlights", src)
     picture = local.as_array(img).astype(np.float32)
-    grid, version, lost = _grids(_regions(img, []), read_zxing(img)[1])[0]
+    grid, version, lost, _ = _grids(_regions(img, []), read_zxing(img)[1])[0]
     sym = read(picture, grid, version, 0, float("inf"), lost)
     assert sym is not None and sym.text == src.expected
     assert np.allclose(refine(picture, grid, version, 0.0, lost), grid, atol=1e-6)

@@ -265,7 +265,7 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
                 if value > best:
                     best, points = value, trial
     for step in _REFINE_STEPS if fine else ():
-        for _ in range(4):
+        for _ in range(3):
             moved = False
             for i in range(4):
                 for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
@@ -346,36 +346,41 @@ def _block(length: int, ec: int, word: list[int], weakest: list[float]) -> list[
     too, two at a time, while the risk bound allows."""
     unseen = [i for i, w in enumerate(weakest) if w <= 0]
     order = sorted((i for i, w in enumerate(weakest) if w > 0), key=lambda i: weakest[i])
+    synd = symbol.syndromes(word, ec)
     extra = 0
     while True:
         erased = unseen + order[:extra]
         limit = symbol.max_errors(length, ec, len(erased), _RISK)
         if limit is None:
             return None
-        fixed = symbol.correct(word, ec, erased, limit)
+        fixed = symbol.correct(word, ec, erased, limit, synd)
         if fixed is not None:
             return fixed
         extra += _GMD_STEP
 
 
-def read(picture: Any, grid: Any, version: int, frame: int, deadline: float,
-         lost: int | None = None) -> Symbol | None:
-    """The code on `grid` (module coordinates -> picture), read with unseen modules erased and
-    confirmed by zxing-cpp, or None."""
-    from kzscam.qr.elastic import render
-
+def fit(picture: Any, grid: Any, version: int, deadline: float,
+        lost: int | None = None) -> Any | None:
+    """The grid with its guessed points found (a lost finder, the fourth corner), or None when
+    its format information then reads as no valid format: the grid is not the symbol's (most
+    completions of a finder pair are not), and costs no more."""
     if not 1 <= version <= symbol.MAX_VERSION:
         return None
-    # The guessed points first; a grid whose format information then reads as no valid format
-    # is not the symbol's (most completions of a finder pair are not), and costs no more.
     grid = refine(picture, grid, version, deadline, lost, fine=False)
-    means, darkest = sample(picture, grid, version)
-    dark, reliability = modules(means, darkest)
+    dark, reliability = modules(*sample(picture, grid, version))
     if not _formats(dark, reliability, version, 2 * _FORMAT_COST):
         return None
+    return grid
+
+
+def read_fitted(picture: Any, grid: Any, version: int, frame: int,
+                deadline: float) -> Symbol | None:
+    """The code on a grid `fit` kept, read with unseen modules erased and confirmed by
+    zxing-cpp, or None."""
+    from kzscam.qr.elastic import render
+
     grid = refine(picture, grid, version, deadline)
-    means, darkest = sample(picture, grid, version)
-    dark, reliability = modules(means, darkest)
+    dark, reliability = modules(*sample(picture, grid, version))
     for level, mask, codewords in decode_grid(dark, reliability, version, deadline):
         matrix = symbol.draw(version, level, mask, codewords)
         found, _ = read_zxing(render(matrix), pure=True, frame=frame, qr_only=True)
@@ -384,3 +389,10 @@ def read(picture: Any, grid: Any, version: int, frame: int, deadline: float,
                 return Symbol(s.raw, s.text, corners_of(grid, version), s.decoder, s.symbology,
                               s.version, s.ec_level, "erasure", frame)
     return None
+
+
+def read(picture: Any, grid: Any, version: int, frame: int, deadline: float,
+         lost: int | None = None) -> Symbol | None:
+    """The code on `grid` (module coordinates -> picture): `fit`, then `read_fitted`."""
+    fitted = fit(picture, grid, version, deadline, lost)
+    return None if fitted is None else read_fitted(picture, fitted, version, frame, deadline)

@@ -293,32 +293,37 @@ _CYLINDER_REGIONS = 2
 _ERASURE_PAIRS = 2
 
 
-def _grids(regions: list[Region],
-           located: list[Candidate]) -> list[tuple[Any, int, int | None]]:
-    """Module grids (module coordinates -> picture, version) to read with erasures: each symbol
-    zxing-cpp located at its version; each three-finder region at the version its finder spacing
-    suggests and the two next to it; then pairs of lone finders completed into a symbol (the
-    third finder lost under a highlight), at the suggested version and the next ones."""
+Grid = tuple[Any, int, int | None, int]  # grid, version, lost finder, placement
+
+
+def _grids(regions: list[Region], located: list[Candidate]) -> list[Grid]:
+    """Module grids (module coordinates -> picture) to read with erasures: each symbol zxing-cpp
+    located at its version; each three-finder region at the version its finder spacing suggests
+    and the two next to it; then pairs of lone finders completed into a symbol (the third finder
+    lost under a highlight), at the suggested version and the next ones. Grids of one placement
+    of the finders share its number: the format information sits beside the finders, so when it
+    reads as nothing at the first version it does at none."""
     from kzscam.qr import erasure, local
 
-    out: list[tuple[Any, int, int | None]] = []
+    out: list[Grid] = []
     for cand in located:
-        out.append((erasure.grid_from_corners(cand.corners, cand.version), cand.version, None))
+        out.append((erasure.grid_from_corners(cand.corners, cand.version), cand.version, None,
+                    len(out)))
 
-    def add(finders: tuple[local.Finder, local.Finder, local.Finder], spread: int,
-            lost: int | None = None) -> None:
+    def add(finders: tuple[local.Finder, local.Finder, local.Finder], lost: int | None = None) -> None:
         c, a, b = finders
         module = (c.size + a.size + b.size) / 21
         across = (math.dist((c.x, c.y), (a.x, a.y)) + math.dist((c.x, c.y), (b.x, b.y))) / 2
         guess = round((across / module + 7 - 17) / 4)
-        for version in sorted(range(guess - spread, guess + spread + 1), key=lambda v: abs(v - guess)):
-            if 1 <= version <= symbol_max:
-                out.append((erasure.grid_from_finders(finders, version), version, lost))
+        placement = len(out)
+        for version in (guess, guess - 1, guess + 1):
+            if 1 <= version <= 40:
+                out.append((erasure.grid_from_finders(finders, version), version, lost,
+                            placement))
 
-    symbol_max = 40
     for region in regions:
         if region.finders is not None:
-            add(region.finders, 1)
+            add(region.finders)
     lone = [r.lone for r in regions if r.lone is not None]
     pairs = sorted(((p, q) for i, p in enumerate(lone) for q in lone[i + 1:]
                     if max(p.size, q.size) <= 1.5 * min(p.size, q.size)
@@ -327,24 +332,33 @@ def _grids(regions: list[Region],
                    key=lambda pq: max(pq[0].size, pq[1].size) / min(pq[0].size, pq[1].size))
     for p, q in pairs[:_ERASURE_PAIRS]:
         for finders in local.completions(p, q):
-            add(finders, 1, next(i for i, f in enumerate(finders) if f is not p and f is not q))
+            add(finders, next(i for i, f in enumerate(finders) if f is not p and f is not q))
     return out
 
 
-def _erased(gray: Image, frame: int, grids: list[tuple[Any, int, int | None]],
-            clock: _Clock) -> list[Symbol]:
+def _erased(gray: Image, frame: int, grids: list[Grid], clock: _Clock) -> list[Symbol]:
     """Codes read with the modules under saturated highlights as erasures (kzscam.qr.erasure)."""
     from kzscam.qr import erasure, local
 
     _, np = local._cv()
     picture = local.as_array(gray).astype(np.float32)
     out: list[Symbol] = []
-    for grid, version, lost in grids:
+    started: set[int] = set()
+    dead: set[int] = set()  # placements whose format read as nothing at the first version
+    for grid, version, lost, placement in grids:
         if time.monotonic() > clock.deadline:
             break
-        if any(_same_place(s.corners, erasure.corners_of(grid, version)) for s in out):
+        if placement in dead or any(_same_place(s.corners, erasure.corners_of(grid, version))
+                                    for s in out):
             continue
-        sym = erasure.read(picture, grid, version, frame, clock.deadline, lost)
+        fitted = erasure.fit(picture, grid, version, clock.deadline, lost)
+        if fitted is None:
+            if placement not in started:
+                dead.add(placement)
+            started.add(placement)
+            continue
+        started.add(placement)
+        sym = erasure.read_fitted(picture, fitted, version, frame, clock.deadline)
         if sym is not None:
             _merge(out, [sym])
     return out

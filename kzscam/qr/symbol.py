@@ -305,8 +305,14 @@ def max_errors(length: int, ec: int, erasures: int, risk: float) -> int | None:
     return best
 
 
-def correct(word: Sequence[int], ec: int, erasures: Sequence[int],
-            limit: int) -> list[int] | None:
+def syndromes(word: Sequence[int], ec: int) -> list[int]:
+    """The block's syndromes, all zero for a codeword; `correct` takes them precomputed when it
+    is tried on one block with several erasure sets."""
+    return _syndromes(word, ec)
+
+
+def correct(word: Sequence[int], ec: int, erasures: Sequence[int], limit: int,
+            synd: list[int] | None = None) -> list[int] | None:
     """Reed-Solomon errors-and-erasures decoding of one block (word[0] first transmitted):
     the corrected block, or None when more than `limit` errors beside the erasures would be
     needed. Berlekamp-Massey seeded with the erasure locator, Chien search, Forney."""
@@ -314,7 +320,8 @@ def correct(word: Sequence[int], ec: int, erasures: Sequence[int],
     erasures = sorted(set(erasures))
     if len(erasures) > ec:
         return None
-    synd = _syndromes(word, ec)
+    if synd is None:
+        synd = _syndromes(word, ec)
     if not any(synd):
         return list(word)
     # Erasure locator: prod (1 - X x), X = alpha^(n-1-i) for codeword i.
