@@ -265,7 +265,7 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
                 if value > best:
                     best, points = value, trial
     for step in _REFINE_STEPS if fine else ():
-        for _ in range(3):
+        for _ in range(4):
             moved = False
             for i in range(4):
                 for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
