@@ -272,3 +272,19 @@ def test_erasure_stage_stops_at_the_budget_deadline() -> None:
     assert sym is not None and sym.text == src.expected
     assert np.allclose(refine(picture, grid, version, 0.0, lost), grid, atol=1e-6)
     assert read(picture, grid, version, 0, 0.0, lost) is None
+
+
+def test_finder_pair_completions_include_the_lost_finder() -> None:
+    """Whichever finder a highlight hides, one completion of the other two puts it back (in
+    reading order: corner, top-right, bottom-left), for a code at any rotation."""
+    from kzscam.qr.local import Finder, completions
+
+    for angle in (0.0, 0.5, 2.0, 4.0):
+        cos, sin = math.cos(angle), math.sin(angle)
+        true = tuple(Finder(100 + x * cos - y * sin, 100 + x * sin + y * cos, 14.0)
+                     for x, y in ((0, 0), (60, 0), (0, 60)))
+        for lost in range(3):
+            p, q = (f for i, f in enumerate(true) if i != lost)
+            assert any(all(math.dist((f.x, f.y), (g.x, g.y)) < 1e-6
+                           for f, g in zip(c, true, strict=True))
+                       for c in completions(p, q)), (angle, lost)
