@@ -17,6 +17,7 @@ import time
 from typing import TYPE_CHECKING
 
 from kzscam.qr.decoders import Candidate, Quad
+from kzscam.qr.symbol import finders_and_timing
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -33,16 +34,7 @@ MAX_VERSION = len(_ALIGN) - 1
 
 def known_modules(n: int, version: int) -> dict[Cell, bool]:
     """Modules whose colour the standard fixes (True = dark), plus the light quiet-zone ring."""
-    known: dict[Cell, bool] = {}
-    for r0, c0 in ((0, 0), (0, n - 7), (n - 7, 0)):
-        for r in range(-1, 8):
-            for c in range(-1, 8):
-                if 0 <= r0 + r < n and 0 <= c0 + c < n:
-                    ring = r in (-1, 7) or c in (-1, 7)
-                    dark = r in (0, 6) or c in (0, 6) or (2 <= r <= 4 and 2 <= c <= 4)
-                    known[(r0 + r, c0 + c)] = dark and not ring
-    for i in range(8, n - 8):
-        known[(6, i)] = known[(i, 6)] = i % 2 == 0
+    known = finders_and_timing(n)
     centres = _ALIGN[version]
     for r in centres:
         for c in centres:

@@ -58,11 +58,9 @@ def alignment_centres(version: int) -> tuple[int, ...]:
     return (6, *sorted(last - i * step for i in range(count - 1)))
 
 
-@cache
-def function_modules(version: int) -> dict[Cell, bool]:
-    """Every module the standard fixes or reserves, True where it is dark. The format and version
-    information cells are reserved here as light; `draw` fills them in."""
-    n = size(version)
+def finders_and_timing(n: int) -> dict[Cell, bool]:
+    """The three finder patterns with their light separators and the two timing lines of an n x n
+    symbol (True = dark): the part of the fixed pattern every version shares."""
     fixed: dict[Cell, bool] = {}
     for r0, c0 in ((0, 0), (0, n - 7), (n - 7, 0)):
         for r in range(-1, 8):
@@ -73,6 +71,15 @@ def function_modules(version: int) -> dict[Cell, bool]:
                     fixed[(r0 + r, c0 + c)] = dark and not ring
     for i in range(8, n - 8):
         fixed[(6, i)] = fixed[(i, 6)] = i % 2 == 0
+    return fixed
+
+
+@cache
+def function_modules(version: int) -> dict[Cell, bool]:
+    """Every module the standard fixes or reserves, True where it is dark. The format and version
+    information cells are reserved here as light; `draw` fills them in."""
+    n = size(version)
+    fixed = finders_and_timing(n)
     centres = alignment_centres(version)
     corners = {(6, 6), (6, n - 7), (n - 7, 6)}
     for r in centres:
