@@ -42,7 +42,7 @@ from qrsynth import HIRES_DAMAGE, phone_shot
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_qr_real import _zx, load_photos
-from qr_table import category_table, photo_eval_parser, save_and_compare
+from qr_table import category_table, finish, photo_eval_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 MIN_MODULE_PX = 4.5  # "larger codes": pixels per module in the source photo
@@ -185,10 +185,7 @@ def main() -> int:
         print(f"{missing} manifest photos skipped: their snapshot is not under {a.mirrors}.\n")
     rows, summary = evaluate(chosen, categories, a.per_category, ScanOptions(budget_s=a.budget),
                              a.dump)
-    print("\n".join(rows))
-    if not save_and_compare(summary["reads"], a.save, a.compare):
-        return 1
-    return 0 if summary["false"] == 0 else 1
+    return finish(rows, summary, a.save, a.compare)
 
 
 if __name__ == "__main__":

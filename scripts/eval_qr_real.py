@@ -35,7 +35,7 @@ from kzscam.qr.loader import LoadedImage, decode
 from kzscam.qr.pipeline import ScanOptions, scan
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from qr_table import category_table, photo_eval_parser, save_and_compare
+from qr_table import category_table, finish, photo_eval_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -132,10 +132,7 @@ def main() -> int:
     if missing:
         print(f"{missing} photos skipped: their snapshot is not under {a.mirrors}.\n")
     rows, summary = evaluate(photos, ScanOptions(budget_s=a.budget))
-    print("\n".join(rows))
-    if not save_and_compare(summary["reads"], a.save, a.compare):
-        return 1
-    return 0 if summary["false"] == 0 else 1
+    return finish(rows, summary, a.save, a.compare)
 
 
 if __name__ == "__main__":

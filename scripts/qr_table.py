@@ -12,6 +12,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 
 def pct(n: int, d: int) -> str:
@@ -73,6 +74,15 @@ def save_and_compare(reads: Mapping[str, list[str]], save: Path | None, compare:
             if v and k in reads and set(v) - set(reads[k])]
     print("\nReads lost since " + compare.name + ": " + ("; ".join(lost) or "none") + ".")
     return not lost
+
+
+def finish(rows: list[str], summary: Mapping[str, Any], save: Path | None, compare: Path | None) -> int:
+    """Print the table, save/compare the reads, and give the evaluation's exit code: 1 when a read
+    was lost since --compare or any payload was false."""
+    print("\n".join(rows))
+    if not save_and_compare(summary["reads"], save, compare):
+        return 1
+    return 0 if summary["false"] == 0 else 1
 
 
 def photo_eval_parser(doc: str | None, root: Path) -> argparse.ArgumentParser:

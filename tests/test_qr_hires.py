@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_qr_hires import Source, _seed, part_of, sources  # noqa: E402
 from eval_qr_real import MANIFEST  # noqa: E402
-from qr_table import save_and_compare  # noqa: E402
+from qr_table import finish, save_and_compare  # noqa: E402
 
 MIRRORS = Path(os.environ.get("QR_MIRRORS") or ROOT.parent / ".mirror")
 LOCAL_METHODS = {"rectified", "rectified-flatten", "rectified-sharpen", "rectified-clahe",
@@ -202,6 +202,14 @@ def test_compare_reports_a_lost_read_and_only_that(tmp_path: Path,
     assert "none" in capsys.readouterr().out
     assert not save_and_compare({"a.jpg": ["X"], "b.jpg": []}, None, before)
     assert "a.jpg: ['Y']" in capsys.readouterr().out
+
+
+def test_an_evaluation_fails_on_a_lost_read_or_a_false_payload(tmp_path: Path) -> None:
+    before = tmp_path / "before.json"
+    before.write_text('{"a.jpg": ["X"]}')
+    assert finish(["row"], {"reads": {"a.jpg": ["X"]}, "false": 0}, None, before) == 0
+    assert finish(["row"], {"reads": {"a.jpg": []}, "false": 0}, None, before) == 1
+    assert finish(["row"], {"reads": {"a.jpg": ["X"]}, "false": 1}, None, None) == 1
 
 
 # The erasure stage (kzscam.qr.erasure): pictures of the tune part it reads and nothing before

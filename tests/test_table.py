@@ -208,3 +208,16 @@ def test_latin_kazakh_reported_words_and_statements(engine: Engine) -> None:
     assert "TXT-NBK-001" in fired("Qaýipsiz shotqa aqshany aýdaryńyz, bul uaqytsha.")
     assert "TXT-CODE-002" not in fired("Kodty eshkimge jibermeńiz.")
     assert "TXT-CODE-002" in fired("Kodty jiberińiz.")
+
+
+def test_retold_words_and_does_not_statements_in_kazakh(engine: Engine) -> None:
+    """Words quoted after "жазып жатыр:" / "пишет:" are someone else's; "жүргізбейді" (does not
+    conduct) states what an organisation does not do. The same words as a request still count."""
+    def fired(text: str) -> set[str]:
+        return {f.rule_id for f in check_text(engine, text, name="m", lang="en").findings}
+
+    assert "TXT-CODE-001" not in fired("Мама пишет: «Скинь код из смс, это для бонуса». Это нормально?")
+    assert "TXT-CODE-001" in fired("Скинь код из смс, это для бонуса.")
+    statement = "Ұлттық банк халықпен қолма-қол ақша айырбастау операцияларын жүргізбейді."
+    assert "TXT-NBK-010" not in fired(statement)
+    assert "TXT-NBK-010" in fired("Ұлттық банк үйіңізге келіп, қолма-қол ақшаңызды айырбастайды.")
