@@ -198,6 +198,17 @@ def test_negation_after_if_is_a_condition_not_a_negation(engine: Engine) -> None
     assert "TXT-INV-001" not in {f.rule_id for f in advice.findings}
 
 
+def test_if_not_you_is_a_condition_in_three_languages(engine: Engine) -> None:
+    """"If not you, call ..." / "если это не вы, позвоните" sends the reader to the caller's line:
+    the "not" belongs to the condition. "Do not call" after it is still advice."""
+    def fired(text: str) -> set[str]:
+        return {f.rule_id for f in check_text(engine, text, name="m", lang="en").findings}
+
+    assert "TXT-AUTH-011" in fired("Your card was used at APPLE STORE for 1,267 GBP. If not you please call +44 330 380 0231.")
+    assert "TXT-AUTH-011" in fired("С вашей карты списано 45 000 тг. Если это не вы, позвоните +7 701 555 12 34.")
+    assert "TXT-AUTH-011" not in fired("If not you, do not call any number from a message: open the bank app.")
+
+
 def test_latin_kazakh_reported_words_and_statements(engine: Engine) -> None:
     """Quotes followed by "degen", "does not" verbs ("bolmaıdy") and "emes" work in Latin-script
     Kazakh as in Cyrillic: a warning that names the safe account is not a request to use one."""
