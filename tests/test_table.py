@@ -204,8 +204,10 @@ def test_if_not_you_is_a_condition_in_three_languages(engine: Engine) -> None:
     def fired(text: str) -> set[str]:
         return {f.rule_id for f in check_text(engine, text, name="m", lang="en").findings}
 
-    assert "TXT-AUTH-011" in fired("Your card was used at APPLE STORE for 1,267 GBP. If not you please call +44 330 380 0231.")
-    assert "TXT-AUTH-011" in fired("С вашей карты списано 45 000 тг. Если это не вы, позвоните +7 701 555 12 34.")
+    assert "TXT-AUTH-011" in fired("Your card was used at APPLE STORE for 1,267 GBP. "
+                                   "If not you please call +44 330 380 0231.")
+    assert "TXT-AUTH-011" in fired("С вашей карты списано 45 000 тг. "
+                                   "Если это не вы, позвоните +7 701 555 12 34.")
     assert "TXT-AUTH-011" not in fired("If not you, do not call any number from a message: open the bank app.")
 
 

@@ -94,8 +94,8 @@ _POST_NEGATION = lazy_re(r"[^\w,.;:!?\n]*(?:\w+[^\w,.;:!?\n]+)?(?:емес|emes)
 # "если не оплатите, ... заблокируют", "unless you pay", "if you don't update": a condition of a threat,
 # not a negation of what follows. The negation word right after "если (вы|ты)" / "if you" is skipped.
 # "если не оплатите", "if not you, call ...", "if this was not you": a condition, not a denial.
-_CONDITIONAL = lazy_re(r"(?:^|[^\w])(?:если|если вы|если ты|если это|if|if you|if u|if it was|if this was|if that was"
-                       r"|if it is|if this is)\s+$")
+_CONDITIONAL = lazy_re(r"(?:^|[^\w])(?:если|если вы|если ты|если это|if|if you|if u|if it was|if this was"
+                       r"|if that was|if it is|if this is)\s+$")
 _WORD_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz" + "".join(map(chr, range(0x430, 0x450))))
 _WORD_RUN = lazy_re(f"[{WORD_CLASS}]*")
 _RAW = "re:"  # snapshot key prefix of a rule's own regex (terms are stored as their text)
