@@ -208,7 +208,7 @@ def test_if_not_you_is_a_condition_in_three_languages(engine: Engine) -> None:
                                    "If not you please call +44 330 380 0231.")
     assert "TXT-AUTH-011" in fired("С вашей карты списано 45 000 тг. "
                                    "Если это не вы, позвоните +7 701 555 12 34.")
-    assert "TXT-AUTH-011" not in fired("If not you, do not call any number from a message: open your bank app")
+    assert "TXT-AUTH-011" not in fired("If not you, do not call numbers from a message: open your bank app")
 
 
 def test_latin_kazakh_reported_words_and_statements(engine: Engine) -> None:
