@@ -31,6 +31,13 @@ def test_leetspeak_inside_words() -> None:
     assert normalize("KL341").main.text == "kl341"  # mostly digits: an id, left alone
 
 
+def test_leet_three_is_ze_by_shape_and_ye_between_consonants() -> None:
+    """"3аработок" (з by its shape) and "д3нь", "прив3т" (е: Russian needs a vowel there)."""
+    text = normalize("З@р@б0т0к от 7000 в д3нь, прив3т").main.text
+    assert text.startswith("заработок от 7000 в ден")
+    assert "привет" in text
+
+
 def test_spaced_letters_get_a_collapsed_view() -> None:
     views = {v.name: v.text for v in normalize("назовите к о д из смс").views}
     assert "код из смс" in views["collapsed"]

@@ -216,8 +216,24 @@ def _repair_word(word: str) -> str:
         to_cyr = cyr_only if cyr_only != lat_only else cyr >= lat
         word = word.translate(_LAT_TO_CYR) if to_cyr else word.translate(_CYR_TO_LAT)
     if digits and (lat + cyr) > digits and len(word) >= 3:
+        if cyr > lat and "3" in word:
+            word = _three_as_ye(word)
         word = word.translate(_LEET_CYR if cyr > lat else _LEET_LAT)
     return word
+
+
+def _three_as_ye(word: str) -> str:
+    """'3' is з by its shape ("3аработок") but е between two consonants ("д3нь", "прив3т"),
+    where Russian needs a vowel."""
+    chars = list(word)
+    for i in range(1, len(chars) - 1):
+        if chars[i] == "3" and _is_cyr_consonant(chars[i - 1]) and _is_cyr_consonant(chars[i + 1]):
+            chars[i] = "е"
+    return "".join(chars)
+
+
+def _is_cyr_consonant(c: str) -> bool:
+    return "а" <= c <= "я" and c not in "аеиоуыэюя"
 
 
 def _repair(folded: str) -> str:
