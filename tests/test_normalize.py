@@ -31,6 +31,11 @@ def test_leetspeak_inside_words() -> None:
     assert normalize("KL341").main.text == "kl341"  # mostly digits: an id, left alone
 
 
+def test_hex_addresses_are_not_leetspeak() -> None:
+    address = "0xbbB2aaEB8c9dA72bb7faDB42A9c84AACF26974Fd"
+    assert address.lower() in normalize(f"CA: {address} launch now").main.text
+
+
 def test_leet_three_is_ze_by_shape_and_ye_between_consonants() -> None:
     """"3аработок" (з by its shape) and "д3нь", "прив3т" (е: Russian needs a vowel there)."""
     text = normalize("З@р@б0т0к от 7000 в д3нь, прив3т").main.text

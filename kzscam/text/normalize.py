@@ -173,6 +173,8 @@ _LAT_LOOKS = frozenset("aceopxykmthbiud")
 _CYR_LOOKS = frozenset("асеорхукмтнви")
 _LEET_LAT = str.maketrans("013457@$", "oieastas")
 _LEET_CYR = str.maketrans("01346@", "оизчба")
+# A wallet or contract address ("0x79c9...") is hex, not leetspeak: its letters stay as written.
+_HEX_ADDRESS = lazy_re(r"0x[0-9a-f]{6,}")
 
 _MIXED_WORD = lazy_re2(
     r"[0-9a-zа-я]*(?:[a-z][0-9a-z]*[а-я]|[а-я][0-9а-я]*[a-z])[0-9a-zа-я]*"
@@ -215,7 +217,7 @@ def _repair_word(word: str) -> str:
         lat_only = any("a" <= c <= "z" and c not in _LAT_LOOKS for c in word)
         to_cyr = cyr_only if cyr_only != lat_only else cyr >= lat
         word = word.translate(_LAT_TO_CYR) if to_cyr else word.translate(_CYR_TO_LAT)
-    if digits and (lat + cyr) > digits and len(word) >= 3:
+    if digits and (lat + cyr) > digits and len(word) >= 3 and not _HEX_ADDRESS.fullmatch(word):
         if cyr > lat and "3" in word:
             word = _three_as_ye(word)
         word = word.translate(_LEET_CYR if cyr > lat else _LEET_LAT)
