@@ -30,6 +30,7 @@ QUOTES = ROOT / "training" / "tuning_quotes.jsonl"
 HELD_QUOTES = ROOT / "training" / "heldout_quotes.jsonl"
 EVERYDAY_KK = ROOT / "training" / "tuning_kk.jsonl"
 HELD_KK = ROOT / "training" / "heldout_kk.jsonl"
+FORMAL = ROOT / "training" / "tuning_formal.jsonl"
 
 
 def _rows(path: Any) -> list[dict[str, Any]]:
@@ -41,7 +42,8 @@ def _rows(path: Any) -> list[dict[str, Any]]:
                                              (WILD, "written-tuning"), (CHAT, "written-tuning"),
                                              (HELD_WILD, "written-heldout"), (HELD_CHAT, "written-heldout"),
                                              (QUOTES, "written-tuning"), (HELD_QUOTES, "written-heldout"),
-                                             (EVERYDAY_KK, "written-tuning"), (HELD_KK, "written-heldout")])
+                                             (EVERYDAY_KK, "written-tuning"), (HELD_KK, "written-heldout"),
+                                             (FORMAL, "written-tuning")])
 def test_rows_are_labelled(path: Any, origin: str) -> None:
     rows = _rows(path)
     for r in rows:
@@ -55,7 +57,7 @@ def test_rows_are_labelled(path: Any, origin: str) -> None:
 
 @pytest.mark.parametrize("heldout", [HELDOUT2, HELD_WILD, HELD_CHAT, HELD_QUOTES, HELD_KK])
 def test_heldout_sets_are_not_copies_of_training_or_tuning_text(heldout: Any) -> None:
-    index = NearIndex(r["text"] for path in (WRITTEN, WILD, CHAT, QUOTES, EVERYDAY_KK)
+    index = NearIndex(r["text"] for path in (WRITTEN, WILD, CHAT, QUOTES, EVERYDAY_KK, FORMAL)
                       for r in _rows(path))
     near = [r["text"][:60] for r in _rows(heldout) if index.has_near(r["text"])]
     assert near == []
@@ -67,7 +69,7 @@ def test_training_never_reads_the_heldout_sets() -> None:
 
 
 @pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT, HELD_WILD, HELD_CHAT, QUOTES, HELD_QUOTES,
-                                  EVERYDAY_KK, HELD_KK])
+                                  EVERYDAY_KK, HELD_KK, FORMAL])
 def test_nothing_near_the_evaluation_material(path: Any) -> None:
     guard = shared_path("tools", "heldout_guard.py")
     done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],
