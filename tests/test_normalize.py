@@ -196,3 +196,10 @@ def test_latin_kazakh_y_acute_is_u() -> None:
     """ý is у in the 2018 Kazakh Latin alphabet: "aýdarý" must read as "аудару", not "аидари"."""
     views = {v.name: v.text for v in normalize("Aqsha aýdarý kerek").views}
     assert "аудару" in views["translit"]
+
+
+def test_latin_kazakh_ia_and_iu_are_ya_and_yu() -> None:
+    """Kazakh's 2021 Latin alphabet writes я as "ıa": "alaıaqtar" reads алаяқтар."""
+    views = {v.name: v.text for v in normalize("Bul shyn ba, álde alaıaqtar ma?").views}
+    assert "алаяктар ма" in views["translit"]
+

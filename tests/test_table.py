@@ -234,3 +234,17 @@ def test_retold_words_and_does_not_statements_in_kazakh(engine: Engine) -> None:
     statement = "Ұлттық банк халықпен қолма-қол ақша айырбастау операцияларын жүргізбейді."
     assert "TXT-NBK-010" not in fired(statement)
     assert "TXT-NBK-010" in fired("Ұлттық банк үйіңізге келіп, қолма-қол ақшаңызды айырбастайды.")
+
+
+def test_quoted_words_count_as_reported_for_rules_without_negations(engine: Engine) -> None:
+    """A relative's request quoted after "Қыз жазып жатыр:" is reported even by rules that take no
+    negation list; "«...» десе — алдау" (if someone says ..., it is a fraud) reports too."""
+    def fired(text: str) -> set[str]:
+        return {f.rule_id for f in check_text(engine, text, name="m", lang="en").findings}
+
+    quoted = "Кыз жазып жатыр: «апа, жана номирим. Маган 10 мын салыныз, кейин айтам». Аудармадым"
+    assert "TXT-REL-004" not in fired(quoted)
+    assert "TXT-REL-004" in fired("Апа, жана номирим. Маган 10 мын салыныз, кейин айтам")
+    warning = "Bireu «QR skanerlep aqsha alasyz» dese — aldau."
+    assert "TXT-LINK-008" not in fired(warning)
+

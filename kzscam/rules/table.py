@@ -84,8 +84,8 @@ _QUOTE_OPEN = "«\"“„"
 _QUOTE_CLOSE = "»\"”“"
 # «NoToDesk» деп жазып / іздеп = "type «NoToDesk» into the search": an instruction, not a report.
 _QUOTED_SAYING = lazy_re(r"[»\"”“]\s*[-—–,]?\s*(?:деген|деп(?!\s+(?:жазип|жазиниз|изде|терип|терин))"
-                         r"|депти|депсиз|дейди|деди|дейтин|деседи"
-                         r"|degen|dep(?!\s+(?:jazyp|zhazyp|jazynyz|izde))|depti|deidi|dedi|deitin)(?!\w)")
+                         r"|депти|депсиз|дейди|деди|дейтин|деседи|десе|деса"
+                         r"|degen|dep(?!\s+(?:jazyp|zhazyp|jazynyz|izde))|depti|deidi|dedi|deitin|dese)(?!\w)")
 # ... or introduced as someone's words: "Қыз жазып жатыр: «...»", "пишет: «...»", "he wrote: "..."" (folded)
 _QUOTED_INTRO = lazy_re(r"(?<!\w)(?:жазип жатир|жазипти|жазди|аитти|аитип жатир|пишет|пишут|написал\w*|"
                         r"говорит|говорят|сказал\w*|writes|wrote|says|said)\s*:?\s*$")
@@ -535,9 +535,11 @@ class Scan:
     def negated(self, span: Span, neg_pid: int | None, window: int) -> bool:
         """A negation term ends within `window` characters before the span ("никому не" + "сообщ"),
         or Kazakh "емес" follows it ("код керек емес")."""
-        if neg_pid is None:
-            return False
         view, start, end = span
+        if neg_pid is None:
+            # Rules whose own words hold a negation ("никому не говорите") take no negation, but
+            # quoted words are still someone else's.
+            return _quoted_saying(view.text, start, end)
         if (_POST_NEGATION.match(view.text, end, end + 40) or _never_statement(view.text, start, end)
                 or _kk_negative_verb(view.text, end) or _quoted_saying(view.text, start, end)):
             return True

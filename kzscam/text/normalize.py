@@ -263,13 +263,15 @@ def _repair(folded: str) -> str:
 _TRANSLIT_DI = {
     "shch": "ш", "sch": "сч", "sh": "ш", "ch": "ч", "zh": "ж", "kh": "х", "ts": "ц", "tc": "ц",
     "ya": "я", "yu": "ю", "yo": "е", "ye": "е", "ck": "к",
+    # Kazakh's 2021 Latin alphabet writes я and ю as "ıa", "ıý"/"ıu" (ı folds to i): "alaıaqtar"
+    "ia": "я", "iu": "ю",
 }
 _TRANSLIT_1 = str.maketrans({
     "a": "а", "b": "б", "c": "к", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
     "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р",
     "s": "с", "t": "т", "u": "у", "v": "в", "w": "у", "x": "кс", "y": "и", "z": "з", "'": "",
 })
-_DIGRAPH_RE = lazy_re2("shch|sch|sh|ch|zh|kh|ts|tc|ya|yu|yo|ye|ck")
+_DIGRAPH_RE = lazy_re2("shch|sch|sh|ch|zh|kh|ts|tc|ya|yu|yo|ye|ia|iu|ck")
 
 
 @lru_cache(maxsize=65536)
