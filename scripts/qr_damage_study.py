@@ -97,6 +97,25 @@ def study_one(p: Photo, category: str, budget: float) -> dict[str, Any] | None:
         fits_err &= 2 * k_err + k_era <= ec
         lim = symbol.max_errors(total, ec, k_dmg, 1e-9)
         fits_era &= lim is not None
+    # Other ways to call the modules on the same grid: a local mean threshold over the 5 x 5
+    # modules around (the module itself left out), and one global threshold for the symbol.
+    import cv2
+
+    box = cv2.blur(dm, (5, 5), borderType=cv2.BORDER_REFLECT)
+    local_mean = (25 * box - dm) / 24
+    data_mask = np.zeros((n, n), dtype=bool)
+    for r, c in data:
+        data_mask[r, c] = True
+    wrong_local = int(np.sum(((dm < local_mean) != true_dark) & data_mask))
+    wrong_global = int(np.sum(((dm < (np.percentile(dm, 10) + np.percentile(dm, 90)) / 2)
+                               != true_dark) & data_mask))
+    cw_any_wrong = [any(wrong[r, c] for r, c in cw) for cw in cells]
+    oracle = (0.0, "")
+    for (total, d), idx in zip(symbol.blocks(version, level), symbol.interleave(version, level),
+                               strict=True):
+        k = sum(cw_any_wrong[i] for i in idx)
+        if k / (total - d) >= oracle[0]:
+            oracle = (k / (total - d), f"{k}/{total - d}")
     regions = _regions(img, [])
     triples = sum(r.finders is not None for r in regions)
     lone = sum(r.lone is not None for r in regions)
@@ -119,7 +138,8 @@ def study_one(p: Photo, category: str, budget: float) -> dict[str, Any] | None:
         "damaged_modules": int(sum(damaged[r, c] for r, c in data)),
         "wrong_calls": int(sum(wrong[r, c] and not unseen[r, c] for r, c in data)),
         "unseen": int(sum(unseen[r, c] for r, c in data)),
-        "worst_block_damaged": worst[1],
+        "wrong_local_mean": wrong_local, "wrong_global": wrong_global,
+        "worst_block_damaged": worst[1], "worst_block_wrong": oracle[1],
         "fits_errors": fits_err, "damaged_as_erasures_fit": fits_era,
         "finders": f"{triples}t/{lone}l", "located": len(cands), "grids": len(grids),
         "kept": kept, "grids_read": read, "true_grid_read": true_read,

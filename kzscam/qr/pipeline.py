@@ -139,6 +139,7 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
             # Codes under saturated highlights, once the cheap whole-picture passes are done
             # (they read most other pictures the local repairs leave, for less).
             grids = _grids(regions or [], [c for f, c in candidates if f == frame])
+            grids += _cut_finder_grids(gray, regions or [], len(grids))
             if grids and clock.allows():
                 result.passes.append("erasure")
                 found = clock.run(partial(_erased, gray, frame, grids, clock))
@@ -296,13 +297,15 @@ _ERASURE_PAIRS = 2
 Grid = tuple[Any, int, int | None, int]  # grid, version, lost finder, placement
 
 
-def _grids(regions: list[Region], located: list[Candidate]) -> list[Grid]:
+def _grids(regions: list[Region], located: list[Candidate],
+           must: Sequence[Any] = ()) -> list[Grid]:
     """Module grids (module coordinates -> picture) to read with erasures: each symbol zxing-cpp
     located at its version; each three-finder region at the version its finder spacing suggests
     and the two next to it; then pairs of lone finders completed into a symbol (the third finder
     lost under a highlight), at the suggested version and the next ones. Grids of one placement
     of the finders share its number: the format information sits beside the finders, so when it
-    reads as nothing at the first version it does at none."""
+    reads as nothing at the first version it does at none. With `must`, only triples and pairs
+    holding one of those finders."""
     from kzscam.qr import erasure, local
 
     out: list[Grid] = []
@@ -322,11 +325,12 @@ def _grids(regions: list[Region], located: list[Candidate]) -> list[Grid]:
                             placement))
 
     for region in regions:
-        if region.finders is not None:
+        if region.finders is not None and (not must or set(region.finders) & set(must)):
             add(region.finders)
     lone = [r.lone for r in regions if r.lone is not None]
     pairs = sorted(((p, q) for i, p in enumerate(lone) for q in lone[i + 1:]
-                    if max(p.size, q.size) <= 1.5 * min(p.size, q.size)
+                    if (not must or p in must or q in must)
+                    and max(p.size, q.size) <= 1.5 * min(p.size, q.size)
                     and 2 * max(p.size, q.size) <= math.dist((p.x, p.y), (q.x, q.y))
                     <= 30 * max(p.size, q.size)),
                    key=lambda pq: max(pq[0].size, pq[1].size) / min(pq[0].size, pq[1].size))
@@ -334,6 +338,30 @@ def _grids(regions: list[Region], located: list[Candidate]) -> list[Grid]:
         for finders in local.completions(p, q):
             add(finders, next(i for i, f in enumerate(finders) if f is not p and f is not q))
     return out
+
+
+def _cut_finder_grids(gray: Image, regions: list[Region], first: int) -> list[Grid]:
+    """Grids from finder patterns the contour search missed and line scans find (a scratch or a
+    reflection across a finder: local.scan_finders), each grouped with the finders already
+    known; only triples and pairs holding such a finder (the others are tried already).
+    Placements are numbered from `first` on."""
+    from PIL.Image import Resampling
+
+    from kzscam.qr import local
+
+    w, h = gray.size
+    scale = min(1.0, _FINDER_SIDE / max(w, h))
+    small = gray if scale == 1.0 else gray.resize((max(1, int(w * scale)), max(1, int(h * scale))),
+                                                  Resampling.BOX)
+    known = [f for r in regions for f in (r.finders or ()) + ((r.lone,) if r.lone else ())]
+    new = [local.Finder(f.x / scale, f.y / scale, f.size / scale)
+           for f in local.scan_finders(local.as_array(small))]
+    new = [f for f in new if not any(math.dist((f.x, f.y), (g.x, g.y)) < g.size / 3
+                                     for g in known)]
+    if not new:
+        return []
+    grids = _grids(local.group(known + new, w, h)[:8], [], must=new)
+    return [(g, v, lost, placement + first) for g, v, lost, placement in grids]
 
 
 def _erased(gray: Image, frame: int, grids: list[Grid], clock: _Clock) -> list[Symbol]:
