@@ -120,7 +120,8 @@ _COSTLY = "equalize"
 
 def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int, Candidate]],
             clock: _Clock, result: ScanResult) -> None:
-    """Retries on a frame nothing was read from, until one reads something."""
+    """Retries on a frame nothing was read from, until one reads something (a zbar read that
+    zxing-cpp could not confirm and whose bytes are not text does not count: see _settled)."""
     regions: list[Region] | None = None
     for step, (name, run) in enumerate(_retry_passes(gray, frame, use_zbar, candidates,
                                                      clock.deadline)):
@@ -131,7 +132,8 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
                 found = clock.run(partial(_local, gray, frame, regions, clock))
                 if found:
                     _merge(result.symbols, found)
-                    return
+                    if _settled(found):
+                        return
         if name == _COSTLY and not regions and not any(f == frame for f, _ in candidates):
             result.passes.append("nothing-code-like")
             return
@@ -145,21 +147,32 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
                 found = clock.run(partial(_erased, gray, frame, grids, clock))
                 if found:
                     _merge(result.symbols, found)
-                    return
+                    if _settled(found):
+                        return
         if name == "elastic" and regions and clock.allows():
             # A code on a bottle or a pillar, before the costlier fit for any bent paper.
             result.passes.append("cylinder")
             found = clock.run(partial(_cylinder, gray, frame, regions, clock))
             if found:
                 _merge(result.symbols, found)
-                return
+                if _settled(found):
+                    return
         if not clock.allows():
             return
         result.passes.append(name)
         found = clock.run(run)
         if found:
             _merge(result.symbols, found)
-            return
+            if _settled(found):
+                return
+
+
+def _settled(found: list[Symbol]) -> bool:
+    """Whether these reads end the retry ladder. A zbar read zxing-cpp could not confirm, whose
+    bytes are not UTF-8, is kept but does not: zbar does not apply the QR charsets (Shift-JIS
+    text comes out as bytes), so a later pass zxing-cpp reads, at the same place with the same
+    bytes, replaces it with the text (_merge)."""
+    return any(s.decoder != "zbar" or s.text is not None for s in found)
 
 
 def _more(gray: Image, frame: int, candidates: list[tuple[int, Candidate]], clock: _Clock,
@@ -567,7 +580,9 @@ def _same_place(a: tuple[tuple[float, float], ...], b: tuple[tuple[float, float]
 def _merge(into: list[Symbol], new: list[Symbol]) -> None:
     """Add symbols not already found (same bytes at the same place, or the same frame twice)."""
     for sym in new:
-        if not any(s.raw == sym.raw
-                   and (_same_place(s.corners, sym.corners) or s.frame != sym.frame)
-                   for s in into):
+        same = [i for i, s in enumerate(into) if s.raw == sym.raw
+                and (_same_place(s.corners, sym.corners) or s.frame != sym.frame)]
+        if not same:
             into.append(sym)
+        elif sym.text is not None and into[same[0]].text is None:
+            into[same[0]] = sym  # zxing-cpp's reading of bytes zbar gave raw (see _settled)
