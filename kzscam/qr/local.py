@@ -103,6 +103,7 @@ def find_finders(gray: Any, limit: int = 60, thorough: bool = True) -> list[Find
 # A finder found by line scans needs this many crossing row/column hits per module of its width
 # (the centre square alone gives three modules' worth of rows and of columns).
 _SCAN_SUPPORT = 1.5
+_SCAN_MIN_WIDTH = 14  # pixels: two a module (the erasure stage reads nothing finer)
 
 
 def scan_finders(gray: Any) -> list[Finder]:
@@ -149,7 +150,7 @@ def scan_finders(gray: Any) -> list[Finder]:
             a = np.array(cluster)
             f = Finder(float(np.median(a[:, 0])), float(np.median(a[:, 1])),
                        float(np.median(a[:, 2])))
-            if len(cluster) < max(2.0, _SCAN_SUPPORT * f.size / 7):
+            if len(cluster) < max(4.0, _SCAN_SUPPORT * f.size / 7):
                 continue
             if not any(math.dist((f.x, f.y), (g.x, g.y)) < g.size / 3 for g in found):
                 found.append(f)
@@ -179,7 +180,7 @@ def _run_hits(bw: Any) -> Any:
     slack = np.array([0.7, 0.7, 1.2, 0.7, 0.7], dtype=np.float32)
     ok &= np.all(np.abs(runs - want * unit[:, None]) <= np.maximum(slack * unit[:, None], 1.0),
                  axis=1)
-    ok &= total >= 7
+    ok &= total >= _SCAN_MIN_WIDTH
     k = k[ok]
     centre = cols[k + 2] + length[k + 2] / 2.0
     return np.stack([rows[k].astype(np.float32), centre.astype(np.float32), total[ok]], axis=1)
