@@ -81,11 +81,11 @@ def test_a_grid_at_the_wrong_version_reads_nothing() -> None:
     # modules land on the wrong cells; both readings must give up rather than guess.
     import numpy as np
 
-    img, expected = damaged("java-qrcode-1/18.png", "damaged")
+    img, _ = damaged("java-qrcode-1/18.png", "damaged")
     picture = local.as_array(img).astype(np.float32)
     grids = _grids(_regions(img, []), [])
     hits = [(g, v, lost) for g, v, lost, _ in grids
-            if (s := erasure.read(picture, g, v, 0, math.inf, lost)) is not None]
+            if erasure.read(picture, g, v, 0, math.inf, lost) is not None]
     assert [v for _, v, _ in hits][:1] == [10]
     grid, _, lost = hits[0]
     fitted = erasure.fit(picture, grid, 10, math.inf, lost)
