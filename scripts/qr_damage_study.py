@@ -12,6 +12,18 @@ its grey level by more than a quarter of the code's contrast (the clean and the 
 compared, so nothing is estimated from the photo studied). A development tool: nothing in
 kzscam depends on it.
 
+Columns: wrong_calls / unseen (kzscam's module calls on the true grid against the truth: wrong
+and seen, or left unseen), wrong_local_mean and wrong_global (the same modules called against
+the mean of the 5 x 5 around, or one threshold for the symbol), worst_block_damaged /
+worst_block_wrong (codewords holding a damaged / a wrongly called module in the worst block,
+against its check codewords), fits_errors (every block within what errors-and-erasures
+decoding of the calls can fix), damaged_as_erasures_fit (every block decodes at the 1e-9 risk
+bound were exactly the damaged codewords erased), finders (triples t / lone finders l of the
+contour search), located (zxing-cpp's located-but-unread symbols), grids and kept (the
+erasure stage's grids, and those whose format information reads), cut_finder_grids (grids from
+finders only the line scans find), grids_read and true_grid_read (the erasure stage reads the
+code from the grids found / from the true grid).
+
 Usage: python scripts/qr_damage_study.py [--shared ../shared] [--category damaged]
        [--only NAME,...] [--misses FILE]   (FILE: an eval_qr_photos.py --save, to study misses only)
 """
@@ -34,7 +46,7 @@ from eval_qr_photos import Photo, _seed, degrade, photos
 
 from kzscam.qr import erasure, symbol
 from kzscam.qr.decoders import read_zxing
-from kzscam.qr.pipeline import _grids, _regions
+from kzscam.qr.pipeline import _cut_finder_grids, _grids, _regions
 
 
 def truth(p: Photo) -> tuple[int, str, Any] | None:
@@ -56,7 +68,7 @@ def truth(p: Photo) -> tuple[int, str, Any] | None:
     return None
 
 
-def study_one(p: Photo, category: str, budget: float) -> dict[str, Any] | None:
+def study_one(p: Photo, category: str) -> dict[str, Any] | None:
     import numpy as np
 
     got = truth(p)
@@ -121,6 +133,7 @@ def study_one(p: Photo, category: str, budget: float) -> dict[str, Any] | None:
     lone = sum(r.lone is not None for r in regions)
     _, cands = read_zxing(img)
     grids = _grids(regions, cands)
+    cut = _cut_finder_grids(img, regions, len(grids))
     kept = 0
     read = False
     for g, v, lost, _ in grids:
@@ -142,6 +155,7 @@ def study_one(p: Photo, category: str, budget: float) -> dict[str, Any] | None:
         "worst_block_damaged": worst[1], "worst_block_wrong": oracle[1],
         "fits_errors": fits_err, "damaged_as_erasures_fit": fits_era,
         "finders": f"{triples}t/{lone}l", "located": len(cands), "grids": len(grids),
+        "cut_finder_grids": len(cut),
         "kept": kept, "grids_read": read, "true_grid_read": true_read,
     }
 
@@ -162,7 +176,7 @@ def main() -> int:
     if a.misses:
         saved = json.loads(a.misses.read_text())
         chosen = [p for p in chosen if not saved.get(f"qr:{a.category}:{p.name}")]
-    rows = [study_one(p, a.category, 4.0) for p in chosen]
+    rows = [study_one(p, a.category) for p in chosen]
     table = [r for r in rows if r is not None]
     if not table:
         print("nothing to study")

@@ -7,7 +7,9 @@ located), each module voted on with several local thresholds, and the modules un
 pixels are marked unknown. A codeword with an unknown module is an *erasure*, which costs one
 check codeword, so up to twice as much of the symbol may be lost (kzscam.qr.symbol). Blocks that
 still fail are retried with their least reliable codewords also erased (generalised minimum
-distance decoding).
+distance decoding). A grid that reads as nothing is read a second time with every module called
+against the mean of its neighbours (`local_calls`): a scratch or a stain is not the smooth
+highlight the first reading models.
 
 No guess reaches the user: every block must decode within a bound on the chance of turning a
 hopeless block into a wrong one (`_RISK` per try, a few check codewords kept unused for that),

@@ -5,8 +5,9 @@ we try what helps on real photos, cheapest and most productive first (order meas
 corpus by scripts/eval_qr.py): another binariser, libzbar, contrast stretch, local repairs of the
 regions holding finder patterns (kzscam.qr.local: rectification, highlight suppression,
 module-scale sharpening, CLAHE), upscaling of small images, blur against moire and halftone dots,
-downscaling, codes under saturated highlights read with their unseen modules as Reed-Solomon
-erasures (kzscam.qr.erasure), histogram equalisation, sharpening, overlapping tiles for small
+downscaling, codes under saturated highlights or scratches read with their unseen modules as
+Reed-Solomon erasures (kzscam.qr.erasure; grids also from finder patterns a scratch cut, found
+by line scans), histogram equalisation, sharpening, overlapping tiles for small
 codes in big photos,
 views unrolled off a cylinder (codes on bottles and pillars), and finally elastic grid fitting for
 codes on curved paper. After a read, the rest of the picture is searched for more codes. Every
