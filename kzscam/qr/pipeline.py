@@ -142,7 +142,8 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
             # Codes under saturated highlights, once the cheap whole-picture passes are done
             # (they read most other pictures the local repairs leave, for less).
             grids = _grids(regions or [], [c for f, c in candidates if f == frame])
-            grids += _cut_finder_grids(gray, regions or [], len(grids))
+            if clock.allows():
+                grids += _cut_finder_grids(gray, regions or [], len(grids))
             if grids and clock.allows():
                 result.passes.append("erasure")
                 found = clock.run(partial(_erased, gray, frame, grids, clock))
