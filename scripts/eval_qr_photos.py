@@ -25,7 +25,7 @@ expected nor read by zxing-cpp from the clean photo), time per photo (p50/p90). 
 one run; nothing is timed in the test suite.
 
 Usage: python scripts/eval_qr_photos.py --shared ../shared [--test DIR] [--split tune|test|both]
-       [--per-category N] [--only CATEGORY,...] [--budget 4]
+       [--per-category N] [--only CATEGORY,...] [--budget 4] [--save FILE] [--compare FILE]
 (`make eval QR_PHOTOS=DIR` runs it with the test split.)
 """
 
@@ -51,7 +51,7 @@ from kzscam.qr.pipeline import ScanOptions, scan
 from qrsynth import damage, side_by_side
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from qr_table import category_table
+from qr_table import category_table, save_and_compare
 
 CATEGORIES = ("nominal", "glare", "bright-spots", "shadow", "blurred", "perspective", "damaged",
               "multi")
@@ -128,13 +128,14 @@ def _seed(*parts: str) -> int:
 
 def evaluate(all_photos: list[Photo], options: ScanOptions,
              per_category: int, categories: tuple[str, ...] = CATEGORIES,
-             ) -> tuple[list[str], dict[str, float]]:
+             ) -> tuple[list[str], dict[str, Any]]:
     labelled = [p for p in all_photos if p.expected is not None]
     negatives = [p for p in all_photos if p.expected is None]
     stats: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
     times: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     misses: list[str] = []
     falses: list[str] = []
+    reads: dict[str, list[str]] = {}
     for category in categories:
         chosen = sorted(labelled, key=lambda p: _seed("pick", category, p.name))[:per_category]
         for i, p in enumerate(chosen):
@@ -163,6 +164,7 @@ def evaluate(all_photos: list[Photo], options: ScanOptions,
                 times[category][who].append(dt * 1000)
             if not want <= kz:
                 misses.append(f"{category}:{p.name}")
+            reads[f"{category}:{p.name}"] = sorted(want & kz)
     for p in negatives if "no code" in categories or categories == CATEGORIES else []:
         t0 = time.perf_counter()
         zx = _zx(p.image)
@@ -182,8 +184,9 @@ def evaluate(all_photos: list[Photo], options: ScanOptions,
     rows.append("")
     rows.append("False reads by kzscam: " + ("; ".join(falses) if falses else "none") + ".")
     rows.append("Not fully read by kzscam: " + (", ".join(misses) if misses else "none") + ".")
-    summary = {"codes": total["kz_codes"] / max(1, total["codes"]), "false": float(total["kz_false"]),
-               "max_ms": max(all_kz, default=0.0)}
+    summary: dict[str, Any] = {"codes": total["kz_codes"] / max(1, total["codes"]),
+                               "false": float(total["kz_false"]), "max_ms": max(all_kz, default=0.0),
+                               "reads": reads}
     return rows, summary
 
 
@@ -196,6 +199,8 @@ def main() -> int:
     ap.add_argument("--per-category", type=int, default=40, help="photos per category and split")
     ap.add_argument("--only", help="comma-separated categories to run (while tuning)")
     ap.add_argument("--budget", type=float, default=4.0, help="scan-qr --budget (s)")
+    ap.add_argument("--save", type=Path, help="write each photo's expected payloads read (JSON)")
+    ap.add_argument("--compare", type=Path, help="an earlier --save: list reads lost since")
     a = ap.parse_args()
     options = ScanOptions(budget_s=a.budget)
     print(f"# scan-qr on hard photos\n\nBudget {a.budget:g} s per image; up to {a.per_category} "
@@ -210,6 +215,7 @@ def main() -> int:
         else:
             splits.append((f"test (frozen, {a.test})", a.test))
     ok = True
+    all_reads: dict[str, list[str]] = {}
     for title, root in splits:
         if not root.is_dir():
             print(f"{title}: {root} not found, skipped.\n")
@@ -220,7 +226,8 @@ def main() -> int:
         print("\n".join(rows))
         print(f"\nslowest photo {summary['max_ms']:.0f} ms (budget {1000 * a.budget:.0f} ms)\n")
         ok = ok and summary["false"] == 0
-    return 0 if ok else 1
+        all_reads.update({f"{root.name}:{k}": v for k, v in summary["reads"].items()})
+    return 0 if save_and_compare(all_reads, a.save, a.compare) and ok else 1
 
 
 if __name__ == "__main__":

@@ -100,6 +100,92 @@ def find_finders(gray: Any, limit: int = 60, thorough: bool = True) -> list[Find
     return found
 
 
+# A finder found by line scans needs this many crossing row/column hits per module of its width
+# (the centre square alone gives three modules' worth of rows and of columns).
+_SCAN_SUPPORT = 1.5
+_SCAN_MIN_WIDTH = 14  # pixels: two a module (the erasure stage reads nothing finer)
+
+
+def scan_finders(gray: Any) -> list[Finder]:
+    """Finder patterns a scratch, a stain or a reflection has cut: found the way zxing's detector
+    looks for them, as dark-light-dark-light-dark runs of 1:1:3:1:1 along the rows and along
+    the columns of an adaptively thresholded picture, a row hit and a column hit meeting at the
+    same centre with the same width. A stroke across a finder breaks its nested contours (the
+    rings join, or open), but only the few rows and columns it crosses: the others still show the
+    pattern. Random data shows it too, in a row or two; a finder shows it in every row and column
+    of its centre square, so a centre needs many crossing hits."""
+    cv2, np = _cv()
+    h, w = gray.shape
+    found: list[Finder] = []
+    for block in sorted({max(11, (min(w, h) // 24) | 1), max(11, (min(w, h) // 8) | 1)}):
+        bw = (cv2.adaptiveThreshold(gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
+                                    block, 4)).astype(np.int8)
+        rows = _run_hits(bw)
+        cols = _run_hits(np.ascontiguousarray(bw.T))
+        if not len(rows) or not len(cols):
+            continue
+        order = np.argsort(cols[:, 0])
+        col_x, col_y, col_w = cols[order, 0], cols[order, 1], cols[order, 2]
+        centres: list[tuple[float, float, float]] = []
+        for y, x, width in rows.tolist():
+            unit = width / 7
+            lo = int(np.searchsorted(col_x, x - 0.75 * unit))
+            hi = int(np.searchsorted(col_x, x + 0.75 * unit))
+            if lo == hi:
+                continue
+            ys, ws = col_y[lo:hi], col_w[lo:hi]
+            near = (np.abs(ys - y) <= 0.75 * unit) & (np.abs(ws - width) <= 0.4 * width)
+            if np.any(near):
+                centres.append((x, float(np.mean(ys[near])), (width + float(np.mean(ws[near]))) / 2))
+        centres.sort(key=lambda c: c[2], reverse=True)
+        clusters: list[list[tuple[float, float, float]]] = []
+        for c in centres:
+            for cluster in clusters:
+                if math.dist(c[:2], cluster[0][:2]) < cluster[0][2] / 5:
+                    cluster.append(c)
+                    break
+            else:
+                clusters.append([c])
+        for cluster in clusters:
+            a = np.array(cluster)
+            f = Finder(float(np.median(a[:, 0])), float(np.median(a[:, 1])),
+                       float(np.median(a[:, 2])))
+            if len(cluster) < max(4.0, _SCAN_SUPPORT * f.size / 7):
+                continue
+            if not any(math.dist((f.x, f.y), (g.x, g.y)) < g.size / 3 for g in found):
+                found.append(f)
+    return found
+
+
+def _run_hits(bw: Any) -> Any:
+    """(row, centre, width) of each dark-light-dark-light-dark sequence of runs in proportion
+    1:1:3:1:1 along the rows of a 0/1 array (1 = dark)."""
+    _, np = _cv()
+    h, w = bw.shape
+    padded = np.zeros((h, w + 2), dtype=np.int8)
+    padded[:, 1:-1] = bw
+    edges = np.diff(padded, axis=1)
+    rows, cols = np.nonzero(edges)
+    if len(rows) < 6:
+        return np.zeros((0, 3), dtype=np.float32)
+    dark_start = edges[rows, cols] == 1
+    length = np.diff(cols)
+    same = rows[1:] == rows[:-1]
+    k = np.arange(len(length) - 4)
+    ok = dark_start[k] & same[k] & same[k + 1] & same[k + 2] & same[k + 3] & same[k + 4]
+    runs = np.stack([length[k + i] for i in range(5)], axis=1).astype(np.float32)
+    total = runs.sum(axis=1)
+    unit = total / 7
+    want = np.array([1, 1, 3, 1, 1], dtype=np.float32)
+    slack = np.array([0.7, 0.7, 1.2, 0.7, 0.7], dtype=np.float32)
+    ok &= np.all(np.abs(runs - want * unit[:, None]) <= np.maximum(slack * unit[:, None], 1.0),
+                 axis=1)
+    ok &= total >= _SCAN_MIN_WIDTH
+    k = k[ok]
+    centre = cols[k + 2] + length[k + 2] / 2.0
+    return np.stack([rows[k].astype(np.float32), centre.astype(np.float32), total[ok]], axis=1)
+
+
 def _finder(cv2: Any, outer: Any, inner: Any) -> Finder | None:
     area_o = cv2.contourArea(outer)
     area_i = cv2.contourArea(inner)

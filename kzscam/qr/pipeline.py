@@ -5,8 +5,9 @@ we try what helps on real photos, cheapest and most productive first (order meas
 corpus by scripts/eval_qr.py): another binariser, libzbar, contrast stretch, local repairs of the
 regions holding finder patterns (kzscam.qr.local: rectification, highlight suppression,
 module-scale sharpening, CLAHE), upscaling of small images, blur against moire and halftone dots,
-downscaling, codes under saturated highlights read with their unseen modules as Reed-Solomon
-erasures (kzscam.qr.erasure), histogram equalisation, sharpening, overlapping tiles for small
+downscaling, codes under saturated highlights or scratches read with their unseen modules as
+Reed-Solomon erasures (kzscam.qr.erasure; grids also from finder patterns a scratch cut, found
+by line scans), histogram equalisation, sharpening, overlapping tiles for small
 codes in big photos,
 views unrolled off a cylinder (codes on bottles and pillars), and finally elastic grid fitting for
 codes on curved paper. After a read, the rest of the picture is searched for more codes. Every
@@ -120,7 +121,8 @@ _COSTLY = "equalize"
 
 def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int, Candidate]],
             clock: _Clock, result: ScanResult) -> None:
-    """Retries on a frame nothing was read from, until one reads something."""
+    """Retries on a frame nothing was read from, until one reads something (a zbar read that
+    zxing-cpp could not confirm and whose bytes are not text does not count: see _settled)."""
     regions: list[Region] | None = None
     for step, (name, run) in enumerate(_retry_passes(gray, frame, use_zbar, candidates,
                                                      clock.deadline)):
@@ -131,7 +133,8 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
                 found = clock.run(partial(_local, gray, frame, regions, clock))
                 if found:
                     _merge(result.symbols, found)
-                    return
+                    if _settled(found):
+                        return
         if name == _COSTLY and not regions and not any(f == frame for f, _ in candidates):
             result.passes.append("nothing-code-like")
             return
@@ -139,26 +142,39 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
             # Codes under saturated highlights, once the cheap whole-picture passes are done
             # (they read most other pictures the local repairs leave, for less).
             grids = _grids(regions or [], [c for f, c in candidates if f == frame])
+            if clock.allows():
+                grids += _cut_finder_grids(gray, regions or [], len(grids))
             if grids and clock.allows():
                 result.passes.append("erasure")
                 found = clock.run(partial(_erased, gray, frame, grids, clock))
                 if found:
                     _merge(result.symbols, found)
-                    return
+                    if _settled(found):
+                        return
         if name == "elastic" and regions and clock.allows():
             # A code on a bottle or a pillar, before the costlier fit for any bent paper.
             result.passes.append("cylinder")
             found = clock.run(partial(_cylinder, gray, frame, regions, clock))
             if found:
                 _merge(result.symbols, found)
-                return
+                if _settled(found):
+                    return
         if not clock.allows():
             return
         result.passes.append(name)
         found = clock.run(run)
         if found:
             _merge(result.symbols, found)
-            return
+            if _settled(found):
+                return
+
+
+def _settled(found: list[Symbol]) -> bool:
+    """Whether these reads end the retry ladder. A zbar read zxing-cpp could not confirm, whose
+    bytes are not UTF-8, is kept but does not: zbar does not apply the QR charsets (Shift-JIS
+    text comes out as bytes), so a later pass zxing-cpp reads, at the same place with the same
+    bytes, replaces it with the text (_merge)."""
+    return any(s.decoder != "zbar" or s.text is not None for s in found)
 
 
 def _more(gray: Image, frame: int, candidates: list[tuple[int, Candidate]], clock: _Clock,
@@ -296,13 +312,15 @@ _ERASURE_PAIRS = 2
 Grid = tuple[Any, int, int | None, int]  # grid, version, lost finder, placement
 
 
-def _grids(regions: list[Region], located: list[Candidate]) -> list[Grid]:
+def _grids(regions: list[Region], located: list[Candidate],
+           must: Sequence[Any] = ()) -> list[Grid]:
     """Module grids (module coordinates -> picture) to read with erasures: each symbol zxing-cpp
     located at its version; each three-finder region at the version its finder spacing suggests
     and the two next to it; then pairs of lone finders completed into a symbol (the third finder
     lost under a highlight), at the suggested version and the next ones. Grids of one placement
     of the finders share its number: the format information sits beside the finders, so when it
-    reads as nothing at the first version it does at none."""
+    reads as nothing at the first version it does at none. With `must`, only triples and pairs
+    holding one of those finders."""
     from kzscam.qr import erasure, local
 
     out: list[Grid] = []
@@ -322,11 +340,12 @@ def _grids(regions: list[Region], located: list[Candidate]) -> list[Grid]:
                             placement))
 
     for region in regions:
-        if region.finders is not None:
+        if region.finders is not None and (not must or set(region.finders) & set(must)):
             add(region.finders)
     lone = [r.lone for r in regions if r.lone is not None]
     pairs = sorted(((p, q) for i, p in enumerate(lone) for q in lone[i + 1:]
-                    if max(p.size, q.size) <= 1.5 * min(p.size, q.size)
+                    if (not must or p in must or q in must)
+                    and max(p.size, q.size) <= 1.5 * min(p.size, q.size)
                     and 2 * max(p.size, q.size) <= math.dist((p.x, p.y), (q.x, q.y))
                     <= 30 * max(p.size, q.size)),
                    key=lambda pq: max(pq[0].size, pq[1].size) / min(pq[0].size, pq[1].size))
@@ -334,6 +353,30 @@ def _grids(regions: list[Region], located: list[Candidate]) -> list[Grid]:
         for finders in local.completions(p, q):
             add(finders, next(i for i, f in enumerate(finders) if f is not p and f is not q))
     return out
+
+
+def _cut_finder_grids(gray: Image, regions: list[Region], first: int) -> list[Grid]:
+    """Grids from finder patterns the contour search missed and line scans find (a scratch or a
+    reflection across a finder: local.scan_finders), each grouped with the finders already
+    known; only triples and pairs holding such a finder (the others are tried already).
+    Placements are numbered from `first` on."""
+    from PIL.Image import Resampling
+
+    from kzscam.qr import local
+
+    w, h = gray.size
+    scale = min(1.0, _FINDER_SIDE / max(w, h))
+    small = gray if scale == 1.0 else gray.resize((max(1, int(w * scale)), max(1, int(h * scale))),
+                                                  Resampling.BOX)
+    known = [f for r in regions for f in (r.finders or ()) + ((r.lone,) if r.lone else ())]
+    new = [local.Finder(f.x / scale, f.y / scale, f.size / scale)
+           for f in local.scan_finders(local.as_array(small))]
+    new = [f for f in new if not any(math.dist((f.x, f.y), (g.x, g.y)) < g.size / 3
+                                     for g in known)]
+    if not new:
+        return []
+    grids = _grids(local.group(known + new, w, h)[:8], [], must=new)
+    return [(g, v, lost, placement + first) for g, v, lost, placement in grids]
 
 
 def _erased(gray: Image, frame: int, grids: list[Grid], clock: _Clock) -> list[Symbol]:
@@ -539,7 +582,9 @@ def _same_place(a: tuple[tuple[float, float], ...], b: tuple[tuple[float, float]
 def _merge(into: list[Symbol], new: list[Symbol]) -> None:
     """Add symbols not already found (same bytes at the same place, or the same frame twice)."""
     for sym in new:
-        if not any(s.raw == sym.raw
-                   and (_same_place(s.corners, sym.corners) or s.frame != sym.frame)
-                   for s in into):
+        same = [i for i, s in enumerate(into) if s.raw == sym.raw
+                and (_same_place(s.corners, sym.corners) or s.frame != sym.frame)]
+        if not same:
             into.append(sym)
+        elif sym.text is not None and into[same[0]].text is None:
+            into[same[0]] = sym  # zxing-cpp's reading of bytes zbar gave raw (see _settled)
