@@ -71,3 +71,36 @@ def test_nothing_near_the_shared_corpus_or_the_development_set() -> None:
     index = NearIndex(texts)
     near = [r["text"][:60] for r in _rows() if _key(r["text"]) in keys or index.has_near(r["text"])]
     assert not near
+
+
+def test_the_readme_counts_are_the_files_counts() -> None:
+    """training/README.md's table of public.jsonl is what the model card and the reader rely on."""
+    text = (ROOT / "training" / "README.md").read_text(encoding="utf-8")
+    section = text.split("## `public.jsonl`", 1)[1]
+    table = re.search(r"\| \| en \| ru \|\n\|---\|---:\|---:\|\n(\| scam .*)\n(\| legit .*)\n", section)
+    assert table, "the en/ru count table of public.jsonl is missing from training/README.md"
+    documented = {}
+    for line in table.groups():
+        label, en, ru = (cell.strip() for cell in line.strip("|").split("|"))
+        documented[(label, "en")] = int(en.replace(",", ""))
+        documented[(label, "ru")] = int(ru.replace(",", ""))
+    counts = Counter((r["label"], r["lang"]) for r in _rows())
+    assert {k: counts.get(k, 0) for k in documented} == documented
+    assert sum(counts.values()) == sum(documented.values()), counts
+
+
+def _fetch_public(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "fetch_public.py"), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_the_measured_chat_source_is_read_only_when_asked_for() -> None:
+    """The shipped file is built without the chat source (measured, not kept): a rebuild must not
+    need its snapshot, and asking for it must."""
+    plain = _fetch_public("--out", "/dev/null")
+    assert plain.returncode == 2
+    assert "NKTKLN/telegram-news-classifier" in plain.stderr
+    assert "STANKIN_AntiSpam_Bot" not in plain.stderr
+    asked = _fetch_public("--with-chat", "--out", "/dev/null")
+    assert asked.returncode == 2 and "overklassniy/STANKIN_AntiSpam_Bot" in asked.stderr
+    assert not [r for r in _rows() if "STANKIN_AntiSpam_Bot" in r["source"]]
