@@ -32,7 +32,7 @@ def test_leetspeak_inside_words() -> None:
 
 
 def test_hex_addresses_are_not_leetspeak() -> None:
-    address = "0xbbB2aaEB8c9dA72bb7faDB42A9c84AACF26974Fd"
+    address = "0x7aC3e5B1d9F0a2E4c6B8d0A1f3C5e7B9a2D4c6E8"
     assert address.lower() in normalize(f"CA: {address} launch now").main.text
 
 

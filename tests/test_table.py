@@ -204,7 +204,7 @@ def test_if_not_you_is_a_condition_in_three_languages(engine: Engine) -> None:
     def fired(text: str) -> set[str]:
         return {f.rule_id for f in check_text(engine, text, name="m", lang="en").findings}
 
-    assert "TXT-AUTH-011" in fired("Your card was used at APPLE STORE for 1,267 GBP. "
+    assert "TXT-AUTH-011" in fired("A payment of 980 USD was made with your card online. "
                                    "If not you please call +44 330 380 0231.")
     assert "TXT-AUTH-011" in fired("С вашей карты списано 45 000 тг. "
                                    "Если это не вы, позвоните +7 701 555 12 34.")
@@ -242,9 +242,10 @@ def test_quoted_words_count_as_reported_for_rules_without_negations(engine: Engi
     def fired(text: str) -> set[str]:
         return {f.rule_id for f in check_text(engine, text, name="m", lang="en").findings}
 
-    quoted = "Кыз жазып жатыр: «апа, жана номирим. Маган 10 мын салыныз, кейин айтам». Аудармадым"
+    quoted = "Інім жазып жатыр: «ага, жана номир. Маган 15 мын салшы, кейин айтам». Салмадым али"
     assert "TXT-REL-004" not in fired(quoted)
-    assert "TXT-REL-004" in fired("Апа, жана номирим. Маган 10 мын салыныз, кейин айтам")
-    warning = "Bireu «QR skanerlep aqsha alasyz» dese — aldau."
+    assert "TXT-REL-004" in fired("Ага, жана номир. Маган 15 мын салшы, кейин айтам")
+    warning = "Telefonmen «QR skanerlep aqsha alasyz» dese, ol — alaıaq, senbeńiz."
     assert "TXT-LINK-008" not in fired(warning)
+    assert "TXT-LINK-008" in fired("QR skanerlep aqsha alasyz")
 

@@ -128,13 +128,9 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
                                                      clock.deadline)):
         if step == _CHEAP and clock.allows():
             regions = _regions(gray, [])
-            if regions:
-                result.passes.append("local")
-                found = clock.run(partial(_local, gray, frame, regions, clock))
-                if found:
-                    _merge(result.symbols, found)
-                    if _settled(found):
-                        return
+            if regions and _pass(result, clock, "local",
+                                 partial(_local, gray, frame, regions, clock)):
+                return
         if name == _COSTLY and not regions and not any(f == frame for f, _ in candidates):
             result.passes.append("nothing-code-like")
             return
@@ -144,29 +140,25 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
             grids = _grids(regions or [], [c for f, c in candidates if f == frame])
             if clock.allows():
                 grids += _cut_finder_grids(gray, regions or [], len(grids))
-            if grids and clock.allows():
-                result.passes.append("erasure")
-                found = clock.run(partial(_erased, gray, frame, grids, clock))
-                if found:
-                    _merge(result.symbols, found)
-                    if _settled(found):
-                        return
-        if name == "elastic" and regions and clock.allows():
-            # A code on a bottle or a pillar, before the costlier fit for any bent paper.
-            result.passes.append("cylinder")
-            found = clock.run(partial(_cylinder, gray, frame, regions, clock))
-            if found:
-                _merge(result.symbols, found)
-                if _settled(found):
-                    return
-        if not clock.allows():
-            return
-        result.passes.append(name)
-        found = clock.run(run)
-        if found:
-            _merge(result.symbols, found)
-            if _settled(found):
+            if grids and clock.allows() and _pass(result, clock, "erasure",
+                                                   partial(_erased, gray, frame, grids, clock)):
                 return
+        # A code on a bottle or a pillar, before the costlier fit for any bent paper.
+        if name == "elastic" and regions and clock.allows() and _pass(
+                result, clock, "cylinder", partial(_cylinder, gray, frame, regions, clock)):
+            return
+        if not clock.allows() or _pass(result, clock, name, run):
+            return
+
+
+def _pass(result: ScanResult, clock: _Clock, name: str, work: Callable[[], list[Symbol]]) -> bool:
+    """Run one pass of the ladder and keep its reads; True when they end the ladder."""
+    result.passes.append(name)
+    found = clock.run(work)
+    if not found:
+        return False
+    _merge(result.symbols, found)
+    return _settled(found)
 
 
 def _settled(found: list[Symbol]) -> bool:
