@@ -25,6 +25,7 @@ from kzscam.rules.loader import Catalog, load_catalog
 from kzscam.rules.matchers import TextMatcher, compile_text_rule
 from kzscam.rules.schema import Rule
 from kzscam.rules.table import PatternTable, Scan, csr
+from kzscam.text.address import addresses_reader
 from kzscam.text.extract import APP_EXTENSIONS, Entity, extract_all
 from kzscam.text.learned import Model
 from kzscam.text.normalize import Normalized, invisible_in_word, normalize
@@ -206,7 +207,8 @@ class Engine:
                         [[sorted(c.tags), c.bonus, c.name] for c in sc.combos],
                         [list(band) for band in sc.learned],
                         sorted(sc.subjects.items()), sorted(sc.check_floors.items()),
-                        sc.incomplete, sorted(sc.learned_demote)],
+                        sc.incomplete, sorted(sc.learned_demote),
+                        [[sorted(c.tags), c.verdict, int(c.unless), c.name] for c in sc.caps]],
             "by_check": {k: [r.id for r in v] for k, v in self.by_check.items()},
             "table": _table_image(self.table),
             "matchers": [(one(tm.rule.id), tuple(tm.any_ids), tuple(tm.all_ids),
@@ -223,7 +225,7 @@ class Engine:
     def from_image(cls, image: Mapping[str, Any], config: Config,
                    on_damage: Callable[[], None] | None = None) -> Engine:
         """An engine from `to_image` data; malformed data raises (the caller rebuilds instead)."""
-        from kzscam.rules.loader import Combo, Scoring
+        from kzscam.rules.loader import Cap, Combo, Scoring
         from kzscam.rules.schema import Texts
 
         rows = image["rules"]
@@ -246,7 +248,7 @@ class Engine:
             rules.append(rule)
         by_id = {r.id: r for r in rules}
         (points, caution, suspicious, dangerous, floors, combos, learned_bands, subjects,
-         check_floors, incomplete, learned_demote) = image["scoring"]
+         check_floors, incomplete, learned_demote, caps) = image["scoring"]
         scoring = Scoring(points={Severity(k): int(v) for k, v in points},
                           caution=int(caution), suspicious=int(suspicious),
                           dangerous=int(dangerous),
@@ -257,7 +259,9 @@ class Engine:
                           subjects={_str(k): _str(v) for k, v in subjects},
                           check_floors={_str(k): _str(v) for k, v in check_floors},
                           incomplete=_str(incomplete),
-                          learned_demote=frozenset(_strs(learned_demote)))
+                          learned_demote=frozenset(_strs(learned_demote)),
+                          caps=tuple(Cap(frozenset(_strs(t)), _str(v), Severity(int(u)), _str(n))
+                                     for t, v, u, n in caps))
         engine = cls.__new__(cls)
         engine.catalog = Catalog(rules=tuple(rules), lexicon=_Lexicon(image["lexicon"], on_damage),
                                  scoring=scoring, by_id=by_id)
@@ -357,7 +361,11 @@ class Engine:
         severity_floor = sc.floors.get(worst)
         if severity_floor is not None:
             verdict = max(verdict, Verdict.parse(severity_floor))
-        return total, max(verdict, floor)
+        verdict = max(verdict, floor)
+        for cap in sc.caps:
+            if cap.tags <= tags and worst < cap.unless:
+                verdict = min(verdict, Verdict.parse(cap.verdict))
+        return total, verdict
 
     def combine(self, subject: str, findings: Iterable[Finding] = (),
                 parts: Iterable[tuple[int, Verdict]] = (), *,
@@ -388,6 +396,8 @@ class Engine:
             kinds.add("invisible")
         if norm.mixed_script_words:
             kinds.add("mixed_script")
+        if addresses_reader(norm.views[0].text):
+            kinds.add("address")
         if any(e.kind == "url" and e.value.lower().split("?")[0].endswith(APP_EXTENSIONS)
                for e in entities):
             kinds.add("app_download")
@@ -450,6 +460,8 @@ class Engine:
         """Quote what a `has` matcher relied on: the link, card number, hidden character, ..."""
         out: list[Evidence] = []
         for kind in kinds:
+            if kind[0] == "!" or kind == "address":
+                continue  # an absence, or the message's grammar: nothing to quote
             if kind == "invisible":
                 pos = [m.start() for m in invisible_in_word().finditer(text, 0)][:3]
                 out.extend(Evidence(text[max(0, i - 8) : i + 9], max(0, i - 8), min(len(text), i + 9))

@@ -23,6 +23,16 @@ class Combo(NamedTuple):
     name: str = ""
 
 
+class Cap(NamedTuple):
+    """The highest verdict of a message whose findings carry all of `tags` (a third-person report
+    that asks the reader for nothing), unless one finding reaches `unless` severity."""
+
+    tags: frozenset[str]
+    verdict: str
+    unless: Severity
+    name: str = ""
+
+
 SCORE_MODES = ("sum", "max", "worst")
 
 
@@ -48,6 +58,7 @@ class Scoring(NamedTuple):
     # Tags of findings that lower the learned detector's band one step: a message about a scam (a
     # question, a warning, a news item) shares its wording without being it.
     learned_demote: frozenset[str] = frozenset()
+    caps: tuple[Cap, ...] = ()
 
 
 class Catalog(NamedTuple):
@@ -145,7 +156,13 @@ def _parse_scoring(data: dict[str, Any], source: str) -> Scoring:
         check_floors = {str(k): str(v) for k, v in data.get("check_floors", {}).items()}
         incomplete = str(data.get("incomplete", {}).get("verdict", "caution"))
         learned_demote = frozenset(str(t) for t in data.get("learned_demote", {}).get("tags", []))
-        for value in (*floors.values(), *check_floors.values(), incomplete):
+        caps = tuple(Cap(frozenset(str(t) for t in c["tags"]), str(c["verdict"]),
+                         Severity.parse(str(c["unless"])), str(c.get("name", "")))
+                     for c in data.get("caps", []))
+        if any(not c.tags for c in caps):
+            raise RuleError(f"{source}: a cap needs tags")
+        for value in (*floors.values(), *check_floors.values(), incomplete,
+                      *(c.verdict for c in caps)):
             Verdict.parse(value)
         from kzscam.checks import ALL_CHECKS  # only when rules are compiled (start-up time)
 
@@ -154,7 +171,8 @@ def _parse_scoring(data: dict[str, Any], source: str) -> Scoring:
             raise RuleError(f"{source}: no detector emits {', '.join(unknown)} "
                             "(the check names are listed in kzscam/checks.py)")
         return Scoring(points, int(th["caution"]), int(th["suspicious"]), int(th["dangerous"]),
-                       floors, combos, learned, subjects, check_floors, incomplete, learned_demote)
+                       floors, combos, learned, subjects, check_floors, incomplete, learned_demote,
+                       caps)
     except (KeyError, TypeError, ValueError) as exc:
         raise RuleError(f"{source}: invalid scoring table: {exc}") from None
 

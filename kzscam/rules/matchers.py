@@ -47,7 +47,8 @@ class TextMatcher(NamedTuple):
 
     def evaluate(self, scan: Scan, fired: set[str], entities: set[str]) -> list[Span] | None:
         """Evidence spans when the rule fires, else None."""
-        if any(s not in fired for s in self.signals) or any(h not in entities for h in self.has):
+        if any(s not in fired for s in self.signals) or any(
+                (h[1:] in entities) if h[0] == "!" else (h not in entities) for h in self.has):
             return None
         if self.none_id is not None and scan.occurs(self.none_id):
             return None

@@ -24,7 +24,7 @@ TEXT_MATCH_KEYS = {"any", "all", "near", "none", "negations", "negation_window",
                    "regex"}
 CHECK_MATCH_KEYS = {"check"}
 ENTITY_KINDS = ("url", "phone", "card", "iin", "short_url", "app_download", "invisible",
-                "mixed_script")
+                "mixed_script", "address")
 
 
 class RuleError(Exception):
@@ -133,8 +133,9 @@ def validate_match(match: Any, subject: str, where: str) -> None:
     ):
         raise RuleError(f"{where}: match.negation_window must be a positive integer")
     if "has" in match:
+        # "!kind": the message must NOT have it ("!address": it does not speak to its reader).
         for kind in _str_list(match["has"], "match.has", where):
-            if kind not in ENTITY_KINDS:
+            if kind.removeprefix("!") not in ENTITY_KINDS:
                 raise RuleError(f"{where}: match.has: unknown entity {kind!r}; "
                                 f"known: {', '.join(ENTITY_KINDS)}")
     if "check" in match:

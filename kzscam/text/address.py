@@ -1,0 +1,77 @@
+"""Does a message speak to its reader? Second-person words and imperatives, in kk/ru/en.
+
+A scam script addresses its victim: "переведите", "аударыңыз", "your account", "вам положена".
+A news item or a warning that retells a scam talks about "мошенники" and "жертва" in the third
+person and asks the reader for nothing. The text rules see the same scam words in both; this test
+tells them apart by grammar rather than by phrase lists, so it reaches wording no rule lists
+(`match.has = ["!address"]` in a rule, TXT-CTX-002).
+
+It errs towards "addressed": a generic "вам звонят ..." in a warning, or a warning's own "не
+сообщайте код" after a scam's "сообщите код", counts as addressing the reader. Only protective
+imperatives ("будьте осторожны", "предупредите близких") and negated ones ("не переводите",
+"жібермеңіз") do not. Works on the folded main view (й/ы/і -> и, ң -> н, soft sign dropped), one
+linear pass over its words.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+_WORD = re.compile(r"[0-9a-zа-я]+(?:['’][a-z]+)?")
+# Second-person pronouns and possessives, folded (сіз -> сиз, сенің -> сенин); Latin-script
+# Russian and Kazakh as typed ("vam", "vash", "siz", "sizdin").
+_PRONOUNS = _words(
+    "вы вам вас вами ваш ваша ваше ваши вашего вашей вашему вашим вашими ваших вашу "
+    "ти тебе тебя тобои твои твоя твое твоего твоеи твоему твоим твоих твою "
+    "сен саган сени сенин сенде сенен сендер сендерге сиз сизге сизди сиздин сизде сизден "
+    "сиздер сиздерге сиздерди сиздердин "
+    "you your yours yourself yourselves you've you're you'll you'd u ur "
+    "vy vam vas vash vasha vashe vashi siz sizge sizdi sizdin sizde sen sagan senin")
+# Imperatives that protect the reader rather than ask them for something.
+_PROTECTIVE = _words(
+    "будте предупредите берегите помните остерегаитес осторожни проверяите прочитаите "
+    "предупреждаите")
+# Words with an imperative's ending that are not imperatives ("на сайте", "в защите").
+_NOT_IMPERATIVE = _words("саите защите элите ните ките сите шите вите бите")
+_NEGATIONS = _words("не никогда нельзя ни never not don't dont do")
+# Kazakh polite imperatives end in -ңыз/-ңіз (folded -низ), plural -ңдар/-ңдер; their negative
+# forms have -ма/-ме/-ба/-бе/-па/-пе before it ("жібермеңіз").
+_KK_NEGATIVE = ("маниз", "мениз", "баниз", "бениз", "паниз", "пениз", "мандар", "мендер",
+                "бандар", "бендер", "пандар", "пендер")
+# English requests that open a sentence ("Click the link", "Reply YES").
+_EN_REQUESTS = _words(
+    "click tap call text reply send verify confirm enter pay transfer install download visit "
+    "claim register sign log update contact dial open scan share join subscribe please kindly "
+    "provide submit forward read give buy deposit invest redeem activate unlock")
+
+# Words after which an English request verb is an imperative: "first pay", "then enter", "just click".
+_EN_LEAD = _words("first then just simply now and or kindly please so")
+
+
+def addresses_reader(folded: str) -> bool:
+    """True when the message speaks to its reader: a second-person word or a request verb."""
+    prev = ""
+    last_end = 0
+    for m in _WORD.finditer(folded):
+        word = m.group()
+        if word in _PRONOUNS or word.startswith(("ваш", "сиз", "твое")):
+            return True
+        if (len(word) >= 5 and word.endswith(("ите", "итес")) and word not in _NOT_IMPERATIVE
+                and word not in _PROTECTIVE and prev not in _NEGATIONS):
+            return True
+        if len(word) >= 6 and word.endswith(("низ", "ндар", "ндер")) and not word.endswith(_KK_NEGATIVE):
+            return True
+        if len(word) >= 5 and word.endswith(("ynyz", "iniz", "nyz", "niz")) and word.isascii() \
+                and not word.endswith(("manyz", "meniz", "banyz", "beniz", "panyz", "peniz")):
+            return True
+        if word in _EN_REQUESTS and (last_end == 0 or word in ("please", "kindly")
+                                     or prev in _EN_LEAD or any(c in ".!?\n:;,-"
+                                                                for c in folded[last_end:m.start()])):
+            return True
+        prev, last_end = word, m.end()
+    return False
