@@ -32,6 +32,12 @@ _PRONOUNS = _words(
     "сиздер сиздерге сиздерди сиздердин "
     "you your yours yourself yourselves you've you're you'll you'd u ur "
     "vy vam vas vash vasha vashe vashi siz sizge sizdi sizdin sizde sen sagan senin")
+# Informal requests: Russian singular imperatives (a bare stem, so listed) and Kazakh -шы/-ші,
+# -сың/-сің ("салшы", "аласың ба"), Russian -ешь/-ишь ("можешь скинуть").
+_INFORMAL = _words(
+    "скин кин переведи отправ проголосуи голосни напиши позвони дай помоги займи одолжи пришли "
+    "скажи зайди перейди нажми установи скачаи жми пиши звони подскажи глянь посмотри верни")
+_INFORMAL_ENDINGS = ("ши", "син", "еш", "иш", "shy", "shi", "syn", "sin")
 # Imperatives that protect the reader rather than ask them for something.
 _PROTECTIVE = _words(
     "будте предупредите берегите помните остерегаитес осторожни проверяите прочитаите "
@@ -60,6 +66,9 @@ def addresses_reader(folded: str) -> bool:
     for m in _WORD.finditer(folded):
         word = m.group()
         if word in _PRONOUNS or word.startswith(("ваш", "сиз", "твое")):
+            return True
+        if word in _INFORMAL or (len(word) >= 4 and word.endswith(_INFORMAL_ENDINGS)
+                                 and prev not in _NEGATIONS):
             return True
         if (len(word) >= 5 and word.endswith(("ите", "итес")) and word not in _NOT_IMPERATIVE
                 and word not in _PROTECTIVE and prev not in _NEGATIONS):

@@ -1,0 +1,104 @@
+"""Who speaks to whom, by grammar: `kzscam.text.address` and the `narrated` cap (TXT-CTX-002).
+
+Every message is written for this test. A message that retells a scam in the third person and asks
+its reader for nothing stays at caution whatever scam words it quotes; the same scam words spoken
+to the reader ("your", an imperative, Kazakh "-ңыз", Russian "ты"-forms) keep their full weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from kzscam.engine import Engine, get_engine
+from kzscam.model import Verdict
+from kzscam.pipeline.text import check_text
+from kzscam.text.address import addresses_reader
+from kzscam.text.normalize import normalize
+
+
+def _addressed(text: str) -> bool:
+    return addresses_reader(normalize(text).views[0].text)
+
+
+@pytest.mark.parametrize("text", [
+    "Переведите деньги на резервный счёт.",
+    "Вам положена компенсация.",
+    "Кодты маған айтыңыз.",
+    "Сіздің атыңызға несие рәсімделді.",
+    "маған 20 мың керек, каспиге салшы",
+    "Можешь щас скинуть 5к?",
+    "Мам, кинь 10 тысяч на карту",
+    "Click the link to claim the refund.",
+    "To apply, first pay a 3,000 tenge fee.",
+    "Your parcel is on hold.",
+    "Sizdiń shotyńyz buǵattaldy",
+])
+def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
+    assert _addressed(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Мошенники придумали новую схему. Будьте осторожны и предупредите близких.",
+    "Не переводите деньги незнакомым людям.",
+    "Алаяқтар банк қызметкері болып хабарласады. Кодты ешкімге айтпаңыз.",
+    "Scammers posed as bank staff and stole two million tenge, police said.",
+    "Пенсионерка перевела лжесотрудникам 3 миллиона, сообщили в полиции.",
+    "Информация опубликована на сайте ведомства.",  # "сайте" is not an imperative
+])
+def test_a_third_person_report_is_not_addressed(text: str) -> None:
+    assert not _addressed(text)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Engine]:
+    eng = get_engine()
+    saved = eng.learned
+    eng.learned = None  # the rules and the policy alone
+    yield eng
+    eng.learned = saved
+
+
+# (a news item that quotes a scam's request, the same request spoken to the reader), kk/ru/en
+PAIRS = [
+    ("Аферисты разослали пенсионерам номер «безопасного счёта» и уговорили перевести туда "
+     "сбережения, пока банк их не «заморозил».",
+     "Переведите сбережения на безопасный счёт, пока банк их не заморозил."),
+    ("Алаяқтар зейнеткерлерге «қауіпсіз шоттың» нөмірін жіберіп, жинақтарын соған аударуды "
+     "талап етті.",
+     "Жинағыңызды қауіпсіз шотқа аударыңыз, әйтпесе банк оны бұғаттайды."),
+    ("Crooks texted pensioners a 'safe account' number and told them to move their savings there "
+     "before the bank 'froze' them.",
+     "Move your savings to this safe account before the bank freezes them."),
+]
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=["ru", "kk", "en"])
+def test_a_retold_scam_is_capped_and_the_scam_itself_is_not(engine: Engine,
+                                                            pair: tuple[str, str]) -> None:
+    news, scam = pair
+    told = check_text(engine, news, name="news", lang="en")
+    assert told.verdict == Verdict.CAUTION, [f.rule_id for f in told.findings]
+    assert "TXT-CTX-002" in {f.rule_id for f in told.findings}
+    # the scam words the news item quotes do fire: the cap, not a missing rule, keeps it at caution
+    assert engine.score([f for f in told.findings if f.rule_id != "TXT-CTX-002"])[1] >= Verdict.SUSPICIOUS
+    said = check_text(engine, scam, name="scam", lang="en")
+    assert said.verdict >= Verdict.SUSPICIOUS
+    assert "TXT-CTX-002" not in {f.rule_id for f in said.findings}
+
+
+def test_the_cap_holds_below_critical_only(engine: Engine) -> None:
+    """Without its cap the news item above is flagged; a critical finding breaks through the cap."""
+    from dataclasses import replace
+
+    from kzscam.model import Severity
+
+    findings = check_text(engine, PAIRS[0][0], name="news", lang="en").findings
+    loader_caps = engine.catalog.scoring.caps
+    assert loader_caps and loader_caps[0].tags == frozenset({"narrated"})
+    uncapped = [f for f in findings if f.rule_id != "TXT-CTX-002"]
+    assert engine.score(uncapped)[1] >= Verdict.SUSPICIOUS
+    worst = max(findings, key=lambda f: f.severity)
+    critical = [replace(worst, severity=Severity.CRITICAL) if f is worst else f for f in findings]
+    assert engine.score(critical)[1] == Verdict.DANGEROUS
