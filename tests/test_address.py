@@ -102,3 +102,24 @@ def test_the_cap_holds_below_critical_only(engine: Engine) -> None:
     worst = max(findings, key=lambda f: f.severity)
     critical = [replace(worst, severity=Severity.CRITICAL) if f is worst else f for f in findings]
     assert engine.score(critical)[1] == Verdict.DANGEROUS
+
+
+QUESTIONS = [
+    ("Это развод или правда Kaspi? Пишут: «Ваш бонус сгорит, перейдите по ссылке kaspi-bonus.kz.top»",
+     "Ваш бонус сгорит, перейдите по ссылке kaspi-bonus.kz.top"),
+    ("Маған «бонусыңыз күйеді, kaspi-bonus.kz.top сілтемесіне өтіңіз» деп келді, шын ба?",
+     "Бонусыңыз бүгін күйеді, kaspi-bonus.kz.top сілтемесіне өтіңіз"),
+    ("Is this legit? 'Your bonus expires today, follow kaspi-bonus.kz.top'",
+     "Your bonus expires today, follow kaspi-bonus.kz.top"),
+]
+
+
+@pytest.mark.parametrize("pair", QUESTIONS, ids=["ru", "kk", "en"])
+def test_a_question_about_a_scam_keeps_the_finding_at_caution(engine: Engine,
+                                                             pair: tuple[str, str]) -> None:
+    asked, sent = pair
+    question = check_text(engine, asked, name="question", lang="en")
+    ids = {f.rule_id for f in question.findings}
+    assert question.verdict == Verdict.CAUTION
+    assert "TXT-CTX-003" in ids and any(i.startswith("URL-BRAND") for i in ids)
+    assert check_text(engine, sent, name="scam", lang="en").verdict >= Verdict.SUSPICIOUS
