@@ -58,6 +58,7 @@ def brand_hits(url: str, **kw: frozenset[str]) -> list[tuple[str, str]]:
     ("kaspi.ru", "url.tld_swap", "Kaspi"),
     ("egov.online", "url.tld_swap", "eGov (electronic government)"),
     ("kaspi.github.io", "url.tld_swap", "Kaspi"),
+    ("salyk-kz.top", "url.combosquat", "eGov (electronic government)"),
 ])
 def test_imitations_name_the_right_brand(url: str, check: str, brand: str) -> None:
     assert (check, brand) in brand_hits(url), brand_hits(url)
@@ -84,6 +85,8 @@ def test_imitations_name_the_right_brand(url: str, check: str, brand: str) -> No
     "zoon.ru",
     "пример.рф",
     "forter.com",
+    "cabinet.salyk.kz",   # the State Revenue Committee's taxpayer cabinet, one letter from "halyk"
+    "adilet.zan.kz",
 ])
 def test_real_sites_are_not_called_imitations(url: str) -> None:
     assert brand_hits(url) == []
