@@ -38,6 +38,11 @@ _INFORMAL = _words(
     "скин кин переведи отправ проголосуи голосни напиши позвони дай помоги займи одолжи пришли "
     "скажи зайди перейди нажми установи скачаи жми пиши звони подскажи глянь посмотри верни")
 _INFORMAL_ENDINGS = ("ши", "син", "еш", "иш", "shy", "shi", "syn", "sin")
+# Calling the reader by a family or friendly name addresses them ("мам, ...", "балам", "bro").
+_VOCATIVES = _words(
+    "мам мама мамуля мамочка пап папа папуля сынок доча дочка доченька братан братик братишка "
+    "бро сестренка бабуля дедуля апа апаи апатаи апеке ага агаи агатаи аже ажеш ата ана анашим "
+    "акешим балам кизим улим досим досим жаним бауирим mom mum mommy mummy dad daddy son bro sis")
 # Imperatives that protect the reader rather than ask them for something.
 _PROTECTIVE = _words(
     "будте предупредите берегите помните остерегаитес осторожни проверяите прочитаите "
@@ -65,7 +70,7 @@ def addresses_reader(folded: str) -> bool:
     last_end = 0
     for m in _WORD.finditer(folded):
         word = m.group()
-        if word in _PRONOUNS or word.startswith(("ваш", "сиз", "твое")):
+        if word in _PRONOUNS or word in _VOCATIVES or word.startswith(("ваш", "сиз", "твое")):
             return True
         if word in _INFORMAL or (len(word) >= 4 and word.endswith(_INFORMAL_ENDINGS)
                                  and prev not in _NEGATIONS):
