@@ -32,6 +32,7 @@ EVERYDAY_KK = ROOT / "training" / "tuning_kk.jsonl"
 HELD_KK = ROOT / "training" / "heldout_kk.jsonl"
 FORMAL = ROOT / "training" / "tuning_formal.jsonl"
 HELD_MIXED = ROOT / "training" / "heldout_mixed.jsonl"
+HARDNEG = ROOT / "training" / "tuning_hardneg.jsonl"
 
 
 def _rows(path: Any) -> list[dict[str, Any]]:
@@ -44,7 +45,8 @@ def _rows(path: Any) -> list[dict[str, Any]]:
                                              (HELD_WILD, "written-heldout"), (HELD_CHAT, "written-heldout"),
                                              (QUOTES, "written-tuning"), (HELD_QUOTES, "written-heldout"),
                                              (EVERYDAY_KK, "written-tuning"), (HELD_KK, "written-heldout"),
-                                             (FORMAL, "written-tuning"), (HELD_MIXED, "written-heldout")])
+                                             (FORMAL, "written-tuning"), (HELD_MIXED, "written-heldout"),
+                                             (HARDNEG, "written-tuning")])
 def test_rows_are_labelled(path: Any, origin: str) -> None:
     rows = _rows(path)
     for r in rows:
@@ -58,7 +60,7 @@ def test_rows_are_labelled(path: Any, origin: str) -> None:
 
 @pytest.mark.parametrize("heldout", [HELDOUT2, HELD_WILD, HELD_CHAT, HELD_QUOTES, HELD_KK, HELD_MIXED])
 def test_heldout_sets_are_not_copies_of_training_or_tuning_text(heldout: Any) -> None:
-    index = NearIndex(r["text"] for path in (WRITTEN, WILD, CHAT, QUOTES, EVERYDAY_KK, FORMAL)
+    index = NearIndex(r["text"] for path in (WRITTEN, WILD, CHAT, QUOTES, EVERYDAY_KK, FORMAL, HARDNEG)
                       for r in _rows(path))
     near = [r["text"][:60] for r in _rows(heldout) if index.has_near(r["text"])]
     assert near == []
@@ -70,7 +72,7 @@ def test_training_never_reads_the_heldout_sets() -> None:
 
 
 @pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT, HELD_WILD, HELD_CHAT, QUOTES, HELD_QUOTES,
-                                  EVERYDAY_KK, HELD_KK, FORMAL, HELD_MIXED])
+                                  EVERYDAY_KK, HELD_KK, FORMAL, HELD_MIXED, HARDNEG])
 def test_nothing_near_the_evaluation_material(path: Any) -> None:
     guard = shared_path("tools", "heldout_guard.py")
     done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],
