@@ -398,6 +398,8 @@ class Engine:
             kinds.add("mixed_script")
         if addresses_reader(norm.views[0].text):
             kinds.add("address")
+            if addresses_reader(norm.views[0].text, outside_quotes=True):
+                kinds.add("own_address")
         if any(e.kind == "url" and e.value.lower().split("?")[0].endswith(APP_EXTENSIONS)
                for e in entities):
             kinds.add("app_download")
@@ -460,7 +462,7 @@ class Engine:
         """Quote what a `has` matcher relied on: the link, card number, hidden character, ..."""
         out: list[Evidence] = []
         for kind in kinds:
-            if kind[0] == "!" or kind == "address":
+            if kind[0] == "!" or kind in ("address", "own_address"):
                 continue  # an absence, or the message's grammar: nothing to quote
             if kind == "invisible":
                 pos = [m.start() for m in invisible_in_word().finditer(text, 0)][:3]

@@ -58,12 +58,13 @@ _NEVER_BEFORE = lazy_re(
     r"texts|email|emails|phone|phones|offer|offers|pay|pays)\s+(?:for\s+)?(?:you|your))(?!\w)")
 _NEVER_AFTER = lazy_re(
     r"(?<!\w)(?:сура|жибер|хабарлас|шал|аит|бер|орнат|толе|аудар|ет|сакта|усин|тапсыр|кабилда|"
-    r"корсет|жаз|сал|алмастир|аиирбаста|жургиз|ал|кел|шакир|талап ет)(?:ма|ме|па|пе|ба|бе)(?:иди|имиз)(?!\w)")
+    r"корсет|жаз|сал|алмастир|аиирбаста|жургиз|ал|кел|шакир|талап ет|байланис)"
+    r"(?:ма|ме|па|пе|ба|бе)(?:иди|имиз)(?!\w)")
 # The same "does not" verbs in Latin-script Kazakh, as the folded Latin view spells them
 # ("bolmaıdy" -> "bolmaidy", "surамайды" -> "suramaidy").
 _NEVER_AFTER_LATIN = lazy_re(
     r"(?<!\w)(?:sura|jiber|zhiber|habarlas|xabarlas|shal|ait|ber|ornat|tole|audar|et|saqta|usyn|tapsyr|qabylda|"
-    r"korset|jaz|zhaz|sal|aiyrbasta|jurgiz|zhurgiz|al|kel|bol)(?:ma|me|pa|pe|ba|be)(?:idy|idi|ydy|imiz|ymyz)(?!\w)")
+    r"korset|jaz|zhaz|sal|aiyrbasta|jurgiz|zhurgiz|al|kel|bol|bailanys)(?:ma|me|pa|pe|ba|be)(?:idy|idi|ydy|imiz|ymyz)(?!\w)")
 _NEVER_REACH = 150
 # Kazakh negates a verb inside the word: "жібер*" also matches "жібермеңіз" (do not send) and
 # "орнатпаңдар" (do not install). Only verbs whose "-ма" form is not also a common noun: the

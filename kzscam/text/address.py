@@ -46,9 +46,15 @@ _VOCATIVES = _words(
 # Imperatives that protect the reader rather than ask them for something.
 _PROTECTIVE = _words(
     "будте предупредите берегите помните остерегаитес осторожни проверяите прочитаите "
-    "предупреждаите")
+    "предупреждаите подскажите проверте")
 # Words with an imperative's ending that are not imperatives ("на сайте", "в защите").
 _NOT_IMPERATIVE = _words("саите защите элите ните ките сите шите вите бите")
+# "Передайте родителям", "расскажите близким", "share this with your family": a warning asks to be
+# passed on. Only these verbs followed by who to tell, since "передайте деньги курьеру" is a scam's.
+_PASS_ON = _words("передаите расскажите поделитес перешлите отправте покажите share forward tell")
+_TO_FAMILY = re.compile(r"\W+(?:своим\W+|всем\W+|with\W+(?:your\W+)?)?(?:близким|родним|родителям|"
+                        r"друзям|знакомим|пожилим|родственникам|бабушкам|дедушкам|family|friends|"
+                        r"parents|relatives|everyone)(?![0-9a-zа-я])")
 _NEGATIONS = _words("не никогда нельзя ни never not don't dont do")
 # Kazakh polite imperatives end in -ңыз/-ңіз (folded -низ), plural -ңдар/-ңдер; their negative
 # forms have -ма/-ме/-ба/-бе/-па/-пе before it ("жібермеңіз").
@@ -64,8 +70,21 @@ _EN_REQUESTS = _words(
 _EN_LEAD = _words("first then just simply now and or kindly please so")
 
 
-def addresses_reader(folded: str) -> bool:
-    """True when the message speaks to its reader: a second-person word or a request verb."""
+# Someone else's words in quotes are reported, not said to the reader: "это развод? «переведите
+# деньги»". Single quotes only around words, not an apostrophe inside one ("don't").
+_QUOTED = re.compile(r"«[^»]{0,600}»|“[^”]{0,600}”|„[^“”]{0,600}[“”]|\"[^\"]{0,600}\"|"
+                     r"(?<![0-9a-zа-я])'[^'\n]{2,600}'(?![0-9a-zа-я])")
+
+
+def addresses_reader(folded: str, *, outside_quotes: bool = False) -> bool:
+    """True when the message speaks to its reader: a second-person word or a request verb.
+
+    `outside_quotes`: only the writer's own words count. A question about a scam quotes the scam's
+    "переведите" without saying it; a retold call ("«... аударыңыз» деді") still counts as
+    addressed by default, because the person retelling it may be about to act on it.
+    """
+    if outside_quotes:
+        folded = _QUOTED.sub(" ", folded)
     prev = ""
     last_end = 0
     for m in _WORD.finditer(folded):
@@ -75,6 +94,12 @@ def addresses_reader(folded: str) -> bool:
         if word in _INFORMAL or (len(word) >= 4 and word.endswith(_INFORMAL_ENDINGS)
                                  and prev not in _NEGATIONS):
             return True
+        if word in _PASS_ON and _TO_FAMILY.match(folded, m.end()):
+            prev, last_end = word, m.end()
+            continue
+        if word == "аудариниз" and prev == "назар":  # "назар аударыңыз": attention!
+            prev, last_end = word, m.end()
+            continue
         if (len(word) >= 5 and word.endswith(("ите", "итес")) and word not in _NOT_IMPERATIVE
                 and word not in _PROTECTIVE and prev not in _NEGATIONS):
             return True
@@ -83,9 +108,10 @@ def addresses_reader(folded: str) -> bool:
         if len(word) >= 5 and word.endswith(("ynyz", "iniz", "nyz", "niz")) and word.isascii() \
                 and not word.endswith(("manyz", "meniz", "banyz", "beniz", "panyz", "peniz")):
             return True
-        if word in _EN_REQUESTS and (last_end == 0 or word in ("please", "kindly")
-                                     or prev in _EN_LEAD or any(c in ".!?\n:;,-"
-                                                                for c in folded[last_end:m.start()])):
+        gap = folded[last_end:m.start()]
+        if word in _EN_REQUESTS and (last_end == 0 or word in ("please", "kindly") or prev in _EN_LEAD
+                                     # a new sentence or list item, not "egov-pay.example"
+                                     or (gap[-1:].isspace() and any(c in ".!?\n:;,-" for c in gap))):
             return True
         prev, last_end = word, m.end()
     return False
