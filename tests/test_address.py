@@ -123,3 +123,24 @@ def test_a_question_about_a_scam_keeps_the_finding_at_caution(engine: Engine,
     assert question.verdict == Verdict.CAUTION
     assert "TXT-CTX-003" in ids and any(i.startswith("URL-BRAND") for i in ids)
     assert check_text(engine, sent, name="scam", lang="en").verdict >= Verdict.SUSPICIOUS
+
+
+def test_a_question_in_front_of_a_scams_own_words_is_not_capped(engine: Engine) -> None:
+    """'Is this a scam?' prefixed to a scam's own request does not make it a question about one:
+    only the writer's words outside quotes decide (`own_address`)."""
+    asked = check_text(engine, "Шын ба? «Жинағыңызды Ұлттық банктің қауіпсіз шотына аударыңыз»",
+                       name="q", lang="en")
+    said = check_text(engine, "Шын ба? Жинағыңызды Ұлттық банктің қауіпсіз шотына аударыңыз",
+                      name="s", lang="en")
+    assert "TXT-CTX-003" in {f.rule_id for f in asked.findings}
+    assert "TXT-CTX-003" not in {f.rule_id for f in said.findings}
+    assert said.verdict >= Verdict.SUSPICIOUS
+
+
+@pytest.mark.parametrize("text", [
+    "Люди, осторожно! Маме звонили из «банка». Передайте своим родителям.",
+    "Назар аударыңыз! Алаяқтар банк атынан хабарласып жатыр.",
+    "Beware of fake refund calls. Forward to friends and family.",
+])
+def test_passing_a_warning_on_is_not_a_request(text: str) -> None:
+    assert not _addressed(text)

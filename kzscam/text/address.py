@@ -52,7 +52,7 @@ _NOT_IMPERATIVE = _words("саите защите элите ните ките �
 # "Передайте родителям", "расскажите близким", "share this with your family": a warning asks to be
 # passed on. Only these verbs followed by who to tell, since "передайте деньги курьеру" is a scam's.
 _PASS_ON = _words("передаите расскажите поделитес перешлите отправте покажите share forward tell")
-_TO_FAMILY = re.compile(r"\W+(?:своим\W+|всем\W+|with\W+(?:your\W+)?)?(?:близким|родним|родителям|"
+_TO_FAMILY = re.compile(r"\W+(?:своим\W+|всем\W+|(?:with|to)\W+(?:your\W+)?)?(?:близким|родним|родителям|"
                         r"друзям|знакомим|пожилим|родственникам|бабушкам|дедушкам|family|friends|"
                         r"parents|relatives|everyone)(?![0-9a-zа-я])")
 _NEGATIONS = _words("не никогда нельзя ни never not don't dont do")
