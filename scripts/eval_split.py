@@ -93,6 +93,8 @@ TUNING_FORMAL = ROOT / "training" / "tuning_formal.jsonl"
 # Genuine messages of every genre that share words with scams (70%), and scams of the same genres;
 # a tuning set, not trained on.
 TUNING_HARDNEG = ROOT / "training" / "tuning_hardneg.jsonl"
+# A family's month of messages (70% genuine); a tuning set, not trained on.
+TUNING_FAMILY = ROOT / "training" / "tuning_family.jsonl"
 
 
 def main() -> int:
@@ -130,6 +132,7 @@ def main() -> int:
     everyday_kk = read_jsonl(TUNING_KK)
     formal = read_jsonl(TUNING_FORMAL)
     hardneg = read_jsonl(TUNING_HARDNEG)
+    family = read_jsonl(TUNING_FAMILY)
     for name, rows in (("frozen test split", frozen),
                        ("frozen test split without near copies of training messages", unseen),
                        ("frozen test split without the spam collections' adverts (not trained on)", agreed),
@@ -147,7 +150,9 @@ def main() -> int:
                        ("written tuning set, everyday Kazakh (misses read, not trained on)", everyday_kk),
                        ("written tuning set, formal register (misses read, not trained on)", formal),
                        ("written tuning set, hard negatives of every genre (misses read, not trained on)",
-                        hardneg)):
+                        hardneg),
+                       ("written tuning set, a family's month of messages (misses read, not trained on)",
+                        family)):
         print(f"== {name}: {len(rows)} messages")
         for label, engine in (("rules only", rules_only), ("rules + learned", full)):
             res = table(engine, rows)
