@@ -104,3 +104,13 @@ def test_the_measured_chat_source_is_read_only_when_asked_for() -> None:
     asked = _fetch_public("--with-chat", "--out", "/dev/null")
     assert asked.returncode == 2 and "overklassniy/STANKIN_AntiSpam_Bot" in asked.stderr
     assert not [r for r in _rows() if "STANKIN_AntiSpam_Bot" in r["source"]]
+
+
+def test_the_measured_email_source_is_read_only_when_asked_for() -> None:
+    """The SpamAssassin ham e-mails were measured and not kept (training/README.md): the shipped
+    file holds none of them, a rebuild does not need their snapshot, and asking for them does."""
+    plain = _fetch_public("--out", "/dev/null")
+    assert plain.returncode == 2 and "datasets-spam-assassin" not in plain.stderr
+    asked = _fetch_public("--with-email", "--out", "/dev/null")
+    assert asked.returncode == 2 and "stdlib-js/datasets-spam-assassin" in asked.stderr
+    assert not [r for r in _rows() if "datasets-spam-assassin" in r["source"]]
