@@ -25,8 +25,7 @@ from kzscam.rules.loader import Catalog, load_catalog
 from kzscam.rules.matchers import TextMatcher, compile_text_rule
 from kzscam.rules.schema import Rule
 from kzscam.rules.table import PatternTable, Scan, csr
-from kzscam.text.address import addresses_reader
-from kzscam.text.extract import APP_EXTENSIONS, Entity, extract_all
+from kzscam.text.extract import APP_EXTENSIONS, Entity, addresses_reader, extract_all
 from kzscam.text.learned import Model
 from kzscam.text.normalize import Normalized, invisible_in_word, normalize
 

@@ -1,4 +1,4 @@
-"""Who speaks to whom, by grammar: `kzscam.text.address` and the `narrated` cap (TXT-CTX-002).
+"""Who speaks to whom, by grammar: `addresses_reader` and the `narrated` cap (TXT-CTX-002).
 
 Every message is written for this test. A message that retells a scam in the third person and asks
 its reader for nothing stays at caution whatever scam words it quotes; the same scam words spoken
@@ -14,7 +14,7 @@ import pytest
 from kzscam.engine import Engine, get_engine
 from kzscam.model import Verdict
 from kzscam.pipeline.text import check_text
-from kzscam.text.address import addresses_reader
+from kzscam.text.extract import addresses_reader
 from kzscam.text.normalize import normalize
 
 

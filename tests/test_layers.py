@@ -18,9 +18,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("model", ("kzscam.model", "kzscam.checks", "kzscam.details", "kzscam.i18n", "kzscam.exitcodes",
                "kzscam.config", "kzscam.lazyre")),
     # The rule language is defined over normalised text and extracted entities, and the learned
-    # detector's weights are part of the compiled rules: these text modules sit with the rules
-    # (kzscam.text.address decides the `address` entity rules test with `has`).
-    ("rules", ("kzscam.rules", "kzscam.text.normalize", "kzscam.text.extract", "kzscam.text.address",
+    # detector's weights are part of the compiled rules: these text modules sit with the rules.
+    ("rules", ("kzscam.rules", "kzscam.text.normalize", "kzscam.text.extract",
                "kzscam.text.learned", "kzscam.engine_cache")),
     ("engine", ("kzscam.engine",)),
     ("detectors", ("kzscam.text", "kzscam.url", "kzscam.qr", "kzscam.host", "kzscam.chat")),

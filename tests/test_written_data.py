@@ -61,8 +61,8 @@ def test_rows_are_labelled(path: Any, origin: str) -> None:
 
 @pytest.mark.parametrize("heldout", [HELDOUT2, HELD_WILD, HELD_CHAT, HELD_QUOTES, HELD_KK, HELD_MIXED])
 def test_heldout_sets_are_not_copies_of_training_or_tuning_text(heldout: Any) -> None:
-    index = NearIndex(r["text"] for path in (WRITTEN, WILD, CHAT, QUOTES, EVERYDAY_KK, FORMAL, HARDNEG, FAMILY)
-                      for r in _rows(path))
+    trained_or_tuned = (WRITTEN, WILD, CHAT, QUOTES, EVERYDAY_KK, FORMAL, HARDNEG, FAMILY)
+    index = NearIndex(r["text"] for path in trained_or_tuned for r in _rows(path))
     near = [r["text"][:60] for r in _rows(heldout) if index.has_near(r["text"])]
     assert near == []
 
