@@ -74,18 +74,25 @@ PAIRS = [
 ]
 
 
+def _capped_but_not_said(engine: Engine, quoting: str, saying: str, context_rule: str) -> set[str]:
+    """`quoting` ends at caution with `context_rule`, `saying` (the scam itself) is flagged without
+    it; the rule ids of `quoting` are returned for further checks."""
+    told = check_text(engine, quoting, name="quoting", lang="en")
+    ids = {f.rule_id for f in told.findings}
+    assert told.verdict == Verdict.CAUTION and context_rule in ids, ids
+    said = check_text(engine, saying, name="saying", lang="en")
+    assert said.verdict >= Verdict.SUSPICIOUS
+    assert context_rule not in {f.rule_id for f in said.findings}
+    return ids
+
+
 @pytest.mark.parametrize("pair", PAIRS, ids=["ru", "kk", "en"])
 def test_a_retold_scam_is_capped_and_the_scam_itself_is_not(engine: Engine,
                                                             pair: tuple[str, str]) -> None:
-    news, scam = pair
-    told = check_text(engine, news, name="news", lang="en")
-    assert told.verdict == Verdict.CAUTION, [f.rule_id for f in told.findings]
-    assert "TXT-CTX-002" in {f.rule_id for f in told.findings}
+    _capped_but_not_said(engine, *pair, "TXT-CTX-002")
     # the scam words the news item quotes do fire: the cap, not a missing rule, keeps it at caution
-    assert engine.score([f for f in told.findings if f.rule_id != "TXT-CTX-002"])[1] >= Verdict.SUSPICIOUS
-    said = check_text(engine, scam, name="scam", lang="en")
-    assert said.verdict >= Verdict.SUSPICIOUS
-    assert "TXT-CTX-002" not in {f.rule_id for f in said.findings}
+    findings = check_text(engine, pair[0], name="news", lang="en").findings
+    assert engine.score([f for f in findings if f.rule_id != "TXT-CTX-002"])[1] >= Verdict.SUSPICIOUS
 
 
 def test_the_cap_holds_below_critical_only(engine: Engine) -> None:
@@ -117,12 +124,8 @@ QUESTIONS = [
 @pytest.mark.parametrize("pair", QUESTIONS, ids=["ru", "kk", "en"])
 def test_a_question_about_a_scam_keeps_the_finding_at_caution(engine: Engine,
                                                              pair: tuple[str, str]) -> None:
-    asked, sent = pair
-    question = check_text(engine, asked, name="question", lang="en")
-    ids = {f.rule_id for f in question.findings}
-    assert question.verdict == Verdict.CAUTION
-    assert "TXT-CTX-003" in ids and any(i.startswith("URL-BRAND") for i in ids)
-    assert check_text(engine, sent, name="scam", lang="en").verdict >= Verdict.SUSPICIOUS
+    ids = _capped_but_not_said(engine, *pair, "TXT-CTX-003")
+    assert any(i.startswith("URL-BRAND") for i in ids)
 
 
 def test_a_question_in_front_of_a_scams_own_words_is_not_capped(engine: Engine) -> None:
