@@ -127,11 +127,7 @@ def damage(image: Image, kind: str, rng: random.Random, code: tuple[float, float
     if kind == "blurred":
         return gray.filter(ImageFilter.GaussianBlur(max(0.8, module * rng.uniform(0.3, 0.5))))
     if kind == "perspective":
-        d = rng.uniform(0.15, 0.3) * h
-        quad = [(0.0, 0.0), (0.0, float(h)), (float(w), h + d), (float(w), -d)]
-        if rng.random() < 0.5:  # the top edge shrinks instead of the right one
-            quad = [(-d * w / h, 0.0), (0.0, float(h)), (float(w), float(h)), (w + d * w / h, 0.0)]
-        flat = tuple(v for pt in quad for v in pt)
+        flat = tuple(v for pt in perspective_quad(w, h, rng) for v in pt)
         return gray.transform((w, h), PILImage.Transform.QUAD, flat,
                               PILImage.Resampling.BICUBIC, fillcolor=200)
 
@@ -173,6 +169,42 @@ def damage(image: Image, kind: str, rng: random.Random, code: tuple[float, float
     elif kind != "nominal":
         raise ValueError(f"unknown damage {kind!r}")
     return PILImage.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L")
+
+
+def perspective_quad(w: int, h: int, rng: random.Random) -> list[tuple[float, float]]:
+    """The source corners (top-left, bottom-left, bottom-right, top-right) the `perspective`
+    damage maps onto the picture's corners: one edge stretched to 1.3-1.6 times its length, so
+    the picture's far side shrinks by as much. Pillow interpolates a QUAD bilinearly, so rows
+    (or columns) of the code bend slightly: not a camera's homography (`quad_forward`)."""
+    d = rng.uniform(0.15, 0.3) * h
+    quad = [(0.0, 0.0), (0.0, float(h)), (float(w), h + d), (float(w), -d)]
+    if rng.random() < 0.5:  # the top edge shrinks instead of the right one
+        quad = [(-d * w / h, 0.0), (0.0, float(h)), (float(w), float(h)), (w + d * w / h, 0.0)]
+    return quad
+
+
+def quad_forward(quad: list[tuple[float, float]], size: tuple[int, int], points: Any) -> Any:
+    """Where points of the source picture (pixel centres at integers, an (..., 2) array) land in
+    the picture Pillow's QUAD transform makes of it: the bilinear map inverted by Newton steps.
+    For studies of the synthetic damage only: a reader never knows it."""
+    import numpy as np
+
+    w, h = size
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = quad  # nw, sw, se, ne
+    ax = np.array([x0, (x3 - x0) / w, (x1 - x0) / h, (x2 - x1 - x3 + x0) / (w * h)])
+    ay = np.array([y0, (y3 - y0) / w, (y1 - y0) / h, (y2 - y1 - y3 + y0) / (w * h)])
+    target = np.asarray(points, dtype=np.float64) + 0.5  # Pillow samples at pixel centres
+    out = target.copy()
+    for _ in range(30):
+        x, y = out[..., 0], out[..., 1]
+        fx = ax[0] + ax[1] * x + ax[2] * y + ax[3] * x * y - target[..., 0]
+        fy = ay[0] + ay[1] * x + ay[2] * y + ay[3] * x * y - target[..., 1]
+        jxx, jxy = ax[1] + ax[3] * y, ax[2] + ax[3] * x
+        jyx, jyy = ay[1] + ay[3] * y, ay[2] + ay[3] * x
+        det = jxx * jyy - jxy * jyx
+        out[..., 0] = x - (fx * jyy - fy * jxy) / det
+        out[..., 1] = y - (fy * jxx - fx * jyx) / det
+    return out - 0.5
 
 
 def side_by_side(left: Image, right: Image) -> Image:
