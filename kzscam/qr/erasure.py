@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from kzscam.qr import symbol
@@ -75,7 +76,50 @@ def corners_of(grid: Any, version: int) -> Quad:
     return tuple((float(x), float(y)) for x, y in out)  # type: ignore[return-value]
 
 
-def sample(picture: Any, grid: Any, version: int) -> tuple[Any, Any]:
+Bend = tuple[float, float, float, float, float, float]
+_OFFSETS = ((0.0, 0.0), (-0.25, 0.0), (0.25, 0.0), (0.0, -0.25), (0.0, 0.25))
+
+
+def module_points(grid: Any, version: int, bend: Bend | None = None, du: float = 0.0,
+                  dv: float = 0.0) -> Any:
+    """Picture points (n x n x 2, x then y) of every module's centre moved by (du, dv) modules.
+    `bend` adds a smooth second-order warp in module coordinates before the homography: with
+    s, t running from -1 to 1 across the symbol, u moves by b0 s^2 + b1 s t + b2 t^2 modules
+    and v by b3 s^2 + b4 s t + b5 t^2 (rows and columns that bow: paper not quite flat, or a
+    picture stretched by a tool that does not keep straight lines straight)."""
+    import cv2
+    import numpy as np
+
+    n = symbol.size(version)
+    base = np.arange(n, dtype=np.float32) + 0.5
+    uu, vv = np.meshgrid(base + du, base + dv)
+    if bend is not None and any(bend):
+        s = (uu - n / 2) / (n / 2)
+        t = (vv - n / 2) / (n / 2)
+        ss, st, tt = s * s, s * t, t * t
+        uu = uu + bend[0] * ss + bend[1] * st + bend[2] * tt
+        vv = vv + bend[3] * ss + bend[4] * st + bend[5] * tt
+    pts = np.stack([uu, vv], axis=-1).reshape(1, -1, 2).astype(np.float32)
+    return cv2.perspectiveTransform(pts, grid).reshape(n, n, 2)
+
+
+def bent_anchors(anchors: Any, n: int, bend: Bend | None) -> Any:
+    """Module points that `bend` moves onto `anchors`' places: the homography built from these
+    keeps the anchors (finder centres, the fourth corner) where they were found, whatever the
+    bend does in between."""
+    import numpy as np
+
+    if bend is None or not any(bend):
+        return anchors
+    s = (anchors[:, 0] - n / 2) / (n / 2)
+    t = (anchors[:, 1] - n / 2) / (n / 2)
+    out = anchors.astype(np.float64).copy()
+    out[:, 0] += bend[0] * s * s + bend[1] * s * t + bend[2] * t * t
+    out[:, 1] += bend[3] * s * s + bend[4] * s * t + bend[5] * t * t
+    return out.astype(np.float32)
+
+
+def sample(picture: Any, grid: Any, version: int, bend: Bend | None = None) -> tuple[Any, Any]:
     """Per module: the mean over its middle half (sensor noise and JPEG ringing averaged out,
     the neighbours' blur left aside), and the darkest of five point samples (the centre and a
     quarter module each way: a module is unseen only when all of it is saturated)."""
@@ -85,6 +129,9 @@ def sample(picture: Any, grid: Any, version: int) -> tuple[Any, Any]:
     n = symbol.size(version)
     quad = np.array(corners_of(grid, version))
     pitch = max(1.0, math.dist(quad[0], quad[2]) / (n * math.sqrt(2)))
+    points = [module_points(grid, version, bend, du, dv) for du, dv in _OFFSETS]
+    if bend is not None and any(bend):
+        quad = np.concatenate([quad, points[0].reshape(-1, 2)])
     x0, y0 = np.maximum(np.floor(quad.min(axis=0)).astype(int) - 2, 0)
     x1, y1 = np.ceil(quad.max(axis=0)).astype(int) + 3
     crop = picture[y0:y1, x0:x1]
@@ -94,16 +141,12 @@ def sample(picture: Any, grid: Any, version: int) -> tuple[Any, Any]:
     smooth = cv2.blur(crop, (k, k)) if k > 1 else crop
     means = np.zeros((n, n), dtype=np.float32)
     darkest = np.full((n, n), 255.0, dtype=np.float32)
-    base = np.arange(n, dtype=np.float32) + 0.5
-    for du, dv in ((0.0, 0.0), (-0.25, 0.0), (0.25, 0.0), (0.0, -0.25), (0.0, 0.25)):
-        uu, vv = np.meshgrid(base + du, base + dv)
-        pts = np.stack([uu, vv], axis=-1).reshape(1, -1, 2)
-        xy = cv2.perspectiveTransform(pts, grid).reshape(n, n, 2)
+    for i, xy in enumerate(points):
         mx = (xy[..., 0] - x0).astype(np.float32)
         my = (xy[..., 1] - y0).astype(np.float32)
         got = cv2.remap(crop, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         darkest = np.minimum(darkest, got)
-        if du == 0.0 and dv == 0.0:
+        if i == 0:
             means = cv2.remap(smooth, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return means, darkest
 
@@ -204,11 +247,13 @@ def _plane_fit(values: Any, weight: Any, sigma: float) -> Any:
 
 
 def refine(picture: Any, grid: Any, version: int, deadline: float,
-           lost: int | None = None, fine: bool = True) -> Any:
+           lost: int | None = None, fine: bool = True, bent: bool = False) -> Any:
     """The grid moved to fit the symbol: the picture points of the finder centres and of the
     fourth corner's (the one a parallelogram or a lost finder only guesses) shifted, a fraction
     of a module at a time, to where the fixed patterns (finders, separators, timing, alignment)
-    read as the standard draws them and the data modules are the most contrasted."""
+    read as the standard draws them and the data modules are the most contrasted. With `bent`,
+    a (grid, bend) pair: the same search with the six coefficients of `module_points`' bend
+    moved alongside the four points."""
     import cv2
     import numpy as np
 
@@ -235,19 +280,19 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
     rows = np.array([r for r, _ in fixed])
     cols = np.array([c for _, c in fixed])
     sign = np.array([1.0 if d else -1.0 for d in fixed.values()], dtype=np.float32)
-    base = np.arange(n, dtype=np.float32) + 0.5
-    uu, vv = np.meshgrid(base, base)
-    centres = np.stack([uu, vv], axis=-1).reshape(1, -1, 2)
     offset = np.array([x0, y0], dtype=np.float32)
 
-    def score(pts: Any) -> float:
-        g = cv2.getPerspectiveTransform(anchors, pts)
-        xy = cv2.perspectiveTransform(centres, g).reshape(n, n, 2) - offset
+    def score(pts: Any, bend: Bend | None = None) -> float:
+        g = cv2.getPerspectiveTransform(bent_anchors(anchors, n, bend), pts)
+        xy = module_points(g, version, bend) - offset
         got = cv2.remap(smooth, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR,
                         borderMode=cv2.BORDER_REPLICATE)
         mid = cv2.blur(got, (5, 5), borderType=cv2.BORDER_REFLECT)
         diff = mid - got
         return float(np.sum(sign * diff[rows, cols]) + 0.5 * np.sum(np.abs(diff)))
+
+    if bent:
+        return _bend_search(score, points, pitch, deadline, anchors)
 
     best = score(points)
     # Points placed by guess are searched for first, over a few modules each way, before the
@@ -281,6 +326,68 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
             if not moved:
                 break
     return cv2.getPerspectiveTransform(anchors, points)
+
+
+_BEND_STEPS = (0.5, 0.25, 0.12)  # modules a bend coefficient moves per try, coarse to fine
+_BEND_LIMIT = 4.0  # modules: no coefficient bends the grid further
+_BEND_COARSE = (-2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5)
+
+
+def _bend_search(score: Callable[[Any, Bend | None], float], points: Any, pitch: float,
+                 deadline: float, anchors: Any) -> tuple[Any, Bend]:
+    """Coordinate ascent of the pattern score over the four anchor points and the six bend
+    coefficients together (a bend moves the anchors too, which the points then follow back)."""
+    import cv2
+    import numpy as np
+
+    bend = np.zeros(6)
+    best = score(points, None)
+
+    def done() -> tuple[Any, Bend]:
+        b: Bend = tuple(float(v) for v in bend)  # type: ignore[assignment]
+        n = round(float(anchors[3][0]) + 3.5)
+        return cv2.getPerspectiveTransform(bent_anchors(anchors, n, b), points), b
+
+    # A tilt the homography misjudges stretches one axis unevenly and shears the other with it
+    # (u by s^2 with v by s t, or v by t^2 with u by s t): tried on a coarse grid first, since
+    # the ascent alone stops in the nearest of the periodic optima a module apart.
+    for a, b in ((0, 4), (5, 1)):
+        for va in _BEND_COARSE:
+            for vb in _BEND_COARSE:
+                if time.monotonic() > deadline:
+                    return done()
+                trial_bend = np.zeros(6)
+                trial_bend[a], trial_bend[b] = va, vb
+                value = score(points, tuple(trial_bend))  # type: ignore[arg-type]
+                if value > best:
+                    best, bend = value, trial_bend
+
+    for step in _BEND_STEPS:
+        for _ in range(6):
+            moved = False
+            for i in range(4):
+                for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+                    if time.monotonic() > deadline:
+                        return done()
+                    trial = points.copy()
+                    trial[i] += (dx * step * pitch, dy * step * pitch)
+                    value = score(trial, tuple(bend))  # type: ignore[arg-type]
+                    if value > best:
+                        best, points, moved = value, trial, True
+            for j in range(6):
+                for sign in (1.0, -1.0):
+                    if time.monotonic() > deadline:
+                        return done()
+                    trial_bend = bend.copy()
+                    trial_bend[j] += sign * step
+                    if abs(trial_bend[j]) > _BEND_LIMIT:
+                        continue
+                    value = score(points, tuple(trial_bend))  # type: ignore[arg-type]
+                    if value > best:
+                        best, bend, moved = value, trial_bend, True
+            if not moved:
+                break
+    return done()
 
 
 def _formats(dark: Any, reliability: Any, version: int,
@@ -378,11 +485,40 @@ def fit(picture: Any, grid: Any, version: int, deadline: float,
 def read_fitted(picture: Any, grid: Any, version: int, frame: int,
                 deadline: float) -> Symbol | None:
     """The code on a grid `fit` kept, read with unseen modules erased and confirmed by
-    zxing-cpp, or None."""
+    zxing-cpp, or None; when the homography reads nothing, the grid bent as well."""
+    grid = refine(picture, grid, version, deadline)
+    sym = _read_sampled(*sample(picture, grid, version), version, frame, deadline, "")
+    if sym is not None or not BENT or time.monotonic() > deadline:
+        return None if sym is None else replace(sym, corners=corners_of(grid, version))
+    # Rows and columns that bow: no homography follows them (scripts/qr_perspective_study.py).
+    bent, bend = refine(picture, grid, version, deadline, bent=True)
+    sym = _read_sampled(*sample(picture, bent, version, bend), version, frame, deadline, "-bent")
+    return None if sym is None else replace(sym, corners=_bent_corners(bent, version, bend))
+
+
+BENT = True
+
+
+def _bent_corners(grid: Any, version: int, bend: Bend) -> Quad:
+    import cv2
+    import numpy as np
+
+    n = symbol.size(version)
+    pts = np.array([[0, 0], [n, 0], [n, n], [0, n]], dtype=np.float64)
+    s = (pts[:, 0] - n / 2) / (n / 2)
+    t = (pts[:, 1] - n / 2) / (n / 2)
+    pts[:, 0] += bend[0] * s * s + bend[1] * s * t + bend[2] * t * t
+    pts[:, 1] += bend[3] * s * s + bend[4] * s * t + bend[5] * t * t
+    out = cv2.perspectiveTransform(pts[None].astype(np.float32), grid)[0]
+    return tuple((float(x), float(y)) for x, y in out)  # type: ignore[return-value]
+
+
+def _read_sampled(means: Any, darkest: Any, version: int, frame: int, deadline: float,
+                  suffix: str) -> Symbol | None:
+    """The sampled modules read (the highlight model's calls, then the local mean's), the
+    corrected symbol redrawn and confirmed by zxing-cpp at the version sampled."""
     from kzscam.qr.elastic import render
 
-    grid = refine(picture, grid, version, deadline)
-    means, darkest = sample(picture, grid, version)
     dark, reliability = modules(means, darkest)
     for calls, weights, method in ((dark, reliability, "erasure"),
                                    (*local_calls(means, darkest), "erasure-local")):
@@ -391,8 +527,8 @@ def read_fitted(picture: Any, grid: Any, version: int, frame: int,
             found, _ = read_zxing(render(matrix), pure=True, frame=frame, qr_only=True)
             for s in found:
                 if s.version == str(version):
-                    return Symbol(s.raw, s.text, corners_of(grid, version), s.decoder,
-                                  s.symbology, s.version, s.ec_level, method, frame)
+                    return Symbol(s.raw, s.text, s.corners, s.decoder, s.symbology, s.version,
+                                  s.ec_level, method + suffix, frame)
     return None
 
 
