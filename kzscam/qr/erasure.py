@@ -263,7 +263,7 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
     points = cv2.perspectiveTransform(anchors[None], grid)[0].astype(np.float32)
     quad = np.array(corners_of(grid, version))
     pitch = max(1.0, math.dist(quad[0], quad[2]) / (n * math.sqrt(2)))
-    pad = int(4 * pitch) + 2
+    pad = int((4 + (max(3, n // 5) if bent else 0)) * pitch) + 2
     x0, y0 = np.maximum(np.floor(quad.min(axis=0)).astype(int) - pad, 0)
     x1, y1 = np.ceil(quad.max(axis=0)).astype(int) + pad
     crop = picture[y0:y1, x0:x1]
@@ -345,22 +345,39 @@ def _bend_search(score: Callable[[Any, Bend | None], float], points: Any, pitch:
 
     def done() -> tuple[Any, Bend]:
         b: Bend = tuple(float(v) for v in bend)  # type: ignore[assignment]
-        n = round(float(anchors[3][0]) + 3.5)
         return cv2.getPerspectiveTransform(bent_anchors(anchors, n, b), points), b
 
     # A tilt the homography misjudges stretches one axis unevenly and shears the other with it
     # (u by s^2 with v by s t, or v by t^2 with u by s t): tried on a coarse grid first, since
     # the ascent alone stops in the nearest of the periodic optima a module apart.
-    for a, b in ((0, 4), (5, 1)):
-        for va in _BEND_COARSE:
-            for vb in _BEND_COARSE:
-                if time.monotonic() > deadline:
-                    return done()
-                trial_bend = np.zeros(6)
-                trial_bend[a], trial_bend[b] = va, vb
-                value = score(points, tuple(trial_bend))  # type: ignore[arg-type]
-                if value > best:
-                    best, bend = value, trial_bend
+    # The fourth corner, which only the alignment pattern and the data place, is searched for
+    # again under each bend found: the best homography's compromise for it can be modules off.
+    n = round(float(anchors[3][0]) + 3.5)
+    wide = max(3, n // 5)
+    for reach, stride in ((0, 0.0), (wide, 1.0), (0, 0.0), (3, 0.5), (0, 0.0), (2, 0.25)):
+        if reach:
+            start = points[3].copy()
+            for dx in range(-reach, reach + 1):
+                for dy in range(-reach, reach + 1):
+                    if time.monotonic() > deadline:
+                        return done()
+                    trial = points.copy()
+                    trial[3] = start + np.array((dx, dy), dtype=np.float32) * stride * pitch
+                    value = score(trial, tuple(bend))  # type: ignore[arg-type]
+                    if value > best:
+                        best, points = value, trial
+            continue
+        centre = bend.copy()
+        for a, b in ((0, 4), (5, 1)):
+            for va in _BEND_COARSE:
+                for vb in _BEND_COARSE:
+                    if time.monotonic() > deadline:
+                        return done()
+                    trial_bend = centre.copy()
+                    trial_bend[a], trial_bend[b] = va, vb
+                    value = score(points, tuple(trial_bend))  # type: ignore[arg-type]
+                    if value > best:
+                        best, bend = value, trial_bend
 
     for step in _BEND_STEPS:
         for _ in range(6):
@@ -483,20 +500,18 @@ def fit(picture: Any, grid: Any, version: int, deadline: float,
 
 
 def read_fitted(picture: Any, grid: Any, version: int, frame: int,
-                deadline: float) -> Symbol | None:
+                deadline: float, bent: bool = True) -> Symbol | None:
     """The code on a grid `fit` kept, read with unseen modules erased and confirmed by
-    zxing-cpp, or None; when the homography reads nothing, the grid bent as well."""
+    zxing-cpp, or None; when the homography reads nothing and `bent`, the grid bent as well."""
     grid = refine(picture, grid, version, deadline)
     sym = _read_sampled(*sample(picture, grid, version), version, frame, deadline, "")
-    if sym is not None or not BENT or time.monotonic() > deadline:
+    if sym is not None or not bent or time.monotonic() > deadline:
         return None if sym is None else replace(sym, corners=corners_of(grid, version))
     # Rows and columns that bow: no homography follows them (scripts/qr_perspective_study.py).
     bent, bend = refine(picture, grid, version, deadline, bent=True)
     sym = _read_sampled(*sample(picture, bent, version, bend), version, frame, deadline, "-bent")
     return None if sym is None else replace(sym, corners=_bent_corners(bent, version, bend))
 
-
-BENT = True
 
 
 def _bent_corners(grid: Any, version: int, bend: Bend) -> Quad:

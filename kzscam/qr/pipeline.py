@@ -299,6 +299,7 @@ def _repairs(arr: Any, region: Region, frame: int, deadline: float) -> Iterator[
 
 _CYLINDER_REGIONS = 2
 _ERASURE_PAIRS = 2
+_BENT_GRIDS = 4  # grids a picture read bent too (erasure.read_fitted)
 
 
 Grid = tuple[Any, int, int | None, int]  # grid, version, lost finder, placement
@@ -380,6 +381,7 @@ def _erased(gray: Image, frame: int, grids: list[Grid], clock: _Clock) -> list[S
     out: list[Symbol] = []
     started: set[int] = set()
     dead: set[int] = set()  # placements whose format read as nothing at the first version
+    bent_left = _BENT_GRIDS
     for grid, version, lost, placement in grids:
         if time.monotonic() > clock.deadline:
             break
@@ -393,7 +395,11 @@ def _erased(gray: Image, frame: int, grids: list[Grid], clock: _Clock) -> list[S
             started.add(placement)
             continue
         started.add(placement)
-        sym = erasure.read_fitted(picture, fitted, version, frame, clock.deadline)
+        # Bent grids only from finders found or a symbol located (a completed pair's guessed
+        # finder leaves too much to search), and for a few grids a picture: each costs a search.
+        bent = lost is None and bent_left > 0
+        bent_left -= bent
+        sym = erasure.read_fitted(picture, fitted, version, frame, clock.deadline, bent)
         if sym is not None:
             _merge(out, [sym])
     return out
