@@ -280,13 +280,22 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
     rows = np.array([r for r, _ in fixed])
     cols = np.array([c for _, c in fixed])
     sign = np.array([1.0 if d else -1.0 for d in fixed.values()], dtype=np.float32)
-    offset = np.array([x0, y0], dtype=np.float32)
+    # Module centres and the bend's terms, computed once: the search scores thousands of grids.
+    base = np.arange(n, dtype=np.float64) + 0.5
+    uu, vv = np.meshgrid(base, base)
+    s, t = (uu - n / 2) / (n / 2), (vv - n / 2) / (n / 2)
+    terms = (s * s, s * t, t * t)
 
     def score(pts: Any, bend: Bend | None = None) -> float:
+        u, v = uu, vv
+        if bend is not None and any(bend):
+            u = uu + bend[0] * terms[0] + bend[1] * terms[1] + bend[2] * terms[2]
+            v = vv + bend[3] * terms[0] + bend[4] * terms[1] + bend[5] * terms[2]
         g = cv2.getPerspectiveTransform(bent_anchors(anchors, n, bend), pts)
-        xy = module_points(g, version, bend) - offset
-        got = cv2.remap(smooth, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR,
-                        borderMode=cv2.BORDER_REPLICATE)
+        w = g[2, 0] * u + g[2, 1] * v + g[2, 2]
+        mx = ((g[0, 0] * u + g[0, 1] * v + g[0, 2]) / w - x0).astype(np.float32)
+        my = ((g[1, 0] * u + g[1, 1] * v + g[1, 2]) / w - y0).astype(np.float32)
+        got = cv2.remap(smooth, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         mid = cv2.blur(got, (5, 5), borderType=cv2.BORDER_REFLECT)
         diff = mid - got
         return float(np.sum(sign * diff[rows, cols]) + 0.5 * np.sum(np.abs(diff)))
@@ -331,80 +340,111 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
 _BEND_STEPS = (0.5, 0.25, 0.12)  # modules a bend coefficient moves per try, coarse to fine
 _BEND_LIMIT = 4.0  # modules: no coefficient bends the grid further
 _BEND_COARSE = (-2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5)
+_BEND_NEAR = (-1.0, -0.5, 0.0, 0.5, 1.0)
+_BENT_STARTS = 3  # places of the fourth corner each bent grid is searched from
 
 
 def _bend_search(score: Callable[[Any, Bend | None], float], points: Any, pitch: float,
-                 deadline: float, anchors: Any) -> tuple[Any, Bend]:
-    """Coordinate ascent of the pattern score over the four anchor points and the six bend
-    coefficients together (a bend moves the anchors too, which the points then follow back)."""
+                 deadline: float, anchors: Any) -> list[tuple[Any, Bend]]:
+    """Bent grids, best first: coordinate ascent of the pattern score over the four anchor
+    points and the six bend coefficients together, from the best few places of the fourth
+    corner (the pattern score alone does not always rank the right one first; the decoder
+    judges)."""
     import cv2
     import numpy as np
 
-    bend = np.zeros(6)
-    best = score(points, None)
-
-    def done() -> tuple[Any, Bend]:
-        b: Bend = tuple(float(v) for v in bend)  # type: ignore[assignment]
-        return cv2.getPerspectiveTransform(bent_anchors(anchors, n, b), points), b
-
-    # A tilt the homography misjudges stretches one axis unevenly and shears the other with it
-    # (u by s^2 with v by s t, or v by t^2 with u by s t): tried on a coarse grid first, since
-    # the ascent alone stops in the nearest of the periodic optima a module apart.
-    # The fourth corner, which only the alignment pattern and the data place, is searched for
-    # again under each bend found: the best homography's compromise for it can be modules off.
     n = round(float(anchors[3][0]) + 3.5)
-    wide = max(3, n // 5)
-    for reach, stride in ((0, 0.0), (wide, 1.0), (0, 0.0), (3, 0.5), (0, 0.0), (2, 0.25)):
-        if reach:
-            start = points[3].copy()
-            for dx in range(-reach, reach + 1):
-                for dy in range(-reach, reach + 1):
-                    if time.monotonic() > deadline:
-                        return done()
-                    trial = points.copy()
-                    trial[3] = start + np.array((dx, dy), dtype=np.float32) * stride * pitch
-                    value = score(trial, tuple(bend))  # type: ignore[arg-type]
-                    if value > best:
-                        best, points = value, trial
-            continue
-        centre = bend.copy()
-        for a, b in ((0, 4), (5, 1)):
-            for va in _BEND_COARSE:
-                for vb in _BEND_COARSE:
-                    if time.monotonic() > deadline:
-                        return done()
-                    trial_bend = centre.copy()
-                    trial_bend[a], trial_bend[b] = va, vb
-                    value = score(points, tuple(trial_bend))  # type: ignore[arg-type]
-                    if value > best:
-                        best, bend = value, trial_bend
+    out: list[tuple[float, Any, Bend]] = []
 
+    def coarse(pts: Any, bend: Any, best: float,
+               values: tuple[float, ...] = _BEND_COARSE) -> tuple[Any, float]:
+        """A tilt the homography misjudges stretches one axis unevenly and shears the other
+        with it (u by s^2 with v by s t, or v by t^2 with u by s t): a coarse grid of those
+        pairs (`values` from zero, or around the bend so far), since the ascent alone stops in
+        the nearest of the optima a module apart."""
+        centre = bend.copy()
+        around = values is not _BEND_COARSE
+        for a, b in ((0, 4), (5, 1)):
+            for va in values:
+                for vb in values:
+                    if time.monotonic() > deadline:
+                        return bend, best
+                    trial = centre.copy() if around else np.zeros(6)
+                    trial[a] += va
+                    trial[b] += vb
+                    value = score(pts, tuple(trial))
+                    if value > best:
+                        best, bend = value, trial
+        return bend, best
+
+    def corner(pts: Any, bend: Any, best: float, reach: int,
+               stride: float) -> tuple[Any, float, list[tuple[float, Any]]]:
+        """The fourth corner, which only the alignment pattern and the data place, searched
+        for under a bend; also every place tried, with its score."""
+        start = pts[3].copy()
+        tried: list[tuple[float, Any]] = []
+        for dx in range(-reach, reach + 1):
+            for dy in range(-reach, reach + 1):
+                if time.monotonic() > deadline:
+                    return pts, best, tried
+                trial = pts.copy()
+                trial[3] = start + np.array((dx, dy), dtype=np.float32) * stride * pitch
+                value = score(trial, tuple(bend))
+                tried.append((value, trial))
+                if value > best:
+                    best, pts = value, trial
+        return pts, best, tried
+
+    bend, _ = coarse(points, np.zeros(6), score(points, None))
+    _, _, tried = corner(points, bend, -math.inf, max(3, n // 5), 1.0)
+    starts: list[Any] = []
+    for _, trial in sorted(tried, key=lambda vt: -vt[0]):
+        if all(math.dist(tuple(trial[3]), tuple(p[3])) >= 2 * pitch for p in starts):
+            starts.append(trial)
+        if len(starts) == _BENT_STARTS:
+            break
+    for pts in starts:
+        b, value = coarse(pts, bend, score(pts, tuple(bend)), _BEND_NEAR)
+        pts, value, _ = corner(pts, b, value, 2, 0.5)
+        pts, b, value = _ascent(score, pts, b, value, pitch, deadline)
+        final: Bend = tuple(float(v) for v in b)  # type: ignore[assignment]
+        out.append((value, cv2.getPerspectiveTransform(bent_anchors(anchors, n, final), pts),
+                    final))
+        if time.monotonic() > deadline:
+            break
+    out.sort(key=lambda r: -r[0])
+    return [(g, b) for _, g, b in out]
+
+
+def _ascent(score: Callable[[Any, Bend | None], float], points: Any, bend: Any, best: float,
+            pitch: float, deadline: float) -> tuple[Any, Any, float]:
+    """Coordinate ascent over the four points and the six coefficients, coarse to fine."""
     for step in _BEND_STEPS:
         for _ in range(6):
             moved = False
             for i in range(4):
                 for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
                     if time.monotonic() > deadline:
-                        return done()
+                        return points, bend, best
                     trial = points.copy()
                     trial[i] += (dx * step * pitch, dy * step * pitch)
-                    value = score(trial, tuple(bend))  # type: ignore[arg-type]
+                    value = score(trial, tuple(bend))
                     if value > best:
                         best, points, moved = value, trial, True
             for j in range(6):
                 for sign in (1.0, -1.0):
                     if time.monotonic() > deadline:
-                        return done()
+                        return points, bend, best
                     trial_bend = bend.copy()
                     trial_bend[j] += sign * step
                     if abs(trial_bend[j]) > _BEND_LIMIT:
                         continue
-                    value = score(points, tuple(trial_bend))  # type: ignore[arg-type]
+                    value = score(points, tuple(trial_bend))
                     if value > best:
                         best, bend, moved = value, trial_bend, True
             if not moved:
                 break
-    return done()
+    return points, bend, best
 
 
 def _formats(dark: Any, reliability: Any, version: int,
@@ -508,9 +548,12 @@ def read_fitted(picture: Any, grid: Any, version: int, frame: int,
     if sym is not None or not bent or time.monotonic() > deadline:
         return None if sym is None else replace(sym, corners=corners_of(grid, version))
     # Rows and columns that bow: no homography follows them (scripts/qr_perspective_study.py).
-    bent, bend = refine(picture, grid, version, deadline, bent=True)
-    sym = _read_sampled(*sample(picture, bent, version, bend), version, frame, deadline, "-bent")
-    return None if sym is None else replace(sym, corners=_bent_corners(bent, version, bend))
+    for bent_grid, bend in refine(picture, grid, version, deadline, bent=True):
+        sym = _read_sampled(*sample(picture, bent_grid, version, bend), version, frame,
+                            deadline, "-bent")
+        if sym is not None:
+            return replace(sym, corners=_bent_corners(bent_grid, version, bend))
+    return None
 
 
 
