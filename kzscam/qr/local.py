@@ -20,7 +20,7 @@ that never reach the retries do not pay for them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -71,10 +71,15 @@ def to_image(array: Any) -> Image:
     return PILImage.fromarray(array, "L")
 
 
-def find_finders(gray: Any, limit: int = 60, thorough: bool = True) -> list[Finder]:
+def find_finders(gray: Any, limit: int = 60, thorough: bool = True,
+                 skip: Sequence[tuple[tuple[float, float], ...]] = ()) -> list[Finder]:
     """Finder-pattern candidates in a uint8 array: dark-on-light and light-on-dark at two
-    threshold scales, or (`thorough=False`, a quarter of the work) dark-on-light at one."""
+    threshold scales, or (`thorough=False`, a quarter of the work) dark-on-light at one.
+    `skip`: quadrilaterals (codes already read) blanked out before the contours are traced:
+    their modules are most of a picture's contours, and tracing them most of the search's time
+    after a read."""
     cv2, np = _cv()
+    polys = [np.array(q, dtype=np.int32) for q in skip if len(q) >= 3]
     h, w = gray.shape
     found: list[Finder] = []
     blocks = sorted({max(11, (min(w, h) // 24) | 1), max(11, (min(w, h) // 8) | 1)})
@@ -84,6 +89,8 @@ def find_finders(gray: Any, limit: int = 60, thorough: bool = True) -> list[Find
     for block in blocks:
         for inv in polarities:
             bw = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, inv, block, 4)
+            if polys:
+                cv2.fillPoly(bw, polys, 0)
             contours, hier = cv2.findContours(bw, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
             if hier is None:
                 continue

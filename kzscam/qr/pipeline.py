@@ -228,10 +228,19 @@ def _regions(gray: Image, done: Sequence[tuple[tuple[float, float], ...]]) -> li
     # bicubic, and a third of its cost on a phone photo (where it decides the median time).
     small = gray if scale == 1.0 else gray.resize((max(1, int(w * scale)), max(1, int(h * scale))),
                                                   Resampling.BOX)
+    # The codes read are blanked out of the search (their outline grown by 5%: a neighbouring
+    # code's finder lies a quiet zone of four modules away at least).
+    skip = [_grown(q, 1.05, scale) for q in done]
     finders = [local.Finder(f.x / scale, f.y / scale, f.size / scale)
-               for f in local.find_finders(local.as_array(small), thorough=thorough)]
+               for f in local.find_finders(local.as_array(small), thorough=thorough, skip=skip)]
     finders = [f for f in finders if not any(_inside((f.x, f.y), q, 1.2) for q in done)]
     return local.group(finders, w, h)[:6]
+
+
+def _grown(q: tuple[tuple[float, float], ...], grow: float,
+           scale: float) -> tuple[tuple[float, float], ...]:
+    cx, cy = _centre(q)
+    return tuple(((cx + (x - cx) * grow) * scale, (cy + (y - cy) * grow) * scale) for x, y in q)
 
 
 def _local(gray: Image, frame: int, regions: list[Region], clock: _Clock) -> list[Symbol]:
