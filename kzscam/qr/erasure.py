@@ -263,7 +263,7 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
     points = cv2.perspectiveTransform(anchors[None], grid)[0].astype(np.float32)
     quad = np.array(corners_of(grid, version))
     pitch = max(1.0, math.dist(quad[0], quad[2]) / (n * math.sqrt(2)))
-    pad = int((4 + (max(3, n // 5) if bent else 0)) * pitch) + 2
+    pad = int((4 + (_corner_reach(n) if bent else 0)) * pitch) + 2
     x0, y0 = np.maximum(np.floor(quad.min(axis=0)).astype(int) - pad, 0)
     x1, y1 = np.ceil(quad.max(axis=0)).astype(int) + pad
     crop = picture[y0:y1, x0:x1]
@@ -341,7 +341,14 @@ _BEND_STEPS = (0.5, 0.25, 0.12)  # modules a bend coefficient moves per try, coa
 _BEND_LIMIT = 4.0  # modules: no coefficient bends the grid further
 _BEND_COARSE = (-2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5)
 _BEND_NEAR = (-1.0, -0.5, 0.0, 0.5, 1.0)
+_CORNER_SHARE = 5
 _BENT_STARTS = 3  # places of the fourth corner each bent grid is searched from
+
+
+def _corner_reach(n: int) -> int:
+    """Modules the bent search looks for the fourth corner over, each way: a parallelogram's
+    guess is up to a fifth of the symbol off under the tilts of the hard-photo set."""
+    return max(3, n // _CORNER_SHARE)
 
 
 def _bend_search(score: Callable[[Any, Bend | None], float], points: Any, pitch: float,
@@ -396,7 +403,7 @@ def _bend_search(score: Callable[[Any, Bend | None], float], points: Any, pitch:
         return pts, best, tried
 
     bend, _ = coarse(points, np.zeros(6), score(points, None))
-    _, _, tried = corner(points, bend, -math.inf, max(3, n // 5), 1.0)
+    _, _, tried = corner(points, bend, -math.inf, _corner_reach(n), 1.0)
     starts: list[Any] = []
     for _, trial in sorted(tried, key=lambda vt: -vt[0]):
         if all(math.dist(tuple(trial[3]), tuple(p[3])) >= 2 * pitch for p in starts):
