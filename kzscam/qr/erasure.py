@@ -554,6 +554,19 @@ def read_fitted(picture: Any, grid: Any, version: int, frame: int,
     sym = _read_sampled(*sample(picture, grid, version), version, frame, deadline, "")
     if sym is not None or not bent or time.monotonic() > deadline:
         return None if sym is None else replace(sym, corners=corners_of(grid, version))
+    return _read_bent(picture, grid, version, frame, deadline)
+
+
+def read_bent(picture: Any, grid: Any, version: int, frame: int,
+              deadline: float) -> Symbol | None:
+    """The bent reading alone of a grid `fit` kept (read_fitted without bending read nothing
+    from it): a pass of its own, later in the retry ladder, since the search costs more."""
+    return _read_bent(picture, refine(picture, grid, version, deadline), version, frame,
+                      deadline)
+
+
+def _read_bent(picture: Any, grid: Any, version: int, frame: int,
+               deadline: float) -> Symbol | None:
     # Rows and columns that bow: no homography follows them (scripts/qr_perspective_study.py).
     for bent_grid, bend in refine(picture, grid, version, deadline, bent=True):
         sym = _read_sampled(*sample(picture, bent_grid, version, bend), version, frame,
@@ -561,7 +574,6 @@ def read_fitted(picture: Any, grid: Any, version: int, frame: int,
         if sym is not None:
             return replace(sym, corners=_bent_corners(bent_grid, version, bend))
     return None
-
 
 
 def _bent_corners(grid: Any, version: int, bend: Bend) -> Quad:

@@ -124,6 +124,7 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
     """Retries on a frame nothing was read from, until one reads something (a zbar read that
     zxing-cpp could not confirm and whose bytes are not text does not count: see _settled)."""
     regions: list[Region] | None = None
+    bendable: list[tuple[Any, int]] = []
     for step, (name, run) in enumerate(_retry_passes(gray, frame, use_zbar, candidates,
                                                      clock.deadline)):
         if step == _CHEAP and clock.allows():
@@ -140,12 +141,17 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
             grids = _grids(regions or [], [c for f, c in candidates if f == frame])
             if clock.allows():
                 grids += _cut_finder_grids(gray, regions or [], len(grids))
-            if grids and clock.allows() and _pass(result, clock, "erasure",
-                                                   partial(_erased, gray, frame, grids, clock)):
+            if grids and clock.allows() and _pass(
+                    result, clock, "erasure", partial(_erased, gray, frame, grids, clock,
+                                                      bendable)):
                 return
         # A code on a bottle or a pillar, before the costlier fit for any bent paper.
         if name == "elastic" and regions and clock.allows() and _pass(
                 result, clock, "cylinder", partial(_cylinder, gray, frame, regions, clock)):
+            return
+        # The erasure stage's grids bent (a strong tilt), before elastic fitting.
+        if name == "elastic" and bendable and clock.allows() and _pass(
+                result, clock, "bent", partial(_bent, gray, frame, bendable, clock)):
             return
         if not clock.allows() or _pass(result, clock, name, run):
             return
@@ -308,7 +314,7 @@ def _repairs(arr: Any, region: Region, frame: int, deadline: float) -> Iterator[
 
 _CYLINDER_REGIONS = 2
 _ERASURE_PAIRS = 2
-_BENT_GRIDS = 4  # grids a picture read bent too (erasure.read_fitted)
+_BENT_GRIDS = 4  # grids of a picture the bent pass reads (_bent)
 
 
 Grid = tuple[Any, int, int | None, int]  # grid, version, lost finder, placement
@@ -381,8 +387,12 @@ def _cut_finder_grids(gray: Image, regions: list[Region], first: int) -> list[Gr
     return [(g, v, lost, placement + first) for g, v, lost, placement in grids]
 
 
-def _erased(gray: Image, frame: int, grids: list[Grid], clock: _Clock) -> list[Symbol]:
-    """Codes read with the modules under saturated highlights as erasures (kzscam.qr.erasure)."""
+def _erased(gray: Image, frame: int, grids: list[Grid], clock: _Clock,
+            bendable: list[tuple[Any, int]]) -> list[Symbol]:
+    """Codes read with the modules under saturated highlights as erasures (kzscam.qr.erasure).
+    Grids kept but not read are added to `bendable` for the bent pass (`_bent`): only those
+    from finders found or a symbol located (a completed pair's guessed finder leaves too much
+    to search), and a few a picture, since each costs a search."""
     from kzscam.qr import erasure, local
 
     _, np = local._cv()
@@ -390,7 +400,6 @@ def _erased(gray: Image, frame: int, grids: list[Grid], clock: _Clock) -> list[S
     out: list[Symbol] = []
     started: set[int] = set()
     dead: set[int] = set()  # placements whose format read as nothing at the first version
-    bent_left = _BENT_GRIDS
     for grid, version, lost, placement in grids:
         if time.monotonic() > clock.deadline:
             break
@@ -404,11 +413,29 @@ def _erased(gray: Image, frame: int, grids: list[Grid], clock: _Clock) -> list[S
             started.add(placement)
             continue
         started.add(placement)
-        # Bent grids only from finders found or a symbol located (a completed pair's guessed
-        # finder leaves too much to search), and for a few grids a picture: each costs a search.
-        bent = lost is None and bent_left > 0
-        bent_left -= bent
-        sym = erasure.read_fitted(picture, fitted, version, frame, clock.deadline, bent)
+        sym = erasure.read_fitted(picture, fitted, version, frame, clock.deadline, bent=False)
+        if sym is not None:
+            _merge(out, [sym])
+        elif lost is None and len(bendable) < _BENT_GRIDS:
+            bendable.append((fitted, version))
+    return out
+
+
+def _bent(gray: Image, frame: int, bendable: list[tuple[Any, int]],
+          clock: _Clock) -> list[Symbol]:
+    """The erasure stage's grids read bent (erasure.read_bent): rows and columns that bow, as
+    after a strong tilt no homography follows."""
+    from kzscam.qr import erasure, local
+
+    _, np = local._cv()
+    picture = local.as_array(gray).astype(np.float32)
+    out: list[Symbol] = []
+    for grid, version in bendable:
+        if time.monotonic() > clock.deadline:
+            break
+        if any(_same_place(s.corners, erasure.corners_of(grid, version)) for s in out):
+            continue
+        sym = erasure.read_bent(picture, grid, version, frame, clock.deadline)
         if sym is not None:
             _merge(out, [sym])
     return out
