@@ -39,6 +39,7 @@ def test_bent_grid_reads_a_strongly_tilted_code(name: str) -> None:
     result = run(img)
     assert [s.text for s in result.symbols] == [expected]
     assert result.symbols[0].method in {"erasure-bent", "erasure-local-bent"}
+    assert "bent" in result.passes and "elastic" not in result.passes
     # The reported corners are the code's: each within two modules of where the tilt moved
     # the clean photo's corner (zxing-cpp's corners there, carried through the known tilt).
     import numpy as np
