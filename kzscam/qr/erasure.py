@@ -9,7 +9,9 @@ check codeword, so up to twice as much of the symbol may be lost (kzscam.qr.symb
 still fail are retried with their least reliable codewords also erased (generalised minimum
 distance decoding). A grid that reads as nothing is read a second time with every module called
 against the mean of its neighbours (`local_calls`): a scratch or a stain is not the smooth
-highlight the first reading models.
+highlight the first reading models. A grid kept but not read may be read once more bent
+(`read_bent`): a second-order warp on top of the homography, for rows and columns that bow
+after a strong tilt (scripts/qr_perspective_study.py).
 
 No guess reaches the user: every block must decode within a bound on the chance of turning a
 hopeless block into a wrong one (`_RISK` per try, a few check codewords kept unused for that),

@@ -9,8 +9,9 @@ downscaling, codes under saturated highlights or scratches read with their unsee
 Reed-Solomon erasures (kzscam.qr.erasure; grids also from finder patterns a scratch cut, found
 by line scans), histogram equalisation, sharpening, overlapping tiles for small
 codes in big photos,
-views unrolled off a cylinder (codes on bottles and pillars), and finally elastic grid fitting for
-codes on curved paper. After a read, the rest of the picture is searched for more codes. Every
+views unrolled off a cylinder (codes on bottles and pillars), the erasure stage's grids bent
+(rows and columns that bow after a strong tilt), and finally elastic grid fitting for codes on
+curved paper. After a read, the rest of the picture is searched for more codes. Every
 result still passes zxing-cpp's Reed-Solomon check (zbar reads are handed back to zxing-cpp to
 confirm), so retries add reads, not guesses.
 """
