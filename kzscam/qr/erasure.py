@@ -348,8 +348,9 @@ _BENT_STARTS = 3  # places of the fourth corner each bent grid is searched from
 
 
 def _corner_reach(n: int) -> int:
-    """Modules the bent search looks for the fourth corner over, each way: a parallelogram's
-    guess is up to a fifth of the symbol off under the tilts of the hard-photo set."""
+    """Modules the bent search looks for the fourth corner over, each way. A parallelogram's
+    guess is often a fifth of the symbol off under a strong tilt (up to a quarter on the tune
+    photos); searching a third of the symbol read nothing more for more time."""
     return max(3, n // _CORNER_SHARE)
 
 
