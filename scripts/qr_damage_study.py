@@ -36,6 +36,7 @@ import math
 import random
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,33 @@ def study_one(p: Photo, category: str) -> dict[str, Any] | None:
     }
 
 
+def study_table(a: argparse.Namespace, category: str,
+                study: Callable[[Photo], dict[str, Any] | None]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The photos a study looks at (--only, --misses, --per-category of the development photos),
+    each studied and printed as one Markdown table row, and the names of those skipped; shared with
+    qr_perspective_study.py."""
+    root = a.shared / "corpus" / "qr"
+    labelled = [p for p in photos(root) if p.expected is not None]
+    chosen = sorted(labelled, key=lambda p: _seed("pick", category, p.name))[:a.per_category]
+    if a.only:
+        chosen = [p for p in chosen if p.name in a.only.split(",")]
+    if a.misses:
+        saved = json.loads(a.misses.read_text())
+        chosen = [p for p in chosen if not saved.get(f"qr:{category}:{p.name}")]
+    rows = [study(p) for p in chosen]
+    table = [r for r in rows if r is not None]
+    skipped = [p.name for p, r in zip(chosen, rows, strict=True) if r is None]
+    if not table:
+        print("nothing to study")
+        return table, skipped
+    keys = list(table[0])
+    print("| " + " | ".join(keys) + " |")
+    print("|" + "---|" * len(keys))
+    for r in table:
+        print("| " + " | ".join(str(r[k]) for k in keys) + " |")
+    return table, skipped
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
@@ -168,24 +196,9 @@ def main() -> int:
     ap.add_argument("--misses", type=Path, help="an eval_qr_photos.py --save: misses only")
     ap.add_argument("--per-category", type=int, default=40)
     a = ap.parse_args()
-    root = a.shared / "corpus" / "qr"
-    labelled = [p for p in photos(root) if p.expected is not None]
-    chosen = sorted(labelled, key=lambda p: _seed("pick", a.category, p.name))[:a.per_category]
-    if a.only:
-        chosen = [p for p in chosen if p.name in a.only.split(",")]
-    if a.misses:
-        saved = json.loads(a.misses.read_text())
-        chosen = [p for p in chosen if not saved.get(f"qr:{a.category}:{p.name}")]
-    rows = [study_one(p, a.category) for p in chosen]
-    table = [r for r in rows if r is not None]
+    table, skipped = study_table(a, a.category, lambda p: study_one(p, a.category))
     if not table:
-        print("nothing to study")
         return 0
-    keys = list(table[0])
-    print("| " + " | ".join(keys) + " |")
-    print("|" + "---|" * len(keys))
-    for r in table:
-        print("| " + " | ".join(str(r[k]) for k in keys) + " |")
     totals: Counter[str] = Counter()
     for r in table:
         totals["photos"] += 1
@@ -197,7 +210,7 @@ def main() -> int:
         totals["zxing located"] += r["located"] > 0
     print()
     print("; ".join(f"{k}: {v}" for k, v in totals.items()))
-    print(f"skipped (no clean zxing read with a version): {len(rows) - len(table)}")
+    print(f"skipped (no clean zxing read with a version): {len(skipped)}")
     return 0
 
 

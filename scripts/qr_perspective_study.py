@@ -29,7 +29,6 @@ Usage: python scripts/qr_perspective_study.py [--shared ../shared] [--misses FIL
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
 import sys
@@ -40,8 +39,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_qr_photos import Photo, _seed, degrade, photos
-from qr_damage_study import truth
+from eval_qr_photos import Photo, _seed, degrade
+from qr_damage_study import study_table, truth
 
 from kzscam.qr import erasure, symbol
 from kzscam.qr.decoders import read_zxing
@@ -51,40 +50,39 @@ from qrsynth import perspective_quad, quad_forward
 CATEGORY = "perspective"
 
 
-def true_centres(p: Photo, version: int) -> tuple[Any, Any]:
-    """The clean grid (a homography of the clean photo) and the true centres on the tilted
-    picture: an (n, n, 2) array, row-major, x then y."""
-    import cv2
+def _clean_grid(p: Photo, version: int) -> Any:
+    """The homography of the clean photo's symbol, refined on the clean picture."""
     import numpy as np
 
     assert p.corners is not None
     clean = np.asarray(p.image, dtype=np.float32)
     grid = erasure.grid_from_corners(tuple(p.corners), version)  # type: ignore[arg-type]
-    grid = erasure.refine(clean, grid, version, math.inf)
-    n = symbol.size(version)
-    base = np.arange(n, dtype=np.float32) + 0.5
-    uu, vv = np.meshgrid(base, base)
-    src = cv2.perspectiveTransform(np.stack([uu, vv], -1).reshape(1, -1, 2), grid)[0]
-    rng = random.Random(_seed(CATEGORY, p.name))
-    quad = perspective_quad(*p.image.size, rng)
-    return grid, quad_forward(quad, p.image.size, src).reshape(n, n, 2)
+    return erasure.refine(clean, grid, version, math.inf)
 
 
-def points_at(p: Photo, version: int, du: float, dv: float) -> Any:
-    """True picture points of every module's centre moved by (du, dv) modules."""
+def _tilted(p: Photo, grid: Any, version: int, du: float, dv: float) -> Any:
+    """Module centres moved by (du, dv) modules, through the clean grid and the known tilt."""
     import cv2
     import numpy as np
 
-    assert p.corners is not None
-    clean = np.asarray(p.image, dtype=np.float32)
-    grid = erasure.grid_from_corners(tuple(p.corners), version)  # type: ignore[arg-type]
-    grid = erasure.refine(clean, grid, version, math.inf)
     n = symbol.size(version)
     base = np.arange(n, dtype=np.float32) + 0.5
     uu, vv = np.meshgrid(base + du, base + dv)
     src = cv2.perspectiveTransform(np.stack([uu, vv], -1).reshape(1, -1, 2), grid)[0]
     quad = perspective_quad(*p.image.size, random.Random(_seed(CATEGORY, p.name)))
     return quad_forward(quad, p.image.size, src).reshape(n, n, 2)
+
+
+def true_centres(p: Photo, version: int) -> tuple[Any, Any]:
+    """The clean grid (a homography of the clean photo) and the true centres on the tilted
+    picture: an (n, n, 2) array, row-major, x then y."""
+    grid = _clean_grid(p, version)
+    return grid, _tilted(p, grid, version, 0.0, 0.0)
+
+
+def points_at(p: Photo, version: int, du: float, dv: float) -> Any:
+    """True picture points of every module's centre moved by (du, dv) modules."""
+    return _tilted(p, _clean_grid(p, version), version, du, dv)
 
 
 def sample_points(picture: Any, p: Photo, version: int, cubic: bool = False) -> tuple[Any, Any]:
@@ -199,24 +197,9 @@ def main() -> int:
     ap.add_argument("--misses", type=Path, help="an eval_qr_photos.py --save: misses only")
     ap.add_argument("--per-category", type=int, default=40)
     a = ap.parse_args()
-    root = a.shared / "corpus" / "qr"
-    labelled = [p for p in photos(root) if p.expected is not None]
-    chosen = sorted(labelled, key=lambda p: _seed("pick", CATEGORY, p.name))[:a.per_category]
-    if a.only:
-        chosen = [p for p in chosen if p.name in a.only.split(",")]
-    if a.misses:
-        saved = json.loads(a.misses.read_text())
-        chosen = [p for p in chosen if not saved.get(f"qr:{CATEGORY}:{p.name}")]
-    rows = [study_one(p) for p in chosen]
-    table = [r for r in rows if r is not None]
+    table, skipped = study_table(a, CATEGORY, study_one)
     if not table:
-        print("nothing to study")
         return 0
-    keys = list(table[0])
-    print("| " + " | ".join(keys) + " |")
-    print("|" + "---|" * len(keys))
-    for r in table:
-        print("| " + " | ".join(str(r[k]) for k in keys) + " |")
     totals: Counter[str] = Counter()
     for r in table:
         totals["photos"] += 1
@@ -231,8 +214,8 @@ def main() -> int:
         totals["a grid kept"] += r["kept"] > 0
     print()
     print("; ".join(f"{k}: {v}" for k, v in totals.items()))
-    print(f"skipped (no clean zxing read with a version): {len(rows) - len(table)} "
-          + ", ".join(p.name for p, r in zip(chosen, rows, strict=True) if r is None))
+    print(f"skipped (no clean zxing read with a version): {len(skipped)} "
+          + ", ".join(skipped))
     return 0
 
 

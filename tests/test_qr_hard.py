@@ -58,6 +58,17 @@ def read_by_zxing_alone(img: Image.Image) -> list[str | None]:
     return [s.text for s in read_zxing(img)[0]]
 
 
+def assert_never_misread(name: str, kinds: tuple[str, ...]) -> None:
+    """A photo a repair rescues, damaged the other ways, reads only its own payload (or what
+    zxing-cpp reads of the clean photo): a repair must never invent one."""
+    clean, expected = photo(name)
+    allowed = {expected, *read_by_zxing_alone(clean)}
+    for kind in kinds:
+        img, _ = damaged(name, kind)
+        got = {s.text for s in run(img, ScanOptions(budget_s=2.0)).symbols}
+        assert got <= allowed, (kind, got)
+
+
 @pytest.mark.parametrize(("name", "kind", "methods"), [
     ("java-qrcode-1/13.png", "glare", {"rectified-flatten", "flatten"}),   # highlight suppression
     ("qrcode-1/13.webp", "glare", {"rectified-flatten", "flatten"}),
