@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from test_qr_hard import assert_never_misread, damaged, photo, read_by_zxing_alone, run
+from test_qr_hard import assert_never_misread, blank_and_noise, damaged, photo, read_by_zxing_alone, run
 
 from kzscam.qr import erasure, local
 from kzscam.qr.decoders import read_zbar, read_zxing, zbar_status
@@ -58,13 +58,7 @@ def test_line_scans_find_the_finders_a_scratch_cut() -> None:
 
 
 def test_line_scans_find_nothing_in_blank_or_noise() -> None:
-    import random
-
-    from PIL import Image
-
-    rng = random.Random(5)
-    noise = Image.frombytes("L", (320, 240), bytes(rng.randrange(256) for _ in range(320 * 240)))
-    for img in (noise, Image.new("L", (320, 240), 255)):
+    for img in blank_and_noise():
         assert local.scan_finders(local.as_array(img)) == []
 
 

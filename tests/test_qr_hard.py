@@ -146,10 +146,15 @@ def test_finder_patterns_found_and_grouped_on_a_real_photo() -> None:
     assert all(x0 <= x <= x1 and y0 <= y <= y1 for x, y in hit.corners)
 
 
-def test_no_finder_patterns_in_blank_or_noise() -> None:
+def blank_and_noise() -> tuple[Image.Image, Image.Image]:
+    """A picture of random grey noise and a white one: nothing code-like in either."""
     rng = random.Random(5)
     noise = Image.frombytes("L", (320, 240), bytes(rng.randrange(256) for _ in range(320 * 240)))
-    for img in (noise, Image.new("L", (320, 240), 255)):
+    return noise, Image.new("L", (320, 240), 255)
+
+
+def test_no_finder_patterns_in_blank_or_noise() -> None:
+    for img in blank_and_noise():
         assert local.find_finders(local.as_array(img)) == []
 
 

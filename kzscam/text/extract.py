@@ -341,7 +341,7 @@ _PASS_ON = _words("передаите расскажите поделитес п
 _TO_FAMILY = lazy_re(r"\W+(?:своим\W+|всем\W+|(?:with|to)\W+(?:your\W+)?)?(?:близким|родним|родителям|"
                         r"друзям|знакомим|пожилим|родственникам|бабушкам|дедушкам|family|friends|"
                         r"parents|relatives|everyone)(?![0-9a-zа-я])")
-_NEGATIONS = _words("не никогда нельзя ни never not don't dont do")
+_NEGATIONS = _words("не никогда нельзя ни never not don't dont")
 # Kazakh polite imperatives end in -ңыз/-ңіз (folded -низ), plural -ңдар/-ңдер; their negative
 # forms have -ма/-ме/-ба/-бе/-па/-пе before it ("жібермеңіз").
 _KK_NEGATIVE = ("маниз", "мениз", "баниз", "бениз", "паниз", "пениз", "мандар", "мендер",
