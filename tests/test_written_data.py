@@ -34,6 +34,8 @@ FORMAL = ROOT / "training" / "tuning_formal.jsonl"
 HELD_MIXED = ROOT / "training" / "heldout_mixed.jsonl"
 HARDNEG = ROOT / "training" / "tuning_hardneg.jsonl"
 FAMILY = ROOT / "training" / "tuning_family.jsonl"
+SERVICE = ROOT / "training" / "tuning_service.jsonl"
+EVERYDAY = ROOT / "training" / "tuning_everyday.jsonl"
 
 
 def _rows(path: Any) -> list[dict[str, Any]]:
@@ -47,7 +49,8 @@ def _rows(path: Any) -> list[dict[str, Any]]:
                                              (QUOTES, "written-tuning"), (HELD_QUOTES, "written-heldout"),
                                              (EVERYDAY_KK, "written-tuning"), (HELD_KK, "written-heldout"),
                                              (FORMAL, "written-tuning"), (HELD_MIXED, "written-heldout"),
-                                             (HARDNEG, "written-tuning"), (FAMILY, "written-tuning")])
+                                             (HARDNEG, "written-tuning"), (FAMILY, "written-tuning"),
+                                             (SERVICE, "written-tuning"), (EVERYDAY, "written-tuning")])
 def test_rows_are_labelled(path: Any, origin: str) -> None:
     rows = _rows(path)
     for r in rows:
@@ -61,7 +64,8 @@ def test_rows_are_labelled(path: Any, origin: str) -> None:
 
 @pytest.mark.parametrize("heldout", [HELDOUT2, HELD_WILD, HELD_CHAT, HELD_QUOTES, HELD_KK, HELD_MIXED])
 def test_heldout_sets_are_not_copies_of_training_or_tuning_text(heldout: Any) -> None:
-    trained_or_tuned = (WRITTEN, WILD, CHAT, QUOTES, EVERYDAY_KK, FORMAL, HARDNEG, FAMILY)
+    trained_or_tuned = (WRITTEN, WILD, CHAT, QUOTES, EVERYDAY_KK, FORMAL, HARDNEG, FAMILY, SERVICE,
+                        EVERYDAY)
     index = NearIndex(r["text"] for path in trained_or_tuned for r in _rows(path))
     near = [r["text"][:60] for r in _rows(heldout) if index.has_near(r["text"])]
     assert near == []
@@ -73,7 +77,8 @@ def test_training_never_reads_the_heldout_sets() -> None:
 
 
 @pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT, HELD_WILD, HELD_CHAT, QUOTES, HELD_QUOTES,
-                                  EVERYDAY_KK, HELD_KK, FORMAL, HELD_MIXED, HARDNEG, FAMILY])
+                                  EVERYDAY_KK, HELD_KK, FORMAL, HELD_MIXED, HARDNEG, FAMILY, SERVICE,
+                                  EVERYDAY])
 def test_nothing_near_the_evaluation_material(path: Any) -> None:
     guard = shared_path("tools", "heldout_guard.py")
     done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],
