@@ -259,7 +259,9 @@ def test_contact_card_payload_is_shown_once(fmt: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "meaningless", "wanted"), [
-    (INVEST, ("«000»", "«me 50»", "«me»"), ("«100 000 tenge»", "«Message me»")),
+    (INVEST, ("«000»", "«me 50»", "«me»"), ("«Message me»",)),
+    ("Earn 100 000 tenge per day from home. Message me 50 000 to start", ("«000»", "«me 50»", "«me»"),
+     ("«100 000 tenge»", "«Message me»")),
     ("Привет, это Айгерим из банка. Скажите код из SMS", ("«Привет, это»", "«это»"), ()),
     ("Tell me your card number and CVV", ("«Tell»",), ("«Tell me your card»",)),
 ])
