@@ -100,6 +100,10 @@ TUNING_FAMILY = ROOT / "training" / "tuning_family.jsonl"
 # recall, so they are tuning sets (training/README.md).
 TUNING_SERVICE = ROOT / "training" / "tuning_service.jsonl"
 TUNING_EVERYDAY = ROOT / "training" / "tuning_everyday.jsonl"
+# A month of messages in one language each (70% genuine): Russian speakers in the north and east,
+# Kazakh-speaking families in the south; tuning sets, not trained on.
+TUNING_RUSSIAN = ROOT / "training" / "tuning_russian.jsonl"
+TUNING_KAZAKH = ROOT / "training" / "tuning_kazakh.jsonl"
 
 
 def main() -> int:
@@ -140,6 +144,8 @@ def main() -> int:
     family = read_jsonl(TUNING_FAMILY)
     service = read_jsonl(TUNING_SERVICE)
     everyday = read_jsonl(TUNING_EVERYDAY)
+    russian = read_jsonl(TUNING_RUSSIAN)
+    kazakh = read_jsonl(TUNING_KAZAKH)
     for name, rows in (("frozen test split", frozen),
                        ("frozen test split without near copies of training messages", unseen),
                        ("frozen test split without the spam collections' adverts (not trained on)", agreed),
@@ -161,7 +167,9 @@ def main() -> int:
                        ("written tuning set, a family's month of messages (misses read, not trained on)",
                         family),
                        ("written tuning set, service notices (misses read, not trained on)", service),
-                       ("written tuning set, everyday chats (misses read, not trained on)", everyday)):
+                       ("written tuning set, everyday chats (misses read, not trained on)", everyday),
+                       ("written tuning set, a month in Russian (misses read, not trained on)", russian),
+                       ("written tuning set, a month in Kazakh (misses read, not trained on)", kazakh)):
         print(f"== {name}: {len(rows)} messages")
         for label, engine in (("rules only", rules_only), ("rules + learned", full)):
             res = table(engine, rows)

@@ -36,6 +36,8 @@ HARDNEG = ROOT / "training" / "tuning_hardneg.jsonl"
 FAMILY = ROOT / "training" / "tuning_family.jsonl"
 SERVICE = ROOT / "training" / "tuning_service.jsonl"
 EVERYDAY = ROOT / "training" / "tuning_everyday.jsonl"
+RUSSIAN = ROOT / "training" / "tuning_russian.jsonl"
+KAZAKH = ROOT / "training" / "tuning_kazakh.jsonl"
 
 
 def _rows(path: Any) -> list[dict[str, Any]]:
@@ -50,7 +52,8 @@ def _rows(path: Any) -> list[dict[str, Any]]:
                                              (EVERYDAY_KK, "written-tuning"), (HELD_KK, "written-heldout"),
                                              (FORMAL, "written-tuning"), (HELD_MIXED, "written-heldout"),
                                              (HARDNEG, "written-tuning"), (FAMILY, "written-tuning"),
-                                             (SERVICE, "written-tuning"), (EVERYDAY, "written-tuning")])
+                                             (SERVICE, "written-tuning"), (EVERYDAY, "written-tuning"),
+                                             (RUSSIAN, "written-tuning"), (KAZAKH, "written-tuning")])
 def test_rows_are_labelled(path: Any, origin: str) -> None:
     rows = _rows(path)
     for r in rows:
@@ -58,14 +61,19 @@ def test_rows_are_labelled(path: Any, origin: str) -> None:
         assert r["label"] in {"scam", "legit"} and r["lang"] in {"kk", "ru", "en", "mixed"}, r
         assert r["origin"] == origin and r["text"].strip(), r
     langs = Counter(r["lang"] for r in rows)
-    # The everyday-Kazakh sets are Kazakh and Kazakh-Russian only, on purpose.
-    assert langs["kk"] and (path in (EVERYDAY_KK, HELD_KK) or (langs["ru"] and langs["en"])), langs
+    # The everyday-Kazakh sets are Kazakh and Kazakh-Russian only, the Russian month Russian only,
+    # on purpose.
+    if path == RUSSIAN:
+        assert set(langs) == {"ru"}, langs
+    else:
+        kazakh_only = path in (EVERYDAY_KK, HELD_KK, KAZAKH)
+        assert langs["kk"] and (kazakh_only or (langs["ru"] and langs["en"])), langs
 
 
 @pytest.mark.parametrize("heldout", [HELDOUT2, HELD_WILD, HELD_CHAT, HELD_QUOTES, HELD_KK, HELD_MIXED])
 def test_heldout_sets_are_not_copies_of_training_or_tuning_text(heldout: Any) -> None:
     trained_or_tuned = (WRITTEN, WILD, CHAT, QUOTES, EVERYDAY_KK, FORMAL, HARDNEG, FAMILY, SERVICE,
-                        EVERYDAY)
+                        EVERYDAY, RUSSIAN, KAZAKH)
     index = NearIndex(r["text"] for path in trained_or_tuned for r in _rows(path))
     near = [r["text"][:60] for r in _rows(heldout) if index.has_near(r["text"])]
     assert near == []
@@ -78,7 +86,7 @@ def test_training_never_reads_the_heldout_sets() -> None:
 
 @pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT, HELD_WILD, HELD_CHAT, QUOTES, HELD_QUOTES,
                                   EVERYDAY_KK, HELD_KK, FORMAL, HELD_MIXED, HARDNEG, FAMILY, SERVICE,
-                                  EVERYDAY])
+                                  EVERYDAY, RUSSIAN, KAZAKH])
 def test_nothing_near_the_evaluation_material(path: Any) -> None:
     guard = shared_path("tools", "heldout_guard.py")
     done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],
