@@ -34,6 +34,9 @@ def _addressed(text: str) -> bool:
     "To apply, first pay a 3,000 tenge fee.",
     "Your parcel is on hold.",
     "Sizdiń shotyńyz buǵattaldy",
+    "Ата, ақша керек, каспиге салып жіберші",  # "ата" calls a grandfather
+    "Ата-анаңызға айтыңыз, кодты маған жіберіңіз",  # passed on, then a request of its own
+    "Ата-анаңызға ақша аударыңыз",
 ])
 def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
     assert _addressed(text)
@@ -46,6 +49,10 @@ def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
     "Scammers posed as bank staff and stole two million tenge, police said.",
     "Пенсионерка перевела лжесотрудникам 3 миллиона, сообщили в полиции.",
     "Информация опубликована на сайте ведомства.",  # "сайте" is not an imperative
+    # Kazakh names who to tell first: a warning passed on to the family
+    "Алаяқтар полиция атынан хабарласады екен. Ата-анаңызға айтыңыз.",
+    "Жақындарыңызға ескертіңіз, алаяқтар Ұлттық банк атынан қоңырау шалады.",
+    "Мошенники видеозвонок жасайды екен от имени полиции. Родителям обязательно айтыңдар",
 ])
 def test_a_third_person_report_is_not_addressed(text: str) -> None:
     assert not _addressed(text)

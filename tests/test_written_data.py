@@ -38,6 +38,7 @@ SERVICE = ROOT / "training" / "tuning_service.jsonl"
 EVERYDAY = ROOT / "training" / "tuning_everyday.jsonl"
 RUSSIAN = ROOT / "training" / "tuning_russian.jsonl"
 KAZAKH = ROOT / "training" / "tuning_kazakh.jsonl"
+FORWARDED = ROOT / "training" / "tuning_forwarded.jsonl"
 
 
 def _rows(path: Any) -> list[dict[str, Any]]:
@@ -53,7 +54,8 @@ def _rows(path: Any) -> list[dict[str, Any]]:
                                              (FORMAL, "written-tuning"), (HELD_MIXED, "written-heldout"),
                                              (HARDNEG, "written-tuning"), (FAMILY, "written-tuning"),
                                              (SERVICE, "written-tuning"), (EVERYDAY, "written-tuning"),
-                                             (RUSSIAN, "written-tuning"), (KAZAKH, "written-tuning")])
+                                             (RUSSIAN, "written-tuning"), (KAZAKH, "written-tuning"),
+                                             (FORWARDED, "written-tuning")])
 def test_rows_are_labelled(path: Any, origin: str) -> None:
     rows = _rows(path)
     for r in rows:
@@ -73,7 +75,7 @@ def test_rows_are_labelled(path: Any, origin: str) -> None:
 @pytest.mark.parametrize("heldout", [HELDOUT2, HELD_WILD, HELD_CHAT, HELD_QUOTES, HELD_KK, HELD_MIXED])
 def test_heldout_sets_are_not_copies_of_training_or_tuning_text(heldout: Any) -> None:
     trained_or_tuned = (WRITTEN, WILD, CHAT, QUOTES, EVERYDAY_KK, FORMAL, HARDNEG, FAMILY, SERVICE,
-                        EVERYDAY, RUSSIAN, KAZAKH)
+                        EVERYDAY, RUSSIAN, KAZAKH, FORWARDED)
     index = NearIndex(r["text"] for path in trained_or_tuned for r in _rows(path))
     near = [r["text"][:60] for r in _rows(heldout) if index.has_near(r["text"])]
     assert near == []
@@ -86,7 +88,7 @@ def test_training_never_reads_the_heldout_sets() -> None:
 
 @pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT, HELD_WILD, HELD_CHAT, QUOTES, HELD_QUOTES,
                                   EVERYDAY_KK, HELD_KK, FORMAL, HELD_MIXED, HARDNEG, FAMILY, SERVICE,
-                                  EVERYDAY, RUSSIAN, KAZAKH])
+                                  EVERYDAY, RUSSIAN, KAZAKH, FORWARDED])
 def test_nothing_near_the_evaluation_material(path: Any) -> None:
     guard = shared_path("tools", "heldout_guard.py")
     done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],

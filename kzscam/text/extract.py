@@ -341,6 +341,14 @@ _PASS_ON = _words("передаите расскажите поделитес п
 _TO_FAMILY = lazy_re(r"\W+(?:своим\W+|всем\W+|(?:with|to)\W+(?:your\W+)?)?(?:близким|родним|родителям|"
                         r"друзям|знакомим|пожилим|родственникам|бабушкам|дедушкам|family|friends|"
                         r"parents|relatives|everyone)(?![0-9a-zа-я])")
+# Kazakh puts who to tell first: "ата-анаңызға айтыңыз", "Родителям обязательно айтыңдар",
+# "жақындарыңызға ескертіңіз". A pass-on verb after a family word (in the dative) within the last
+# three words passes a warning on.
+_KK_PASS_ON = _words("аитиниз аитиндар аитиниздар ескертиниз ескертиндер ескертиниздер жеткизиниз "
+                     "жеткизиндер болисиниз болисиндер таратиниз таратиндар")
+_KK_FAMILY = lazy_re(r"(?:ата|ана|аналар|ата-ана|аке|шеше|жакин|туис|дос|улкен|карт|балалар|отбаси|"
+                     r"барлиги|барша|родител|близк|родн|пожил|бабушк|дедушк|друз)"
+                     r"[а-я]*(?:га|ге|ка|ке|на|не|ям|им|ам)$")
 _NEGATIONS = _words("не никогда нельзя ни never not don't dont")
 # Kazakh polite imperatives end in -ңыз/-ңіз (folded -низ), plural -ңдар/-ңдер; their negative
 # forms have -ма/-ме/-ба/-бе/-па/-пе before it ("жібермеңіз").
@@ -373,18 +381,24 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False) -> bool:
         folded = _QUOTED.sub(" ", folded)
     prev = ""
     last_end = 0
+    recent: tuple[str, ...] = ("", "", "")  # the last three words, for Kazakh word order
     for m in _WORD.finditer(folded):
         word = m.group()
-        if word in _PRONOUNS or word in _VOCATIVES or word.startswith(("ваш", "сиз", "твое")):
+        # "ата" calls a grandfather, but "ата-анаңыз" is "your parents"
+        vocative = word in _VOCATIVES and not folded.startswith("-", m.end())
+        if word in _PRONOUNS or vocative or word.startswith(("ваш", "сиз", "твое")):
             return True
         if word in _INFORMAL or (len(word) >= 4 and word.endswith(_INFORMAL_ENDINGS)
                                  and prev not in _NEGATIONS):
             return True
-        if word in _PASS_ON and _TO_FAMILY.match(folded, m.end()):
+        if (word in _PASS_ON and _TO_FAMILY.match(folded, m.end())) or (
+                word in _KK_PASS_ON and any(_KK_FAMILY.match(w) for w in recent)):
             prev, last_end = word, m.end()
+            recent = (*recent[1:], word)
             continue
         if word == "аудариниз" and prev == "назар":  # "назар аударыңыз": attention!
             prev, last_end = word, m.end()
+            recent = (*recent[1:], word)
             continue
         if (len(word) >= 5 and word.endswith(("ите", "итес")) and word not in _NOT_IMPERATIVE
                 and word not in _PROTECTIVE and prev not in _NEGATIONS):
@@ -400,4 +414,5 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False) -> bool:
                                      or (gap[-1:].isspace() and any(c in ".!?\n:;,-" for c in gap))):
             return True
         prev, last_end = word, m.end()
+        recent = (*recent[1:], word)
     return False
