@@ -267,7 +267,7 @@ def _local(gray: Image, frame: int, regions: list[Region], clock: _Clock) -> lis
 
 def _repairs(arr: Any, region: Region, frame: int, deadline: float) -> Iterator[Symbol]:
     """Decoded symbols from repaired versions of one region, most productive repair first."""
-    from kzscam.qr import local
+    from kzscam.qr import deblur, local
 
     rectified = local.rectify(arr, region)
     if rectified is not None:
@@ -305,6 +305,10 @@ def _repairs(arr: Any, region: Region, frame: int, deadline: float) -> Iterator[
             (lambda: local.clahe(crop, module), "LocalAverage", "clahe"),
             (lambda: local.sharpen(crop, module), "LocalAverage", "sharpen"),
             (lambda: crop, "GlobalHistogram", "crop")]
+    # Defocus undone at the code's scale: a Gaussian of a few sizes relative to the module, the
+    # decoder judging which (kzscam.qr.deblur; scripts/qr_blur_study.py).
+    variants += [(partial(deblur.wiener, crop, share * module, _DEBLUR_NSR), "LocalAverage",
+                  "deblur") for share in _DEBLUR_SHARES]
     for repaired, binarizer, method in variants:
         if time.monotonic() > deadline:
             return
@@ -313,6 +317,10 @@ def _repairs(arr: Any, region: Region, frame: int, deadline: float) -> Iterator[
             yield s.mapped(scale, x0, y0, method=method)
 
 
+# Deconvolution of a defocused region: the Gaussian's sigma as shares of the module, most likely
+# first, and the Wiener filter's noise-to-signal ratio (scripts/qr_blur_study.py).
+_DEBLUR_SHARES = (0.5, 0.4, 0.6)
+_DEBLUR_NSR = 1e-3
 _CYLINDER_REGIONS = 2
 _ERASURE_PAIRS = 2
 _BENT_GRIDS = 4  # grids of a picture the bent pass reads (_bent)
