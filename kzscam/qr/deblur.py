@@ -34,7 +34,7 @@ def wiener(gray: Any, sigma: float, nsr: float) -> Any:
 
     a = np.asarray(gray, dtype=np.float32)
     h, w = a.shape
-    pad = int(math.ceil(4 * sigma)) + 1
+    pad = math.ceil(4 * sigma) + 1
     padded = np.pad(a, pad, mode="reflect") if min(h, w) > pad else np.pad(a, pad, mode="edge")
     transfer = gaussian_transfer(padded.shape, sigma)
     restore = transfer / (transfer * transfer + nsr)
