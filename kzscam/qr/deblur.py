@@ -1,14 +1,16 @@
 """Deconvolution of a defocused code at the code's own scale.
 
-Defocus spreads each module into its neighbours; once the spread reaches a third of a module, a
-light module between two dark ones no longer rises above any threshold a binariser picks. A blur
+Defocus spreads each module into its neighbours; at a spread (Gaussian sigma) near half a module
+a light module between two dark ones hardly rises above any threshold a binariser picks, and
+neither zxing-cpp nor sharpening reads the code (scripts/qr_blur_study.py). A blur
 is a convolution, so when its kernel is known it can be undone up to the noise: a Wiener filter
-(in the frequency domain, each frequency restored by as much as the noise allows) or
-Richardson-Lucy iterations (multiplicative, never negative). Both are applied to the region of a
-located symbol or a finder triple only, never to the whole photo, and the result goes to the
-same decoders as any other repair, whose Reed-Solomon check still guards every payload.
+restores each frequency by as much as the noise allows. It is applied to the region of a finder
+triple or a lone finder only, never to the whole photo, at a few blur sizes relative to the
+module measured there, and each result goes to zxing-cpp like any other repair, whose
+Reed-Solomon check still guards every payload. (Richardson-Lucy iterations, tried in
+scripts/qr_blur_study.py with the true kernel, read no code the Wiener filter does not.)
 
-numpy and OpenCV only (opencv-python-headless, already needed by the local repairs).
+numpy only (installed with opencv-python-headless, which the local repairs need).
 """
 
 from __future__ import annotations
@@ -41,17 +43,3 @@ def wiener(gray: Any, sigma: float, nsr: float) -> Any:
     out = np.fft.irfft2(np.fft.rfft2(padded) * restore, s=padded.shape)[pad:pad + h, pad:pad + w]
     return np.clip(out, 0, 255).astype(np.uint8)
 
-
-def richardson_lucy(gray: Any, sigma: float, iterations: int) -> Any:
-    """`gray` with a Gaussian blur of `sigma` pixels undone by Richardson-Lucy iterations; uint8.
-    The kernel is symmetric, so its adjoint is itself: each step is two Gaussian blurs."""
-    import cv2
-    import numpy as np
-
-    observed = np.asarray(gray, dtype=np.float32) + 1.0
-    estimate = observed.copy()
-    for _ in range(iterations):
-        blurred = cv2.GaussianBlur(estimate, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
-        ratio = observed / np.maximum(blurred, 1e-3)
-        estimate *= cv2.GaussianBlur(ratio, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
-    return np.clip(estimate - 1.0, 0, 255).astype(np.uint8)
