@@ -37,9 +37,26 @@ def wiener(gray: Any, sigma: float, nsr: float) -> Any:
     a = np.asarray(gray, dtype=np.float32)
     h, w = a.shape
     pad = math.ceil(4 * sigma) + 1
-    padded = np.pad(a, pad, mode="reflect") if min(h, w) > pad else np.pad(a, pad, mode="edge")
+    # Mirrored margins, grown to a size whose prime factors are 2, 3 and 5 (a transform of a
+    # size with a large prime factor costs ten times as much).
+    bottom, right = _fast(h + 2 * pad) - h - pad, _fast(w + 2 * pad) - w - pad
+    widths = ((pad, bottom), (pad, right))
+    padded = np.pad(a, widths, mode="reflect") if min(h, w) > max(bottom, right) \
+        else np.pad(a, widths, mode="edge")
     transfer = gaussian_transfer(padded.shape, sigma)
     restore = transfer / (transfer * transfer + nsr)
     out = np.fft.irfft2(np.fft.rfft2(padded) * restore, s=padded.shape)[pad:pad + h, pad:pad + w]
     return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def _fast(n: int) -> int:
+    """The smallest size >= n with no prime factor above 5."""
+    while True:
+        m = n
+        for p in (2, 3, 5):
+            while m % p == 0:
+                m //= p
+        if m == 1:
+            return n
+        n += 1
 

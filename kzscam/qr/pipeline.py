@@ -305,22 +305,36 @@ def _repairs(arr: Any, region: Region, frame: int, deadline: float) -> Iterator[
             (lambda: local.clahe(crop, module), "LocalAverage", "clahe"),
             (lambda: local.sharpen(crop, module), "LocalAverage", "sharpen"),
             (lambda: crop, "GlobalHistogram", "crop")]
-    # Defocus undone at the code's scale: a Gaussian of a few sizes relative to the module, the
-    # decoder judging which (kzscam.qr.deblur; scripts/qr_blur_study.py).
-    variants += [(partial(deblur.wiener, crop, share * module, _DEBLUR_NSR), "LocalAverage",
-                  "deblur") for share in _DEBLUR_SHARES]
     for repaired, binarizer, method in variants:
         if time.monotonic() > deadline:
             return
         found, _ = read_zxing(local.to_image(repaired()), binarizer=binarizer, frame=frame)
         for s in found:
             yield s.mapped(scale, x0, y0, method=method)
+    # Defocus undone at the code's scale: a Gaussian of a few sizes relative to the module, the
+    # decoder judging which (kzscam.qr.deblur; scripts/qr_blur_study.py). A large code is
+    # shrunk to a few pixels a module first: the blur shrinks with it, and the transform's cost
+    # with the square of the side.
+    if module > _DEBLUR_MODULE:
+        import cv2
+
+        shrink = _DEBLUR_MODULE / module
+        crop = cv2.resize(crop, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
+        module *= shrink
+        scale *= shrink
+    for share in _DEBLUR_SHARES:
+        if time.monotonic() > deadline:
+            return
+        fixed = deblur.wiener(crop, share * module, _DEBLUR_NSR)
+        for s in read_zxing(local.to_image(fixed), frame=frame)[0]:
+            yield s.mapped(scale, x0, y0, method="deblur")
 
 
 # Deconvolution of a defocused region: the Gaussian's sigma as shares of the module, most likely
 # first, and the Wiener filter's noise-to-signal ratio (scripts/qr_blur_study.py).
 _DEBLUR_SHARES = (0.5, 0.4, 0.6)
 _DEBLUR_NSR = 1e-3
+_DEBLUR_MODULE = 6.0  # pixels a module at most in the deconvolved crop
 _CYLINDER_REGIONS = 2
 _ERASURE_PAIRS = 2
 _BENT_GRIDS = 4  # grids of a picture the bent pass reads (_bent)
