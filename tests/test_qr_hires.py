@@ -126,7 +126,18 @@ def test_local_repairs_read_phone_pictures_zxing_alone_cannot(category: str,
     assert result.symbols[0].method in LOCAL_METHODS, result.passes
 
 
-@pytest.mark.parametrize("path_end", ["qrcode-1/1.png", "qrcode-2/30.png"])
+def test_deconvolution_reads_a_blurred_phone_picture_zxing_alone_cannot() -> None:
+    # A combined picture whose blur neither zxing-cpp nor the other local repairs undo: the
+    # Wiener deconvolution of the finder region (kzscam.qr.deblur) reads it.
+    src = source("blackbox/qrcode-4/20.png")
+    img, _ = shot("combined", src)
+    assert src.expected not in [s.text for s in read_zxing(img)[0]]
+    result = scan(LoadedImage("photo", (img,), "JPEG"), ScanOptions(budget_s=60.0))
+    assert [s.text for s in result.symbols] == [src.expected]
+    assert result.symbols[0].method == "deblur", result.passes
+
+
+@pytest.mark.parametrize("path_end", ["qrcode-1/1.png", "qrcode-2/30.png", "qrcode-4/20.png"])
 def test_no_false_payload_in_any_category(path_end: str) -> None:
     src = source(path_end)
     allowed = {src.expected} | src.clean_reads
