@@ -4,7 +4,7 @@ Most images decode on the first zxing-cpp pass (about a millisecond). Only when 
 we try what helps on real photos, cheapest and most productive first (order measured on the dev
 corpus by scripts/eval_qr.py): another binariser, libzbar, contrast stretch, local repairs of the
 regions holding finder patterns (kzscam.qr.local: rectification, highlight suppression,
-module-scale sharpening, CLAHE), upscaling of small images, blur against moire and halftone dots,
+module-scale sharpening, CLAHE; kzscam.qr.deblur: deconvolution of defocus), upscaling of small images, blur against moire and halftone dots,
 downscaling, codes under saturated highlights or scratches read with their unseen modules as
 Reed-Solomon erasures (kzscam.qr.erasure; grids also from finder patterns a scratch cut, found
 by line scans), histogram equalisation, sharpening, overlapping tiles for small
