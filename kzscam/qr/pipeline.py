@@ -4,16 +4,16 @@ Most images decode on the first zxing-cpp pass (about a millisecond). Only when 
 we try what helps on real photos, cheapest and most productive first (order measured on the dev
 corpus by scripts/eval_qr.py): another binariser, libzbar, contrast stretch, local repairs of the
 regions holding finder patterns (kzscam.qr.local: rectification, highlight suppression,
-module-scale sharpening, CLAHE; kzscam.qr.deblur: deconvolution of defocus), upscaling of small images, blur against moire and halftone dots,
-downscaling, codes under saturated highlights or scratches read with their unseen modules as
-Reed-Solomon erasures (kzscam.qr.erasure; grids also from finder patterns a scratch cut, found
-by line scans), histogram equalisation, sharpening, overlapping tiles for small
-codes in big photos,
-views unrolled off a cylinder (codes on bottles and pillars), the erasure stage's grids bent
-(rows and columns that bow after a strong tilt), and finally elastic grid fitting for codes on
-curved paper. After a read, the rest of the picture is searched for more codes. Every
-result still passes zxing-cpp's Reed-Solomon check (zbar reads are handed back to zxing-cpp to
-confirm), so retries add reads, not guesses.
+module-scale sharpening, CLAHE; kzscam.qr.deblur: deconvolution of defocus), upscaling of
+small images, blur against moire and halftone dots, downscaling, codes under saturated
+highlights or scratches read with their unseen modules as Reed-Solomon erasures
+(kzscam.qr.erasure; grids also from finder patterns a scratch cut, found by line scans),
+histogram equalisation, sharpening, overlapping tiles for small codes in big photos, views
+unrolled off a cylinder (codes on bottles and pillars), the erasure stage's grids bent (rows and
+columns that bow after a strong tilt), and finally elastic grid fitting for codes on curved
+paper. After a read, the rest of the picture is searched for more codes. Every result still
+passes zxing-cpp's Reed-Solomon check (zbar reads are handed back to zxing-cpp to confirm), so
+retries add reads, not guesses.
 """
 
 from __future__ import annotations
