@@ -24,7 +24,6 @@ Usage: python scripts/qr_blur_study.py [--shared ../shared] [--misses FILE] [--o
 
 from __future__ import annotations
 
-import argparse
 import math
 import random
 import sys
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_qr_photos import Photo, _code_box, _seed, _zx, degrade
-from qr_damage_study import study_table, truth
+from qr_damage_study import study_parser, study_table, truth
 
 from kzscam.qr import deblur, erasure
 from kzscam.qr.decoders import read_zxing
@@ -118,11 +117,7 @@ def study_one(p: Photo, with_kzscam: bool) -> dict[str, Any] | None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
-    ap.add_argument("--only", help="comma-separated photo names")
-    ap.add_argument("--misses", type=Path, help="an eval_qr_photos.py --save: misses only")
-    ap.add_argument("--per-category", type=int, default=40)
+    ap = study_parser(__doc__ or "")
     ap.add_argument("--kzscam", action="store_true", help="add kzscam's own reading")
     a = ap.parse_args()
     table, skipped = study_table(a, CATEGORY, lambda p: study_one(p, a.kzscam))

@@ -188,13 +188,19 @@ def study_table(a: argparse.Namespace, category: str,
     return table, skipped
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def study_parser(doc: str) -> argparse.ArgumentParser:
+    """The options every photo study shares: where the photos are, which ones, how many."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
-    ap.add_argument("--category", default="damaged")
     ap.add_argument("--only", help="comma-separated photo names")
     ap.add_argument("--misses", type=Path, help="an eval_qr_photos.py --save: misses only")
     ap.add_argument("--per-category", type=int, default=40)
+    return ap
+
+
+def main() -> int:
+    ap = study_parser(__doc__ or "")
+    ap.add_argument("--category", default="damaged")
     a = ap.parse_args()
     table, skipped = study_table(a, a.category, lambda p: study_one(p, a.category))
     if not table:
