@@ -32,6 +32,7 @@ EVERYDAY_KK = ROOT / "training" / "tuning_kk.jsonl"
 HELD_KK = ROOT / "training" / "heldout_kk.jsonl"
 FORMAL = ROOT / "training" / "tuning_formal.jsonl"
 HELD_MIXED = ROOT / "training" / "heldout_mixed.jsonl"
+HELD_MONTH = ROOT / "training" / "heldout_month.jsonl"
 HARDNEG = ROOT / "training" / "tuning_hardneg.jsonl"
 FAMILY = ROOT / "training" / "tuning_family.jsonl"
 SERVICE = ROOT / "training" / "tuning_service.jsonl"
@@ -55,7 +56,7 @@ def _rows(path: Any) -> list[dict[str, Any]]:
                                              (HARDNEG, "written-tuning"), (FAMILY, "written-tuning"),
                                              (SERVICE, "written-tuning"), (EVERYDAY, "written-tuning"),
                                              (RUSSIAN, "written-tuning"), (KAZAKH, "written-tuning"),
-                                             (FORWARDED, "written-tuning")])
+                                             (FORWARDED, "written-tuning"), (HELD_MONTH, "written-heldout")])
 def test_rows_are_labelled(path: Any, origin: str) -> None:
     rows = _rows(path)
     for r in rows:
@@ -72,7 +73,8 @@ def test_rows_are_labelled(path: Any, origin: str) -> None:
         assert langs["kk"] and (kazakh_only or (langs["ru"] and langs["en"])), langs
 
 
-@pytest.mark.parametrize("heldout", [HELDOUT2, HELD_WILD, HELD_CHAT, HELD_QUOTES, HELD_KK, HELD_MIXED])
+@pytest.mark.parametrize("heldout", [HELDOUT2, HELD_WILD, HELD_CHAT, HELD_QUOTES, HELD_KK, HELD_MIXED,
+                                     HELD_MONTH])
 def test_heldout_sets_are_not_copies_of_training_or_tuning_text(heldout: Any) -> None:
     trained_or_tuned = (WRITTEN, WILD, CHAT, QUOTES, EVERYDAY_KK, FORMAL, HARDNEG, FAMILY, SERVICE,
                         EVERYDAY, RUSSIAN, KAZAKH, FORWARDED)
@@ -88,7 +90,7 @@ def test_training_never_reads_the_heldout_sets() -> None:
 
 @pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT, HELD_WILD, HELD_CHAT, QUOTES, HELD_QUOTES,
                                   EVERYDAY_KK, HELD_KK, FORMAL, HELD_MIXED, HARDNEG, FAMILY, SERVICE,
-                                  EVERYDAY, RUSSIAN, KAZAKH, FORWARDED])
+                                  EVERYDAY, RUSSIAN, KAZAKH, FORWARDED, HELD_MONTH])
 def test_nothing_near_the_evaluation_material(path: Any) -> None:
     guard = shared_path("tools", "heldout_guard.py")
     done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],
