@@ -65,7 +65,7 @@ def main() -> int:
         cell[0] += 1
         cell[1] += flagged
     print("== five-fold, rules + learned (flagged = suspicious or worse)")
-    for origin in ("real", "written", "written-pair", "public", "not trained"):
+    for origin in ("real", "written", "public", "not trained"):
         for lang in ("kk", "ru", "en"):
             scam, legit = cells[(lang, origin, "scam")], cells[(lang, origin, "legit")]
             if not scam[0] and not legit[0]:

@@ -59,14 +59,6 @@ NOT_TRAINED = {("en", "scam", "adult_spam")}
 # 0.855). Real messages counting 1.5x / 2x / 3x: ru real 0.865 / 0.881 / 0.886, en real 0.921 /
 # 0.922 / 0.922, written kk legitimate flagged 2.0% / 2.1% / 3.4%. 2x is the knee.
 REAL_WEIGHT = 2.0
-# Minimal pairs (training/pairs.jsonl): a genuine message and a scam of the same genre, sender and
-# words, apart from what makes the scam one. A pair message counts PAIR_WEIGHT of another written
-# one. Measured (twelve tuning sets at their floors: scams caught of 1,857 / genuine flagged of
-# 2,783; five-fold real scams ru of 193 / en of 823): without pairs 1,766 / 126, 174 / 768;
-# weight 1: 1,730 / 75, 174 / 762; 0.5: 1,743 / 80, 175 / 763; 0.25: 1,757 / 94, 175 / 765.
-# At full weight the pairs outvote the real Russian scams (easy-money chat spam) and the floor
-# rises to 0.91; 0.5 is the knee.
-PAIR_WEIGHT = 0.5
 C = 0.5
 MIN_DF = 2
 # Weights smaller than this are dropped (also inside cross-validation, so the floors fit the
@@ -84,7 +76,6 @@ def left_out(row: dict[str, Any]) -> bool:
 
 
 PUBLIC = ROOT / "training" / "public.jsonl"
-PAIRS = ROOT / "training" / "pairs.jsonl"
 
 
 def origin_of(row: dict[str, Any], real: bool) -> str:
@@ -100,8 +91,7 @@ def training_rows(shared: Path) -> tuple[list[dict[str, Any]], list[dict[str, An
     del _frozen  # never used for training
     real, _kept = trained_part(real, shared)
     public = read_jsonl(PUBLIC) if PUBLIC.exists() else []
-    pairs = read_jsonl(PAIRS) if PAIRS.exists() else []
-    return real, written + public + pairs
+    return real, written + public
 
 
 def trained_part(real: list[dict[str, Any]],
@@ -155,9 +145,7 @@ def weights_for(rows: list[dict[str, Any]]) -> list[float]:
     REAL_WEIGHT times a written or public one, so written text fills gaps without outvoting the
     real messages that the checker is judged on."""
     def unit(r: dict[str, Any]) -> float:
-        if "origin" not in r:
-            return REAL_WEIGHT
-        return PAIR_WEIGHT if r["origin"] == "written-pair" else 1.0
+        return REAL_WEIGHT if "origin" not in r else 1.0
 
     sizes: dict[tuple[str, str], float] = defaultdict(float)
     for r in rows:
