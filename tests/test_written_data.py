@@ -33,6 +33,7 @@ HELD_KK = ROOT / "training" / "heldout_kk.jsonl"
 FORMAL = ROOT / "training" / "tuning_formal.jsonl"
 HELD_MIXED = ROOT / "training" / "heldout_mixed.jsonl"
 HELD_MONTH = ROOT / "training" / "heldout_month.jsonl"
+PAIRS = ROOT / "training" / "tuning_pairs.jsonl"
 HARDNEG = ROOT / "training" / "tuning_hardneg.jsonl"
 FAMILY = ROOT / "training" / "tuning_family.jsonl"
 SERVICE = ROOT / "training" / "tuning_service.jsonl"
@@ -56,7 +57,8 @@ def _rows(path: Any) -> list[dict[str, Any]]:
                                              (HARDNEG, "written-tuning"), (FAMILY, "written-tuning"),
                                              (SERVICE, "written-tuning"), (EVERYDAY, "written-tuning"),
                                              (RUSSIAN, "written-tuning"), (KAZAKH, "written-tuning"),
-                                             (FORWARDED, "written-tuning"), (HELD_MONTH, "written-heldout")])
+                                             (FORWARDED, "written-tuning"), (HELD_MONTH, "written-heldout"),
+                                             (PAIRS, "written-tuning")])
 def test_rows_are_labelled(path: Any, origin: str) -> None:
     rows = _rows(path)
     for r in rows:
@@ -77,7 +79,7 @@ def test_rows_are_labelled(path: Any, origin: str) -> None:
                                      HELD_MONTH])
 def test_heldout_sets_are_not_copies_of_training_or_tuning_text(heldout: Any) -> None:
     trained_or_tuned = (WRITTEN, WILD, CHAT, QUOTES, EVERYDAY_KK, FORMAL, HARDNEG, FAMILY, SERVICE,
-                        EVERYDAY, RUSSIAN, KAZAKH, FORWARDED)
+                        EVERYDAY, RUSSIAN, KAZAKH, FORWARDED, PAIRS)
     index = NearIndex(r["text"] for path in trained_or_tuned for r in _rows(path))
     near = [r["text"][:60] for r in _rows(heldout) if index.has_near(r["text"])]
     assert near == []
@@ -90,7 +92,7 @@ def test_training_never_reads_the_heldout_sets() -> None:
 
 @pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT, HELD_WILD, HELD_CHAT, QUOTES, HELD_QUOTES,
                                   EVERYDAY_KK, HELD_KK, FORMAL, HELD_MIXED, HARDNEG, FAMILY, SERVICE,
-                                  EVERYDAY, RUSSIAN, KAZAKH, FORWARDED, HELD_MONTH])
+                                  EVERYDAY, RUSSIAN, KAZAKH, FORWARDED, HELD_MONTH, PAIRS])
 def test_nothing_near_the_evaluation_material(path: Any) -> None:
     guard = shared_path("tools", "heldout_guard.py")
     done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],
