@@ -68,11 +68,12 @@ def grid_from_corners(quad: Quad, version: int) -> Any:
     return cv2.getPerspectiveTransform(src, np.array(quad, dtype=np.float32))
 
 
-def corners_of(grid: Any, version: int) -> Quad:
+def corners_of(grid: Any, version: int, n: int | None = None) -> Quad:
+    """The symbol's corners in the picture (`n` modules a side: a Micro QR symbol's size)."""
     import cv2
     import numpy as np
 
-    n = symbol.size(version)
+    n = n or symbol.size(version)
     pts = np.array([[[0, 0], [n, 0], [n, n], [0, n]]], dtype=np.float32)
     out = cv2.perspectiveTransform(pts, grid)[0]
     return tuple((float(x), float(y)) for x, y in out)  # type: ignore[return-value]
@@ -83,7 +84,7 @@ _OFFSETS = ((0.0, 0.0), (-0.25, 0.0), (0.25, 0.0), (0.0, -0.25), (0.0, 0.25))
 
 
 def module_points(grid: Any, version: int, bend: Bend | None = None, du: float = 0.0,
-                  dv: float = 0.0) -> Any:
+                  dv: float = 0.0, n: int | None = None) -> Any:
     """Picture points (n x n x 2, x then y) of every module's centre moved by (du, dv) modules.
     `bend` adds a smooth second-order warp in module coordinates before the homography: with
     s, t running from -1 to 1 across the symbol, u moves by b0 s^2 + b1 s t + b2 t^2 modules
@@ -92,7 +93,7 @@ def module_points(grid: Any, version: int, bend: Bend | None = None, du: float =
     import cv2
     import numpy as np
 
-    n = symbol.size(version)
+    n = n or symbol.size(version)
     base = np.arange(n, dtype=np.float32) + 0.5
     uu, vv = np.meshgrid(base + du, base + dv)
     if bend is not None and any(bend):
@@ -121,17 +122,18 @@ def bent_anchors(anchors: Any, n: int, bend: Bend | None) -> Any:
     return out.astype(np.float32)
 
 
-def sample(picture: Any, grid: Any, version: int, bend: Bend | None = None) -> tuple[Any, Any]:
+def sample(picture: Any, grid: Any, version: int, bend: Bend | None = None,
+           n: int | None = None) -> tuple[Any, Any]:
     """Per module: the mean over its middle half (sensor noise and JPEG ringing averaged out,
     the neighbours' blur left aside), and the darkest of five point samples (the centre and a
     quarter module each way: a module is unseen only when all of it is saturated)."""
     import cv2
     import numpy as np
 
-    n = symbol.size(version)
-    quad = np.array(corners_of(grid, version))
+    n = n or symbol.size(version)
+    quad = np.array(corners_of(grid, version, n))
     pitch = max(1.0, math.dist(quad[0], quad[2]) / (n * math.sqrt(2)))
-    points = [module_points(grid, version, bend, du, dv) for du, dv in _OFFSETS]
+    points = [module_points(grid, version, bend, du, dv, n) for du, dv in _OFFSETS]
     if bend is not None and any(bend):
         quad = np.concatenate([quad, points[0].reshape(-1, 2)])
     x0, y0 = np.maximum(np.floor(quad.min(axis=0)).astype(int) - 2, 0)
