@@ -144,7 +144,7 @@ def main() -> int:
     ap = study_parser(__doc__ or "")
     ap.add_argument("--category", default="damaged")
     a = ap.parse_args()
-    table, skipped = study_table(a, a.category, lambda p: study_one(p, a.category))
+    _, skipped = study_table(a, a.category, lambda p: study_one(p, a.category))
     print(f"\nnot Micro QR on the clean photo (skipped): {len(skipped)}")
     return 0
 

@@ -149,12 +149,35 @@ def grids(picture: Any, x: float, y: float, size: float,
             points = np.array([centre + (p[0] - 3.5) * u + (p[1] - 3.5) * v
                                for p in _anchors(n)], dtype=np.float32)
             value, points = _ascent(score, points, module, deadline)
+            value, points = _corner(score, points, value, module, deadline)
             grid = cv2.getPerspectiveTransform(_anchors(n), points)
             dark, reliability = erasure.modules(*erasure.sample(picture, grid, version, n=n))
             if _formats(dark, reliability, version, _FORMAT_SLACK):
                 fitted.append((value, grid))
         for _, grid in sorted(fitted, key=lambda vg: -vg[0]):
             yield grid, version
+
+
+_CORNER_REACH = 4  # half modules the far corner is searched over each way
+
+
+def _corner(score: _Scorer, points: Any, best: float, pitch: float,
+            deadline: float) -> tuple[float, Any]:
+    """The far corner, which only the data and the quiet zone place (a tilt moves it most),
+    searched for over two modules each way, then the ascent again from the best place."""
+    import numpy as np
+
+    start, moved = points[3].copy(), False
+    for dx in range(-_CORNER_REACH, _CORNER_REACH + 1):
+        for dy in range(-_CORNER_REACH, _CORNER_REACH + 1):
+            if time.monotonic() > deadline:
+                return best, points
+            trial = points.copy()
+            trial[3] = start + np.array((dx, dy), dtype=np.float32) * 0.5 * pitch
+            value = score(trial)
+            if value > best:
+                best, points, moved = value, trial, True
+    return _ascent(score, points, pitch, deadline) if moved else (best, points)
 
 
 def _ascent(score: _Scorer, points: Any, pitch: float, deadline: float) -> tuple[float, Any]:

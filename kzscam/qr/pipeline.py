@@ -133,6 +133,13 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
             if regions and _pass(result, clock, "local",
                                  partial(_local, gray, frame, regions, clock)):
                 return
+        # A Micro QR symbol under a scratch or a spot: its one finder, before the look for
+        # anything code-like (a finder cut by a scratch is found by line scans only).
+        if name == _COSTLY and clock.allows():
+            finders = _micro_finders(gray, regions or [])
+            if finders and _pass(result, clock, "micro",
+                                 partial(_micro, gray, frame, finders, clock)):
+                return
         if name == _COSTLY and not regions and not any(f == frame for f, _ in candidates):
             result.passes.append("nothing-code-like")
             return
@@ -441,6 +448,49 @@ def _erased(gray: Image, frame: int, grids: list[Grid], clock: _Clock,
             _merge(out, [sym])
         elif lost is None and len(bendable) < _BENT_GRIDS:
             bendable.append((fitted, version))
+    return out
+
+
+# Micro QR: finders tried a picture, and the side under which a picture is searched at twice
+# its size (a symbol of 2 pixels a module has a finder too small for the line scans).
+_MICRO_FINDERS = 4
+_MICRO_SMALL = 400
+
+
+def _micro_finders(gray: Image, regions: list[Region]) -> list[Any]:
+    """Finder patterns that may be a Micro QR symbol's: those grouped with no other, and those
+    only line scans find (a scratch across them), at twice the size in a small picture."""
+    from PIL.Image import Resampling
+
+    from kzscam.qr import local
+
+    found = [r.lone for r in regions if r.lone is not None]
+    w, h = gray.size
+    scale = 2.0 if max(w, h) <= _MICRO_SMALL else min(1.0, _FINDER_SIDE / max(w, h))
+    small = gray if scale == 1.0 else gray.resize((max(1, int(w * scale)), max(1, int(h * scale))),
+                                                  Resampling.BICUBIC if scale > 1 else Resampling.BOX)
+    known = found + [f for r in regions for f in r.finders or ()]
+    for f in local.scan_finders(local.as_array(small)):
+        g = local.Finder(f.x / scale, f.y / scale, f.size / scale)
+        if not any(math.dist((g.x, g.y), (k.x, k.y)) < k.size / 3 for k in known):
+            found.append(g)
+            known.append(g)
+    return found[:_MICRO_FINDERS]
+
+
+def _micro(gray: Image, frame: int, finders: list[Any], clock: _Clock) -> list[Symbol]:
+    """Micro QR symbols read from one finder each, with erasures (kzscam.qr.microread)."""
+    from kzscam.qr import local, microread
+
+    _, np = local._cv()
+    picture = local.as_array(gray).astype(np.float32)
+    out: list[Symbol] = []
+    for f in finders:
+        for grid, version in microread.grids(picture, f.x, f.y, f.size, clock.deadline):
+            sym = microread.read(picture, grid, version, frame, clock.deadline)
+            if sym is not None:
+                _merge(out, [sym])
+                break
     return out
 
 
