@@ -25,7 +25,6 @@ from kzscam.qr import erasure, micro, symbol
 from kzscam.qr.decoders import Symbol, read_zxing
 
 _RISK = 1e-9  # per try, as in the erasure stage
-_FORMAT_SLACK = 2.0  # weighted format bits a kept grid may miss (kzscam.qr.erasure._formats)
 _STEPS = (0.5, 0.25, 0.12)  # modules an anchor moves per try, coarse to fine
 _ANGLES = 30  # finder orientations tried over a quarter turn
 _PADS = (0x0, 0xF)  # low nibbles the four-bit codeword is completed with (see `decode`)
@@ -71,6 +70,8 @@ class _Scorer:
         # module, unsmoothed samples on pixel centres look sharper than between them, and the
         # fit would prefer whole-pixel places to the right ones.
         self.smooth = cv2.GaussianBlur(crop, (0, 0), max(0.5, 0.25 * pitch))
+        self.level = (float(np.percentile(self.smooth, 90)) +
+                      float(np.percentile(self.smooth, 10))) / 2 if crop.size else 0.0
         self.n = n
         rows, cols, self.sign = _pattern(n)
         # Module centres of the fixed cells and of the data cells, in module coordinates.
@@ -79,6 +80,7 @@ class _Scorer:
         self.fixed = np.stack([cols + 0.5, rows + 0.5], axis=-1)[None].astype(np.float32)
         self.data = np.array([[c + 0.5, r + 0.5] for r, c in data], dtype=np.float32)[None]
         self.anchors = _anchors(n)
+        self.cells = len(self.sign) + self.data.shape[1]
 
     def __call__(self, points: Any) -> float:
         import cv2
@@ -91,8 +93,7 @@ class _Scorer:
         got = cv2.remap(self.smooth, xy[:, 0:1].astype(np.float32),
                         xy[:, 1:2].astype(np.float32), cv2.INTER_LINEAR,
                         borderMode=cv2.BORDER_REPLICATE)[:, 0]
-        level = (float(np.percentile(got, 90)) + float(np.percentile(got, 10))) / 2
-        diff = level - got
+        diff = self.level - got
         k = len(self.sign)
         return float(np.sum(self.sign * diff[:k]) + 0.5 * np.sum(np.abs(diff[k:])))
 
@@ -124,38 +125,64 @@ def orientation(picture: Any, x: float, y: float, size: float) -> float:
 
 def grids(picture: Any, x: float, y: float, size: float,
           deadline: float) -> Iterator[tuple[Any, int]]:
-    """(grid, version) for each side the symbol may lie on and each size whose fitted grid's
-    format information reads as a valid format; best fit first within each version."""
+    """(grid, version) for each side the symbol may lie on and each size whose grid, fitted
+    coarsely, has format information that reads as a valid format; those then fitted finely,
+    the best coarse fit first. The coarse fit and the format check weed out most of the sixteen
+    layouts of a finder for a few milliseconds each (a QR Code's finder among them)."""
     import cv2
     import numpy as np
 
     h, w = picture.shape[:2]
     base = orientation(picture, x, y, size)
     module = size / 7
+    centre = np.array([x, y])
+    kept: list[tuple[float, int, _Scorer, Any]] = []
     for version in micro.VERSIONS:
         n = micro.size(version)
         reach = int((n + 3) * module * 1.5) + 2
         box = (max(0, int(x - reach)), max(0, int(y - reach)), min(w, int(x + reach) + 1),
                min(h, int(y + reach) + 1))
         score = _Scorer(picture, n, module, box)
-        fitted: list[tuple[float, Any]] = []
         for turn in range(4):
             if time.monotonic() > deadline:
                 return
             a = base + turn * math.pi / 2
             u = np.array([math.cos(a), math.sin(a)]) * module
             v = np.array([-math.sin(a), math.cos(a)]) * module
-            centre = np.array([x, y])
             points = np.array([centre + (p[0] - 3.5) * u + (p[1] - 3.5) * v
                                for p in _anchors(n)], dtype=np.float32)
-            value, points = _ascent(score, points, module, deadline)
-            value, points = _corner(score, points, value, module, deadline)
+            value, points = _ascent(score, points, module, deadline, _STEPS[:1], 2)
             grid = cv2.getPerspectiveTransform(_anchors(n), points)
-            dark, reliability = erasure.modules(*erasure.sample(picture, grid, version, n=n))
-            if _formats(dark, reliability, version, _FORMAT_SLACK):
-                fitted.append((value, grid))
-        for _, grid in sorted(fitted, key=lambda vg: -vg[0]):
-            yield grid, version
+            dark, _ = erasure.modules(*erasure.sample(picture, grid, version, n=n))
+            if _plausible(dark, version):
+                kept.append((value / score.cells, version, score, points))
+    for _, version, score, points in sorted(kept, key=lambda r: -r[0]):
+        if time.monotonic() > deadline:
+            return
+        value, points = _ascent(score, points, module, deadline)
+        _, points = _corner(score, points, value, module, deadline)
+        yield cv2.getPerspectiveTransform(_anchors(micro.size(version)), points), version
+
+
+_FORMAT_BITS = 2  # format bits a coarsely fitted grid may miss
+_TIMING = 0.75  # share of the timing modules it must read right
+
+
+def _plausible(dark: Any, version: int) -> bool:
+    """Whether a coarsely fitted grid reads like a Micro QR symbol of this size: its format
+    information within two bits of a valid word and three in four of its timing modules right
+    (a random grid passes one in a hundred or so; a QR Code's finder rarely: its timing runs
+    along the finder's inner edge, not its outer one)."""
+    n = micro.size(version)
+    timing = [(0, i) for i in range(8, n)] + [(i, 0) for i in range(8, n)]
+    right = sum(bool(dark[r, c]) == (max(r, c) % 2 == 0) for r, c in timing)
+    if right < _TIMING * len(timing):
+        return False
+    printed = 0
+    for r, c in micro.format_cells(version):
+        printed = printed << 1 | int(bool(dark[r, c]))
+    return any(bin(printed ^ micro.format_word(version, level, mask)).count("1") <= _FORMAT_BITS
+               for level in micro.levels(version) for mask in range(4))
 
 
 _CORNER_REACH = 4  # half modules the far corner is searched over each way
@@ -180,11 +207,12 @@ def _corner(score: _Scorer, points: Any, best: float, pitch: float,
     return _ascent(score, points, pitch, deadline) if moved else (best, points)
 
 
-def _ascent(score: _Scorer, points: Any, pitch: float, deadline: float) -> tuple[float, Any]:
+def _ascent(score: _Scorer, points: Any, pitch: float, deadline: float,
+            steps: tuple[float, ...] = _STEPS, sweeps: int = 4) -> tuple[float, Any]:
     """Coordinate ascent of the pattern score over the four anchor points, coarse to fine."""
     best = score(points)
-    for step in _STEPS:
-        for _ in range(4):
+    for step in steps:
+        for _ in range(sweeps):
             moved = False
             for i in range(4):
                 for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):

@@ -133,14 +133,14 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
             if regions and _pass(result, clock, "local",
                                  partial(_local, gray, frame, regions, clock)):
                 return
-        # A Micro QR symbol under a scratch or a spot: its one finder, before the look for
-        # anything code-like (a finder cut by a scratch is found by line scans only).
-        if name == _COSTLY and clock.allows():
-            finders = _micro_finders(gray, regions or [])
-            if finders and _pass(result, clock, "micro",
-                                 partial(_micro, gray, frame, finders, clock)):
-                return
-        if name == _COSTLY and not regions and not any(f == frame for f, _ in candidates):
+        located = any(f == frame for f, _ in candidates)
+        # A Micro QR symbol under a scratch: its one finder (kzscam.qr.microread), here when
+        # nothing else looks code-like (a finder a scratch cut is found by line scans only),
+        # else after the erasure stage, which reads the QR Codes of most such pictures.
+        if name == _COSTLY and not regions and not located and clock.allows() and _pass(
+                result, clock, "micro", partial(_micro, gray, frame, regions or [], clock)):
+            return
+        if name == _COSTLY and not regions and not located:
             result.passes.append("nothing-code-like")
             return
         if name == _COSTLY:
@@ -152,6 +152,9 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
             if grids and clock.allows() and _pass(
                     result, clock, "erasure", partial(_erased, gray, frame, grids, clock,
                                                       bendable)):
+                return
+            if clock.allows() and _pass(result, clock, "micro",
+                                        partial(_micro, gray, frame, regions or [], clock)):
                 return
         # A code on a bottle or a pillar, before the costlier fit for any bent paper.
         if name == "elastic" and regions and clock.allows() and _pass(
@@ -478,14 +481,14 @@ def _micro_finders(gray: Image, regions: list[Region]) -> list[Any]:
     return found[:_MICRO_FINDERS]
 
 
-def _micro(gray: Image, frame: int, finders: list[Any], clock: _Clock) -> list[Symbol]:
+def _micro(gray: Image, frame: int, regions: list[Region], clock: _Clock) -> list[Symbol]:
     """Micro QR symbols read from one finder each, with erasures (kzscam.qr.microread)."""
     from kzscam.qr import local, microread
 
     _, np = local._cv()
     picture = local.as_array(gray).astype(np.float32)
     out: list[Symbol] = []
-    for f in finders:
+    for f in _micro_finders(gray, regions):
         for grid, version in microread.grids(picture, f.x, f.y, f.size, clock.deadline):
             sym = microread.read(picture, grid, version, frame, clock.deadline)
             if sym is not None:
