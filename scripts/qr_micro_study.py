@@ -17,8 +17,9 @@ grid, highlight model / local mean), unseen, cw_wrong (codewords holding a wrong
 the check codewords), bound (the most errors the 1e-9 bound allows with no erasure), oracle
 (the block decodes with exactly the wrong codewords erased, within the bound), true_read (the
 Micro QR reading reads the code on the true grid), finders (lone finders of the contour search
-and of the line scans), grids (grids from them whose format information reads), read (the Micro
-QR reading reads the code from a grid it found).
++ finders only the line scans find, as the micro pass looks for them), grids (grids from them
+kept by the timing and format check), read (the Micro QR reading reads the code from a grid it
+found).
 
 Usage: python scripts/qr_micro_study.py [--shared ../shared] [--category damaged]
        [--only NAME,...] [--misses FILE]   (FILE: an eval_qr_photos.py --save, to study misses only)
@@ -80,8 +81,7 @@ def true_grid(p: Photo, clean: Any, version: int, corners: Any) -> Any:
 def study_one(p: Photo, category: str) -> dict[str, Any] | None:
     import numpy as np
 
-    from kzscam.qr import local
-    from kzscam.qr.pipeline import _regions
+    from kzscam.qr.pipeline import _micro_finders, _regions
 
     got = clean_micro(p)
     if got is None:
@@ -97,9 +97,11 @@ def study_one(p: Photo, category: str) -> dict[str, Any] | None:
     level = next((lv for _, lv, _ in microread._formats(truth, np.ones((n, n)), version, 0.0)),
                  None)
     if level is None or microread.read(clean, grid, version, 0, math.inf) is None:
+        why = ("M1: two check codewords, no try within the bound" if version == 1 else
+               "the clean photo does not read on the true grid")
         return {"photo": p.name, "symbol": f"M{version}", "px/module": "", "damaged": "",
                 "wrong": "", "unseen": "", "cw_wrong": "", "bound": "", "oracle": "",
-                "true_read": "clean photo not read on the true grid", "finders": "",
+                "true_read": why, "finders": "",
                 "grids": "", "read": ""}
     dm, dd = erasure.sample(picture, grid, version, n=n)
     contrast = float(np.percentile(cm, 90) - np.percentile(cm, 10))
@@ -118,10 +120,9 @@ def study_one(p: Photo, category: str) -> dict[str, Any] | None:
     true_read = microread.read(picture, grid, version, 0, math.inf)
     regions = _regions(img, [])
     lone = [r.lone for r in regions if r.lone is not None]
-    scanned = local.scan_finders(local.as_array(img))
+    finders = _micro_finders(img, regions)
     found = read = 0
-    for f in lone + [g for g in scanned if not any(
-            math.dist((g.x, g.y), (h.x, h.y)) < h.size / 3 for h in lone)]:
+    for f in finders:
         for g, v in microread.grids(picture, f.x, f.y, f.size, math.inf):
             found += 1
             if not read and microread.read(picture, g, v, 0, math.inf) is not None:
@@ -136,7 +137,8 @@ def study_one(p: Photo, category: str) -> dict[str, Any] | None:
         "cw_wrong": f"{cw_wrong} / {cw_wrong_local} of {ec}",
         "bound": "none" if bound is None else bound, "oracle": oracle,
         "true_read": true_read is not None and true_read.text == p.expected,
-        "finders": f"{len(lone)}+{len(scanned)}", "grids": found, "read": bool(read),
+        "finders": f"{len(lone)}+{len(finders) - len(lone)}", "grids": found,
+        "read": bool(read),
     }
 
 

@@ -27,7 +27,6 @@ from kzscam.qr.decoders import Symbol, read_zxing
 _RISK = 1e-9  # per try, as in the erasure stage
 _STEPS = (0.5, 0.25, 0.12)  # modules an anchor moves per try, coarse to fine
 _ANGLES = 30  # finder orientations tried over a quarter turn
-_PADS = (0x0, 0xF)  # low nibbles the four-bit codeword is completed with (see `decode`)
 _GMD_STEP = 1
 
 
@@ -248,25 +247,20 @@ def decode(dark: Any, reliability: Any, version: int,
     """Corrected codewords of a sampled grid for each plausible format: unseen codewords erased,
     then the least reliable ones too, one at a time, while the risk bound allows.
 
-    The four-bit codeword of M1 and M3 is completed for the Reed-Solomon code with four zero bits
-    (ISO/IEC 18004, and what segno does) or four ones (the printed M3 symbol of zxing-cpp's
-    sample microqrcode-1/7 checks only so): both are tried, since a wrong pad costs an error."""
+    The four-bit codeword of M1 and M3 enters the Reed-Solomon code as its four bits followed by
+    four zeros (ISO/IEC 18004, and segno). Its corrected value is not required to end in zeros:
+    the printed M3 symbol of zxing-cpp's sample microqrcode-1/7 reads 0000 there and checks only
+    as 11111111, one error that zxing-cpp corrects too."""
     for _, level, mask in _formats(dark, reliability, version, 1.0):
         data, ec = micro.layout(version, level)
-        read = micro.values(version, level, mask, dark)
+        word = micro.values(version, level, mask, dark)
         cells = micro.codeword_cells(version, level)
         weakest = [min(float(reliability[r, c]) for r, c in cw) for cw in cells]
-        short = micro.short_codeword(version, level)
         unseen = [i for i, wk in enumerate(weakest) if wk <= 0]
         order = sorted((i for i, wk in enumerate(weakest) if wk > 0), key=lambda i: weakest[i])
-        for pad in _PADS if short is not None else (0,):
-            word = list(read)
-            if short is not None:
-                word[short] |= pad
-            fixed = _block(word, data + ec, ec, unseen, order, deadline)
-            if fixed is not None:
-                yield level, mask, fixed
-                break
+        fixed = _block(word, data + ec, ec, unseen, order, deadline)
+        if fixed is not None:
+            yield level, mask, fixed
 
 
 def _block(word: list[int], length: int, ec: int, unseen: list[int], order: list[int],
