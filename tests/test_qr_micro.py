@@ -16,9 +16,9 @@ from kzscam.qr import micro, microread, symbol
 from kzscam.qr.decoders import read_zxing
 from kzscam.qr.elastic import render
 
-# ISO/IEC 18004 Table 13: the symbol number the format information carries for M1, M2-L, ...
+# ISO/IEC 18004: the symbol numbers 0-7 the format information carries are M1, M2-L, ... M4-Q.
 SYMBOLS = [(1, ""), (2, "L"), (2, "M"), (3, "L"), (3, "M"), (4, "L"), (4, "M"), (4, "Q")]
-# ISO/IEC 18004 Table 7: data bits and check codewords of each Micro QR symbol.
+# ISO/IEC 18004: data bits and check codewords of each Micro QR symbol.
 DATA_BITS = {(1, ""): 20, (2, "L"): 40, (2, "M"): 32, (3, "L"): 84, (3, "M"): 68,
              (4, "L"): 128, (4, "M"): 112, (4, "Q"): 80}
 CHECK = {(1, ""): 2, (2, "L"): 5, (2, "M"): 6, (3, "L"): 6, (3, "M"): 8, (4, "L"): 8,

@@ -18,8 +18,8 @@ from kzscam.qr import symbol
 
 Cell = tuple[int, int]  # (row, column)
 
-# ISO/IEC 18004 Table 9 for M1-M4: (symbol number, version, level, data codewords, check
-# codewords). The symbol number is what the format information carries (Table 13).
+# ISO/IEC 18004's error correction characteristics for M1-M4: (symbol number, version, level,
+# data codewords, check codewords). The symbol number is what the format information carries.
 _SYMBOLS = ((0, 1, "", 3, 2), (1, 2, "L", 5, 5), (2, 2, "M", 4, 6), (3, 3, "L", 11, 6),
             (4, 3, "M", 9, 8), (5, 4, "L", 16, 8), (6, 4, "M", 14, 10), (7, 4, "Q", 10, 14))
 _MASKS = (1, 4, 6, 7)  # Micro QR mask patterns 00-11 are QR Code's patterns 001, 100, 110, 111
