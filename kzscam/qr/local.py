@@ -131,19 +131,28 @@ def scan_finders(gray: Any) -> list[Finder]:
         cols = _run_hits(np.ascontiguousarray(bw.T))
         if not len(rows) or not len(cols):
             continue
-        order = np.argsort(cols[:, 0])
+        order = np.argsort(cols[:, 0], kind="stable")
         col_x, col_y, col_w = cols[order, 0], cols[order, 1], cols[order, 2]
+        # Every (row hit, column hit) pair within 0.75 module along x, at once: a textured
+        # picture has thousands of row hits, and a loop over them was most of the scan's time.
+        unit = rows[:, 2] / 7
+        lo = np.searchsorted(col_x, rows[:, 1] - 0.75 * unit)
+        hi = np.searchsorted(col_x, rows[:, 1] + 0.75 * unit)
+        count = hi - lo
+        owner = np.repeat(np.arange(len(rows)), count)
+        index = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count) + \
+            np.repeat(lo, count)
+        ys, ws = col_y[index], col_w[index]
+        near = (np.abs(ys - rows[owner, 0]) <= 0.75 * unit[owner]) & \
+            (np.abs(ws - rows[owner, 2]) <= 0.4 * rows[owner, 2])
+        hits = np.bincount(owner[near], minlength=len(rows))
+        ys, ws = ys[near], ws[near]  # grouped by row hit, in column order
+        starts = np.cumsum(hits) - hits
         centres: list[tuple[float, float, float]] = []
-        for y, x, width in rows.tolist():
-            unit = width / 7
-            lo = int(np.searchsorted(col_x, x - 0.75 * unit))
-            hi = int(np.searchsorted(col_x, x + 0.75 * unit))
-            if lo == hi:
-                continue
-            ys, ws = col_y[lo:hi], col_w[lo:hi]
-            near = (np.abs(ys - y) <= 0.75 * unit) & (np.abs(ws - width) <= 0.4 * width)
-            if np.any(near):
-                centres.append((x, float(np.mean(ys[near])), (width + float(np.mean(ws[near]))) / 2))
+        for i in np.flatnonzero(hits).tolist():
+            a, b = int(starts[i]), int(starts[i] + hits[i])
+            centres.append((float(rows[i, 1]), float(np.mean(ys[a:b])),
+                            (float(rows[i, 2]) + float(np.mean(ws[a:b]))) / 2))
         centres.sort(key=lambda c: c[2], reverse=True)
         clusters: list[list[tuple[float, float, float]]] = []
         for c in centres:
