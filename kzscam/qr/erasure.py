@@ -324,13 +324,22 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
                 value = score(trial)
                 if value > best:
                     best, points = value, trial
-    for step in _REFINE_STEPS if fine else ():
-        for _ in range(4):
+    if fine:
+        _, points = ascend(score, points, best, pitch, deadline, _REFINE_STEPS)
+    return cv2.getPerspectiveTransform(anchors, points)
+
+
+def ascend(score: Callable[[Any], float], points: Any, best: float, pitch: float,
+           deadline: float, steps: tuple[float, ...], sweeps: int = 4) -> tuple[float, Any]:
+    """Coordinate ascent of a pattern score over four anchor points (picture coordinates),
+    each moved by `steps` of a module, coarse to fine (kzscam.qr.microread too)."""
+    for step in steps:
+        for _ in range(sweeps):
             moved = False
             for i in range(4):
                 for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
                     if time.monotonic() > deadline:
-                        return cv2.getPerspectiveTransform(anchors, points)
+                        return best, points
                     trial = points.copy()
                     trial[i] += (dx * step * pitch, dy * step * pitch)
                     value = score(trial)
@@ -338,7 +347,7 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
                         best, points, moved = value, trial, True
             if not moved:
                 break
-    return cv2.getPerspectiveTransform(anchors, points)
+    return best, points
 
 
 _BEND_STEPS = (0.5, 0.25, 0.12)  # modules a bend coefficient moves per try, coarse to fine
@@ -509,7 +518,7 @@ def decode_grid(dark: Any, reliability: Any, version: int,
                                       symbol.interleave(version, level), strict=True):
             if time.monotonic() > deadline:
                 return
-            fixed = _block(total, total - data, [values[i] for i in idx],
+            fixed = decode_block(total, total - data, [values[i] for i in idx],
                            [weakest[i] for i in idx])
             if fixed is None:
                 break
@@ -519,9 +528,10 @@ def decode_grid(dark: Any, reliability: Any, version: int,
             yield level, mask, out
 
 
-def _block(length: int, ec: int, word: list[int], weakest: list[float]) -> list[int] | None:
+def decode_block(length: int, ec: int, word: list[int], weakest: list[float],
+           step: int = _GMD_STEP) -> list[int] | None:
     """One block, errors and erasures: the unseen codewords erased, then the least reliable ones
-    too, two at a time, while the risk bound allows."""
+    too, `step` at a time, while the risk bound allows (kzscam.qr.microread too)."""
     unseen = [i for i, w in enumerate(weakest) if w <= 0]
     order = sorted((i for i, w in enumerate(weakest) if w > 0), key=lambda i: weakest[i])
     synd = symbol.syndromes(word, ec)
@@ -534,7 +544,7 @@ def _block(length: int, ec: int, word: list[int], weakest: list[float]) -> list[
         fixed = symbol.correct(word, ec, erased, limit, synd)
         if fixed is not None:
             return fixed
-        extra += _GMD_STEP
+        extra += step
 
 
 def fit(picture: Any, grid: Any, version: int, deadline: float,

@@ -83,21 +83,9 @@ def function_modules(version: int) -> dict[Cell, bool]:
 
 @cache
 def data_cells(version: int) -> tuple[Cell, ...]:
-    """Every module outside the function patterns in placement order: two-column zigzag from
-    the bottom-right corner, upwards first."""
-    n = size(version)
-    fixed = function_modules(version)
-    order: list[Cell] = []
-    col, upward = n - 1, True
-    while col > 0:
-        rows = range(n - 1, -1, -1) if upward else range(n)
-        for r in rows:
-            for c in (col, col - 1):
-                if (r, c) not in fixed:
-                    order.append((r, c))
-        col -= 2
-        upward = not upward
-    return tuple(order)
+    """Every module outside the function patterns in placement order: QR Code's two-column
+    zigzag from the bottom-right corner, with no column to skip."""
+    return symbol.zigzag(size(version), function_modules(version))
 
 
 @cache

@@ -7,11 +7,12 @@ along the two edges that meet there; a scratch or a reflection on it defeats zxi
 a QR Code (scripts/qr_micro_study.py). From one finder found in the picture the grid is laid out
 for each of the four sides the symbol may lie on and each size, each fitted (a fraction of a
 module at a time) until the finder, its separator, the timing patterns and the quiet zone read
-as the standard draws them; a grid whose format information then matches no valid format is
-dropped. The modules are called as the erasure stage calls them and the one block decoded under
-the same risk bound (`symbol.false_accept`, 10^-9 per try). An M1 symbol has two check codewords,
-which only detect errors: no try of it stays within the bound, so it is never read here. The
-corrected symbol is redrawn and read again by zxing-cpp as Micro QR at the version sampled.
+as the standard draws them; a grid whose timing modules and format information then read as
+no valid symbol is dropped. The modules are called as the erasure stage calls them and the one
+block decoded under the same risk bound (`symbol.false_accept`, 10^-9 per try). An M1 symbol
+has two check codewords, which only detect errors: no try of it stays within the bound, so it
+is never read here. The corrected symbol is redrawn and read again by zxing-cpp as Micro QR at
+the version sampled.
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from kzscam.qr import erasure, micro, symbol
+from kzscam.qr import erasure, micro
 from kzscam.qr.decoders import Symbol, read_zxing
 
-_RISK = 1e-9  # per try, as in the erasure stage
 _STEPS = (0.5, 0.25, 0.12)  # modules an anchor moves per try, coarse to fine
 _ANGLES = 30  # finder orientations tried over a quarter turn
-_GMD_STEP = 1
+_GMD_STEP = 1  # least reliable codewords added to the erasures per retry of the block
 
 
 def _anchors(n: int) -> Any:
@@ -170,8 +170,8 @@ _TIMING = 0.75  # share of the timing modules it must read right
 def _plausible(dark: Any, version: int) -> bool:
     """Whether a coarsely fitted grid reads like a Micro QR symbol of this size: its format
     information within two bits of a valid word and three in four of its timing modules right
-    (a random grid passes one in a hundred or so; a QR Code's finder rarely: its timing runs
-    along the finder's inner edge, not its outer one)."""
+    (modules at random pass about once in 600 to 1,500 grids; a QR Code's finder rarely: its
+    timing runs along the finder's inner edge, not its outer one)."""
     n = micro.size(version)
     timing = [(0, i) for i in range(8, n)] + [(i, 0) for i in range(8, n)]
     right = sum(bool(dark[r, c]) == (max(r, c) % 2 == 0) for r, c in timing)
@@ -209,22 +209,7 @@ def _corner(score: _Scorer, points: Any, best: float, pitch: float,
 def _ascent(score: _Scorer, points: Any, pitch: float, deadline: float,
             steps: tuple[float, ...] = _STEPS, sweeps: int = 4) -> tuple[float, Any]:
     """Coordinate ascent of the pattern score over the four anchor points, coarse to fine."""
-    best = score(points)
-    for step in steps:
-        for _ in range(sweeps):
-            moved = False
-            for i in range(4):
-                for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
-                    if time.monotonic() > deadline:
-                        return best, points
-                    trial = points.copy()
-                    trial[i] += (dx * step * pitch, dy * step * pitch)
-                    value = score(trial)
-                    if value > best:
-                        best, points, moved = value, trial, True
-            if not moved:
-                break
-    return best, points
+    return erasure.ascend(score, points, score(points), pitch, deadline, steps, sweeps)
 
 
 def _formats(dark: Any, reliability: Any, version: int,
@@ -242,10 +227,10 @@ def _formats(dark: Any, reliability: Any, version: int,
     return [f for f in out if f[0] <= slack][:3]
 
 
-def decode(dark: Any, reliability: Any, version: int,
-           deadline: float) -> Iterator[tuple[str, int, list[int]]]:
+def decode(dark: Any, reliability: Any, version: int) -> Iterator[tuple[str, int, list[int]]]:
     """Corrected codewords of a sampled grid for each plausible format: unseen codewords erased,
-    then the least reliable ones too, one at a time, while the risk bound allows.
+    then the least reliable ones too, one at a time, while the risk bound of the erasure stage
+    allows (`erasure.decode_block`).
 
     The four-bit codeword of M1 and M3 enters the Reed-Solomon code as its four bits followed by
     four zeros (ISO/IEC 18004, and segno). Its corrected value is not required to end in zeros:
@@ -256,27 +241,9 @@ def decode(dark: Any, reliability: Any, version: int,
         word = micro.values(version, level, mask, dark)
         cells = micro.codeword_cells(version, level)
         weakest = [min(float(reliability[r, c]) for r, c in cw) for cw in cells]
-        unseen = [i for i, wk in enumerate(weakest) if wk <= 0]
-        order = sorted((i for i, wk in enumerate(weakest) if wk > 0), key=lambda i: weakest[i])
-        fixed = _block(word, data + ec, ec, unseen, order, deadline)
+        fixed = erasure.decode_block(data + ec, ec, word, weakest, _GMD_STEP)
         if fixed is not None:
             yield level, mask, fixed
-
-
-def _block(word: list[int], length: int, ec: int, unseen: list[int], order: list[int],
-           deadline: float) -> list[int] | None:
-    synd = symbol.syndromes(word, ec)
-    extra = 0
-    while time.monotonic() <= deadline:
-        erased = unseen + order[:extra]
-        limit = symbol.max_errors(length, ec, len(erased), _RISK)
-        if limit is None:
-            return None
-        fixed = symbol.correct(word, ec, erased, limit, synd)
-        if fixed is not None:
-            return fixed
-        extra += _GMD_STEP
-    return None
 
 
 _SHIFTS = ((0.0, 0.0), (-0.25, -0.25), (0.25, 0.25), (-0.25, 0.25), (0.25, -0.25))
@@ -304,7 +271,7 @@ def read(picture: Any, grid: Any, version: int, frame: int, deadline: float) -> 
         local_weight = np.where(weight > 0, np.maximum(local_weight, 1e-3), 0.0)
         for calls, weights, method in ((dark, weight, "erasure-micro"),
                                        (local, local_weight, "erasure-micro-local")):
-            for level, mask, codewords in decode(calls, weights, version, deadline):
+            for level, mask, codewords in decode(calls, weights, version):
                 matrix = micro.draw(version, level, mask, codewords)
                 found, _ = read_zxing(render(matrix), pure=True, frame=frame)
                 for s in found:

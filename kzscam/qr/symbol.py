@@ -13,7 +13,7 @@ redrawn and read by zxing-cpp (kzscam.qr.erasure), which checks it again and par
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from functools import cache
 
 Cell = tuple[int, int]  # (row, column)
@@ -156,14 +156,19 @@ def mask_bit(mask: int, r: int, c: int) -> bool:
 @cache
 def data_cells(version: int) -> tuple[Cell, ...]:
     """Every module outside the function patterns, in placement order (the two-column zigzag
-    from the bottom-right corner)."""
-    n = size(version)
-    fixed = function_modules(version)
+    from the bottom-right corner, column 6 skipped: the vertical timing pattern)."""
+    return zigzag(size(version), function_modules(version), skip=6)
+
+
+def zigzag(n: int, fixed: Container[Cell], skip: int | None = None) -> tuple[Cell, ...]:
+    """The modules not in `fixed`, two columns at a time from the right, upwards first and
+    turning at each edge; column `skip` is stepped over (QR Code's vertical timing pattern;
+    Micro QR has none to skip)."""
     order: list[Cell] = []
     col, upward = n - 1, True
     while col > 0:
-        if col == 6:
-            col -= 1  # the vertical timing pattern
+        if col == skip:
+            col -= 1
         rows = range(n - 1, -1, -1) if upward else range(n)
         for r in rows:
             for c in (col, col - 1):
