@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 from kzscam.qr import symbol
 
@@ -122,21 +123,13 @@ def draw(version: int, level: str, mask: int, codewords: Sequence[int]) -> list[
     return matrix
 
 
-def values(version: int, level: str, mask: int, dark: Sequence[Sequence[bool]] | object,
-           ) -> list[int]:
-    """The codewords of a module matrix (indexable as dark[r, c] or dark[r][c]) unmasked, the
-    short codeword's four bits as its high nibble."""
+def values(version: int, level: str, mask: int, dark: Any) -> list[int]:
+    """The codewords of a module matrix (rows of booleans, or a 2-D array) unmasked, the short
+    codeword's four bits as its high nibble."""
     out = []
     for modules in codeword_cells(version, level):
         v = 0
         for r, c in modules:
-            v = v << 1 | int(bool(_at(dark, r, c)) != mask_bit(mask, r, c))
+            v = v << 1 | int(bool(dark[r][c]) != mask_bit(mask, r, c))
         out.append(v << (8 - len(modules)))
     return out
-
-
-def _at(matrix: object, r: int, c: int) -> bool:
-    try:
-        return bool(matrix[r, c])  # type: ignore[index]
-    except TypeError:
-        return bool(matrix[r][c])  # type: ignore[index]

@@ -8,6 +8,7 @@ module-scale sharpening, CLAHE; kzscam.qr.deblur: deconvolution of defocus), ups
 small images, blur against moire and halftone dots, downscaling, codes under saturated
 highlights or scratches read with their unseen modules as Reed-Solomon erasures
 (kzscam.qr.erasure; grids also from finder patterns a scratch cut, found by line scans),
+Micro QR symbols read the same way from their one finder (kzscam.qr.microread),
 histogram equalisation, sharpening, overlapping tiles for small codes in big photos, views
 unrolled off a cylinder (codes on bottles and pillars), the erasure stage's grids bent (rows and
 columns that bow after a strong tilt), and finally elastic grid fitting for codes on curved
