@@ -65,9 +65,8 @@ class _Scorer:
         x0, y0, x1, y1 = box
         self.x0, self.y0 = x0, y0
         crop = picture[y0:y1, x0:x1]
-        # A Gaussian of a quarter module (half a pixel at least): the score follows the
-        # modules, not the pixel grid or a scratch's sharp edge (without it the far corner of
-        # a scratched tune photo, microqrcode-1/7, settles where nothing reads).
+        # A Gaussian of a quarter module (half a pixel at least): without it the pass does not
+        # read the scratched tune photo microqrcode-1/7 (docs/scan-qr.md, "Micro QR").
         self.smooth = cv2.GaussianBlur(crop, (0, 0), max(0.5, 0.25 * pitch))
         self.level = (float(np.percentile(self.smooth, 90)) +
                       float(np.percentile(self.smooth, 10))) / 2 if crop.size else 0.0
