@@ -113,7 +113,7 @@ def test_scratched_micro_qr_is_read_from_its_one_finder(name: str) -> None:
                      {(expected, "Micro QR Code", "erasure-micro-local")})
 
 
-def test_a_spotted_micro_qr_beyond_the_bound_reads_nothing() -> None:
+def test_a_spotted_micro_qr_beyond_the_bound_is_never_misread() -> None:
     # Five or six codewords wrong of ten check codewords (scripts/qr_micro_study.py): a decoder
     # that may correct four at 1e-9 must give up rather than guess.
     img, expected = damaged("microqrcode-1/3.webp", "bright-spots")
@@ -137,3 +137,22 @@ def test_grids_from_a_finder_in_noise_read_nothing() -> None:
 @pytest.mark.parametrize("name", ["microqrcode-1/7.webp", "microqrcode-1/M4-Mixed.png"])
 def test_the_rescued_micro_photos_never_misread_under_other_damage(name: str) -> None:
     assert_never_misread(name, ("bright-spots", "blurred", "perspective", "glare"))
+
+
+def test_the_finders_of_qr_codes_read_as_no_micro_qr_symbol() -> None:
+    # A QR Code's corner looks like a Micro QR finder with its separator; its timing runs along
+    # the finder's inner edge instead, and its format information is QR Code's.
+    import numpy as np
+    from test_qr_hard import photo
+
+    from kzscam.qr import local
+
+    tried = 0
+    for name in ("java-qrcode-1/13.png", "qrcode-3/01.webp", "java-qrcode-4/22.png"):
+        img, _ = photo(name)
+        picture = local.as_array(img).astype(np.float32)
+        for f in local.find_finders(local.as_array(img)):
+            for grid, version in microread.grids(picture, f.x, f.y, f.size, float("inf")):
+                assert microread.read(picture, grid, version, 0, float("inf")) is None
+            tried += 1
+    assert tried >= 9
