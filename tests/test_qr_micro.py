@@ -132,6 +132,22 @@ def test_grids_from_a_finder_in_noise_read_nothing() -> None:
     noise[28:40, 28:40] = 0.0
     for grid, version in microread.grids(noise, 34.0, 34.0, 28.0, float("inf")):
         assert microread.read(noise, grid, version, 0, float("inf")) is None
+    # The weeding above may keep no layout at all; every layout the finder allows, read without
+    # it, must still give nothing: the risk bound and the format check reject noise on their own.
+    import cv2
+
+    tried = 0
+    for version in micro.VERSIONS:
+        n = micro.size(version)
+        for turn in range(4):
+            corners = np.array([[16.0, 16.0], [16 + 4.0 * n, 16.0], [16 + 4.0 * n, 16 + 4.0 * n],
+                                [16.0, 16 + 4.0 * n]], dtype=np.float32)
+            corners = np.roll(corners, turn, axis=0)
+            src = np.array([[0.0, 0.0], [n, 0.0], [n, n], [0.0, n]], dtype=np.float32)
+            grid = cv2.getPerspectiveTransform(src, corners)
+            assert microread.read(noise, grid, version, 0, float("inf")) is None
+            tried += 1
+    assert tried == 4 * len(micro.VERSIONS)
 
 
 @pytest.mark.parametrize("name", ["microqrcode-1/7.webp", "microqrcode-1/M4-Mixed.png"])
