@@ -37,6 +37,7 @@ def _addressed(text: str) -> bool:
     "Ата, ақша керек, каспиге салып жіберші",  # "ата" calls a grandfather
     "Ата-анаңызға айтыңыз, кодты маған жіберіңіз",  # passed on, then a request of its own
     "Ата-анаңызға ақша аударыңыз",
+    "В банке пришлите мне выписку.",  # a preposition's noun, then an imperative of its own
 ])
 def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
     assert _addressed(text)
@@ -49,6 +50,10 @@ def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
     "Scammers posed as bank staff and stole two million tenge, police said.",
     "Пенсионерка перевела лжесотрудникам 3 миллиона, сообщили в полиции.",
     "Информация опубликована на сайте ведомства.",  # "сайте" is not an imperative
+    # nouns after a preposition ("по защите", folded "зашите"; "в кредите") are not imperatives
+    "Жалобы поступили в службу по защите прав потребителей, рассказал её руководитель.",
+    "Клиенту отказали в кредите из-за долгов, сообщает банк.",
+    "О визите министра рассказали в пресс-службе.",
     # Kazakh names who to tell first: a warning passed on to the family
     "Алаяқтар полиция атынан хабарласады екен. Ата-анаңызға айтыңыз.",
     "Жақындарыңызға ескертіңіз, алаяқтар Ұлттық банк атынан қоңырау шалады.",

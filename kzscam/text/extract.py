@@ -333,8 +333,12 @@ _VOCATIVES = _words(
 _PROTECTIVE = _words(
     "будте предупредите берегите помните остерегаитес осторожни проверяите прочитаите "
     "предупреждаите подскажите проверте")
-# Words with an imperative's ending that are not imperatives ("на сайте", "в защите").
-_NOT_IMPERATIVE = _words("саите защите элите ните ките сите шите вите бите")
+# Words with an imperative's ending that are not imperatives ("на сайте", "в защите"), folded as the
+# text is (й -> и, щ -> ш): nouns of -ит stems in the prepositional case ("в кредите", "о визите").
+_NOT_IMPERATIVE = _words("саите зашите элите ните ките сите шите вите бите кредите депозите лимите "
+                         "визите транзите аппетите магните граните орбите")
+# A preposition comes before a noun, never before an imperative: "по защите прав", "на сайте".
+_PREPOSITIONS = _words("в во на о об обо при по")
 # "Передайте родителям", "расскажите близким", "share this with your family": a warning asks to be
 # passed on. Only these verbs followed by who to tell, since "передайте деньги курьеру" is a scam's.
 _PASS_ON = _words("передаите расскажите поделитес перешлите отправте покажите share forward tell")
@@ -401,7 +405,7 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False) -> bool:
             recent = (*recent[1:], word)
             continue
         if (len(word) >= 5 and word.endswith(("ите", "итес")) and word not in _NOT_IMPERATIVE
-                and word not in _PROTECTIVE and prev not in _NEGATIONS):
+                and word not in _PROTECTIVE and prev not in _NEGATIONS and prev not in _PREPOSITIONS):
             return True
         if len(word) >= 6 and word.endswith(("низ", "ндар", "ндер")) and not word.endswith(_KK_NEGATIVE):
             return True
