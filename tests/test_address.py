@@ -37,7 +37,10 @@ def _addressed(text: str) -> bool:
     "Ата, ақша керек, каспиге салып жіберші",  # "ата" calls a grandfather
     "Ата-анаңызға айтыңыз, кодты маған жіберіңіз",  # passed on, then a request of its own
     "Ата-анаңызға ақша аударыңыз",
-    "В банке пришлите мне выписку.",  # a preposition's noun, then an imperative of its own
+    "В банке пришлите мне выписку.",
+    "Сізге несие рәсімделді.",
+    "Сізше бұл дұрыс па?",
+    "Сіздер үшін жаңа бағдарлама.",  # a preposition's noun, then an imperative of its own
 ])
 def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
     assert _addressed(text)
@@ -54,6 +57,11 @@ def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
     "Жалобы поступили в службу по защите прав потребителей, рассказал её руководитель.",
     "Клиенту отказали в кредите из-за долгов, сообщает банк.",
     "О визите министра рассказали в пресс-службе.",
+    # Russian nouns that fold into second-person endings, and "СИЗО" (not Kazakh "сіз")
+    "Наши подписчики собрали вещи для приюта, сообщили волонтёры.",
+    "Розыгрыш и выигрыш: итоги акции опубликовал организатор.",
+    "Календарь мероприятий и тендер опубликованы на портале.",
+    "Обвиняемого перевели в СИЗО, сообщили в суде.",
     # Kazakh names who to tell first: a warning passed on to the family
     "Алаяқтар полиция атынан хабарласады екен. Ата-анаңызға айтыңыз.",
     "Жақындарыңызға ескертіңіз, алаяқтар Ұлттық банк атынан қоңырау шалады.",

@@ -324,6 +324,16 @@ _INFORMAL = _words(
     "скин кин переведи отправ проголосуи голосни напиши позвони дай помоги займи одолжи пришли "
     "скажи зайди перейди нажми установи скачаи жми пиши звони подскажи глянь посмотри верни")
 _INFORMAL_ENDINGS = ("ши", "син", "еш", "иш", "shy", "shi", "syn", "sin")
+# Russian nouns that fold into those endings or into Kazakh plural imperatives' (-ңдар, -ңдер):
+# "наши", "помощи", "вещи" (-ши), "розыгрыш", "выигрыш", "малыш" (ы -> и: -иш), "календарь",
+# "тендер" (-ндар, -ндер), "апельсин" (-син). News and adverts are full of them.
+_NOT_SECOND_PERSON = _words(
+    "наши помоши веши каши души малиши карандаши ландиши товариши роши "
+    "розигриш виигриш проигриш малиш финиш фетиш камиш бариш крепиш "
+    "бангладеш марракеш апелсин керосин календар тендер гендер")
+# Kazakh "сіз" (you) and its forms: сіз, сізге, сізді, сіздің, сізден, сізбен, сіздер, сізше ("сизо",
+# Russian for a detention centre, is not one of them).
+_SIZ = lazy_re(r"сиз(?:$|[гдбнлтшс])")
 # Calling the reader by a family or friendly name addresses them ("мам, ...", "балам", "bro").
 _VOCATIVES = _words(
     "мам мама мамуля мамочка пап папа папуля сынок доча дочка доченька братан братик братишка "
@@ -390,8 +400,12 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False) -> bool:
         word = m.group()
         # "ата" calls a grandfather, but "ата-анаңыз" is "your parents"
         vocative = word in _VOCATIVES and not folded.startswith("-", m.end())
-        if word in _PRONOUNS or vocative or word.startswith(("ваш", "сиз", "твое")):
+        if word in _PRONOUNS or vocative or word.startswith(("ваш", "твое")) or _SIZ.match(word):
             return True
+        if word in _NOT_SECOND_PERSON:
+            prev, last_end = word, m.end()
+            recent = (*recent[1:], word)
+            continue
         if word in _INFORMAL or (len(word) >= 4 and word.endswith(_INFORMAL_ENDINGS)
                                  and prev not in _NEGATIONS):
             return True
