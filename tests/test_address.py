@@ -40,7 +40,10 @@ def _addressed(text: str) -> bool:
     "В банке пришлите мне выписку.",
     "Сізге несие рәсімделді.",
     "Сізше бұл дұрыс па?",
-    "Сіздер үшін жаңа бағдарлама.",  # a preposition's noun, then an imperative of its own
+    "Сіздер үшін жаңа бағдарлама.",
+    "Көмекті мына картаға салыңыздар.",  # the polite plural -ңыздар
+    "Балалар, бәрің ертең 9-да келіңдер.",
+    "Қараңдар, мына бағаны дұрыстаңдар.",  # a preposition's noun, then an imperative of its own
 ])
 def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
     assert _addressed(text)
@@ -62,6 +65,11 @@ def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
     "Розыгрыш и выигрыш: итоги акции опубликовал организатор.",
     "Календарь мероприятий и тендер опубликованы на портале.",
     "Обвиняемого перевели в СИЗО, сообщили в суде.",
+    # Kazakh words that end like informal second-person forms: a wish ("болсын", "берсін"), an
+    # ordinal, an agent noun, a plural participle or noun (келгендер, жандар), "сосын"
+    "Алла разы болсын, еңбектеріне жеміс берсін.",
+    "Бірінші орынды құтқарушы алды, сосын екінші орынға келгендер марапатталды.",
+    "Полиция ескертеді: алаяқтар тергеуші атынан хабарласады, жандар зардап шекті.",
     # Kazakh names who to tell first: a warning passed on to the family
     "Алаяқтар полиция атынан хабарласады екен. Ата-анаңызға айтыңыз.",
     "Жақындарыңызға ескертіңіз, алаяқтар Ұлттық банк атынан қоңырау шалады.",

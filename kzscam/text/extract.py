@@ -330,7 +330,14 @@ _INFORMAL_ENDINGS = ("ши", "син", "еш", "иш", "shy", "shi", "syn", "sin
 _NOT_SECOND_PERSON = _words(
     "наши помоши веши каши души малиши карандаши ландиши товариши роши "
     "розигриш виигриш проигриш малиш финиш фетиш камиш бариш крепиш "
-    "бангладеш марракеш апелсин керосин календар тендер гендер")
+    "бангладеш марракеш апелсин керосин календар тендер гендер "
+    # Kazakh: third-person wishes (болсын, берсін: "let it be"), "сосын" (then), "өтініш" (a request,
+    # the noun), games and residents (ойындар, тұрғындар)
+    "болсин берсин келсин жаусин курсин корсин жетсин калсин отсин тусин шиксин жасасин сосин "
+    "отиниш оииндар тургиндар жандар казандар")
+# Kazakh suffixes that end like the informal imperative "-шы/-ші" but make nouns and adjectives:
+# ordinals (бірінші, 20-сыншы), agent nouns (беруші, құтқарушы), intention (демалмақшы).
+_NOT_INFORMAL_SUFFIXES = ("инши", "нши", "уши", "макши", "мекши", "бакши", "бекши", "пакши", "пекши")
 # Kazakh "сіз" (you) and its forms: сіз, сізге, сізді, сіздің, сізден, сізбен, сіздер, сізше ("сизо",
 # Russian for a detention centre, is not one of them).
 _SIZ = lazy_re(r"сиз(?:$|[гдбнлтшс])")
@@ -407,6 +414,7 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False) -> bool:
             recent = (*recent[1:], word)
             continue
         if word in _INFORMAL or (len(word) >= 4 and word.endswith(_INFORMAL_ENDINGS)
+                                 and not word.endswith(_NOT_INFORMAL_SUFFIXES)
                                  and prev not in _NEGATIONS):
             return True
         if (word in _PASS_ON and _TO_FAMILY.match(folded, m.end())) or (
@@ -421,7 +429,13 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False) -> bool:
         if (len(word) >= 5 and word.endswith(("ите", "итес")) and word not in _NOT_IMPERATIVE
                 and word not in _PROTECTIVE and prev not in _NEGATIONS and prev not in _PREPOSITIONS):
             return True
-        if len(word) >= 6 and word.endswith(("низ", "ндар", "ндер")) and not word.endswith(_KK_NEGATIVE):
+        # -ңыз/-ңіз and the plural -ңдар/-ңдер (ң folds to н), but not a plural participle
+        # (келгендер, алмағандар: "those who came") or a plural noun of an -н stem (жандар).
+        if len(word) >= 6 and word.endswith(("низ", "ндар", "ндер")) and not word.endswith(_KK_NEGATIVE) \
+                and not word.endswith(("гендер", "гандар", "кендер", "кандар")):
+            return True
+        # the polite plural -ңыздар/-ңіздер (салыңыздар), not its negative (болмаңыздар)
+        if len(word) >= 8 and word.endswith(("низдар", "низдер")) and not word[:-3].endswith(_KK_NEGATIVE):
             return True
         if len(word) >= 5 and word.endswith(("ynyz", "iniz", "nyz", "niz")) and word.isascii() \
                 and not word.endswith(("manyz", "meniz", "banyz", "beniz", "panyz", "peniz")):
