@@ -43,7 +43,10 @@ def _addressed(text: str) -> bool:
     "Сіздер үшін жаңа бағдарлама.",
     "Көмекті мына картаға салыңыздар.",  # the polite plural -ңыздар
     "Балалар, бәрің ертең 9-да келіңдер.",
-    "Қараңдар, мына бағаны дұрыстаңдар.",  # a preposition's noun, then an imperative of its own
+    "Қараңдар, мына бағаны дұрыстаңдар.",
+    "Сәлем, срочно карта номеріңді жібер, менікі блок болып қалды",  # a bare imperative
+    "Привет мама это я, пишу с нового номера",
+    "мама я потеряла телефон",  # a preposition's noun, then an imperative of its own
 ])
 def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
     assert _addressed(text)
@@ -70,6 +73,9 @@ def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
     "Алла разы болсын, еңбектеріне жеміс берсін.",
     "Бірінші орынды құтқарушы алды, сосын екінші орынға келгендер марапатталды.",
     "Полиция ескертеді: алаяқтар тергеуші атынан хабарласады, жандар зардап шекті.",
+    # "мама", "ата", "son" as nouns, not calling the reader
+    "Сегодня мама погибшего рассказала журналистам о звонке мошенников.",
+    "The son of the victim said the caller knew her name.",
     # Kazakh names who to tell first: a warning passed on to the family
     "Алаяқтар полиция атынан хабарласады екен. Ата-анаңызға айтыңыз.",
     "Жақындарыңызға ескертіңіз, алаяқтар Ұлттық банк атынан қоңырау шалады.",

@@ -322,7 +322,9 @@ _PRONOUNS = _words(
 # -сың/-сің ("салшы", "аласың ба"), Russian -ешь/-ишь ("можешь скинуть").
 _INFORMAL = _words(
     "скин кин переведи отправ проголосуи голосни напиши позвони дай помоги займи одолжи пришли "
-    "скажи зайди перейди нажми установи скачаи жми пиши звони подскажи глянь посмотри верни")
+    "скажи зайди перейди нажми установи скачаи жми пиши звони подскажи глянь посмотри верни "
+    # Kazakh bare (informal) imperatives: "карта нөміріңді жібер", "ақша аудар", "кодты айт"
+    "жибер аудар сал бер аит")
 _INFORMAL_ENDINGS = ("ши", "син", "еш", "иш", "shy", "shi", "syn", "sin")
 # Russian nouns that fold into those endings or into Kazakh plural imperatives' (-ңдар, -ңдер):
 # "наши", "помощи", "вещи" (-ши), "розыгрыш", "выигрыш", "малыш" (ы -> и: -иш), "календарь",
@@ -346,6 +348,11 @@ _VOCATIVES = _words(
     "мам мама мамуля мамочка пап папа папуля сынок доча дочка доченька братан братик братишка "
     "бро сестренка бабуля дедуля апа апаи апатаи апеке ага агаи агатаи аже ажеш ата ана анашим "
     "акешим балам кизим улим досим досим жаним бауирим mom mum mommy mummy dad daddy son bro sis")
+# Vocatives that are also ordinary nouns (mother, father, grandfather, elder sister, ...).
+_NOUN_VOCATIVES = _words("мама папа бабуля дедуля ата ана апа ага аже mom mum dad son")
+_CALLED = lazy_re(r"\s*[,!?]")
+_GREETINGS = _words("привет приветик здравствуи здравствуите алло салем салеметсиз ассалаумагалеикум "
+                    "hi hello hey") | {""}
 # Imperatives that protect the reader rather than ask them for something.
 _PROTECTIVE = _words(
     "будте предупредите берегите помните остерегаитес осторожни проверяите прочитаите "
@@ -405,8 +412,12 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False) -> bool:
     recent: tuple[str, ...] = ("", "", "")  # the last three words, for Kazakh word order
     for m in _WORD.finditer(folded):
         word = m.group()
-        # "ата" calls a grandfather, but "ата-анаңыз" is "your parents"
-        vocative = word in _VOCATIVES and not folded.startswith("-", m.end())
+        # "ата" calls a grandfather, but "ата-анаңыз" is "your parents"; a name that is also a
+        # noun ("мама", "ана") calls the reader only at the start or before a comma or "!"/"?"
+        # ("мама погибшего рассказала" is about her)
+        vocative = word in _VOCATIVES and not folded.startswith("-", m.end()) and (
+            word not in _NOUN_VOCATIVES or _CALLED.match(folded, m.end()) is not None
+            or folded[:m.start()].strip(" ,!.-—:;\n") in _GREETINGS)
         if word in _PRONOUNS or vocative or word.startswith(("ваш", "твое")) or _SIZ.match(word):
             return True
         if word in _NOT_SECOND_PERSON:
