@@ -137,11 +137,13 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
         located = any(f == frame for f, _ in candidates)
         # A Micro QR symbol under a scratch: its one finder (kzscam.qr.microread), here when
         # nothing else looks code-like (a finder a scratch cut is found by line scans only),
-        # else after the erasure stage, which reads the QR Codes of most such pictures.
-        if name == _COSTLY and not regions and not located and clock.allows() and _pass(
-                result, clock, "micro", partial(_micro, gray, frame, regions or [], clock)):
-            return
+        # else after the erasure stage, which reads the QR Codes of most such pictures. The
+        # pass runs only on a finder it may read (_micro_finders), so a picture with no code
+        # stops here after a coarse line scan.
         if name == _COSTLY and not regions and not located:
+            lone = _micro_finders(gray, []) if clock.allows() else []
+            if lone and _pass(result, clock, "micro", partial(_micro, gray, frame, lone, clock)):
+                return
             result.passes.append("nothing-code-like")
             return
         if name == _COSTLY:
@@ -154,8 +156,9 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
                     result, clock, "erasure", partial(_erased, gray, frame, grids, clock,
                                                       bendable)):
                 return
-            if clock.allows() and _pass(result, clock, "micro",
-                                        partial(_micro, gray, frame, regions or [], clock)):
+            lone = _micro_finders(gray, regions or []) if clock.allows() else []
+            if lone and clock.allows() and _pass(result, clock, "micro",
+                                                 partial(_micro, gray, frame, lone, clock)):
                 return
         # A code on a bottle or a pillar, before the costlier fit for any bent paper.
         if name == "elastic" and regions and clock.allows() and _pass(
@@ -459,37 +462,51 @@ def _erased(gray: Image, frame: int, grids: list[Grid], clock: _Clock,
 # its size (a symbol of 2 pixels a module has a finder too small for the line scans).
 _MICRO_FINDERS = 4
 _MICRO_SMALL = 400
+# The line scan for a cut finder costs 10-50 ms on a 480-640 pixel photo, most of the time
+# spent on a picture with no code. Where the scanned picture is wider than this, the scan
+# first runs at half the scale (a quarter of the work) and at full scale only when that
+# coarse scan sees a finder too (see docs/scan-qr.md, "Micro QR: the line scan gated").
+_MICRO_GATE_SIDE = 400
 
 
 def _micro_finders(gray: Image, regions: list[Region]) -> list[Any]:
     """Finder patterns that may be a Micro QR symbol's: those grouped with no other, and those
-    only line scans find (a scratch across them), at twice the size in a small picture."""
-    from PIL.Image import Resampling
-
-    from kzscam.qr import local
-
+    only line scans find (a scratch across them), at twice the size in a small picture; in a
+    large one only when the coarse scan at half the scale finds a finder as well."""
     found = [r.lone for r in regions if r.lone is not None]
     w, h = gray.size
     scale = 2.0 if max(w, h) <= _MICRO_SMALL else min(1.0, _FINDER_SIDE / max(w, h))
-    small = gray if scale == 1.0 else gray.resize((max(1, int(w * scale)), max(1, int(h * scale))),
-                                                  Resampling.BICUBIC if scale > 1 else Resampling.BOX)
+    if max(w, h) * scale > _MICRO_GATE_SIDE and not _line_scanned(gray, scale / 2):
+        return found[:_MICRO_FINDERS]
     known = found + [f for r in regions for f in r.finders or ()]
-    for f in local.scan_finders(local.as_array(small)):
-        g = local.Finder(f.x / scale, f.y / scale, f.size / scale)
+    for g in _line_scanned(gray, scale):
         if not any(math.dist((g.x, g.y), (k.x, k.y)) < k.size / 3 for k in known):
             found.append(g)
             known.append(g)
     return found[:_MICRO_FINDERS]
 
 
-def _micro(gray: Image, frame: int, regions: list[Region], clock: _Clock) -> list[Symbol]:
+def _line_scanned(gray: Image, scale: float) -> list[Any]:
+    """local.scan_finders on the picture resized by `scale`, in the picture's coordinates."""
+    from PIL.Image import Resampling
+
+    from kzscam.qr import local
+
+    w, h = gray.size
+    small = gray if scale == 1.0 else gray.resize((max(1, int(w * scale)), max(1, int(h * scale))),
+                                                  Resampling.BICUBIC if scale > 1 else Resampling.BOX)
+    return [local.Finder(f.x / scale, f.y / scale, f.size / scale)
+            for f in local.scan_finders(local.as_array(small))]
+
+
+def _micro(gray: Image, frame: int, finders: list[Any], clock: _Clock) -> list[Symbol]:
     """Micro QR symbols read from one finder each, with erasures (kzscam.qr.microread)."""
     from kzscam.qr import local, microread
 
     _, np = local._cv()
     picture = local.as_array(gray).astype(np.float32)
     out: list[Symbol] = []
-    for f in _micro_finders(gray, regions):
+    for f in finders:
         for grid, version in microread.grids(picture, f.x, f.y, f.size, clock.deadline):
             sym = microread.read(picture, grid, version, frame, clock.deadline)
             if sym is not None:
