@@ -117,7 +117,7 @@ def test_scratched_micro_qr_is_read_from_its_one_finder(name: str) -> None:
     assert reads in ({(expected, "Micro QR Code", "erasure-micro")},
                      {(expected, "Micro QR Code", "erasure-micro-local")})
     # Nothing else in either picture looks code-like: the pass runs where the ladder would
-    # otherwise stop, on the finder the line scans find (the coarse scan's gate let it through).
+    # otherwise stop, on the finder the line scans find (674 pixels wide: the coarser scan).
     assert result.passes[-1] == "micro" and "nothing-code-like" not in result.passes
 
 
@@ -183,8 +183,8 @@ def test_the_finders_of_qr_codes_read_as_no_micro_qr_symbol() -> None:
 
 
 def test_photos_without_codes_stop_before_the_micro_pass() -> None:
-    # Before the gate every QR-free photo that nothing looks code-like in ran the pass (its
-    # full-scale line scan, and the grids of any finder-like texture it found) before stopping.
+    # Every QR-free photo that nothing looks code-like in once ran the pass (a line scan at the
+    # finder search's scale, and the grids of any finder-like texture it found) before stopping.
     root = shared_path("corpus", "qr")
     paths = sorted(p for f in root.glob("falsepositives-*") for p in f.iterdir()
                    if p.suffix.lower() in IMAGE_SUFFIXES)
@@ -201,11 +201,11 @@ def test_photos_without_codes_stop_before_the_micro_pass() -> None:
 
 def test_finder_like_texture_seen_at_full_scale_only_is_not_handed_to_the_pass() -> None:
     # A QR-free photo whose texture holds 1:1:3:1:1 crossings at a few pixels a module: the
-    # full-scale line scan takes them for finders, the coarse scan at half the scale does not,
-    # so the pass gets no finder to fit its sixteen layouts to.
+    # line scan at the finder search's scale takes them for finders, the pass's coarser scan
+    # does not, so the pass gets no finder to fit its sixteen layouts to.
     path = shared_path("corpus", "qr", "falsepositives-1", "15.webp")
     with Image.open(path) as im:
         gray = ImageOps.exif_transpose(im).convert("L")
-    assert max(gray.size) > pipeline._MICRO_GATE_SIDE
+    assert max(gray.size) > pipeline._MICRO_SMALL
     assert len(local.scan_finders(local.as_array(gray))) >= 4
     assert pipeline._micro_finders(gray, []) == []

@@ -113,18 +113,24 @@ _SCAN_SUPPORT = 1.5
 _SCAN_MIN_WIDTH = 14  # pixels: two a module (the erasure stage reads nothing finer)
 
 
-def scan_finders(gray: Any) -> list[Finder]:
+def scan_blocks(width: int, height: int) -> list[int]:
+    """The adaptive threshold's block sizes the line scans use on a picture of this size."""
+    return sorted({max(11, (min(width, height) // 24) | 1), max(11, (min(width, height) // 8) | 1)})
+
+
+def scan_finders(gray: Any, blocks: Sequence[int] | None = None) -> list[Finder]:
     """Finder patterns a scratch, a stain or a reflection has cut: found the way zxing's detector
     looks for them, as dark-light-dark-light-dark runs of 1:1:3:1:1 along the rows and along
     the columns of an adaptively thresholded picture, a row hit and a column hit meeting at the
     same centre with the same width. A stroke across a finder breaks its nested contours (the
     rings join, or open), but only the few rows and columns it crosses: the others still show the
     pattern. Random data shows it too, in a row or two; a finder shows it in every row and column
-    of its centre square, so a centre needs many crossing hits."""
+    of its centre square, so a centre needs many crossing hits. `blocks`: the threshold's block
+    sizes, when a crop is scanned as part of a larger picture (scan_blocks of that picture)."""
     cv2, np = _cv()
     h, w = gray.shape
     found: list[Finder] = []
-    for block in sorted({max(11, (min(w, h) // 24) | 1), max(11, (min(w, h) // 8) | 1)}):
+    for block in scan_blocks(w, h) if blocks is None else blocks:
         bw = (cv2.adaptiveThreshold(gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
                                     block, 4)).astype(np.int8)
         rows = _run_hits(bw)
