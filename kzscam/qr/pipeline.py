@@ -520,6 +520,7 @@ def _confirmed(gray: Image, scale: float, coarse: list[Any]) -> list[Any]:
 
 
 def _resized(gray: Image, scale: float) -> Image:
+    """The picture resized by `scale` as the line scans take it: bicubic up, box-averaged down."""
     from PIL.Image import Resampling
 
     w, h = gray.size
