@@ -1,7 +1,8 @@
 """Micro QR under scratches: the symbol's tables (kzscam.qr.micro) against the standard and an
 independent encoder, and the reading from one finder (kzscam.qr.microread, the `micro` pass)
 on real Micro QR photos of ../shared/corpus/qr scratched the way `scripts/eval_qr_photos.py`
-scratches them (same seeds), each of which zxing-cpp alone cannot read.
+scratches them (same seeds), each of which zxing-cpp alone cannot read; and the gate that keeps
+the pass off pictures with no finder to read (the QR-free photos of the same corpus).
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ import random
 
 import pytest
 import segno
-from test_qr_hard import assert_never_misread, damaged, read_by_zxing_alone, run
+from conftest import shared_path
+from PIL import Image, ImageOps
+from test_qr_hard import GENEROUS, assert_never_misread, damaged, read_by_zxing_alone, run
 
-from kzscam.qr import micro, microread, symbol
+from kzscam.qr import local, micro, microread, pipeline, symbol
 from kzscam.qr.decoders import read_zxing
 from kzscam.qr.elastic import render
+from kzscam.qr.loader import IMAGE_SUFFIXES, Source, load
 
 # ISO/IEC 18004: the symbol numbers 0-7 the format information carries are M1, M2-L, ... M4-Q.
 SYMBOLS = [(1, ""), (2, "L"), (2, "M"), (3, "L"), (3, "M"), (4, "L"), (4, "M"), (4, "Q")]
@@ -108,9 +112,13 @@ def test_m1_is_never_read_within_the_risk_bound() -> None:
 def test_scratched_micro_qr_is_read_from_its_one_finder(name: str) -> None:
     img, expected = damaged(name, "damaged")
     assert expected not in read_by_zxing_alone(img)
-    reads = {(s.text, s.symbology, s.method) for s in run(img).symbols}
+    result = run(img)
+    reads = {(s.text, s.symbology, s.method) for s in result.symbols}
     assert reads in ({(expected, "Micro QR Code", "erasure-micro")},
                      {(expected, "Micro QR Code", "erasure-micro-local")})
+    # Nothing else in either picture looks code-like: the pass runs where the ladder would
+    # otherwise stop, on the finder the line scans find (674 pixels wide: the coarser scan).
+    assert result.passes[-1] == "micro" and "nothing-code-like" not in result.passes
 
 
 def test_a_spotted_micro_qr_beyond_the_bound_is_never_misread() -> None:
@@ -172,3 +180,32 @@ def test_the_finders_of_qr_codes_read_as_no_micro_qr_symbol() -> None:
                 assert microread.read(picture, grid, version, 0, float("inf")) is None
             tried += 1
     assert tried >= 9
+
+
+def test_photos_without_codes_stop_before_the_micro_pass() -> None:
+    # Every QR-free photo that nothing looks code-like in once ran the pass (a line scan at the
+    # finder search's scale, and the grids of any finder-like texture it found) before stopping.
+    root = shared_path("corpus", "qr")
+    paths = sorted(p for f in root.glob("falsepositives-*") for p in f.iterdir()
+                   if p.suffix.lower() in IMAGE_SUFFIXES)
+    assert len(paths) > 20
+    stopped = []
+    for path in paths:
+        result = pipeline.scan(load(Source(str(path), path=path)), GENEROUS)
+        assert result.symbols == [], path
+        if result.passes[-1] == "nothing-code-like":
+            assert "micro" not in result.passes, (path, result.passes)
+            stopped.append(path)
+    assert len(stopped) >= 0.9 * len(paths)
+
+
+def test_finder_like_texture_seen_at_full_scale_only_is_not_handed_to_the_pass() -> None:
+    # A QR-free photo whose texture holds 1:1:3:1:1 crossings at a few pixels a module: the
+    # line scan at the finder search's scale takes them for finders, the pass's coarser scan
+    # does not, so the pass gets no finder to fit its sixteen layouts to.
+    path = shared_path("corpus", "qr", "falsepositives-1", "15.webp")
+    with Image.open(path) as im:
+        gray = ImageOps.exif_transpose(im).convert("L")
+    assert max(gray.size) > pipeline._MICRO_SMALL
+    assert len(local.scan_finders(local.as_array(gray))) >= 4
+    assert pipeline._micro_finders(gray, []) == []

@@ -113,18 +113,24 @@ _SCAN_SUPPORT = 1.5
 _SCAN_MIN_WIDTH = 14  # pixels: two a module (the erasure stage reads nothing finer)
 
 
-def scan_finders(gray: Any) -> list[Finder]:
+def scan_blocks(width: int, height: int) -> list[int]:
+    """The adaptive threshold's block sizes the line scans use on a picture of this size."""
+    return sorted({max(11, (min(width, height) // 24) | 1), max(11, (min(width, height) // 8) | 1)})
+
+
+def scan_finders(gray: Any, blocks: Sequence[int] | None = None) -> list[Finder]:
     """Finder patterns a scratch, a stain or a reflection has cut: found the way zxing's detector
     looks for them, as dark-light-dark-light-dark runs of 1:1:3:1:1 along the rows and along
     the columns of an adaptively thresholded picture, a row hit and a column hit meeting at the
     same centre with the same width. A stroke across a finder breaks its nested contours (the
     rings join, or open), but only the few rows and columns it crosses: the others still show the
     pattern. Random data shows it too, in a row or two; a finder shows it in every row and column
-    of its centre square, so a centre needs many crossing hits."""
+    of its centre square, so a centre needs many crossing hits. `blocks`: the threshold's block
+    sizes, when a crop is scanned as part of a larger picture (scan_blocks of that picture)."""
     cv2, np = _cv()
     h, w = gray.shape
     found: list[Finder] = []
-    for block in sorted({max(11, (min(w, h) // 24) | 1), max(11, (min(w, h) // 8) | 1)}):
+    for block in scan_blocks(w, h) if blocks is None else blocks:
         bw = (cv2.adaptiveThreshold(gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
                                     block, 4)).astype(np.int8)
         rows = _run_hits(bw)
@@ -147,30 +153,57 @@ def scan_finders(gray: Any) -> list[Finder]:
             (np.abs(ws - rows[owner, 2]) <= 0.4 * rows[owner, 2])
         hits = np.bincount(owner[near], minlength=len(rows))
         ys, ws = ys[near], ws[near]  # grouped by row hit, in column order
-        starts = np.cumsum(hits) - hits
-        centres: list[tuple[float, float, float]] = []
-        for i in np.flatnonzero(hits).tolist():
-            a, b = int(starts[i]), int(starts[i] + hits[i])
-            centres.append((float(rows[i, 1]), float(np.mean(ys[a:b])),
-                            (float(rows[i, 2]) + float(np.mean(ws[a:b]))) / 2))
-        centres.sort(key=lambda c: c[2], reverse=True)
-        clusters: list[list[tuple[float, float, float]]] = []
-        for c in centres:
-            for cluster in clusters:
-                if math.dist(c[:2], cluster[0][:2]) < cluster[0][2] / 5:
-                    cluster.append(c)
-                    break
-            else:
-                clusters.append([c])
-        for cluster in clusters:
-            a = np.array(cluster)
-            f = Finder(float(np.median(a[:, 0])), float(np.median(a[:, 1])),
-                       float(np.median(a[:, 2])))
-            if len(cluster) < max(4.0, _SCAN_SUPPORT * f.size / 7):
-                continue
+        # Each row hit met by a column hit is a centre: its x, the mean y and the mean width of
+        # the two. The means of all groups at once, in float32 as np.mean takes them.
+        met = np.flatnonzero(hits)
+        if not len(met):
+            continue
+        starts = (np.cumsum(hits) - hits)[met]
+        count = hits[met].astype(np.float32)
+        mean_y = np.add.reduceat(ys, starts) / count
+        mean_w = np.add.reduceat(ws, starts) / count
+        centres = list(zip(rows[met, 1].tolist(), mean_y.tolist(),
+                           ((rows[met, 2].astype(np.float64) + mean_w) / 2).tolist(), strict=True))
+        for f in _clustered(centres):
             if not any(math.dist((f.x, f.y), (g.x, g.y)) < g.size / 3 for g in found):
                 found.append(f)
     return found
+
+
+def _clustered(centres: list[tuple[float, float, float]]) -> list[Finder]:
+    """The finders among line-scan centres (x, y, width): the centres, widest first, each joined
+    to the first cluster whose first centre lies within a fifth of that one's width; a cluster
+    with enough centres (4, and `_SCAN_SUPPORT` a module) is a finder at their median. A
+    textured picture has thousands of centres: clusters are looked up in a grid of cells as
+    wide as the largest reach, so each centre meets a few clusters, not all of them."""
+    _, np = _cv()
+    centres = sorted(centres, key=lambda c: c[2], reverse=True)
+    if not centres:
+        return []
+    cell = max(centres[0][2] / 5, 1e-6)
+    seeds: list[tuple[float, float, float]] = []
+    members: list[list[tuple[float, float, float]]] = []
+    grid: dict[tuple[int, int], list[int]] = {}
+    for c in centres:
+        gx, gy = int(c[0] // cell), int(c[1] // cell)
+        near = [i for dx in (-1, 0, 1) for dy in (-1, 0, 1) for i in grid.get((gx + dx, gy + dy), ())
+                if math.dist(c[:2], seeds[i][:2]) < seeds[i][2] / 5]
+        if near:
+            members[min(near)].append(c)
+        else:
+            grid.setdefault((gx, gy), []).append(len(seeds))
+            seeds.append(c)
+            members.append([c])
+    out = []
+    for cluster in members:
+        if len(cluster) < 4:
+            continue  # too few whatever the width (below)
+        a = np.array(cluster)
+        f = Finder(float(np.median(a[:, 0])), float(np.median(a[:, 1])),
+                   float(np.median(a[:, 2])))
+        if len(cluster) >= max(4.0, _SCAN_SUPPORT * f.size / 7):
+            out.append(f)
+    return out
 
 
 def _run_hits(bw: Any) -> Any:
@@ -180,26 +213,26 @@ def _run_hits(bw: Any) -> Any:
     h, w = bw.shape
     padded = np.zeros((h, w + 2), dtype=np.int8)
     padded[:, 1:-1] = bw
-    edges = np.diff(padded, axis=1)
-    rows, cols = np.nonzero(edges)
-    if len(rows) < 6:
+    # The edges of all rows in one flat pass: a row's padding keeps its runs apart from the next.
+    edges = np.diff(padded.ravel())
+    flat = np.flatnonzero(edges)
+    if len(flat) < 6:
         return np.zeros((0, 3), dtype=np.float32)
-    dark_start = edges[rows, cols] == 1
+    rows, cols = np.divmod(flat, w + 2)
     length = np.diff(cols)
-    same = rows[1:] == rows[:-1]
-    k = np.arange(len(length) - 4)
-    ok = dark_start[k] & same[k] & same[k + 1] & same[k + 2] & same[k + 3] & same[k + 4]
-    runs = np.stack([length[k + i] for i in range(5)], axis=1).astype(np.float32)
-    total = runs.sum(axis=1)
+    # Five runs that start dark (edges alternate within a row, so every other one), lie within
+    # one row and are wide enough, before the ratios are tested: most of a textured picture's
+    # runs are narrower, and the test then runs on a few of them.
+    k = np.flatnonzero((edges[flat[:-5]] == 1) & (rows[5:] == rows[:-5]) &
+                       (cols[5:] - cols[:-5] >= _SCAN_MIN_WIDTH))
+    total = (cols[k + 5] - cols[k]).astype(np.float32)
     unit = total / 7
-    want = np.array([1, 1, 3, 1, 1], dtype=np.float32)
-    slack = np.array([0.7, 0.7, 1.2, 0.7, 0.7], dtype=np.float32)
-    ok &= np.all(np.abs(runs - want * unit[:, None]) <= np.maximum(slack * unit[:, None], 1.0),
-                 axis=1)
-    ok &= total >= _SCAN_MIN_WIDTH
-    k = k[ok]
+    for i, (want, slack) in enumerate(((1, 0.7), (1, 0.7), (3, 1.2), (1, 0.7), (1, 0.7))):
+        run = length[k + i].astype(np.float32)
+        ok = np.abs(run - np.float32(want) * unit) <= np.maximum(np.float32(slack) * unit, 1.0)
+        k, total, unit = k[ok], total[ok], unit[ok]
     centre = cols[k + 2] + length[k + 2] / 2.0
-    return np.stack([rows[k].astype(np.float32), centre.astype(np.float32), total[ok]], axis=1)
+    return np.stack([rows[k].astype(np.float32), centre.astype(np.float32), total], axis=1)
 
 
 def _finder(cv2: Any, outer: Any, inner: Any) -> Finder | None:
