@@ -395,9 +395,9 @@ class Engine:
             kinds.add("invisible")
         if norm.mixed_script_words:
             kinds.add("mixed_script")
-        if addresses_reader(norm.views[0].text):
+        if addresses_reader(norm.views[0].text, original=text):
             kinds.add("address")
-            if addresses_reader(norm.views[0].text, outside_quotes=True):
+            if addresses_reader(norm.views[0].text, outside_quotes=True, original=text):
                 kinds.add("own_address")
         if any(e.kind == "url" and e.value.lower().split("?")[0].endswith(APP_EXTENSIONS)
                for e in entities):

@@ -249,3 +249,23 @@ def test_quoted_words_count_as_reported_for_rules_without_negations(engine: Engi
     assert "TXT-LINK-008" not in fired(warning)
     assert "TXT-LINK-008" in fired("QR skanerlep aqsha alasyz")
 
+
+
+@pytest.mark.parametrize(("term", "text", "found"), [
+    ("жеке куәлік*", "жеке куәлігіңізді алып келіңіз", True),   # к -> г before a vowel ending
+    ("ұяшық*", "резервтелген ұяшығыңызда", True),              # қ -> ғ
+    ("кітап*", "кітабын оқыдым", True),                         # п -> б
+    ("жеке куәлік*", "жеке куәлігі", True),
+    ("жеке куәлік*", "жеке куәлікті", True),                    # the plain form still matches
+    ("банк*", "банги", False),                                  # not a Kazakh-written stem
+    ("card*", "carg", False),
+])
+def test_a_kazakh_stem_matches_its_voiced_form(term: str, text: str, found: bool) -> None:
+    """Kazakh voices a stem's final к/қ/п before a vowel ending (куәлік -> куәлігі): a stem term
+    written in Kazakh matches both, in the fast matcher and in its reference regex alike."""
+    table = PatternTable()
+    table.add_terms([term], "test")
+    table.freeze()
+    view = normalize(text).views[0]
+    assert (list(table.view_spans(view)) == [0]) is found
+    assert (re.search(table.term_sources[0], view.text) is not None) is found

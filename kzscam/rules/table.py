@@ -25,6 +25,7 @@ from kzscam.rules.terms import (
     is_cyrillic,
     narrow_classes,
     re2_options,
+    term_atoms,
     term_literals,
     term_regex,
 )
@@ -355,16 +356,22 @@ class PatternTable:
             if lit is None:
                 always.append(tid)
                 continue
-            words = [w for w in fold(self.term_keys[tid]).split() if w != ".."]
-            ids = [atom(w.rstrip("*"), w.endswith("*")) for w in words]
-            if len(ids) == 1:
-                single[ids[0]].append(tid)
-            else:
-                trigger = max(range(len(words)), key=lambda i: len(words[i].rstrip("*")))
-                multi[ids[trigger]].append(tid)
-                # Very short words ("в", "на", "to") are in nearly every message: not worth a check.
-                multi_atoms[tid] = sorted({a for a, w in zip(ids, words, strict=True)
-                                           if len(w.rstrip("*")) >= MIN_ATOM} | {ids[trigger]})
+            words = term_atoms(self.term_keys[tid])
+            if len(words) == 1:
+                # a one-word term is confirmed by its atom's hit: each spelling is its own atom
+                lits, stem = words[0]
+                for lit in lits:
+                    single[atom(lit, stem)].append(tid)
+                continue
+            # a longer term's regex confirms it: a voiced stem's atom is the common beginning
+            plain = [(lits[0] if len(lits) == 1 else lits[0][:-1], stem or len(lits) > 1)
+                     for lits, stem in words]
+            ids = [atom(w, stem) for w, stem in plain]
+            trigger = max(range(len(plain)), key=lambda i: len(plain[i][0]))
+            multi[ids[trigger]].append(tid)
+            # Very short words ("в", "на", "to") are in nearly every message: not worth a check.
+            multi_atoms[tid] = sorted({a for a, (w, _stem) in zip(ids, plain, strict=True)
+                                       if len(w) >= MIN_ATOM} | {ids[trigger]})
         # A rule author's regex joins the automaton through its literal factors when it has any
         # (see factors.py); the rest run on every view.
         from kzscam.rules.factors import factors
@@ -467,7 +474,8 @@ class PatternTable:
             for aid, spans in seen.items():
                 terms = atom_terms.get(aid) or self._unpack_atom(aid)
                 for tid in terms[0]:
-                    found[tid] = spans
+                    prev = found.get(tid)  # a voiced Kazakh stem is two atoms (see term_atoms)
+                    found[tid] = spans if prev is None else sorted(prev + spans)[:MAX_SPANS]
                 for tid in terms[1]:
                     if seen.keys() >= self._multi_set(tid):
                         regex_terms.add(tid)

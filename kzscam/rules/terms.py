@@ -45,8 +45,24 @@ def term_regex(term: str) -> str:
     return cached
 
 
+# Kazakh voices a stem's final к/қ and п before a vowel ending: куәлік -> куәлігі, ұяшық -> ұяшығы,
+# кітап -> кітабы. A stem term written in Kazakh ("жеке куәлік*") also matches the voiced form.
+_KAZAKH_LETTERS = frozenset("әіңғүұқөһ")
+_VOICED = {"к": "[кг]", "п": "[пб]"}
+
+
+def _voicing(term: str, folded: list[str]) -> list[bool]:
+    """Which folded words are Kazakh stems ending in a consonant that voices before a vowel."""
+    original = term.lower().split()
+    if len(original) != len(folded):
+        return [False] * len(folded)
+    return [w.endswith("*") and len(w) > 3 and w.rstrip("*")[-1] in _VOICED
+            and not _KAZAKH_LETTERS.isdisjoint(o) for w, o in zip(folded, original, strict=True)]
+
+
 def _term_regex(term: str) -> str:
     words = fold(term).split()
+    voiced = _voicing(term, words)
     if not words:
         raise RuleError(f"empty term {term!r}")
     parts: list[str] = []
@@ -60,7 +76,7 @@ def _term_regex(term: str) -> str:
         core = word.rstrip("*")
         if not core:
             raise RuleError(f"term {term!r}: a bare '*'")
-        esc = re2.escape(core)
+        esc = re2.escape(core[:-1]) + _VOICED[core[-1]] if voiced[i] else re2.escape(core)
         if i > 0 and words[i - 1] != "..":
             parts.append(f"{NW}+")
         if stem:
@@ -123,10 +139,28 @@ def is_cyrillic(pattern: str) -> bool:
     return _CYRILLIC.search(pattern) is not None
 
 
+_VOICED_LETTER = {"к": "г", "п": "б"}
+
+
+def term_atoms(term: str) -> list[tuple[tuple[str, ...], bool]]:
+    """A term's words as the literal prefilter sees them: (the literals, any of which may start
+    the word; is a stem). A voiced Kazakh stem has two: куалик, куалиг."""
+    folded = fold(term).split()
+    voiced = _voicing(term, folded)
+    out: list[tuple[tuple[str, ...], bool]] = []
+    for w, v in zip(folded, voiced, strict=True):
+        if w == "..":
+            continue
+        core = w.rstrip("*")
+        out.append(((core, core[:-1] + _VOICED_LETTER[core[-1]]) if v else (core,), w.endswith("*")))
+    return out
+
+
 def term_literals(term: str) -> str:
     """The longest literal word of a term: the pattern cannot match unless it occurs as is."""
     cached = _LITERAL.get(term)
     if cached is None:
-        words = [w.rstrip("*") for w in fold(term).split() if w != ".."]
+        # the longest substring every match must hold (a voiced stem's letters before the last)
+        words = [lits[0] if len(lits) == 1 else lits[0][:-1] for lits, _stem in term_atoms(term)]
         cached = _LITERAL[term] = max(words, key=len)
     return cached

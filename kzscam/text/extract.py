@@ -336,10 +336,16 @@ _NOT_SECOND_PERSON = _words(
     # Kazakh: third-person wishes (болсын, берсін: "let it be"), "сосын" (then), "өтініш" (a request,
     # the noun), games and residents (ойындар, тұрғындар)
     "болсин берсин келсин жаусин курсин корсин жетсин калсин отсин тусин шиксин жасасин сосин "
-    "отиниш оииндар тургиндар жандар казандар")
+    "сактасин жарилкасин колдасин кеширсин буиирсин алсин жазсин билсин "
+    "тилши басши сарапши малши егинши анши жолши "
+    "отиниш оииндар тургиндар жандар казандар зандар андар миндар")
 # Kazakh suffixes that end like the informal imperative "-шы/-ші" but make nouns and adjectives:
 # ordinals (бірінші, 20-сыншы), agent nouns (беруші, құтқарушы), intention (демалмақшы).
-_NOT_INFORMAL_SUFFIXES = ("инши", "нши", "уши", "макши", "мекши", "бакши", "бекши", "пакши", "пекши")
+_NOT_INFORMAL_SUFFIXES = ("уши", "макши", "мекши", "бакши", "бекши", "пакши", "пекши")
+# Ordinals by their numbers (the softened imperative "-ыңшы" ends the same way: айтыңшы, салыңшы),
+# and the ordinal ending split from a digit ("1-інші" reads as "1", "инши").
+_ORDINAL = lazy_re(r"(?:бир|еки|уш|торт|бес|алти|жети|сегиз|тогиз|он|жиирма|отиз|кирик|кирк|елу|"
+                   r"алпис|жетпис|сексен|токсан|жуз|мин)(?:инши|нши|синши)|инши|нши|синши")
 # Kazakh "сіз" (you) and its forms: сіз, сізге, сізді, сіздің, сізден, сізбен, сіздер, сізше ("сизо",
 # Russian for a detention centre, is not one of them).
 _SIZ = lazy_re(r"сиз(?:$|[гдбнлтшс])")
@@ -351,7 +357,7 @@ _VOCATIVES = _words(
 # Vocatives that are also ordinary nouns (mother, father, grandfather, elder sister, ...).
 _NOUN_VOCATIVES = _words("мама папа бабуля дедуля ата ана апа ага аже mom mum dad son")
 _CALLED = lazy_re(r"\s*[,!?]")
-_GREETINGS = _words("привет приветик здравствуи здравствуите алло салем салеметсиз ассалаумагалеикум "
+_GREETINGS = _words("привет приветик здравствуи здравствуите алло салем салам салеметсиз ассалаумагалеикум "
                     "hi hello hey") | {""}
 # Imperatives that protect the reader rather than ask them for something.
 _PROTECTIVE = _words(
@@ -360,7 +366,7 @@ _PROTECTIVE = _words(
 # Words with an imperative's ending that are not imperatives ("на сайте", "в защите"), folded as the
 # text is (й -> и, щ -> ш): nouns of -ит stems in the prepositional case ("в кредите", "о визите").
 _NOT_IMPERATIVE = _words("саите зашите элите ните ките сите шите вите бите кредите депозите лимите "
-                         "визите транзите аппетите магните граните орбите")
+                         "визите транзите аппетите магните граните орбите дефиците профиците никите")
 # A preposition comes before a noun, never before an imperative: "по защите прав", "на сайте".
 _PREPOSITIONS = _words("в во на о об обо при по")
 # "Передайте родителям", "расскажите близким", "share this with your family": a warning asks to be
@@ -398,7 +404,25 @@ _QUOTED = lazy_re(r"«[^»]{0,600}»|“[^”]{0,600}”|„[^“”]{0,600}[“
                      r"(?<![0-9a-zа-я])'[^'\n]{2,600}'(?![0-9a-zа-я])")
 
 
-def addresses_reader(folded: str, *, outside_quotes: bool = False) -> bool:
+_KK_LETTERS = lazy_re(r"[әіңғүұқөһ]")
+_KK_NG_FORMS = lazy_re(r"[а-яёәіңғүұқөһ]*ң(?:дар|дер|ыздар|іздер)(?![а-яёәіңғүұқөһ])")
+_KK_SIZ_FORMS = lazy_re(r"(?<![а-яёәіңғүұқөһ])сіз[а-яёәіңғүұқөһ]*")
+
+
+def _kazakh_forms(original: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """In a message written with Kazakh letters, the folded forms of the words that really end in
+    -ңдар/-ңдер/-ңыздар (folded, "-ндар" is also the plural of an -н stem: аудандар, күндер) and
+    that really start with "сіз" (folded, "сыз-" looks the same: сызба, Сыздықов)."""
+    low = original.lower()
+    if _KK_LETTERS.search(low) is None:
+        return None
+    from kzscam.text.normalize import fold
+
+    return (frozenset(fold(m.group()) for m in _KK_NG_FORMS.finditer(low)),
+            frozenset(fold(m.group()) for m in _KK_SIZ_FORMS.finditer(low)))
+
+
+def addresses_reader(folded: str, *, outside_quotes: bool = False, original: str = "") -> bool:
     """True when the message speaks to its reader: a second-person word or a request verb.
 
     `outside_quotes`: only the writer's own words count. A question about a scam quotes the scam's
@@ -407,6 +431,8 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False) -> bool:
     """
     if outside_quotes:
         folded = _QUOTED.sub(" ", folded)
+    # With Kazakh letters the original settles what folding made ambiguous (see _kazakh_forms).
+    forms = _kazakh_forms(original) if original else None
     prev = ""
     last_end = 0
     recent: tuple[str, ...] = ("", "", "")  # the last three words, for Kazakh word order
@@ -418,15 +444,17 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False) -> bool:
         vocative = word in _VOCATIVES and not folded.startswith("-", m.end()) and (
             word not in _NOUN_VOCATIVES or _CALLED.match(folded, m.end()) is not None
             or folded[:m.start()].strip(" ,!.-—:;\n") in _GREETINGS)
-        if word in _PRONOUNS or vocative or word.startswith(("ваш", "твое")) or _SIZ.match(word):
+        siz = _SIZ.match(word) is not None and (forms is None or word in forms[1])
+        if word in _PRONOUNS or vocative or word.startswith(("ваш", "твое")) or siz:
             return True
         if word in _NOT_SECOND_PERSON:
             prev, last_end = word, m.end()
             recent = (*recent[1:], word)
             continue
-        if word in _INFORMAL or (len(word) >= 4 and word.endswith(_INFORMAL_ENDINGS)
-                                 and not word.endswith(_NOT_INFORMAL_SUFFIXES)
-                                 and prev not in _NEGATIONS):
+        if (word in _INFORMAL and not (word == "аит" and prev in ("курбан", "ораза"))) or (
+                len(word) >= 4 and word.endswith(_INFORMAL_ENDINGS)
+                and not word.endswith(_NOT_INFORMAL_SUFFIXES) and not _ORDINAL.fullmatch(word)
+                and prev not in _NEGATIONS):
             return True
         if (word in _PASS_ON and _TO_FAMILY.match(folded, m.end())) or (
                 word in _KK_PASS_ON and any(_KK_FAMILY.match(w) for w in recent)):
@@ -442,11 +470,15 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False) -> bool:
             return True
         # -ңыз/-ңіз and the plural -ңдар/-ңдер (ң folds to н), but not a plural participle
         # (келгендер, алмағандар: "those who came") or a plural noun of an -н stem (жандар).
-        if len(word) >= 6 and word.endswith(("низ", "ндар", "ндер")) and not word.endswith(_KK_NEGATIVE) \
-                and not word.endswith(("гендер", "гандар", "кендер", "кандар")):
+        if len(word) >= 6 and word.endswith("низ") and not word.endswith(_KK_NEGATIVE):
+            return True
+        if len(word) >= 6 and word.endswith(("ндар", "ндер")) and not word.endswith(_KK_NEGATIVE) and (
+                word in forms[0] if forms is not None
+                else not word.endswith(("гендер", "гандар", "кендер", "кандар"))):
             return True
         # the polite plural -ңыздар/-ңіздер (салыңыздар), not its negative (болмаңыздар)
-        if len(word) >= 8 and word.endswith(("низдар", "низдер")) and not word[:-3].endswith(_KK_NEGATIVE):
+        if len(word) >= 8 and word.endswith(("низдар", "низдер")) and not word[:-3].endswith(_KK_NEGATIVE) \
+                and (forms is None or word in forms[0]):
             return True
         if len(word) >= 5 and word.endswith(("ynyz", "iniz", "nyz", "niz")) and word.isascii() \
                 and not word.endswith(("manyz", "meniz", "banyz", "beniz", "panyz", "peniz")):
