@@ -12,9 +12,10 @@ Micro QR symbols read the same way from their one finder (kzscam.qr.microread),
 histogram equalisation, sharpening, overlapping tiles for small codes in big photos, views
 unrolled off a cylinder (codes on bottles and pillars), the erasure stage's grids bent (rows and
 columns that bow after a strong tilt), and finally elastic grid fitting for codes on curved
-paper. After a read, the rest of the picture is searched for more codes. Every result still
-passes zxing-cpp's Reed-Solomon check (zbar reads are handed back to zxing-cpp to confirm), so
-retries add reads, not guesses.
+paper (a small version 1 symbol, cheap to fit, before the erasure stage). The order of the
+costly passes follows their measured yield per second (docs/scan-qr.md). After a read, the rest
+of the picture is searched for more codes. Every result still passes zxing-cpp's Reed-Solomon
+check (zbar reads are handed back to zxing-cpp to confirm), so retries add reads, not guesses.
 """
 
 from __future__ import annotations
@@ -119,6 +120,8 @@ class _Clock:
 # finder pattern, or a symbol zxing located): the rest rescues located-but-unread codes.
 _CHEAP = 3
 _COSTLY = "equalize"
+_EARLY_ELASTIC_VERSION = 1
+_EARLY_ELASTIC_MODULE_PX = 10.0
 
 
 def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int, Candidate]],
@@ -127,6 +130,7 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
     zxing-cpp could not confirm and whose bytes are not text does not count: see _settled)."""
     regions: list[Region] | None = None
     bendable: list[tuple[Any, int]] = []
+    early: list[Candidate] = []
     for step, (name, run) in enumerate(_retry_passes(gray, frame, use_zbar, candidates,
                                                      clock.deadline)):
         if step == _CHEAP and clock.allows():
@@ -147,6 +151,19 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
             result.passes.append("nothing-code-like")
             return
         if name == _COSTLY:
+            # A small version 1 symbol zxing-cpp located is fitted elastically first: its fit
+            # costs a few hundred milliseconds, the erasure stage's search on such a picture up
+            # to 3.5 s (docs/scan-qr.md, "The retry ladder's order by yield"). A fit's cost grows
+            # with the symbol's pixels: at 16-19 pixels a module it took 3 s.
+            small = [(f, c) for f, c in candidates
+                     if f == frame and c.version <= _EARLY_ELASTIC_VERSION
+                     and math.dist(c.corners[0], c.corners[2]) / math.sqrt(2)
+                     <= _EARLY_ELASTIC_MODULE_PX * (17 + 4 * c.version)]
+            if small and clock.allows() and _pass(
+                    result, clock, "elastic-v1", partial(_elastic, gray, frame, small,
+                                                         clock.deadline)):
+                return
+            early = [c for _, c in small]
             # Codes under saturated highlights, once the cheap whole-picture passes are done
             # (they read most other pictures the local repairs leave, for less).
             grids = _grids(regions or [], [c for f, c in candidates if f == frame])
@@ -160,7 +177,9 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
             if lone and clock.allows() and _pass(result, clock, "micro",
                                                  partial(_micro, gray, frame, lone, clock)):
                 return
-        # A code on a bottle or a pillar, before the costlier fit for any bent paper.
+        # A code on a bottle or a pillar, before the costlier fit for any bent paper. (After
+        # the bent grids it would read the same tune photos 0.1-0.2 s sooner, and lose a
+        # curved high-resolution one to the budget: docs/scan-qr.md.)
         if name == "elastic" and regions and clock.allows() and _pass(
                 result, clock, "cylinder", partial(_cylinder, gray, frame, regions, clock)):
             return
@@ -168,6 +187,11 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
         if name == "elastic" and bendable and clock.allows() and _pass(
                 result, clock, "bent", partial(_bent, gray, frame, bendable, clock)):
             return
+        if name == "elastic" and early:
+            # The symbols fitted before the erasure stage are not fitted again.
+            rest = [(f, c) for f, c in candidates
+                    if not any(_same_place(c.corners, e.corners) for e in early)]
+            run = partial(_elastic, gray, frame, rest, clock.deadline)
         if not clock.allows() or _pass(result, clock, name, run):
             return
 
@@ -351,7 +375,7 @@ _DEBLUR_NSR = 1e-3
 _DEBLUR_MODULE = 6.0  # pixels a module at most in the deconvolved crop
 _CYLINDER_REGIONS = 2
 _ERASURE_PAIRS = 2
-_BENT_GRIDS = 4  # grids of a picture the bent pass reads (_bent)
+_BENT_GRIDS = 1  # grids of a picture the bent pass reads (_bent): every tune read was the first
 
 
 Grid = tuple[Any, int, int | None, int]  # grid, version, lost finder, placement
