@@ -21,6 +21,15 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def qr_free_photos() -> list[Path]:
+    """The shared corpus's photos with no code in them (folders `falsepositives-*`)."""
+    from kzscam.qr.loader import IMAGE_SUFFIXES
+
+    root = shared_path("corpus", "qr")
+    return sorted(p for f in root.glob("falsepositives-*") for p in f.iterdir()
+                  if p.suffix.lower() in IMAGE_SUFFIXES)
+
+
 def run_cli(*args: str, input: bytes | str | None = None, env: dict[str, str] | None = None,
             cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run `python -m kzscam ARGS` as a user would; stdout and stderr kept apart."""

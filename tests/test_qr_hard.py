@@ -15,12 +15,12 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
+from conftest import qr_free_photos, shared_path
 from PIL import Image, ImageOps
 
 from kzscam.qr import local
 from kzscam.qr.decoders import read_zxing, zbar_status
-from kzscam.qr.loader import IMAGE_SUFFIXES, LoadedImage, Source, load
+from kzscam.qr.loader import LoadedImage, Source, load
 from kzscam.qr.pipeline import ScanOptions, ScanResult, scan
 from qrsynth import PHOTO_DAMAGE, damage, side_by_side
 
@@ -124,9 +124,7 @@ def test_damage_never_yields_a_false_payload(name: str) -> None:
 
 
 def test_photos_without_codes_stop_early_and_read_nothing() -> None:
-    root = shared_path("corpus", "qr")
-    paths = sorted(p for f in root.glob("falsepositives-*") for p in f.iterdir()
-                   if p.suffix.lower() in IMAGE_SUFFIXES)
+    paths = qr_free_photos()
     assert len(paths) > 20
     endings = []
     for path in paths:

@@ -11,14 +11,14 @@ import random
 
 import pytest
 import segno
-from conftest import shared_path
+from conftest import qr_free_photos, shared_path
 from PIL import Image, ImageOps
 from test_qr_hard import GENEROUS, assert_never_misread, damaged, read_by_zxing_alone, run
 
 from kzscam.qr import local, micro, microread, pipeline, symbol
 from kzscam.qr.decoders import read_zxing
 from kzscam.qr.elastic import render
-from kzscam.qr.loader import IMAGE_SUFFIXES, Source, load
+from kzscam.qr.loader import Source, load
 
 # ISO/IEC 18004: the symbol numbers 0-7 the format information carries are M1, M2-L, ... M4-Q.
 SYMBOLS = [(1, ""), (2, "L"), (2, "M"), (3, "L"), (3, "M"), (4, "L"), (4, "M"), (4, "Q")]
@@ -185,9 +185,7 @@ def test_the_finders_of_qr_codes_read_as_no_micro_qr_symbol() -> None:
 def test_photos_without_codes_stop_before_the_micro_pass() -> None:
     # Every QR-free photo that nothing looks code-like in once ran the pass (a line scan at the
     # finder search's scale, and the grids of any finder-like texture it found) before stopping.
-    root = shared_path("corpus", "qr")
-    paths = sorted(p for f in root.glob("falsepositives-*") for p in f.iterdir()
-                   if p.suffix.lower() in IMAGE_SUFFIXES)
+    paths = qr_free_photos()
     assert len(paths) > 20
     stopped = []
     for path in paths:
