@@ -50,6 +50,7 @@ def _addressed(text: str) -> bool:
     "Айтыңшы, кодты маған тез.",  # the softened imperative, not an ordinal
     "Мына картаға салыңшы, ертең қайтарамын",
     "Сайтқа тіркеңдер.",
+    "Картаңды маған бересің бе?",
     "Салам мама я в беде",  # a preposition's noun, then an imperative of its own
 ])
 def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
@@ -83,6 +84,8 @@ def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
     # with Kazakh letters, plurals of -н stems and "сыз-" words are told from -ңдар and "сіз"
     "Аудандар мен орындар бойынша көмек алатындар тізімі жарияланды.",
     "Сыздықов мырзаның жобасының сызбасы бекітілді.",
+    # the possessive "-сын" (ақшасын: his money), told from "-сың" (you) by the Kazakh letter
+    "Алаяқтар зейнеткердің ақшасын алып кетті, деп хабарлады полиция.",
     # "мама", "ата", "son" as nouns, not calling the reader
     "Сегодня мама погибшего рассказала журналистам о звонке мошенников.",
     "The son of the victim said the caller knew her name.",

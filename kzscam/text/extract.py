@@ -407,19 +407,22 @@ _QUOTED = lazy_re(r"«[^»]{0,600}»|“[^”]{0,600}”|„[^“”]{0,600}[“
 _KK_LETTERS = lazy_re(r"[әіңғүұқөһ]")
 _KK_NG_FORMS = lazy_re(r"[а-яёәіңғүұқөһ]*ң(?:дар|дер|ыздар|іздер)(?![а-яёәіңғүұқөһ])")
 _KK_SIZ_FORMS = lazy_re(r"(?<![а-яёәіңғүұқөһ])сіз[а-яёәіңғүұқөһ]*")
+_KK_SYNG_FORMS = lazy_re(r"[а-яёәіңғүұқөһ]*с[ыі]ң(?![а-яёәіңғүұқөһ])")
 
 
-def _kazakh_forms(original: str) -> tuple[frozenset[str], frozenset[str]] | None:
+def _kazakh_forms(original: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
     """In a message written with Kazakh letters, the folded forms of the words that really end in
-    -ңдар/-ңдер/-ңыздар (folded, "-ндар" is also the plural of an -н stem: аудандар, күндер) and
-    that really start with "сіз" (folded, "сыз-" looks the same: сызба, Сыздықов)."""
+    -ңдар/-ңдер/-ңыздар (folded, "-ндар" is also the plural of an -н stem: аудандар, күндер),
+    that really start with "сіз" (folded, "сыз-" looks the same: сызба, Сыздықов), and that really
+    end in "-сың/-сің" (you: аласың; folded, "-сын" looks the same: ақшасын, болсын)."""
     low = original.lower()
     if _KK_LETTERS.search(low) is None:
         return None
     from kzscam.text.normalize import fold
 
     return (frozenset(fold(m.group()) for m in _KK_NG_FORMS.finditer(low)),
-            frozenset(fold(m.group()) for m in _KK_SIZ_FORMS.finditer(low)))
+            frozenset(fold(m.group()) for m in _KK_SIZ_FORMS.finditer(low)),
+            frozenset(fold(m.group()) for m in _KK_SYNG_FORMS.finditer(low)))
 
 
 def addresses_reader(folded: str, *, outside_quotes: bool = False, original: str = "") -> bool:
@@ -454,6 +457,7 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False, original: str
         if (word in _INFORMAL and not (word == "аит" and prev in ("курбан", "ораза"))) or (
                 len(word) >= 4 and word.endswith(_INFORMAL_ENDINGS)
                 and not word.endswith(_NOT_INFORMAL_SUFFIXES) and not _ORDINAL.fullmatch(word)
+                and not (forms is not None and word.endswith("син") and word not in forms[2])
                 and prev not in _NEGATIONS):
             return True
         if (word in _PASS_ON and _TO_FAMILY.match(folded, m.end())) or (
