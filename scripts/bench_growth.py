@@ -61,6 +61,8 @@ FAMILIES: dict[str, tuple[str, Callable[[int], str]]] = {
     "one long link": ("`https://kaspi.kz/aaaa…`", lambda n: ("https://kaspi.kz/" + "a" * n)[:n]),
     "spaced letters": ("`с к и д к а ` repeated", _repeat("с к и д к а ")),
     "one long word": ("`аааа…`, no spaces", _repeat("а")),
+    "one long Kazakh word": ("`ң аааа…`", lambda n: ("ң " + "а" * n)[:n]),
+    "family names as nouns": ("`х мама ` repeated", _repeat("х мама ")),
 }
 
 

@@ -24,6 +24,7 @@ from conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kzscam.lazyre import LazyPattern
 from kzscam.pipeline.text import text_hits
 from kzscam.rules.table import PatternTable
 from kzscam.text import extract, normalize
@@ -83,6 +84,9 @@ class _Counted:
         self._charge(text, 0, None)
         return self._inner.sub(repl, text, *rest)
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)  # `pattern`, `groups`, ...: not reading the text
+
 
 class _CountedText(str):
     """The message: every slice of it is charged."""
@@ -110,6 +114,8 @@ def meter(monkeypatch: pytest.MonkeyPatch) -> Meter:
         for name, obj in list(vars(module).items()):
             if _is_regex(obj):
                 monkeypatch.setattr(module, name, _Counted(obj, m))
+            elif isinstance(obj, LazyPattern):  # compiled on first use: counted all the same
+                monkeypatch.setattr(module, name, _Counted(obj.compiled(), m))
             elif isinstance(obj, extract._Dual):
                 monkeypatch.setattr(obj, "_long", _Counted(obj._long, m))
                 short = re.compile(obj.pattern, re.ASCII)  # the short-text form, compiled now
@@ -149,6 +155,9 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "long link": lambda k: "https://kaspi.kz/" + "a" * (20 * k),
     "spaced letters": lambda k: "с к и д к а " * k,
     "one long word": lambda k: "а" * (20 * k),
+    # with a Kazakh letter, the words' Kazakh forms are read from the original (extract.py)
+    "one long Kazakh word": lambda k: "ң " + "а" * (20 * k),
+    "family names as nouns": lambda k: "х мама " * k,
     "international": lambda k: "+1111111111111111111111 " * k,
 }
 
@@ -297,3 +306,20 @@ def test_huge_rule_dense_text_keeps_stderr_clean(tmp_path: Path) -> None:
     path.write_text(text[:600_000], encoding="utf-8")
     proc = run_cli("check-text", "--format", "json", "--file", str(path))
     assert proc.returncode == 1 and proc.stderr == ""
+
+
+@pytest.mark.parametrize("unit", ["х мама ", "ң " + "а" * 40, "сіз аласың ақшасын "])
+def test_who_is_addressed_reads_the_message_a_bounded_number_of_times(unit: str, meter: Meter) -> None:
+    """`addresses_reader` looks back at the text before a family name (a greeting?): only near the
+    start, or a message of many names would copy ever longer prefixes (charged as slices here)."""
+    def charged(k: int) -> float:
+        text = unit * k
+        folded = _CountedText(normalize.normalize(text).views[0].text)
+        folded.meter = meter
+        meter.chars = 0
+        extract.addresses_reader(folded, original=text)
+        extract.addresses_reader(folded, outside_quotes=True, original=text)
+        return meter.chars / len(text)
+
+    small, large = charged(500), charged(2000)
+    assert large <= 1.25 * small + 1, (unit, small, large)

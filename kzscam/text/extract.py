@@ -357,6 +357,7 @@ _VOCATIVES = _words(
 # Vocatives that are also ordinary nouns (mother, father, grandfather, elder sister, ...).
 _NOUN_VOCATIVES = _words("мама папа бабуля дедуля ата ана апа ага аже mom mum dad son")
 _CALLED = lazy_re(r"\s*[,!?]")
+_GREETING_SPAN = 32  # a greeting before the name is short: longer prefixes are never copied
 _GREETINGS = _words("привет приветик здравствуи здравствуите алло салем салам салеметсиз ассалаумагалеикум "
                     "hi hello hey") | {""}
 # Imperatives that protect the reader rather than ask them for something.
@@ -405,9 +406,7 @@ _QUOTED = lazy_re(r"«[^»]{0,600}»|“[^”]{0,600}”|„[^“”]{0,600}[“
 
 
 _KK_LETTERS = lazy_re(r"[әіңғүұқөһ]")
-_KK_NG_FORMS = lazy_re(r"[а-яёәіңғүұқөһ]*ң(?:дар|дер|ыздар|іздер)(?![а-яёәіңғүұқөһ])")
-_KK_SIZ_FORMS = lazy_re(r"(?<![а-яёәіңғүұқөһ])сіз[а-яёәіңғүұқөһ]*")
-_KK_SYNG_FORMS = lazy_re(r"[а-яёәіңғүұқөһ]*с[ыі]ң(?![а-яёәіңғүұқөһ])")
+_KK_WORD = lazy_re(r"[а-яёәіңғүұқөһ]+")  # each letter is read once: linear in the text
 
 
 def _kazakh_forms(original: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
@@ -420,9 +419,10 @@ def _kazakh_forms(original: str) -> tuple[frozenset[str], frozenset[str], frozen
         return None
     from kzscam.text.normalize import fold
 
-    return (frozenset(fold(m.group()) for m in _KK_NG_FORMS.finditer(low)),
-            frozenset(fold(m.group()) for m in _KK_SIZ_FORMS.finditer(low)),
-            frozenset(fold(m.group()) for m in _KK_SYNG_FORMS.finditer(low)))
+    words = _KK_WORD.findall(low)
+    return (frozenset(fold(w) for w in words if w.endswith(("ңдар", "ңдер", "ңыздар", "ңіздер"))),
+            frozenset(fold(w) for w in words if w.startswith("сіз")),
+            frozenset(fold(w) for w in words if w.endswith(("сың", "сің"))))
 
 
 def addresses_reader(folded: str, *, outside_quotes: bool = False, original: str = "") -> bool:
@@ -446,7 +446,7 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False, original: str
         # ("мама погибшего рассказала" is about her)
         vocative = word in _VOCATIVES and not folded.startswith("-", m.end()) and (
             word not in _NOUN_VOCATIVES or _CALLED.match(folded, m.end()) is not None
-            or folded[:m.start()].strip(" ,!.-—:;\n") in _GREETINGS)
+            or (m.start() <= _GREETING_SPAN and folded[:m.start()].strip(" ,!.-—:;\n") in _GREETINGS))
         siz = _SIZ.match(word) is not None and (forms is None or word in forms[1])
         if word in _PRONOUNS or vocative or word.startswith(("ваш", "твое")) or siz:
             return True
