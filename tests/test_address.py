@@ -52,6 +52,7 @@ def _addressed(text: str) -> bool:
     "Сайтқа тіркеңдер.",
     "Картаңды маған бересің бе?",
     "Салам мама я в беде",  # a preposition's noun, then an imperative of its own
+    "Ата мен апатқа түстім ақша керек",  # "ата" calls a grandfather: no compound follows
 ])
 def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
     assert _addressed(text)
@@ -89,6 +90,9 @@ def test_a_message_speaking_to_its_reader_is_addressed(text: str) -> None:
     # "мама", "ата", "son" as nouns, not calling the reader
     "Сегодня мама погибшего рассказала журналистам о звонке мошенников.",
     "The son of the victim said the caller knew her name.",
+    # a family word that opens a compound names the thing: Ата Заң (the constitution), ана тілі
+    "Ата Заң күніне орай алаяқтар жаңа хабарламалар таратуда, деп ескертті полиция.",
+    "Ана тілі мерекесіне орай мектепте байқау өтті.",
     # Kazakh names who to tell first: a warning passed on to the family
     "Алаяқтар полиция атынан хабарласады екен. Ата-анаңызға айтыңыз.",
     "Жақындарыңызға ескертіңіз, алаяқтар Ұлттық банк атынан қоңырау шалады.",

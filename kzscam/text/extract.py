@@ -357,6 +357,10 @@ _VOCATIVES = _words(
 # Vocatives that are also ordinary nouns (mother, father, grandfather, elder sister, ...).
 _NOUN_VOCATIVES = _words("мама папа бабуля дедуля ата ана апа ага аже mom mum dad son")
 _CALLED = lazy_re(r"\s*[,!?]")
+# Kazakh compounds that open with a family word: Ата Заң (the constitution), ата мекен (homeland),
+# ата-баба / ата баба (ancestors), ана тілі (mother tongue), ана сүті (breast milk), ата салты
+# (custom). At the start of a message such a word names the thing, not the reader.
+_COMPOUND_AFTER = lazy_re(r"\s+(?:зан|мекен|баба|салт|дастур|тил|сут)")
 _GREETING_SPAN = 32  # a greeting before the name is short: longer prefixes are never copied
 _GREETINGS = _words("привет приветик здравствуи здравствуите алло салем салам салеметсиз ассалаумагалеикум "
                     "hi hello hey") | {""}
@@ -446,7 +450,8 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False, original: str
         # ("мама погибшего рассказала" is about her)
         vocative = word in _VOCATIVES and not folded.startswith("-", m.end()) and (
             word not in _NOUN_VOCATIVES or _CALLED.match(folded, m.end()) is not None
-            or (m.start() <= _GREETING_SPAN and folded[:m.start()].strip(" ,!.-—:;\n") in _GREETINGS))
+            or (m.start() <= _GREETING_SPAN and folded[:m.start()].strip(" ,!.-—:;\n") in _GREETINGS
+                and not (word in ("ата", "ана") and _COMPOUND_AFTER.match(folded, m.end()))))
         siz = _SIZ.match(word) is not None and (forms is None or word in forms[1])
         if word in _PRONOUNS or vocative or word.startswith(("ваш", "твое")) or siz:
             return True
