@@ -15,7 +15,7 @@ symbols), then for the picture as it is and for each deconvolution with the true
 (Wiener at noise-to-signal ratios 1e-3 and 1e-2, Richardson-Lucy with 10 and 30 iterations):
 zx (zxing-cpp alone reads the expected payload from the deconvolved picture), scan (kzscam's
 whole ladder does, budget 4 s) and grid (the erasure decoder on the true grid, 1e-9 bound,
-zxing-cpp's re-read). `--kzscam` adds kzscam's own stage's reading (kzscam.qr.pipeline) with
+zxing-cpp's re-read). `--kzscam` adds kzscam's own stage's reading (kzscam.qr.regional) with
 the blur estimated from the picture, for comparison with the bound.
 
 Usage: python scripts/qr_blur_study.py [--shared ../shared] [--misses FILE] [--only NAME,...]
@@ -41,7 +41,8 @@ from qr_damage_study import study_parser, study_table, truth
 from kzscam.qr import deblur, erasure
 from kzscam.qr.decoders import read_zxing
 from kzscam.qr.loader import LoadedImage
-from kzscam.qr.pipeline import ScanOptions, _regions, scan
+from kzscam.qr.pipeline import ScanOptions, scan
+from kzscam.qr.regional import _regions
 
 CATEGORY = "blurred"
 

@@ -47,7 +47,8 @@ from eval_qr_photos import Photo, _seed, degrade, photos
 
 from kzscam.qr import erasure, symbol
 from kzscam.qr.decoders import read_zxing
-from kzscam.qr.pipeline import _cut_finder_grids, _grids, _regions
+from kzscam.qr.grids import _cut_finder_grids, _grids
+from kzscam.qr.regional import _regions
 
 
 def truth(p: Photo) -> tuple[int, str, Any] | None:

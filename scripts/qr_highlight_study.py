@@ -33,7 +33,8 @@ from qr_table import photo_eval_parser
 import qrsynth
 from kzscam.qr import erasure, symbol
 from kzscam.qr.decoders import read_zxing
-from kzscam.qr.pipeline import _grids, _regions
+from kzscam.qr.grids import _grids
+from kzscam.qr.regional import _regions
 
 SATURATED = 0.98  # highlight strength (share of the way to white) that leaves no contrast
 

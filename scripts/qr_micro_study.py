@@ -81,7 +81,8 @@ def true_grid(p: Photo, clean: Any, version: int, corners: Any) -> Any:
 def study_one(p: Photo, category: str) -> dict[str, Any] | None:
     import numpy as np
 
-    from kzscam.qr.pipeline import _micro_finders, _regions
+    from kzscam.qr.microscan import _micro_finders
+    from kzscam.qr.regional import _regions
 
     got = clean_micro(p)
     if got is None:

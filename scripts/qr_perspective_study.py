@@ -43,7 +43,8 @@ from qr_damage_study import study_parser, study_table, truth
 
 from kzscam.qr import erasure, symbol
 from kzscam.qr.decoders import read_zxing
-from kzscam.qr.pipeline import _cut_finder_grids, _grids, _regions
+from kzscam.qr.grids import _cut_finder_grids, _grids
+from kzscam.qr.regional import _regions
 from qrsynth import perspective_quad, quad_forward
 
 CATEGORY = "perspective"

@@ -14,7 +14,8 @@ from test_qr_hard import assert_never_misread, blank_and_noise, damaged, photo, 
 
 from kzscam.qr import erasure, local
 from kzscam.qr.decoders import read_zbar, read_zxing, zbar_status
-from kzscam.qr.pipeline import _cut_finder_grids, _grids, _regions
+from kzscam.qr.grids import _cut_finder_grids, _grids
+from kzscam.qr.regional import _regions
 
 pytestmark = pytest.mark.corpus
 

@@ -12,7 +12,7 @@ import math
 import pytest
 from test_qr_hard import assert_never_misread, damaged, photo, read_by_zxing_alone, run
 
-from kzscam.qr import deblur, local, pipeline
+from kzscam.qr import deblur, local, regional
 from kzscam.qr.decoders import read_zxing
 
 pytestmark = pytest.mark.corpus
@@ -42,7 +42,7 @@ def test_without_the_deconvolution_the_ladder_reads_nothing(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # What the stage adds: the same photo, every other pass of the ladder, nothing read.
     img, _ = damaged("java-qrcode-4/46.png", "blurred")
-    monkeypatch.setattr(pipeline, "_DEBLUR_SHARES", ())
+    monkeypatch.setattr(regional, "_DEBLUR_SHARES", ())
     assert run(img).symbols == []
 
 
@@ -82,7 +82,7 @@ def test_a_wrong_blur_size_reads_the_code_or_nothing(name: str) -> None:
 
     img, expected = damaged(name, "blurred")
     arr = local.as_array(img)
-    regions = pipeline._regions(img, [])
+    regions = regional._regions(img, [])
     assert regions
     read = set()
     for region in regions:

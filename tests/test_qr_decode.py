@@ -208,9 +208,10 @@ def test_without_libzbar_zxing_carries_on(monkeypatch: pytest.MonkeyPatch, tmp_p
 def test_zbar_fallback_when_zxing_finds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     if not zbar_status()[0]:
         pytest.skip("libzbar not installed (make sysdeps installs libzbar0)")
-    from kzscam.qr import pipeline
+    from kzscam.qr import pipeline, regional, whole
 
-    monkeypatch.setattr(pipeline, "read_zxing", lambda *a, **k: ([], []))
+    for module in (pipeline, whole, regional):  # every module of the ladder that calls zxing-cpp
+        monkeypatch.setattr(module, "read_zxing", lambda *a, **k: ([], []))
     img = make_code("Қазақстан UTF-8")
     result = scan(LoadedImage("x", (img,), "PNG"), ScanOptions(budget_s=60))
     assert [(s.text, s.decoder) for s in result.symbols] == [("Қазақстан UTF-8", "zbar")]

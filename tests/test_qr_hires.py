@@ -152,7 +152,8 @@ def test_no_false_payload_in_any_category(path_end: str) -> None:
 def test_cylinder_pass_reads_a_code_wrapped_on_a_bottle(path_end: str) -> None:
     """The pass itself, on the regions the ladder hands it (the erasure stage before it in the
     ladder also reads qrcode-4/17.png: its refined grid follows a gentle wrap)."""
-    from kzscam.qr.pipeline import _Clock, _cylinder, _regions
+    from kzscam.qr.budget import _Clock
+    from kzscam.qr.regional import _cylinder, _regions
 
     src = source(path_end)
     img, quad = shot("curved", src)
@@ -176,7 +177,8 @@ def test_cylinder_pass_reads_a_code_wrapped_on_a_bottle(path_end: str) -> None:
 def test_cylinder_pass_never_reads_a_false_payload(path_end: str) -> None:
     """The unrolled views of every category's picture (most of them not curved at all) read the
     expected payload or nothing."""
-    from kzscam.qr.pipeline import _Clock, _cylinder, _regions
+    from kzscam.qr.budget import _Clock
+    from kzscam.qr.regional import _cylinder, _regions
 
     src = source(path_end)
     allowed = {src.expected} | src.clean_reads
@@ -191,7 +193,8 @@ def test_cylinder_views_never_pass_for_a_micro_qr_symbol() -> None:
     """A strongly tilted synthetic code (scripts/eval_qr.py's hard set) whose unrolled views once
     decoded as a Micro QR M1 symbol ('383379'): M1's two codewords only detect errors, and three
     finder patterns make a QR Code, so the views are read as QR Code alone."""
-    from kzscam.qr.pipeline import _Clock, _cylinder, _regions
+    from kzscam.qr.budget import _Clock
+    from kzscam.qr.regional import _cylinder, _regions
     from qrsynth import hard_set
 
     payloads = [(f"https://example.kz/p/{i}?ref=qr{i * 7}", f"WIFI:T:WPA;S:Cafe {i};P:pass{i};;",
@@ -235,7 +238,8 @@ def test_erasure_stage_reads_codes_under_saturated_highlights(path_end: str,
                                                               grid_from: str) -> None:
     from kzscam.qr import local
     from kzscam.qr.erasure import read
-    from kzscam.qr.pipeline import _grids, _regions
+    from kzscam.qr.grids import _grids
+    from kzscam.qr.regional import _regions
 
     src = source(path_end)
     img, _ = shot("highlights", src)
@@ -262,7 +266,8 @@ def test_erasure_stage_never_reads_a_false_payload(path_end: str) -> None:
     codewords are noise to the decoder), in every category: the expected payload or nothing."""
     from kzscam.qr import local
     from kzscam.qr.erasure import read
-    from kzscam.qr.pipeline import _grids, _regions
+    from kzscam.qr.grids import _grids
+    from kzscam.qr.regional import _regions
 
     src = source(path_end)
     allowed = {src.expected} | src.clean_reads
@@ -281,7 +286,8 @@ def test_erasure_stage_stops_at_the_budget_deadline() -> None:
     decoded, so a picture the stage reads with time to spare gives nothing at once."""
     from kzscam.qr import local
     from kzscam.qr.erasure import read, refine
-    from kzscam.qr.pipeline import _grids, _regions
+    from kzscam.qr.grids import _grids
+    from kzscam.qr.regional import _regions
 
     src = source("qrcode-1/7.png")
     img, _ = shot("highlights", src)

@@ -15,7 +15,7 @@ from conftest import qr_free_photos, shared_path
 from PIL import Image, ImageOps
 from test_qr_hard import GENEROUS, assert_never_misread, damaged, read_by_zxing_alone, run
 
-from kzscam.qr import local, micro, microread, pipeline, symbol
+from kzscam.qr import local, micro, microread, microscan, pipeline, symbol
 from kzscam.qr.decoders import read_zxing
 from kzscam.qr.elastic import render
 from kzscam.qr.loader import Source, load
@@ -204,6 +204,6 @@ def test_finder_like_texture_seen_at_full_scale_only_is_not_handed_to_the_pass()
     path = shared_path("corpus", "qr", "falsepositives-1", "15.webp")
     with Image.open(path) as im:
         gray = ImageOps.exif_transpose(im).convert("L")
-    assert max(gray.size) > pipeline._MICRO_SMALL
+    assert max(gray.size) > microscan._MICRO_SMALL
     assert len(local.scan_finders(local.as_array(gray))) >= 4
-    assert pipeline._micro_finders(gray, []) == []
+    assert microscan._micro_finders(gray, []) == []

@@ -17,7 +17,8 @@ from test_qr_hard import assert_never_misread, damaged, photo, read_by_zxing_alo
 
 from kzscam.qr import erasure, local, symbol
 from kzscam.qr.decoders import read_zxing
-from kzscam.qr.pipeline import _grids, _regions
+from kzscam.qr.grids import _grids
+from kzscam.qr.regional import _regions
 from qrsynth import perspective_quad, quad_forward
 
 pytestmark = pytest.mark.corpus

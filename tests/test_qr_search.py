@@ -10,7 +10,8 @@ from test_qr_hard import damaged, photo
 
 from kzscam.qr import local
 from kzscam.qr.decoders import read_zxing
-from kzscam.qr.pipeline import _inside, _regions
+from kzscam.qr.places import _inside
+from kzscam.qr.regional import _regions
 from qrsynth import side_by_side
 
 pytestmark = pytest.mark.corpus
