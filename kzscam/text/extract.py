@@ -360,7 +360,9 @@ _CALLED = lazy_re(r"\s*[,!?]")
 # Kazakh compounds that open with a family word: Ата Заң (the constitution), ата мекен (homeland),
 # ата-баба / ата баба (ancestors), ана тілі (mother tongue), ана сүті (breast milk), ата салты
 # (custom). At the start of a message such a word names the thing, not the reader.
-_COMPOUND_AFTER = lazy_re(r"\s+(?:зан|мекен|баба|салт|дастур|тил|сут)")
+_COMPOUND_AFTER = lazy_re(r"\s+(?:зан|заны|занимиз|заннин|занга|занда|заннан|мекен|мекени|мекенимиз|"
+                          r"баба|бабамиз|бабалар[а-я]*|салт|салти|дастур[а-я]*|тили|тилин|тилимиз|тилинин|"
+                          r"тилине|тилинде|сути)(?![0-9a-zа-я])")
 _GREETING_SPAN = 32  # a greeting before the name is short: longer prefixes are never copied
 _GREETINGS = _words("привет приветик здравствуи здравствуите алло салем салам салеметсиз ассалаумагалеикум "
                     "hi hello hey") | {""}
