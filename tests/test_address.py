@@ -199,3 +199,18 @@ def test_a_question_in_front_of_a_scams_own_words_is_not_capped(engine: Engine) 
 ])
 def test_passing_a_warning_on_is_not_a_request(text: str) -> None:
     assert not _addressed(text)
+
+
+@pytest.mark.parametrize(("text", "own"), [
+    # Kazakh reported speech: the words before "дейді" are someone else's, as a quotation is
+    ("Көршім айтады, біреу хабарласып, картаңызды бұғаттаймыз, кодты айтыңыз дейді.", False),
+    ("Соңғы кезде біреулер хабарласып, балаңыз апатқа түсті, 500 мың керек дейді. Абай болыңыздар!", False),
+    # the writer's own request after it, or in the same sentence after the verb, still counts
+    ("Директор жеткізушіге бүгін төлеу керек дейді. Өз картаңнан аударып жібере тұршы.", True),
+    ("Дәрігер 200 мың керек дейді, тезірек жіберші.", True),
+    # "be careful" is not a request
+    ("Абай болыңыздар, алаяқтар көбейді.", False),
+])
+def test_reported_words_are_not_the_writers_own(text: str, own: bool) -> None:
+    folded = normalize(text).views[0].text
+    assert addresses_reader(folded, outside_quotes=True, original=text) is own

@@ -308,7 +308,8 @@ def test_huge_rule_dense_text_keeps_stderr_clean(tmp_path: Path) -> None:
     assert proc.returncode == 1 and proc.stderr == ""
 
 
-@pytest.mark.parametrize("unit", ["х мама ", "ң " + "а" * 40, "сіз аласың ақшасын "])
+@pytest.mark.parametrize("unit", ["х мама ", "ң " + "а" * 40, "сіз аласың ақшасын ", "кодты айт дейді. ",
+                                  "ақша ", ". дейді"])
 def test_who_is_addressed_reads_the_message_a_bounded_number_of_times(unit: str, meter: Meter) -> None:
     """`addresses_reader` looks back at the text before a family name (a greeting?): only near the
     start, or a message of many names would copy ever longer prefixes (charged as slices here)."""

@@ -367,6 +367,9 @@ _GREETING_SPAN = 32  # a greeting before the name is short: longer prefixes are 
 _GREETINGS = _words("привет приветик здравствуи здравствуите алло салем салам салеметсиз ассалаумагалеикум "
                     "hi hello hey") | {""}
 # Imperatives that protect the reader rather than ask them for something.
+# Kazakh "be careful / be alert" ("абай болыңыздар", "сақ болыңыз"): "бол-" after these words.
+_KK_CAREFUL = _words("абаи сак мукият кираги сергек")
+_KK_BE = _words("болиниз болиниздар болиндар болайик")
 _PROTECTIVE = _words(
     "будте предупредите берегите помните остерегаитес осторожни проверяите прочитаите "
     "предупреждаите подскажите проверте")
@@ -411,6 +414,15 @@ _QUOTED = lazy_re(r"«[^»]{0,600}»|“[^”]{0,600}”|„[^“”]{0,600}[“
                      r"(?<![0-9a-zа-я])'[^'\n]{2,600}'(?![0-9a-zа-я])")
 
 
+# Kazakh reports speech before its verb: "[балаңыз апатқа түсті, 500 мың керек] дейді" (he says:
+# your son ...). Up to "дейді / деді / депті / деп жатыр" the sentence holds someone else's words,
+# as a quotation does; what the writer asks in their own words comes after it or in another
+# sentence ("... керек дейді. Өз картаңнан аударып жібере тұршы"). Each sentence is scanned once
+# from its start, at most 400 characters, so the pass stays linear.
+_REPORTED_KK = lazy_re(r"(?:^|(?<=[.!?\n]))[^.!?\n]{0,400}?(?<![0-9a-zа-я])"
+                       r"(?:деиди|деди|депти|деп жатир|deidi|dedi|depti)(?![0-9a-zа-я])")
+
+
 _KK_LETTERS = lazy_re(r"[әіңғүұқөһ]")
 _KK_WORD = lazy_re(r"[а-яёәіңғүұқөһ]+")  # each letter is read once: linear in the text
 
@@ -434,12 +446,13 @@ def _kazakh_forms(original: str) -> tuple[frozenset[str], frozenset[str], frozen
 def addresses_reader(folded: str, *, outside_quotes: bool = False, original: str = "") -> bool:
     """True when the message speaks to its reader: a second-person word or a request verb.
 
-    `outside_quotes`: only the writer's own words count. A question about a scam quotes the scam's
+    `outside_quotes`: only the writer's own words count (not quoted, not reported with "дейді").
+    A question about a scam quotes the scam's
     "переведите" without saying it; a retold call ("«... аударыңыз» деді") still counts as
     addressed by default, because the person retelling it may be about to act on it.
     """
     if outside_quotes:
-        folded = _QUOTED.sub(" ", folded)
+        folded = _REPORTED_KK.sub(" ", _QUOTED.sub(" ", folded))
     # With Kazakh letters the original settles what folding made ambiguous (see _kazakh_forms).
     forms = _kazakh_forms(original) if original else None
     prev = ""
@@ -457,7 +470,7 @@ def addresses_reader(folded: str, *, outside_quotes: bool = False, original: str
         siz = _SIZ.match(word) is not None and (forms is None or word in forms[1])
         if word in _PRONOUNS or vocative or word.startswith(("ваш", "твое")) or siz:
             return True
-        if word in _NOT_SECOND_PERSON:
+        if word in _NOT_SECOND_PERSON or (word in _KK_BE and prev in _KK_CAREFUL):
             prev, last_end = word, m.end()
             recent = (*recent[1:], word)
             continue
