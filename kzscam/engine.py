@@ -395,6 +395,8 @@ class Engine:
             kinds.add("invisible")
         if norm.mixed_script_words:
             kinds.add("mixed_script")
+        if "card" in kinds or "phone" in kinds:
+            kinds.add("payee")  # somewhere to send money: a card or a phone (a Kaspi transfer)
         if addresses_reader(norm.views[0].text, original=text):
             kinds.add("address")
             if addresses_reader(norm.views[0].text, outside_quotes=True, original=text):
@@ -473,7 +475,8 @@ class Engine:
                 want = "url" if kind in ("app_download", "short_url") else kind
                 as_kind: EvidenceKind = "link" if want == "url" else "text"
                 out.extend(Evidence(text[e.start : e.end], e.start, e.end, as_kind)
-                           for e in entities if e.kind == want)
+                           for e in entities if e.kind == want
+                           or (want == "payee" and e.kind in ("card", "phone")))
         return out
 
 _ENGINES: dict[Config, Engine] = {}

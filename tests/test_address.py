@@ -208,6 +208,9 @@ def test_passing_a_warning_on_is_not_a_request(text: str) -> None:
     # the writer's own request after it, or in the same sentence after the verb, still counts
     ("Директор жеткізушіге бүгін төлеу керек дейді. Өз картаңнан аударып жібере тұршы.", True),
     ("Дәрігер 200 мың керек дейді, тезірек жіберші.", True),
+    # words before the teller stay the writer's own; with no teller nothing is set aside
+    ("Мама, кодты тез айтшы, банктен біреу хабарласып картаңды бұғаттаймыз дейді!", True),
+    ("Апа, дәрігер ақшаны осы картаға салыңыз дейді.", True),
     # "be careful" is not a request
     ("Абай болыңыздар, алаяқтар көбейді.", False),
 ])

@@ -24,7 +24,7 @@ TEXT_MATCH_KEYS = {"any", "all", "near", "none", "negations", "negation_window",
                    "regex"}
 CHECK_MATCH_KEYS = {"check"}
 ENTITY_KINDS = ("url", "phone", "card", "iin", "short_url", "app_download", "invisible",
-                "mixed_script", "address", "own_address")
+                "mixed_script", "address", "own_address", "payee")
 
 
 class RuleError(Exception):

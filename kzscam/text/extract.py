@@ -414,13 +414,18 @@ _QUOTED = lazy_re(r"«[^»]{0,600}»|“[^”]{0,600}”|„[^“”]{0,600}[“
                      r"(?<![0-9a-zа-я])'[^'\n]{2,600}'(?![0-9a-zа-я])")
 
 
-# Kazakh reports speech before its verb: "[балаңыз апатқа түсті, 500 мың керек] дейді" (he says:
-# your son ...). Up to "дейді / деді / депті / деп жатыр" the sentence holds someone else's words,
-# as a quotation does; what the writer asks in their own words comes after it or in another
-# sentence ("... керек дейді. Өз картаңнан аударып жібере тұршы"). Each sentence is scanned once
-# from its start, at most 400 characters, so the pass stays linear.
-_REPORTED_KK = lazy_re(r"(?:^|(?<=[.!?\n]))[^.!?\n]{0,400}?(?<![0-9a-zа-я])"
-                       r"(?:деиди|деди|депти|деп жатир|deidi|dedi|depti)(?![0-9a-zа-я])")
+# Kazakh reports speech before its verb: "біреу хабарласып, [балаңыз апатқа түсті, 500 мың керек]
+# дейді" (someone calls and says: your son ...). From the teller (someone, a neighbour, scammers,
+# "телефон соғып") to "дейді / деп жатыр" the sentence holds someone else's words, as a quotation
+# does. Words before the teller stay the writer's own ("Мама, кодты айтшы, банктен біреу ...
+# дейді" asks for the code), and without a teller nothing is set aside ("дәрігер ақшаны осы
+# картаға салыңыз дейді" relays a request to the reader). Each teller starts one scan of at most
+# 400 characters, so the pass stays linear.
+_REPORTED_KK = lazy_re(
+    r"(?<![0-9a-zа-я])(?:биреу|алаяк|каскунем|коршим|досим|ариптесим|туисим|анама|акеме|ажеме|атама|"
+    r"апама|агама|зеинеткерлерге|ата-аналарга|хабарласипти|звондапти|усинипти|усинди|телефон согип|"
+    r"конирау шалипти|хабар келди|хабарлама келди|смс келди|sms келди)"
+    r"[^.!?\n]{0,400}?(?<![0-9a-zа-я])(?:деиди|деп жатир|deidi)(?![0-9a-zа-я])")
 
 
 _KK_LETTERS = lazy_re(r"[әіңғүұқөһ]")
