@@ -19,7 +19,7 @@ from kzscam.qr.regional import _regions
 pytestmark = pytest.mark.corpus
 
 # Tilted photos (tune split of the hard photos) the bilinear pass reads and nothing before it.
-RESCUED = ["qrcode-1/20.webp", "qrcode-2/17.webp"]
+RESCUED = ["qrcode-1/20.webp", "qrcode-2/1.png", "qrcode-2/17.webp"]
 
 
 def _kept(name: str) -> tuple[object, list[tuple[object, int]]]:
@@ -59,6 +59,11 @@ def test_the_version_information_corrects_the_finder_spacings_guess() -> None:
     picture, kept = _kept("qrcode-1/20.webp")
     assert sorted(v for _, v in kept) == [9, 10, 11]
     assert {quadwarp.printed_version(picture, g, v) for g, v in kept} == {10}
+    # qrcode-2/1 is a version 19 symbol the finder spacing puts at 21 (and 20, 22): its two
+    # copies are 5 bits off each at 2.7 pixels a module, every other version 17 or more.
+    picture, kept = _kept("qrcode-2/1.png")
+    assert sorted(v for _, v in kept) == [20, 21, 22]
+    assert {quadwarp.printed_version(picture, g, v) for g, v in kept} == {19}
     # Below version 7 there is no version information: the grid's own version stands.
     picture, kept = _kept("qrcode-2/17.webp")
     assert all(quadwarp.printed_version(picture, g, v) == v for g, v in kept if v < 7)

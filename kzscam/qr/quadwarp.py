@@ -183,6 +183,7 @@ def _sample(smooth: Any, crop: Any, centres: Any, pts: Any, origin: Any,
 
 
 _VERSION_REACH = 3  # versions each way of the finder spacing's guess whose information is read
+_VERSION_BITS = 12  # of the two copies' 36 bits at most this many wrong (half is chance)
 
 
 def regrid(grid: Any, version: int, other: int) -> Any:
@@ -198,20 +199,23 @@ def regrid(grid: Any, version: int, other: int) -> Any:
 
 def printed_version(picture: Any, grid: Any, version: int) -> int:
     """The version the symbol's version information says, read beside the finders (where the
-    homography is right even under a strong tilt), at each version near the grid's own
-    (the finder spacing's guess is two versions off on a tilted version 19 of the tune split),
-    within 3 bits of its word; the grid's version when none is (or below version 7)."""
-    best = (4, 0, version)
+    homography is nearly right even under a strong tilt) at each version near the grid's own:
+    the one whose word both printed copies are nearest, in bits, if within _VERSION_BITS of
+    the 36 (the finder spacing's guess is two versions off on a tilted version 19 of the tune
+    split, whose copies are 5 bits off each at 2.7 pixels a module, the other versions 17 or
+    more); the grid's version when none is (or below version 7). A wrong version costs a
+    search, not a read: the decoder and zxing-cpp's re-read judge."""
+    best = (_VERSION_BITS + 1, 0, version)
     for other in range(max(7, version - _VERSION_REACH),
                        min(symbol.MAX_VERSION, version + _VERSION_REACH) + 1):
         g = regrid(grid, version, other)
         dark, reliability = erasure.modules(*erasure.sample(picture, g, other))
         word = symbol.version_word(other)
-        for cells in symbol.version_cells(other):
-            wrong = sum(1 for i, (r, c) in enumerate(cells)
-                        if reliability[r, c] <= 0 or bool(dark[r, c]) != bool(word >> (17 - i) & 1))
-            best = min(best, (wrong, abs(other - version), other))
-    return best[2] if best[0] <= 3 else version
+        wrong = sum(1 for cells in symbol.version_cells(other)
+                    for i, (r, c) in enumerate(cells)
+                    if reliability[r, c] <= 0 or bool(dark[r, c]) != bool(word >> (17 - i) & 1))
+        best = min(best, (wrong, abs(other - version), other))
+    return best[2]
 
 
 def read_grids(gray: Any, frame: int, grids: list[tuple[Any, int]],
