@@ -19,7 +19,7 @@ from kzscam.qr.regional import _regions
 pytestmark = pytest.mark.corpus
 
 # Tilted photos (tune split of the hard photos) the bilinear pass reads and nothing before it.
-RESCUED = ["qrcode-1/20.webp", "qrcode-2/1.png", "qrcode-2/17.webp"]
+RESCUED = ["qrcode-1/20.webp", "qrcode-2/1.png", "qrcode-2/14.png", "qrcode-2/17.webp"]
 
 
 def _kept(name: str) -> tuple[object, list[tuple[object, int]]]:
@@ -52,6 +52,18 @@ def test_neither_the_homography_nor_the_bent_grid_reads_what_the_bilinear_map_do
     assert all(erasure.read_fitted(picture, g, v, 0, math.inf) is None for g, v in kept)
     assert any(quadwarp.read(picture, erasure.refine(picture, g, v, math.inf), v, 0, math.inf)
                is not None for g, v in kept)
+
+
+def test_white_paper_is_not_a_highlight(monkeypatch: pytest.MonkeyPatch) -> None:
+    # qrcode-2/14 is a clean render: its light modules are pure white. Read as unseen (a
+    # highlight's), 46% of the symbol is erased and nothing reads; read as paper, it reads.
+    picture, kept = _kept("qrcode-2/14.png")
+    grid, version = next((g, v) for g, v in kept if v == 5)
+    grid = erasure.refine(picture, grid, version, math.inf)
+    monkeypatch.setattr(quadwarp, "_PAPER_SHARE", 1.0)
+    assert quadwarp.read(picture, grid, version, 0, math.inf) is None
+    monkeypatch.undo()
+    assert quadwarp.read(picture, grid, version, 0, math.inf) is not None
 
 
 def test_the_version_information_corrects_the_finder_spacings_guess() -> None:

@@ -27,6 +27,7 @@ _STARTS = 2  # places of the fourth point the ascent starts from (the decoder ju
 _REACH_SHARE = 3  # the fourth point is searched over n / this modules each way
 _COARSE_STEPS = 16  # at most this many tries a side in the coarse search of the fourth point
 _STEPS = (0.5, 0.25, 0.12)  # modules a point moves per try of the ascent, coarse to fine
+_PAPER_SHARE = 0.3  # saturated modules beyond this share are white paper (see read)
 _NEWTON = 3  # iterations inverting the map from the homography's points
 
 
@@ -143,9 +144,14 @@ def read(picture: Any, grid: Any, version: int, frame: int, deadline: float) -> 
         if time.monotonic() > deadline:
             return None
         means, darkest = _sample(smooth, crop, centres, pts, origin, n)
-        if means is None:
+        if means is None or darkest is None:
             continue
         sym = erasure._read_sampled(means, darkest, version, frame, deadline, "-quad")
+        if sym is None and float(np.mean(darkest >= erasure._SATURATED)) > _PAPER_SHARE:
+            # White paper, not a highlight: a clean render's light modules are pure white,
+            # and read as unseen a third of the symbol or more is erased (qrcode-2/14).
+            sym = erasure._read_sampled(means, np.minimum(darkest, erasure._SATURATED - 1),
+                                        version, frame, deadline, "-quad")
         if sym is not None:
             xy = centres(pts)
             assert xy is not None
