@@ -19,7 +19,9 @@ keeps), wrong / unseen (module calls at the true centres against zxing-cpp's rea
 photo, data modules), worst (codewords with a wrong module in the worst block / its check
 codewords), true_read (the erasure decoder, errors and erasures under the 1e-9 bound and
 zxing-cpp's re-read, on modules sampled at the true centres: what a perfect rectification
-buys), hom_read (the same on the best single homography through the true centres), true_cubic
+buys), b_err (the largest distance in modules between a true centre's module coordinates and
+those a bilinear map from the picture through the four anchors gives: kzscam.qr.quadwarp's
+model), hom_read (the same on the best single homography through the true centres), true_cubic
 (the true centres sampled with bicubic rather than bilinear interpolation).
 
 Usage: python scripts/qr_perspective_study.py [--shared ../shared] [--misses FILE]
@@ -147,6 +149,16 @@ def study_one(p: Photo) -> dict[str, Any] | None:
     coef, *_ = np.linalg.lstsq(basis, resid, rcond=None)
     q_err = float(np.max(np.linalg.norm(resid - basis @ coef, axis=-1)) / pitch)
 
+    # A bilinear map from the picture to the module coordinates (kzscam.qr.quadwarp), through
+    # the four anchors (the finder centres and the fourth corner's finder place).
+    x = centres[..., 0].ravel().astype(np.float64)
+    y = centres[..., 1].ravel().astype(np.float64)
+    x, y = x - x.mean(), y - y.mean()
+    lin = np.stack([np.ones_like(x), x, y, x * y], -1)
+    at = [r * n + c for r, c in ((3, 3), (3, n - 4), (n - 4, 3), (n - 4, n - 4))]
+    uv = np.stack([uu.ravel(), vv.ravel()], -1)
+    b_err = float(np.max(np.linalg.norm(lin @ np.linalg.solve(lin[at], uv[at]) - uv, axis=-1)))
+
     means, darkest = sample_points(picture, p, version)
     dark, reliability = erasure.modules(means, darkest)
     data = symbol.data_cells(version)
@@ -181,7 +193,7 @@ def study_one(p: Photo) -> dict[str, Any] | None:
         "px/module": round(math.dist(p.corners[0], p.corners[1]) / n, 1),
         "min_px": round(float(shorter.min()), 2),
         "p10_px": round(float(np.percentile(shorter, 10)), 2),
-        "h_err": round(h_err, 2), "q_err": round(q_err, 2),
+        "h_err": round(h_err, 2), "q_err": round(q_err, 2), "b_err": round(b_err, 2),
         "finders": f"{triples}t/{lone}l", "true_finders": near, "located": len(cands),
         "grids": len(grids), "kept": kept,
         "wrong": int(sum(wrong[r, c] and not unseen[r, c] for r, c in data)),

@@ -1,7 +1,8 @@
 """The erasure stage in the retry ladder: module grids from symbols zxing-cpp located and from
 finder patterns (also those a scratch cut, found by line scans), read with the modules under
 saturated highlights as Reed-Solomon erasures (kzscam.qr.erasure), and the grids kept but not
-read, read again bent (rows and columns that bow after a strong tilt).
+read, read again bent (rows and columns that bow after a strong tilt) and under a bilinear
+picture-to-module map (an image tool's quadrilateral stretch: kzscam.qr.quadwarp).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 
 _ERASURE_PAIRS = 2
 _BENT_GRIDS = 1  # grids of a picture the bent pass reads (_bent): every tune read was the first
+# Grids the bilinear pass reads (_quad): a located symbol's grid, kept first, can be the wrong
+# one (qrcode-1/20 perspective: zxing-cpp's corners at version 11, the code a version 10).
+_QUAD_GRIDS = 3
 
 
 Grid = tuple[Any, int, int | None, int]  # grid, version, lost finder, placement
@@ -99,7 +103,8 @@ def _cut_finder_grids(gray: Image, regions: list[Region], first: int) -> list[Gr
 def _erased(gray: Image, frame: int, grids: list[Grid], clock: _Clock,
             bendable: list[tuple[Any, int]]) -> list[Symbol]:
     """Codes read with the modules under saturated highlights as erasures (kzscam.qr.erasure).
-    Grids kept but not read are added to `bendable` for the bent pass (`_bent`): only those
+    Grids kept but not read are added to `bendable` for the bent and bilinear passes (`_bent`,
+    `_quad`; the same grid twice only once): only those
     from finders found or a symbol located (a completed pair's guessed finder leaves too much
     to search), and a few a picture, since each costs a search."""
     from kzscam.qr import erasure, local
@@ -125,7 +130,10 @@ def _erased(gray: Image, frame: int, grids: list[Grid], clock: _Clock,
         sym = erasure.read_fitted(picture, fitted, version, frame, clock.deadline, bent=False)
         if sym is not None:
             _merge(out, [sym])
-        elif lost is None and len(bendable) < _BENT_GRIDS:
+        elif lost is None and len(bendable) < max(_BENT_GRIDS, _QUAD_GRIDS) and not any(
+                v == version and _same_grid(erasure.corners_of(g, v),
+                                            erasure.corners_of(fitted, version), version)
+                for g, v in bendable):
             bendable.append((fitted, version))
     return out
 
@@ -139,7 +147,7 @@ def _bent(gray: Image, frame: int, bendable: list[tuple[Any, int]],
     _, np = local._cv()
     picture = local.as_array(gray).astype(np.float32)
     out: list[Symbol] = []
-    for grid, version in bendable:
+    for grid, version in bendable[:_BENT_GRIDS]:
         if time.monotonic() > clock.deadline:
             break
         if any(_same_place(s.corners, erasure.corners_of(grid, version)) for s in out):
@@ -148,3 +156,19 @@ def _bent(gray: Image, frame: int, bendable: list[tuple[Any, int]],
         if sym is not None:
             _merge(out, [sym])
     return out
+
+
+def _quad(gray: Image, frame: int, bendable: list[tuple[Any, int]],
+          clock: _Clock) -> list[Symbol]:
+    """The erasure stage's grids kept but not read, under a bilinear picture-to-module map
+    (kzscam.qr.quadwarp)."""
+    from kzscam.qr import quadwarp
+
+    return quadwarp.read_grids(gray, frame, bendable[:_QUAD_GRIDS], clock.deadline)
+
+
+def _same_grid(a: tuple[tuple[float, float], ...], b: tuple[tuple[float, float], ...],
+               version: int) -> bool:
+    """Whether two grids of one version put every corner within a module of the other's."""
+    module = math.dist(a[0], a[2]) / math.sqrt(2) / (17 + 4 * version)
+    return all(math.dist(p, q) < module for p, q in zip(a, b, strict=True))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from kzscam.qr.grids import _bent, _cut_finder_grids, _erased, _grids
+from kzscam.qr.grids import _bent, _cut_finder_grids, _erased, _grids, _quad
 from kzscam.qr.microscan import _micro, _micro_finders
 from kzscam.qr.places import _merge, _same_place
 from kzscam.qr.regional import _cylinder, _local, _regions
@@ -95,9 +95,15 @@ def _ladder(gray: Image, frame: int, use_zbar: bool, candidates: list[tuple[int,
         if name == "elastic" and regions and clock.allows() and _pass(
                 result, clock, "cylinder", partial(_cylinder, gray, frame, regions, clock)):
             return
-        # The erasure stage's grids bent (a strong tilt), before elastic fitting.
+        # The erasure stage's grids kept but not read, bent (a smooth second-order warp), then
+        # under a bilinear picture-to-module map (an image tool's quadrilateral stretch:
+        # kzscam.qr.quadwarp), before elastic fitting. (The other way round, the bilinear pass
+        # delayed three bent reads of the tune split past the budget and read none of them.)
         if name == "elastic" and bendable and clock.allows() and _pass(
                 result, clock, "bent", partial(_bent, gray, frame, bendable, clock)):
+            return
+        if name == "elastic" and bendable and clock.allows() and _pass(
+                result, clock, "quad", partial(_quad, gray, frame, bendable, clock)):
             return
         if name == "elastic" and early:
             # The symbols fitted before the erasure stage are not fitted again.
