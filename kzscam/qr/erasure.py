@@ -250,6 +250,22 @@ def _plane_fit(values: Any, weight: Any, sigma: float) -> Any:
     return np.where(s0 > 0.05, plane, far)
 
 
+def fixed_modules(version: int) -> tuple[Any, Any, Any]:
+    """Rows, columns and signs (+1 dark, -1 light) of the modules the standard fixes: a grid is
+    scored by how well it sees them. The format and version cells vary from code to code."""
+    import numpy as np
+
+    varying = set(symbol.format_cells(version)[0] + symbol.format_cells(version)[1])
+    if version >= 7:
+        varying |= set(symbol.version_cells(version)[0] + symbol.version_cells(version)[1])
+    fixed = {cell: d for cell, d in symbol.function_modules(version).items()
+             if cell not in varying}
+    rows = np.array([r for r, _ in fixed])
+    cols = np.array([c for _, c in fixed])
+    sign = np.array([1.0 if d else -1.0 for d in fixed.values()], dtype=np.float32)
+    return rows, cols, sign
+
+
 def refine(picture: Any, grid: Any, version: int, deadline: float,
            lost: int | None = None, fine: bool = True, bent: bool = False) -> Any:
     """The grid moved to fit the symbol: the picture points of the finder centres and of the
@@ -275,15 +291,7 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
         return grid
     k = max(1, int(pitch * 0.5))
     smooth = cv2.blur(crop, (k, k)) if k > 1 else crop
-    # The patterns the standard fixes; the format and version cells vary from code to code.
-    varying = set(symbol.format_cells(version)[0] + symbol.format_cells(version)[1])
-    if version >= 7:
-        varying |= set(symbol.version_cells(version)[0] + symbol.version_cells(version)[1])
-    fixed = {cell: d for cell, d in symbol.function_modules(version).items()
-             if cell not in varying}
-    rows = np.array([r for r, _ in fixed])
-    cols = np.array([c for _, c in fixed])
-    sign = np.array([1.0 if d else -1.0 for d in fixed.values()], dtype=np.float32)
+    rows, cols, sign = fixed_modules(version)
     # Module centres and the bend's terms, computed once: the search scores thousands of grids.
     base = np.arange(n, dtype=np.float64) + 0.5
     uu, vv = np.meshgrid(base, base)

@@ -98,14 +98,7 @@ def read(picture: Any, grid: Any, version: int, frame: int, deadline: float) -> 
     origin = np.array([x0, y0], dtype=np.float64)
     start = {(du, dv): erasure.module_points(grid, version, None, du, dv).astype(np.float64)
              for du, dv in erasure._OFFSETS}
-    varying = set(symbol.format_cells(version)[0] + symbol.format_cells(version)[1])
-    if version >= 7:
-        varying |= set(symbol.version_cells(version)[0] + symbol.version_cells(version)[1])
-    fixed = {cell: d for cell, d in symbol.function_modules(version).items()
-             if cell not in varying}
-    rows = np.array([r for r, _ in fixed])
-    cols = np.array([c for _, c in fixed])
-    sign = np.array([1.0 if d else -1.0 for d in fixed.values()], dtype=np.float32)
+    rows, cols, sign = erasure.fixed_modules(version)
 
     def centres(pts: Any, du: float = 0.0, dv: float = 0.0) -> Any | None:
         coef = coefficients(pts - origin, n, np.zeros(2))
