@@ -250,6 +250,28 @@ def _plane_fit(values: Any, weight: Any, sigma: float) -> Any:
     return np.where(s0 > 0.05, plane, far)
 
 
+def symbol_crop(picture: Any, grid: Any, version: int,
+                reach: int) -> tuple[Any, Any, int, int, float] | None:
+    """The picture around a grid's symbol (its quiet zone and `reach` modules more, for a search
+    that moves the corners), the same crop box-blurred at half a module, its top-left corner and
+    the module pitch in pixels; None when the box falls outside the picture."""
+    import cv2
+    import numpy as np
+
+    n = symbol.size(version)
+    quad = np.array(corners_of(grid, version))
+    pitch = max(1.0, math.dist(quad[0], quad[2]) / (n * math.sqrt(2)))
+    pad = int((4 + reach) * pitch) + 2
+    x0, y0 = np.maximum(np.floor(quad.min(axis=0)).astype(int) - pad, 0)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int) + pad
+    crop = picture[y0:y1, x0:x1]
+    if crop.size == 0:
+        return None
+    k = max(1, int(pitch * 0.5))
+    smooth = cv2.blur(crop, (k, k)) if k > 1 else crop
+    return crop, smooth, int(x0), int(y0), pitch
+
+
 def fixed_modules(version: int) -> tuple[Any, Any, Any]:
     """Rows, columns and signs (+1 dark, -1 light) of the modules the standard fixes: a grid is
     scored by how well it sees them. The format and version cells vary from code to code."""
@@ -281,16 +303,10 @@ def refine(picture: Any, grid: Any, version: int, deadline: float,
     anchors = np.array([[3.5, 3.5], [n - 3.5, 3.5], [3.5, n - 3.5], [n - 3.5, n - 3.5]],
                        dtype=np.float32)
     points = cv2.perspectiveTransform(anchors[None], grid)[0].astype(np.float32)
-    quad = np.array(corners_of(grid, version))
-    pitch = max(1.0, math.dist(quad[0], quad[2]) / (n * math.sqrt(2)))
-    pad = int((4 + (_corner_reach(n) if bent else 0)) * pitch) + 2
-    x0, y0 = np.maximum(np.floor(quad.min(axis=0)).astype(int) - pad, 0)
-    x1, y1 = np.ceil(quad.max(axis=0)).astype(int) + pad
-    crop = picture[y0:y1, x0:x1]
-    if crop.size == 0:
+    around = symbol_crop(picture, grid, version, _corner_reach(n) if bent else 0)
+    if around is None:
         return grid
-    k = max(1, int(pitch * 0.5))
-    smooth = cv2.blur(crop, (k, k)) if k > 1 else crop
+    _crop, smooth, x0, y0, pitch = around
     rows, cols, sign = fixed_modules(version)
     # Module centres and the bend's terms, computed once: the search scores thousands of grids.
     base = np.arange(n, dtype=np.float64) + 0.5

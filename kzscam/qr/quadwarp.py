@@ -84,17 +84,11 @@ def read(picture: Any, grid: Any, version: int, frame: int, deadline: float) -> 
     n = symbol.size(version)
     anchors = _anchors(n).astype(np.float32)
     points = cv2.perspectiveTransform(anchors[None], grid)[0].astype(np.float64)
-    quad = np.array(erasure.corners_of(grid, version))
-    pitch = max(1.0, math.dist(quad[0], quad[2]) / (n * math.sqrt(2)))
     reach = max(3, n // _REACH_SHARE)
-    pad = int((4 + reach) * pitch) + 2
-    x0, y0 = np.maximum(np.floor(quad.min(axis=0)).astype(int) - pad, 0)
-    x1, y1 = np.ceil(quad.max(axis=0)).astype(int) + pad
-    crop = picture[y0:y1, x0:x1]
-    if crop.size == 0:
+    around = erasure.symbol_crop(picture, grid, version, reach)
+    if around is None:
         return None
-    k = max(1, int(pitch * 0.5))
-    smooth = cv2.blur(crop, (k, k)) if k > 1 else crop
+    crop, smooth, x0, y0, pitch = around
     origin = np.array([x0, y0], dtype=np.float64)
     start = {(du, dv): erasure.module_points(grid, version, None, du, dv).astype(np.float64)
              for du, dv in erasure._OFFSETS}
