@@ -395,7 +395,7 @@ class Engine:
             kinds.add("invisible")
         if norm.mixed_script_words:
             kinds.add("mixed_script")
-        if "card" in kinds or "phone" in kinds:
+        if any(_is_payee(e) for e in entities):
             kinds.add("payee")  # somewhere to send money: a card or a phone (a Kaspi transfer)
         if addresses_reader(norm.views[0].text, original=text):
             kinds.add("address")
@@ -476,8 +476,15 @@ class Engine:
                 as_kind: EvidenceKind = "link" if want == "url" else "text"
                 out.extend(Evidence(text[e.start : e.end], e.start, e.end, as_kind)
                            for e in entities if e.kind == want
-                           or (want == "payee" and e.kind in ("card", "phone")))
+                           or (want == "payee" and _is_payee(e)))
         return out
+
+def _is_payee(entity: Entity) -> bool:
+    """A card, or a full phone number a transfer can go to: not a short service number (102,
+    1414), which a warning gives to call."""
+    return entity.kind == "card" or (
+        entity.kind == "phone" and sum(c.isdigit() for c in entity.value) >= 10)
+
 
 _ENGINES: dict[Config, Engine] = {}
 _LOCK = threading.Lock()

@@ -366,10 +366,10 @@ _COMPOUND_AFTER = lazy_re(r"\s+(?:зан|заны|занимиз|заннин|з
 _GREETING_SPAN = 32  # a greeting before the name is short: longer prefixes are never copied
 _GREETINGS = _words("привет приветик здравствуи здравствуите алло салем салам салеметсиз ассалаумагалеикум "
                     "hi hello hey") | {""}
-# Imperatives that protect the reader rather than ask them for something.
 # Kazakh "be careful / be alert" ("абай болыңыздар", "сақ болыңыз"): "бол-" after these words.
 _KK_CAREFUL = _words("абаи сак мукият кираги сергек")
 _KK_BE = _words("болиниз болиниздар болиндар болайик")
+# Imperatives that protect the reader rather than ask them for something.
 _PROTECTIVE = _words(
     "будте предупредите берегите помните остерегаитес осторожни проверяите прочитаите "
     "предупреждаите подскажите проверте")
