@@ -65,6 +65,18 @@ def as_array(gray: Image) -> Any:
     return np.asarray(gray, dtype=np.uint8)
 
 
+def shrink(gray: Image, width: int, height: int) -> Any:
+    """`gray` made `width` x `height` pixels (smaller) as a uint8 array, fast: Pillow's integer
+    box reduction first, then bilinear for the rest (at most a halving, so every pixel still
+    counts). A box resize to the exact size costs several times as much on a phone photo, and
+    after a read this shrink decides much of the median time per photo."""
+    cv2, _ = _cv()
+    factor = min(gray.width // width, gray.height // height)
+    if factor >= 2:
+        gray = gray.reduce(factor)
+    return cv2.resize(as_array(gray), (width, height), interpolation=cv2.INTER_LINEAR)
+
+
 def to_image(array: Any) -> Image:
     from PIL import Image as PILImage
 

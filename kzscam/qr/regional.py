@@ -37,15 +37,20 @@ def _regions(gray: Image, done: Sequence[tuple[tuple[float, float], ...]]) -> li
     w, h = gray.size
     thorough = not done
     scale = min(1.0, (_FINDER_SIDE if thorough else _FINDER_SIDE_AFTER_READ) / max(w, h))
-    # Box (area) averaging: as good an anti-aliasing filter for finding finders as the default
-    # bicubic, and a third of its cost on a phone photo (where it decides the median time).
-    small = gray if scale == 1.0 else gray.resize((max(1, int(w * scale)), max(1, int(h * scale))),
-                                                  Resampling.BOX)
+    size = (max(1, int(w * scale)), max(1, int(h * scale)))
+    if scale == 1.0:
+        small = local.as_array(gray)
+    elif thorough:
+        # Box (area) averaging: as good an anti-aliasing filter for finding finders as the
+        # default bicubic, and a third of its cost on a phone photo.
+        small = local.as_array(gray.resize(size, Resampling.BOX))
+    else:  # after a read, where this search decides the median time per photo
+        small = local.shrink(gray, *size)
     # The codes read are blanked out of the search (their outline grown by 5%: a neighbouring
     # code's finder lies a quiet zone of four modules away at least).
     skip = [_grown(q, 1.05, scale) for q in done]
     finders = [local.Finder(f.x / scale, f.y / scale, f.size / scale)
-               for f in local.find_finders(local.as_array(small), thorough=thorough, skip=skip)]
+               for f in local.find_finders(small, thorough=thorough, skip=skip)]
     finders = [f for f in finders if not any(_inside((f.x, f.y), q, 1.2) for q in done)]
     return local.group(finders, w, h)[:6]
 
