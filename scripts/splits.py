@@ -50,3 +50,20 @@ def corpus(shared: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], li
     train, test = split(read_jsonl(shared / "corpus" / "train" / "train.jsonl"))
     written = read_jsonl(WRITTEN) if WRITTEN.exists() else []
     return train, test, written
+
+
+NEWS_QUOTES = ROOT / "training" / "news_quotes.jsonl"
+
+
+def news_quote_parts(rows: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """The part ("check" or "tune") of each real line quoted by news pages, by a rule fixed before
+    any of them was checked: within each (language, label) group, ordered by SHA-256 of the text,
+    every other line from the first is in the check part (measured, its misses never read)."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in rows:
+        groups[(row["lang"], row["label"])].append(row["text"])
+    parts: dict[str, str] = {}
+    for key in sorted(groups):
+        for i, text in enumerate(sorted(groups[key], key=_digest)):
+            parts[text] = "check" if i % 2 == 0 else "tune"
+    return parts

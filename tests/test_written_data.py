@@ -92,9 +92,54 @@ def test_training_never_reads_the_heldout_sets() -> None:
 
 @pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT, HELD_WILD, HELD_CHAT, QUOTES, HELD_QUOTES,
                                   EVERYDAY_KK, HELD_KK, FORMAL, HELD_MIXED, HARDNEG, FAMILY, SERVICE,
-                                  EVERYDAY, RUSSIAN, KAZAKH, FORWARDED, HELD_MONTH, PAIRS])
+                                  EVERYDAY, RUSSIAN, KAZAKH, FORWARDED, HELD_MONTH, PAIRS,
+                                  ROOT / "training" / "news_quotes.jsonl"])
 def test_nothing_near_the_evaluation_material(path: Any) -> None:
     guard = shared_path("tools", "heldout_guard.py")
     done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+NEWS_QUOTES = ROOT / "training" / "news_quotes.jsonl"
+
+
+def test_news_quotes_are_attributed_real_lines_in_two_fixed_parts() -> None:
+    from splits import news_quote_parts
+
+    rows = _rows(NEWS_QUOTES)
+    for r in rows:
+        assert set(r) == {"text", "label", "lang", "scenario", "part", "source", "note"}, r
+        assert r["label"] in {"scam", "legit"} and r["lang"] in {"kk", "ru", "en", "mixed"}, r
+        assert r["source"].startswith("https://") and r["text"].strip(), r
+    assert len({r["text"] for r in rows}) == len(rows)
+    parts = news_quote_parts(rows)
+    assert all(r["part"] == parts[r["text"]] for r in rows)
+    counts = Counter((r["part"], r["lang"], r["label"]) for r in rows)
+    assert counts[("check", "kk", "scam")] >= 15 and counts[("tune", "kk", "scam")] >= 15, counts
+
+
+def test_news_quotes_are_not_copies_of_training_tuning_or_shared_text() -> None:
+    """Exact Jaccard of character 5-grams (neardup's measure) against every other text: the
+    quotes' 5-grams are few, so each text is looked up in them rather than indexed itself."""
+    from neardup import THRESHOLD, _shingles
+    from splits import read_jsonl
+
+    quotes = [_shingles(r["text"]) for r in _rows(NEWS_QUOTES)]
+    owner: dict[str, list[int]] = {}
+    for i, grams in enumerate(quotes):
+        for g in grams:
+            owner.setdefault(g, []).append(i)
+    others = [r["text"] for path in (ROOT / "training").glob("*.jsonl") if path != NEWS_QUOTES
+              for r in _rows(path)]
+    others += [r["text"] for name in (("corpus", "train", "train.jsonl"), ("corpus", "texts_dev.jsonl"))
+               for r in read_jsonl(shared_path(*name))]
+    near = []
+    for text in others:
+        grams = _shingles(text)
+        shared = Counter(i for g in grams for i in owner.get(g, ()))
+        near += [text[:60] for i, n in shared.items()
+                 if n / (len(grams) + len(quotes[i]) - n) >= THRESHOLD]
+    assert near == []
+    source = (ROOT / "scripts" / "train_model.py").read_text(encoding="utf-8")
+    assert "news_quotes" not in source
