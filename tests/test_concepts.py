@@ -428,6 +428,17 @@ PARALLEL_SCAMS: list[tuple[str, str, str]] = [
       'мошенники могут воспользоваться информацией',
      'A National Bank employee will come to your home to exchange old banknotes. Tell no one, '
       'there are fraudsters in your area who could use it'),
+    # the "your account was hacked / someone used your documents" opening, pressed as urgent
+    ('Шұғыл! Жеке кабинетіңіз бұзылды, дереу қауіпсіздік қызметіне хабарласыңыз',
+     'Срочно! Ваш личный кабинет взломан, немедленно свяжитесь со службой безопасности',
+     'Urgent! Your account has been hacked, contact our security team immediately'),
+    ('Құжаттарыңызды біреу пайдаланып несие рәсімдеді, шұғыл түрде бізге хабарласыңыз',
+     'Вашими документами воспользовались для оформления кредита, срочно перезвоните нам',
+     'Someone used your documents to take out a loan, call us back urgently'),
+    # a request to change the phone number "came in" (the bank-security call's opening)
+    ('Нөміріңізді өзгертуге өтінім түсті, бұл сіз бе? Болмаса қауіпсіздік қызметіне қосамын',
+     'Поступила заявка на смену номера телефона, это вы? Если нет, соединю со службой безопасности',
+     'We received a request to change your phone number, was it you? If not, I will connect security'),
 ]
 
 PARALLEL_LEGIT: list[tuple[str, str, str]] = [
@@ -568,6 +579,16 @@ PARALLEL_LEGIT: list[tuple[str, str, str]] = [
     ('Пәтерақыны бұрынғы картаға аударамын, нөмірі сол',
      'Номер карты для перевода за аренду квартиры тот же, перевожу как обычно',
      'The card for the rent of the flat is the same one, I am paying the rent as usual'),
+    # changing one's own number, advice about documents, a neighbour's real earnings
+    ('Нөміріңізді өзгертуге ХҚКО-да өтініш толтырасыз, жеке куәлік керек',
+     'Чтобы сменить номер, заполните заявление в ЦОН, нужно удостоверение личности',
+     'To change your number, fill in an application at the service centre, bring your ID'),
+    ('Біреу құжаттарыңызды қолданды ма? Несие тарихыңызды тегін тексеріңіз',
+     'Кто-то использовал ваши документы? Срочно проверьте кредитную историю бесплатно',
+     'Did someone use your documents? Check your credit report for free'),
+    ('Көршінің баласы студент, кафеде жұмыс істеп айына 150 мың таба бастады',
+     'Сын соседки, студент, начал зарабатывать 150 тысяч в месяц, работая в кафе',
+     'The neighbour\'s son, a student, started earning 150 thousand a month working at a cafe'),
 ]
 
 
