@@ -479,6 +479,7 @@ class Engine:
                            or (want == "payee" and _is_payee(e)))
         return out
 
+
 def _is_payee(entity: Entity) -> bool:
     """A card, or a full phone number a transfer can go to: not a short service number (102,
     1414), which a warning gives to call."""

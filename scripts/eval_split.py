@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from neardup import NearIndex  # noqa: E402
-from splits import corpus, read_jsonl  # noqa: E402
+from splits import NEWS_QUOTES, corpus, read_jsonl  # noqa: E402
 from train_model import left_out  # noqa: E402
 
 from kzscam.engine import Engine, get_engine  # noqa: E402
@@ -113,9 +113,6 @@ TUNING_FORWARDED = ROOT / "training" / "tuning_forwarded.jsonl"
 # makes the scam one (kk/ru/en/mixed). Written as training data; trained on, they lowered the
 # held-out recall, so they are a tuning set (training/README.md).
 TUNING_PAIRS = ROOT / "training" / "tuning_pairs.jsonl"
-# Real lines quoted by news pages and police or bank warnings (training/news_quotes.jsonl): the check
-# part is measured only, the tune part's misses are read.
-NEWS_QUOTES = ROOT / "training" / "news_quotes.jsonl"
 
 
 def main() -> int:
@@ -150,6 +147,8 @@ def main() -> int:
         ("held-out set of every genre and channel (never tuned on)", HELDOUT_MIXED),
         ("held-out set of a family's month (never tuned on)", HELDOUT_MONTH),
     ]
+    # Real lines quoted by news pages and police or bank warnings: the check part is measured
+    # only, the tune part's misses were read (scripts/splits.py, news_quote_parts).
     quotes = read_jsonl(NEWS_QUOTES)
     # Their misses were read to fix the rules; none is trained on.
     tuning_sets = [

@@ -19,6 +19,7 @@ from conftest import ROOT, shared_path
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from neardup import NearIndex
+from splits import NEWS_QUOTES
 
 WRITTEN = ROOT / "training" / "written.jsonl"
 HELDOUT2 = ROOT / "training" / "heldout_written2.jsonl"
@@ -93,15 +94,12 @@ def test_training_never_reads_the_heldout_sets() -> None:
 @pytest.mark.parametrize("path", [WRITTEN, HELDOUT2, WILD, CHAT, HELD_WILD, HELD_CHAT, QUOTES, HELD_QUOTES,
                                   EVERYDAY_KK, HELD_KK, FORMAL, HELD_MIXED, HARDNEG, FAMILY, SERVICE,
                                   EVERYDAY, RUSSIAN, KAZAKH, FORWARDED, HELD_MONTH, PAIRS,
-                                  ROOT / "training" / "news_quotes.jsonl"])
+                                  NEWS_QUOTES])
 def test_nothing_near_the_evaluation_material(path: Any) -> None:
     guard = shared_path("tools", "heldout_guard.py")
     done = subprocess.run([sys.executable, str(guard), str(path), "--field", "text", "--check"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-
-
-NEWS_QUOTES = ROOT / "training" / "news_quotes.jsonl"
 
 
 def test_news_quotes_are_attributed_real_lines_in_two_fixed_parts() -> None:
