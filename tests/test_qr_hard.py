@@ -146,16 +146,18 @@ def test_finder_patterns_found_and_grouped_on_a_real_photo() -> None:
 
 def test_fast_shrink_finds_the_finders_a_box_resize_finds() -> None:
     """After a read the picture is shrunk to 640 pixels by an integer box reduction and a
-    bilinear rest (local.shrink), not by an exact box resize: the same finder patterns."""
+    bilinear rest (local.shrink), not by an exact box resize: the same finder patterns. Widths
+    that are not multiples of 640 leave the bilinear step real work."""
     clean, _ = photo("java-qrcode-1/2.png")
     glared, _ = damaged("java-qrcode-1/13.png", "glare")
-    for img in (side_by_side(clean, glared), clean.resize((clean.width * 5, clean.height * 5))):
+    wide = [clean.resize((w, round(clean.height * w / clean.width))) for w in (1281, 1919)]
+    for img in (side_by_side(clean, glared), *wide):
         size = (640, round(img.height * 640 / img.width))
         boxed = local.as_array(img.resize(size, Image.Resampling.BOX))
         shrunk = local.shrink(img, *size)
         assert shrunk.shape == boxed.shape == (size[1], size[0])
-        diff = abs(shrunk.astype(int) - boxed.astype(int))
-        assert diff.mean() < 0.5 and (diff > 4).mean() < 0.01  # no aliasing (nearest: 1.1-1.6)
+        # 0.3-0.9 grey levels from the box resize on average; nearest-neighbour is 1.6-1.7 off
+        assert abs(shrunk.astype(int) - boxed.astype(int)).mean() < 1.0
         want = local.find_finders(boxed, thorough=False)
         got = local.find_finders(shrunk, thorough=False)
         assert len(want) >= 3

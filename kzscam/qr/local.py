@@ -67,9 +67,9 @@ def as_array(gray: Image) -> Any:
 
 def shrink(gray: Image, width: int, height: int) -> Any:
     """`gray` made `width` x `height` pixels (smaller) as a uint8 array, fast: Pillow's integer
-    box reduction first, then bilinear for the rest (at most a halving, so every pixel still
-    counts). A box resize to the exact size costs several times as much on a phone photo, and
-    after a read this shrink decides much of the median time per photo."""
+    box reduction first, then bilinear for the rest (at most a halving, so bilinear skips
+    little; not a true box average). A box resize to the exact size costs several times as much
+    on a phone photo, and after a read this shrink decides much of the median time per photo."""
     cv2, _ = _cv()
     factor = min(gray.width // width, gray.height // height)
     if factor >= 2:

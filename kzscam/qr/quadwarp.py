@@ -196,7 +196,8 @@ def printed_version(picture: Any, grid: Any, version: int) -> int:
     the one whose word both printed copies are nearest, in bits, if within _VERSION_BITS of
     the 36 (the finder spacing's guess is two versions off on a tilted version 19 of the tune
     split, whose copies are 5 bits off each at 2.7 pixels a module, the other versions 17 or
-    more); the grid's version when none is (or below version 7). A wrong version costs a
+    more); the grid's version when none is. Only versions 7 and up print the information, so a
+    guess of 4-6 still tries 7 and up and a guess of 3 or less tries nothing. A wrong version costs a
     search, not a read: the decoder and zxing-cpp's re-read judge."""
     best = (_VERSION_BITS + 1, 0, version)
     for other in range(max(7, version - _VERSION_REACH),
